@@ -1,0 +1,112 @@
+//! The sync protocol as the client runs it: what an answer from the server means for an
+//! outbox item, and how long to wait before trying again.
+//!
+//! Drafts are not the outbox. A draft becomes an outbox item (with its final UUID) when
+//! the person taps "Send"; the item is removed only after a 2xx, and a resend of the same
+//! UUID is always safe because the server answers it with the receipt it gave first.
+
+use crate::api::{Problem, ProblemCode, Receipt};
+
+/// What to do with an outbox item after one attempt to send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server holds it: keep the receipt, drop the item from the outbox.
+    Delivered(Receipt),
+    /// The server refused it for a reason a person must look at (invalid field, conflict,
+    /// too large). It leaves the queue, so it never blocks the items behind it.
+    NeedsAttention(Problem),
+    /// Nothing is known to be wrong with the item itself: no network, a timeout, a 5xx,
+    /// rate limiting. Try again later.
+    RetryLater,
+}
+
+/// Classifies an HTTP answer. `body` is the response text, when one arrived whole.
+pub fn classify(status: u16, body: Option<&str>) -> Outcome {
+    let parse_problem =
+        |body: Option<&str>| body.and_then(|b| serde_json::from_str::<Problem>(b).ok());
+    match status {
+        200 | 201 => match body.and_then(|b| serde_json::from_str::<Receipt>(b).ok()) {
+            Some(receipt) => Outcome::Delivered(receipt),
+            // A truncated or garbled 2xx proves nothing; the resend will get the receipt.
+            None => Outcome::RetryLater,
+        },
+        400 | 409 | 413 | 415 | 422 => match parse_problem(body) {
+            Some(problem) => Outcome::NeedsAttention(problem),
+            // A 4xx that is not our problem format came from something in between
+            // (a captive portal, a proxy): the item itself may be fine.
+            None => Outcome::RetryLater,
+        },
+        _ => Outcome::RetryLater,
+    }
+}
+
+/// First retry delay and the cap of the exponential back-off, in milliseconds.
+pub const RETRY_BASE_MS: u64 = 2_000;
+pub const RETRY_CAP_MS: u64 = 5 * 60 * 1_000;
+
+/// How long to wait after `attempts` failed attempts, with "equal jitter": half the
+/// exponential delay is fixed, half is random, so many phones coming back online at once
+/// do not all knock in the same second. `jitter` is a random number in `[0, 1)`.
+pub fn retry_delay_ms(attempts: u32, jitter: f64) -> u64 {
+    let exp = RETRY_BASE_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(20));
+    let capped = exp.min(RETRY_CAP_MS);
+    let jitter = jitter.clamp(0.0, 1.0);
+    capped / 2 + ((capped / 2) as f64 * jitter) as u64
+}
+
+impl Problem {
+    /// Whether the problem is something the person can fix by editing the form.
+    pub fn is_fixable_by_editing(&self) -> bool {
+        matches!(self.code, ProblemCode::ValidationFailed | ProblemCode::BodyTooLarge)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::Lang;
+
+    #[test]
+    fn a_receipt_is_delivered_and_a_garbled_success_is_retried() {
+        let receipt = Receipt {
+            id: Uuid::nil(),
+            tracking: "URA-2026-00001".into(),
+            received_at: datetime!(2026-11-25 10:00 UTC),
+        };
+        let body = serde_json::to_string(&receipt).unwrap();
+        assert_eq!(classify(201, Some(&body)), Outcome::Delivered(receipt.clone()));
+        assert_eq!(classify(200, Some(&body)), Outcome::Delivered(receipt));
+        assert_eq!(classify(201, Some(&body[..body.len() / 2])), Outcome::RetryLater);
+        assert_eq!(classify(201, None), Outcome::RetryLater);
+    }
+
+    #[test]
+    fn our_refusals_need_attention_but_foreign_errors_are_retried() {
+        let problem = Problem::new(ProblemCode::ConflictingResubmission, Lang::Ru);
+        let body = serde_json::to_string(&problem).unwrap();
+        assert_eq!(classify(409, Some(&body)), Outcome::NeedsAttention(problem));
+        assert_eq!(classify(400, Some("<html>captive portal</html>")), Outcome::RetryLater);
+        for status in [0, 404, 408, 429, 500, 502, 503, 504] {
+            assert_eq!(classify(status, Some(&body)), Outcome::RetryLater, "{status}");
+        }
+    }
+
+    #[test]
+    fn back_off_grows_exponentially_within_jitter_and_is_capped() {
+        assert_eq!(retry_delay_ms(1, 0.0), 1_000);
+        assert_eq!(retry_delay_ms(1, 0.999_999), 1_999);
+        assert_eq!(retry_delay_ms(2, 0.0), 2_000);
+        assert_eq!(retry_delay_ms(4, 0.0), 8_000);
+        assert_eq!(retry_delay_ms(30, 0.0), RETRY_CAP_MS / 2);
+        assert!(retry_delay_ms(u32::MAX, 1.0) <= RETRY_CAP_MS);
+        let mut last = 0;
+        for attempts in 1..12 {
+            let d = retry_delay_ms(attempts, 0.5);
+            assert!(d >= last);
+            last = d;
+        }
+    }
+}
