@@ -1,0 +1,137 @@
+//! The SQLite database: opening, migrating, and running queries off the async threads.
+//!
+//! Architecture invariant: every SQL statement of the server lives under `db/`.
+
+pub mod submissions;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+/// The database file inside the data directory.
+pub const FILE_NAME: &str = "adal.sqlite3";
+
+/// Append-only: a released migration is never edited, a change is a new entry.
+const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("migrations/0001_foundation.sql"))];
+const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+
+/// Why a database operation failed. Never shown to clients: it becomes a bare 500.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// A stored row that does not read back, e.g. an unparsable timestamp.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("no database at {0}")]
+    Missing(PathBuf),
+}
+
+/// The one writer connection, shared by all requests.
+///
+/// A single connection behind a mutex serialises every write, which is exactly what
+/// tracking-number allocation needs, and SQLite allows only one writer anyway.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    /// Opens (creating the directory and file if needed) and migrates the database.
+    pub fn open(data_dir: &Path) -> Result<Db, DbError> {
+        std::fs::create_dir_all(data_dir)?;
+        let mut conn = Connection::open(data_dir.join(FILE_NAME))?;
+        configure(&conn)?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Opens a database that must already exist, for tools such as `export` where a
+    /// mistyped directory should be an error rather than a fresh empty database.
+    pub fn open_existing(data_dir: &Path) -> Result<Db, DbError> {
+        let path = data_dir.join(FILE_NAME);
+        if !path.is_file() {
+            return Err(DbError::Missing(path));
+        }
+        Db::open(data_dir)
+    }
+
+    /// Runs `f` with the connection on the blocking thread pool, so that disk waits
+    /// (`synchronous = FULL` fsyncs on every commit) never stall the async workers.
+    pub async fn call<R, F>(&self, f: F) -> Result<R, DbError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, DbError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || f(&mut lock(&conn))).await?
+    }
+
+    /// The blocking twin of [`Db::call`], for command-line tools without a runtime.
+    pub fn call_blocking<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, DbError>,
+    ) -> Result<R, DbError> {
+        f(&mut lock(&self.conn))
+    }
+}
+
+/// A trivial query, to tell that the database answers.
+pub fn ping(conn: &Connection) -> Result<(), DbError> {
+    conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?;
+    Ok(())
+}
+
+/// A panic while holding the lock leaves no half-done write behind (an open transaction
+/// rolls back when dropped), so a poisoned mutex is safe to keep using.
+fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn configure(conn: &Connection) -> Result<(), DbError> {
+    // WAL lets `export` and health checks read while a submission is being written.
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(DbError::Corrupt(format!("journal_mode is {mode}, not wal")));
+    }
+    // A receipt promises the submission is stored: it must be on disk before we answer.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        MIGRATIONS.validate().unwrap();
+    }
+
+    #[test]
+    fn opening_creates_the_directory_and_is_repeatable() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("nested").join("data");
+        Db::open(&data).unwrap();
+        assert!(data.join(FILE_NAME).is_file());
+        Db::open(&data).unwrap();
+    }
+
+    #[test]
+    fn open_existing_refuses_a_directory_without_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(Db::open_existing(dir.path()), Err(DbError::Missing(_))));
+    }
+}

@@ -1,0 +1,207 @@
+//! Storing submissions idempotently and allocating their tracking numbers.
+
+use adal_core::api::{FormRef, Receipt};
+use adal_core::{District, TrackingNumber};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
+use uuid::Uuid;
+
+use super::DbError;
+
+/// How timestamps are stored: UTC, to the millisecond (what a JavaScript `Date` keeps),
+/// fixed width, so that text order is time order (`ORDER BY received_at`).
+const TIMESTAMP: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+/// A validated, normalised submission about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub id: Uuid,
+    pub fingerprint: String,
+    pub form: FormRef,
+    pub district: District,
+    /// JSON of the normalised answers.
+    pub answers: String,
+    /// Stored to the millisecond, in UTC.
+    pub received_at: OffsetDateTime,
+}
+
+/// What storing a submission came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// First time this id was seen: a new row and a new tracking number.
+    Created(Receipt),
+    /// A resend of a stored submission: the receipt it got the first time.
+    AlreadyStored(Receipt),
+    /// The id is taken by a submission with different content.
+    Conflict,
+}
+
+/// A stored submission as `export` prints it, one JSON object per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredSubmission {
+    pub id: Uuid,
+    pub tracking: String,
+    pub form: FormRef,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    pub answers: serde_json::Value,
+}
+
+/// Stores `new` unless its id is already stored, in one transaction, so that concurrent
+/// resends of one submission can never get two tracking numbers.
+pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbError> {
+    // IMMEDIATE takes the write lock up front: the read of the counter and its update
+    // cannot interleave with another writer's.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let id = new.id.to_string();
+    let existing = tx
+        .query_row(
+            "SELECT fingerprint, tracking, received_at FROM submissions WHERE id = ?1",
+            params![id],
+            |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            },
+        )
+        .optional()?;
+    if let Some((fingerprint, tracking, received_at)) = existing {
+        if fingerprint != new.fingerprint {
+            return Ok(Stored::Conflict);
+        }
+        let received_at = parse_time(&received_at)?;
+        return Ok(Stored::AlreadyStored(Receipt { id: new.id, tracking, received_at }));
+    }
+
+    let received_at = new.received_at.to_offset(time::UtcOffset::UTC);
+    let received_at =
+        received_at.replace_millisecond(received_at.millisecond()).unwrap_or(received_at);
+    let district = new.district.code();
+    let year = received_at.year();
+    tx.execute(
+        "INSERT INTO tracking_counters (district, year, next) VALUES (?1, ?2, 1) \
+         ON CONFLICT (district, year) DO NOTHING",
+        params![district, year],
+    )?;
+    let sequence: u32 = tx.query_row(
+        "SELECT next FROM tracking_counters WHERE district = ?1 AND year = ?2",
+        params![district, year],
+        |row| row.get(0),
+    )?;
+    tx.execute(
+        "UPDATE tracking_counters SET next = next + 1 WHERE district = ?1 AND year = ?2",
+        params![district, year],
+    )?;
+    let tracking = TrackingNumber { district: new.district, year, sequence }.to_string();
+    let received_at_text = received_at
+        .format(TIMESTAMP)
+        .map_err(|e| DbError::Corrupt(format!("unformattable received_at: {e}")))?;
+    tx.execute(
+        "INSERT INTO submissions \
+         (id, fingerprint, form_id, form_version, district, tracking, answers, received_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            new.fingerprint,
+            new.form.id,
+            new.form.version,
+            district,
+            tracking,
+            new.answers,
+            received_at_text
+        ],
+    )?;
+    tx.commit()?;
+    Ok(Stored::Created(Receipt { id: new.id, tracking, received_at }))
+}
+
+/// Calls `each` with every stored submission, oldest first; returns how many there were.
+pub fn for_each(
+    conn: &Connection,
+    mut each: impl FnMut(StoredSubmission) -> std::io::Result<()>,
+) -> Result<u64, DbError> {
+    let mut statement = conn.prepare(
+        "SELECT id, tracking, form_id, form_version, received_at, answers \
+         FROM submissions ORDER BY received_at, tracking",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let answers: String = row.get(5)?;
+        each(StoredSubmission {
+            id: id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?,
+            tracking: row.get(1)?,
+            form: FormRef { id: row.get(2)?, version: row.get(3)? },
+            received_at: parse_time(&row.get::<_, String>(4)?)?,
+            answers: serde_json::from_str(&answers)
+                .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?,
+        })?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn parse_time(raw: &str) -> Result<OffsetDateTime, DbError> {
+    PrimitiveDateTime::parse(raw, TIMESTAMP)
+        .map(PrimitiveDateTime::assume_utc)
+        .map_err(|e| DbError::Corrupt(format!("received_at {raw:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::db::Db;
+
+    fn new(id: Uuid, district: District, fingerprint: &str) -> NewSubmission {
+        NewSubmission {
+            id,
+            fingerprint: fingerprint.into(),
+            form: FormRef::complaint(),
+            district,
+            answers: r#"{"district":"URA"}"#.into(),
+            received_at: datetime!(2026-11-25 10:00:00.123_456 UTC),
+        }
+    }
+
+    #[test]
+    fn sequences_count_per_district_and_year_and_resends_keep_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        db.call_blocking(|conn| {
+            let first = new(Uuid::new_v4(), District::Uralsk, "a");
+            let Stored::Created(receipt) = store(conn, &first)? else { panic!("not created") };
+            assert_eq!(receipt.tracking, "URA-2026-00001");
+            assert_eq!(receipt.received_at, datetime!(2026-11-25 10:00:00.123 UTC));
+            let second = new(Uuid::new_v4(), District::Uralsk, "b");
+            assert!(matches!(store(conn, &second)?, Stored::Created(r) if r.tracking == "URA-2026-00002"));
+            let elsewhere = new(Uuid::new_v4(), District::Terekti, "c");
+            assert!(matches!(store(conn, &elsewhere)?, Stored::Created(r) if r.tracking == "TER-2026-00001"));
+            let next_year = NewSubmission {
+                received_at: datetime!(2027-01-01 00:00 UTC),
+                ..new(Uuid::new_v4(), District::Uralsk, "d")
+            };
+            assert!(matches!(store(conn, &next_year)?, Stored::Created(r) if r.tracking == "URA-2027-00001"));
+
+            assert_eq!(store(conn, &first)?, Stored::AlreadyStored(receipt.clone()));
+            assert_eq!(store(conn, &new(first.id, District::Uralsk, "other"))?, Stored::Conflict);
+
+            let mut exported = Vec::new();
+            let count = for_each(conn, |s| {
+                exported.push(s);
+                Ok(())
+            })?;
+            assert_eq!(count, 4);
+            let exported_first = exported.iter().find(|s| s.id == first.id).unwrap();
+            assert_eq!(exported_first.tracking, "URA-2026-00001");
+            assert_eq!(exported_first.received_at, receipt.received_at);
+            assert_eq!(exported_first.answers["district"], "URA");
+            Ok(())
+        })
+        .unwrap();
+    }
+}

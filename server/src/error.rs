@@ -1,0 +1,176 @@
+//! The one error type of the API and its `application/problem+json` rendering.
+//!
+//! A handler or extractor returns an [`ApiError`]; its `IntoResponse` attaches the error
+//! to the response, and [`render_problems`], a middleware that can see the request's
+//! `Accept-Language`, writes the body in the person's language and logs the error once.
+
+use std::sync::Arc;
+
+use adal_core::api::{FormRef, Problem, ProblemCode};
+use adal_core::{FieldErrors, Lang};
+use axum::extract::Request;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_governor::GovernorError;
+use uuid::Uuid;
+
+use crate::db::DbError;
+
+/// Everything a request can fail with. Client errors carry what the client needs to fix
+/// them; server errors carry the cause for the log, which never reaches the client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON, or not JSON of the expected shape. `detail` is the parser's
+    /// explanation; it is returned to the client but never logged, as it may quote input.
+    #[error("malformed request")]
+    MalformedRequest { detail: String },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("body too large")]
+    BodyTooLarge,
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("unknown form {}@{}", .0.id, .0.version)]
+    UnknownForm(FormRef),
+    #[error("submission id reused with different content")]
+    ConflictingResubmission { id: Uuid },
+    #[error("rate limited")]
+    RateLimited { retry_after_s: u64 },
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// The stable code from core's catalogue.
+    pub fn code(&self) -> ProblemCode {
+        match self {
+            ApiError::MalformedRequest { .. } => ProblemCode::MalformedRequest,
+            ApiError::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
+            ApiError::BodyTooLarge => ProblemCode::BodyTooLarge,
+            ApiError::Validation(_) => ProblemCode::ValidationFailed,
+            ApiError::UnknownForm(_) => ProblemCode::UnknownForm,
+            ApiError::ConflictingResubmission { .. } => ProblemCode::ConflictingResubmission,
+            ApiError::RateLimited { .. } => ProblemCode::RateLimited,
+            ApiError::NotFound => ProblemCode::NotFound,
+            ApiError::Database(_) | ApiError::Internal(_) => ProblemCode::Internal,
+        }
+    }
+
+    /// The problem document in `lang`. Server errors get nothing but their title.
+    pub fn problem(&self, lang: Lang) -> Problem {
+        match self {
+            ApiError::Validation(errors) => Problem::validation(errors, lang),
+            ApiError::MalformedRequest { detail } => {
+                Problem::new(self.code(), lang).with_detail(detail.clone())
+            }
+            _ => Problem::new(self.code(), lang),
+        }
+    }
+
+    /// Logs the error with ids and codes only: no answers, names or phones.
+    fn log(&self) {
+        let code = self.code().as_str();
+        match self {
+            ApiError::Database(_) | ApiError::Internal(_) => {
+                tracing::error!(code, error = %self, "request failed");
+            }
+            ApiError::Validation(errors) => {
+                let fields: Vec<_> =
+                    errors.0.iter().map(|e| format!("{}:{:?}", e.field.as_str(), e.code)).collect();
+                tracing::info!(code, fields = %fields.join(","), "request refused");
+            }
+            ApiError::ConflictingResubmission { id } => {
+                tracing::warn!(code, submission.id = %id, "request refused");
+            }
+            ApiError::UnknownForm(form) => {
+                tracing::info!(code, form.id = %form.id, form.version, "request refused");
+            }
+            _ => tracing::info!(code, "request refused"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    /// Renders the problem in the default language and attaches the error itself, so
+    /// that [`render_problems`] can re-render it in the negotiated language.
+    fn into_response(self) -> Response {
+        let mut response = self.render(Lang::default());
+        response.extensions_mut().insert(Arc::new(self));
+        response
+    }
+}
+
+impl ApiError {
+    fn render(&self, lang: Lang) -> Response {
+        let problem = self.problem(lang);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        // Serialising a struct of strings and numbers cannot fail; the fallback is a formality.
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let headers = [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")),
+            (header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag())),
+        ];
+        let mut response = (status, headers, body).into_response();
+        if let ApiError::RateLimited { retry_after_s } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, (*retry_after_s).into());
+        }
+        response
+    }
+}
+
+/// Middleware: rewrites every [`ApiError`] response in the language the request asked
+/// for, and logs the error. The one place errors are logged.
+pub async fn render_problems(request: Request, next: Next) -> Response {
+    let lang = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(Lang::negotiate)
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    match response.extensions().get::<Arc<ApiError>>() {
+        Some(error) => {
+            error.log();
+            error.render(lang)
+        }
+        None => response,
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+            // Buffering fails with 413 when the body is over `DefaultBodyLimit`, whether
+            // the Content-Length announced it or the stream ran over.
+            JsonRejection::BytesRejection(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::BodyTooLarge
+            }
+            JsonRejection::JsonDataError(e) => ApiError::MalformedRequest { detail: e.body_text() },
+            JsonRejection::JsonSyntaxError(e) => {
+                ApiError::MalformedRequest { detail: e.body_text() }
+            }
+            other => ApiError::MalformedRequest { detail: other.body_text() },
+        }
+    }
+}
+
+impl From<GovernorError> for ApiError {
+    fn from(error: GovernorError) -> Self {
+        match error {
+            GovernorError::TooManyRequests { wait_time, .. } => {
+                ApiError::RateLimited { retry_after_s: wait_time }
+            }
+            // The peer address is missing only if the router is served without
+            // `ConnectInfo`, which is a wiring mistake, not the client's.
+            other => ApiError::Internal(anyhow::anyhow!("rate limiter: {other}")),
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The HTTP API under `/api/v1`, one module per resource.
+
+pub mod health;
+pub mod submissions;
+
+use axum::Router;
+use axum::routing::any;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Every API route, plus a problem+json 404 for unknown paths under `/api`, so that a
+/// mistyped API call is never answered by the web app's `index.html`.
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(submissions::router(state))
+        .merge(health::router())
+        .route("/api", any(not_found))
+        .route("/api/{*rest}", any(not_found))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}

@@ -1,0 +1,127 @@
+//! `POST /api/v1/submissions`: receives a complaint from a device's outbox.
+//!
+//! Every resend of one submission (same client-made id) gets the receipt the first one
+//! got, so the client can retry blindly after a timeout; an id reused for different
+//! content is refused with 409 rather than silently overwritten.
+
+use adal_core::ComplaintAnswers;
+use adal_core::api::{FormRef, MAX_BODY_BYTES, Receipt, SubmissionRequest};
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::post;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use tower_governor::GovernorLayer;
+
+use crate::AppState;
+use crate::db::submissions::{NewSubmission, Stored};
+use crate::error::ApiError;
+use crate::extract::Json;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let rate_limit = GovernorLayer::new(state.rate_limit.clone())
+        .error_handler(|error| ApiError::from(error).into_response());
+    Router::new()
+        .route("/api/v1/submissions", post(post_submission))
+        .route_layer(rate_limit)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+async fn post_submission(
+    State(state): State<AppState>,
+    Json(request): Json<SubmissionRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    if request.form != FormRef::complaint() {
+        return Err(ApiError::UnknownForm(request.form));
+    }
+    let received_at = OffsetDateTime::now_utc();
+    let complaint = request.answers.validate(received_at.date()).map_err(ApiError::Validation)?;
+    let answers = complaint.to_answers();
+    let new = NewSubmission {
+        id: request.id,
+        fingerprint: fingerprint(&request.form, &answers),
+        district: complaint.district,
+        answers: serde_json::to_string(&answers).context("serialising answers")?,
+        form: request.form,
+        received_at,
+    };
+    let district = complaint.district.code();
+    let id = new.id;
+    match state.db.call(move |conn| crate::db::submissions::store(conn, &new)).await? {
+        Stored::Created(receipt) => {
+            tracing::info!(submission.id = %id, tracking = %receipt.tracking, district, "submission stored");
+            Ok((StatusCode::CREATED, Json(receipt)))
+        }
+        Stored::AlreadyStored(receipt) => {
+            tracing::info!(submission.id = %id, tracking = %receipt.tracking, district, "submission resent");
+            Ok((StatusCode::OK, Json(receipt)))
+        }
+        Stored::Conflict => Err(ApiError::ConflictingResubmission { id }),
+    }
+}
+
+/// sha256 of the canonical JSON (sorted keys, no spaces) of the form and the normalised
+/// answers. Normalising first is what makes a resend that differs only in spacing or in
+/// how the phone number was typed the same submission.
+fn fingerprint(form: &FormRef, answers: &ComplaintAnswers) -> String {
+    let value = serde_json::json!({ "form": form, "answers": answers });
+    let canonical = sort_keys(value).to_string();
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+/// Sorts object keys explicitly rather than trusting the map type: if any crate in the
+/// build turns on serde_json's `preserve_order`, keys would keep struct order, and a
+/// reordered struct field would change every fingerprint.
+fn sort_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.into_iter().collect();
+            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    fn answers(institution: &str, phone: &str) -> ComplaintAnswers {
+        ComplaintAnswers {
+            district: "URA".into(),
+            category: "school".into(),
+            institution: institution.into(),
+            description: "Parents were asked for 5000 tenge for curtains.".into(),
+            occurred_on: "2026-11-20".into(),
+            anonymous: false,
+            name: "Aigerim S.".into(),
+            phone: phone.into(),
+        }
+    }
+
+    #[test]
+    fn fingerprints_ignore_what_normalising_removes_but_not_content() {
+        let today = date!(2026 - 11 - 25);
+        let print = |a: ComplaintAnswers| {
+            fingerprint(&FormRef::complaint(), &a.validate(today).unwrap().to_answers())
+        };
+        let typed = print(answers("School No. 12", "+7 701 234 56 78"));
+        assert_eq!(typed, print(answers("  School No. 12 ", "8 (701) 234-56-78")));
+        assert_ne!(typed, print(answers("School No. 13", "+7 701 234 56 78")));
+        assert_eq!(typed.len(), 64);
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth() {
+        let value = serde_json::json!({ "b": 1, "a": { "d": [ { "f": 1, "e": 2 } ], "c": 3 } });
+        assert_eq!(sort_keys(value).to_string(), r#"{"a":{"c":3,"d":[{"e":2,"f":1}]},"b":1}"#);
+    }
+}

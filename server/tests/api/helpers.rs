@@ -1,0 +1,195 @@
+//! `spawn_app()` and a `TestApp` whose helpers speak HTTP, as a device would.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::Path;
+
+use adal_core::ComplaintAnswers;
+use adal_core::api::{FormRef, Problem, Receipt, SubmissionRequest};
+use adal_server::{Application, Config, StoredSubmission};
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
+use reqwest::{Response, StatusCode};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+/// The fake build output every test app serves: names as Trunk makes them.
+pub const WASM_FILE: &str = "adal-app-0123456789abcdef_bg.wasm";
+pub const JS_FILE: &str = "adal-app-0123456789abcdef.js";
+pub const INDEX_HTML: &str =
+    "<!doctype html><html><head><title>Adal</title></head><body></body></html>\n";
+
+/// A running server on a free port with its own data and static directories.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    pub client: reqwest::Client,
+    pub data_dir: TempDir,
+    pub static_dir: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Starts the real application with the default configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the real application after `configure` adjusted its configuration.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let static_dir = tempfile::tempdir().unwrap();
+    write_fake_build(static_dir.path());
+    start(data_dir, static_dir, configure).await
+}
+
+fn write_fake_build(dir: &Path) {
+    std::fs::write(dir.join("index.html"), INDEX_HTML).unwrap();
+    // Long and repetitive enough to be worth compressing.
+    let wasm: Vec<u8> = b"\0asm\x01\0\0\0".iter().copied().cycle().take(4096).collect();
+    std::fs::write(dir.join(WASM_FILE), wasm).unwrap();
+    std::fs::write(dir.join(JS_FILE), "export default function init() {}\n".repeat(50)).unwrap();
+    std::fs::write(dir.join("sw.js"), "self.addEventListener('fetch', () => {});\n").unwrap();
+    std::fs::write(dir.join("manifest.webmanifest"), r#"{"name":"Adal"}"#).unwrap();
+}
+
+async fn start(
+    data_dir: TempDir,
+    static_dir: TempDir,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
+    let mut config = Config::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir.path().to_owned(),
+        static_dir.path().to_owned(),
+    );
+    configure(&mut config);
+    let app = Application::build(config).await.expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        data_dir,
+        static_dir,
+        shutdown: Some(shutdown),
+        server: Some(server),
+    }
+}
+
+/// A rate limit of `burst` requests at once and then one per second.
+pub fn tiny_rate_limit(burst: u32) -> impl FnOnce(&mut Config) {
+    move |config| {
+        config.rate_limit_burst = NonZeroU32::new(burst).unwrap();
+        config.rate_limit_per_second = NonZeroU32::new(1).unwrap();
+    }
+}
+
+impl TestApp {
+    /// Stops the server (letting requests in flight finish) and starts a new one on the
+    /// same data, as an operator's restart or a crash-free redeploy would.
+    pub async fn restart(mut self) -> TestApp {
+        self.stop().await;
+        let TestApp { data_dir, static_dir, .. } = self;
+        start(data_dir, static_dir, |_| {}).await
+    }
+
+    async fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            shutdown.send(()).unwrap();
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().expect("the server stops cleanly");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_submission(&self, request: &SubmissionRequest) -> Response {
+        self.client.post(self.url("/api/v1/submissions")).json(request).send().await.unwrap()
+    }
+
+    pub async fn post_submission_in(&self, lang: &str, request: &SubmissionRequest) -> Response {
+        self.client
+            .post(self.url("/api/v1/submissions"))
+            .header(ACCEPT_LANGUAGE, lang)
+            .json(request)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts `body` as is, to test what a broken or hostile client might send.
+    pub async fn post_raw(&self, body: impl Into<reqwest::Body>, content_type: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/submissions"))
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a submission that must be accepted, and returns its receipt.
+    pub async fn submit(&self, request: &SubmissionRequest) -> Receipt {
+        let response = self.post_submission(request).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    /// Everything stored, through the function behind `adal-server export`.
+    pub fn export(&self) -> Vec<StoredSubmission> {
+        let mut out = Vec::new();
+        adal_server::export(self.data_dir.path(), &mut out).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+}
+
+/// Reads a problem+json answer, checking its media type and that it agrees with the
+/// HTTP status.
+pub async fn problem(response: Response) -> Problem {
+    let status = response.status();
+    assert_eq!(response.headers()[CONTENT_TYPE], "application/problem+json");
+    let problem: Problem = response.json().await.unwrap();
+    assert_eq!(problem.status, status.as_u16());
+    problem
+}
+
+/// A complaint that passes validation, about something that happened three days ago.
+pub fn complaint() -> ComplaintAnswers {
+    let three_days_ago = time::OffsetDateTime::now_utc().date() - time::Duration::days(3);
+    ComplaintAnswers {
+        district: "URA".into(),
+        category: "school".into(),
+        institution: "School No. 12".into(),
+        description: "Parents were asked for 5000 tenge for new curtains.".into(),
+        occurred_on: three_days_ago.to_string(),
+        anonymous: false,
+        name: "Aigerim S.".into(),
+        phone: "+7 701 234 56 78".into(),
+    }
+}
+
+/// A new submission (fresh id) of `answers` on the current complaint form.
+pub fn submission(answers: ComplaintAnswers) -> SubmissionRequest {
+    SubmissionRequest { id: Uuid::new_v4(), form: FormRef::complaint(), answers }
+}
