@@ -19,6 +19,7 @@ pub struct FormRef {
 }
 
 impl FormRef {
+    /// The complaint form in the version this build of Adal writes.
     pub fn complaint() -> FormRef {
         FormRef { id: COMPLAINT_FORM_ID.to_owned(), version: COMPLAINT_FORM_VERSION }
     }
@@ -64,10 +65,12 @@ pub enum ProblemCode {
     UnsupportedMediaType,
     RateLimited,
     NotFound,
+    MethodNotAllowed,
     Internal,
 }
 
 impl ProblemCode {
+    /// The stable code, as in the `code` member and the end of the `type` URI.
     pub fn as_str(self) -> &'static str {
         match self {
             ProblemCode::MalformedRequest => "malformed_request",
@@ -78,10 +81,12 @@ impl ProblemCode {
             ProblemCode::UnsupportedMediaType => "unsupported_media_type",
             ProblemCode::RateLimited => "rate_limited",
             ProblemCode::NotFound => "not_found",
+            ProblemCode::MethodNotAllowed => "method_not_allowed",
             ProblemCode::Internal => "internal",
         }
     }
 
+    /// The HTTP status that goes with the problem.
     pub fn status(self) -> u16 {
         match self {
             ProblemCode::MalformedRequest => 400,
@@ -92,6 +97,7 @@ impl ProblemCode {
             ProblemCode::UnsupportedMediaType => 415,
             ProblemCode::RateLimited => 429,
             ProblemCode::NotFound => 404,
+            ProblemCode::MethodNotAllowed => 405,
             ProblemCode::Internal => 500,
         }
     }
@@ -130,6 +136,9 @@ impl ProblemCode {
             (NotFound, Lang::Kk) => "Табылмады.",
             (NotFound, Lang::Ru) => "Не найдено.",
             (NotFound, Lang::En) => "Not found.",
+            (MethodNotAllowed, Lang::Kk) => "Бұл әдіс бұл мекенжайда қолданылмайды.",
+            (MethodNotAllowed, Lang::Ru) => "Этот метод для этого адреса не поддерживается.",
+            (MethodNotAllowed, Lang::En) => "This method is not allowed here.",
             (Internal, Lang::Kk) => "Серверде қате; өтініш сақталды және кейін қайта жіберіледі.",
             (Internal, Lang::Ru) => {
                 "Ошибка на сервере; обращение сохранено и будет отправлено позже."
@@ -165,6 +174,7 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem with its title in `lang` and no details.
     pub fn new(code: ProblemCode, lang: Lang) -> Problem {
         Problem {
             type_uri: format!("/problems/{}", code.as_str()),
@@ -176,6 +186,7 @@ impl Problem {
         }
     }
 
+    /// A 422 listing every refused field, each with its message in `lang`.
     pub fn validation(errors: &FieldErrors, lang: Lang) -> Problem {
         Problem {
             errors: errors
@@ -237,6 +248,7 @@ mod tests {
             UnsupportedMediaType,
             RateLimited,
             NotFound,
+            MethodNotAllowed,
             Internal,
         ] {
             let titles: std::collections::HashSet<_> =

@@ -1,8 +1,18 @@
 //! The districts of West Kazakhstan region that Adal serves.
 
 use serde::{Deserialize, Serialize};
+use time::{OffsetDateTime, UtcOffset};
 
 use crate::Lang;
+
+/// West Kazakhstan's time zone (Asia/Oral), UTC+5 all year, no summer time. Dates that
+/// the law counts (the day an appeal arrives, the year of its number) are local dates.
+pub const REGION_UTC_OFFSET: UtcOffset = time::macros::offset!(+5);
+
+/// The date in the region at the instant `at`.
+pub fn region_date(at: OffsetDateTime) -> time::Date {
+    at.to_offset(REGION_UTC_OFFSET).date()
+}
 
 /// Uralsk city and the twelve districts of West Kazakhstan region.
 ///
@@ -127,6 +137,13 @@ impl District {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_regions_new_year_starts_five_hours_before_utcs() {
+        let evening = time::macros::datetime!(2026-12-31 19:30 UTC);
+        assert_eq!(region_date(evening), time::macros::date!(2027 - 01 - 01));
+        assert_eq!(region_date(evening - time::Duration::hours(1)).year(), 2026);
+    }
 
     #[test]
     fn codes_are_unique_and_round_trip() {

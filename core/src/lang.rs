@@ -57,6 +57,10 @@ impl Lang {
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
+            // q=0 means "not acceptable" (RFC 9110 §12.4.2).
+            if q <= 0.0 {
+                continue;
+            }
             if best.is_none_or(|(_, best_q)| q > best_q) {
                 best = Some((lang, q));
             }
@@ -74,6 +78,12 @@ mod tests {
         assert_eq!(Lang::negotiate("de-DE, en;q=0.5, kk-KZ;q=0.9"), Lang::Kk);
         assert_eq!(Lang::negotiate("en-GB,en;q=0.9"), Lang::En);
         assert_eq!(Lang::negotiate("ru-RU"), Lang::Ru);
+    }
+
+    #[test]
+    fn a_zero_weight_means_not_acceptable() {
+        assert_eq!(Lang::negotiate("kk;q=0, en;q=0.1"), Lang::En);
+        assert_eq!(Lang::negotiate("kk;q=0"), Lang::Ru);
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub enum ApiError {
     RateLimited { retry_after_s: u64 },
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error(transparent)]
     Database(#[from] DbError),
     #[error(transparent)]
@@ -58,6 +60,7 @@ impl ApiError {
             ApiError::ConflictingResubmission { .. } => ProblemCode::ConflictingResubmission,
             ApiError::RateLimited { .. } => ProblemCode::RateLimited,
             ApiError::NotFound => ProblemCode::NotFound,
+            ApiError::MethodNotAllowed => ProblemCode::MethodNotAllowed,
             ApiError::Database(_) | ApiError::Internal(_) => ProblemCode::Internal,
         }
     }

@@ -79,7 +79,8 @@ pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbErr
     let received_at =
         received_at.replace_millisecond(received_at.millisecond()).unwrap_or(received_at);
     let district = new.district.code();
-    let year = received_at.year();
+    // The year a person in the region sees on the calendar, not the UTC year.
+    let year = adal_core::district::region_date(received_at).year();
     tx.execute(
         "INSERT INTO tracking_counters (district, year, next) VALUES (?1, ?2, 1) \
          ON CONFLICT (district, year) DO NOTHING",

@@ -17,6 +17,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(health::router())
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }
 
 async fn not_found() -> ApiError {

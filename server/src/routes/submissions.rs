@@ -39,7 +39,10 @@ async fn post_submission(
         return Err(ApiError::UnknownForm(request.form));
     }
     let received_at = OffsetDateTime::now_utc();
-    let complaint = request.answers.validate(received_at.date()).map_err(ApiError::Validation)?;
+    let complaint = request
+        .answers
+        .validate(adal_core::district::region_date(received_at))
+        .map_err(ApiError::Validation)?;
     let answers = complaint.to_answers();
     let new = NewSubmission {
         id: request.id,

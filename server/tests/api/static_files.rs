@@ -92,6 +92,24 @@ async fn an_unknown_api_path_is_a_problem_not_the_app() {
 }
 
 #[tokio::test]
+async fn a_wrong_method_on_an_api_path_is_a_problem_in_the_asked_language() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .get(app.url("/api/v1/submissions"))
+        .header("Accept-Language", "kk")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let problem = problem(response).await;
+    assert_eq!(problem.code, ProblemCode::MethodNotAllowed);
+    assert_eq!(problem.title, ProblemCode::MethodNotAllowed.title(adal_core::Lang::Kk));
+}
+
+#[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
 

@@ -1,0 +1,58 @@
+//! Adal's browser client: Leptos (client-side rendering), compiled to wasm.
+//!
+//! Screens live in `pages`, widgets in `components`; `store` is the only module that
+//! touches IndexedDB, `api` the only one that does HTTP, and `sync` drains the outbox.
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod state;
+pub mod store;
+pub mod sync;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use components::{Header, StatusBar};
+use i18n::{Key, t};
+use pages::{ComplaintPage, HomePage, ItemPage};
+use state::AppState;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let app = AppState::from_browser();
+    provide_context(app);
+    // The page's language follows the person's choice, for screen readers and fonts.
+    Effect::new(move |_| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", app.lang.get().tag());
+        }
+    });
+    app.watch();
+    view! {
+        <Router>
+            <Header/>
+            <StatusBar/>
+            <Routes fallback=move || view! { <main id="main" class="page"><p>{t(app.lang.get(), Key::NotFound)}</p></main> }>
+                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/complaint/:id") view=ComplaintPage/>
+                <Route path=path!("/item/:id") view=ItemPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Replaces the static shell of `index.html` with the live app.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    if let Some(shell) = document().get_element_by_id("shell") {
+        shell.remove();
+    }
+    leptos::mount::mount_to_body(App);
+    // Registered after mount so the first visit is not slowed; from the second visit
+    // on, the app starts from the service worker's cache with no network at all.
+    let _ = window().navigator().service_worker().register("/sw.js");
+}

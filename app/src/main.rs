@@ -1,0 +1,3 @@
+fn main() {
+    adal_app::mount();
+}

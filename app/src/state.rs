@@ -1,0 +1,115 @@
+//! The state every screen shares: language, connectivity, and what is on the device.
+
+use adal_core::Lang;
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::store::{self, Snapshot};
+use crate::sync;
+
+const LANG_KEY: &str = "adal.lang";
+
+/// How often the outbox is looked at while the app is open, in milliseconds. Items
+/// that failed wait for their own back-off; this only bounds how late a retry starts.
+const DRAIN_EVERY_MS: u32 = 15_000;
+
+/// Shared handles, provided once by `App` as context. Every field is a `Copy` signal.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub lang: RwSignal<Lang>,
+    /// The browser's own idea of connectivity; the server's answers are the final word.
+    pub online: RwSignal<bool>,
+    pub sending: RwSignal<bool>,
+    pub snapshot: RwSignal<Snapshot>,
+    /// Set when the device refused a write: the person must be told at once.
+    pub storage_failed: RwSignal<bool>,
+}
+
+impl AppState {
+    /// Reads the remembered language (or the browser's) and the connectivity.
+    pub fn from_browser() -> AppState {
+        let navigator = window().navigator();
+        let lang = local_storage()
+            .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+            .and_then(|tag| Lang::from_tag(&tag))
+            .or_else(|| navigator.language().and_then(|tag| Lang::from_tag(&tag)))
+            .unwrap_or_default();
+        AppState {
+            lang: RwSignal::new(lang),
+            online: RwSignal::new(navigator.on_line()),
+            sending: RwSignal::new(false),
+            snapshot: RwSignal::new(Snapshot::default()),
+            storage_failed: RwSignal::new(false),
+        }
+    }
+
+    pub fn set_lang(self, lang: Lang) {
+        self.lang.set(lang);
+        if let Some(storage) = local_storage() {
+            // A language that is not remembered is an annoyance, not a loss: ignore.
+            let _ = storage.set_item(LANG_KEY, lang.tag());
+        }
+    }
+
+    /// Re-reads the lists from the device.
+    pub fn refresh(self) {
+        spawn_local(async move {
+            match store::snapshot().await {
+                Ok(snapshot) => self.snapshot.set(snapshot),
+                Err(_) => self.storage_failed.set(true),
+            }
+        });
+    }
+
+    /// Sends what is due (everything, with `force`), then refreshes the lists.
+    pub fn drain(self, force: bool) {
+        if !self.online.get_untracked() {
+            return;
+        }
+        spawn_local(async move {
+            self.sending.set(true);
+            let result = sync::drain(force, self.lang.get_untracked()).await;
+            self.sending.set(false);
+            if result.is_err() {
+                self.storage_failed.set(true);
+            }
+            self.refresh();
+        });
+    }
+
+    /// Starts the listeners that keep the app in step with the network: the browser's
+    /// `online`/`offline` events and a periodic look at the outbox. They live as long
+    /// as the page.
+    pub fn watch(self) {
+        let win = window();
+        EventListener::new(&win, "online", move |_| {
+            self.online.set(true);
+            // Signal is back: whatever waited goes now, back-off or not.
+            self.drain(true);
+        })
+        .forget();
+        EventListener::new(&win, "offline", move |_| self.online.set(false)).forget();
+        Interval::new(DRAIN_EVERY_MS, move || self.drain(false)).forget();
+        self.refresh();
+        self.drain(false);
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The shared state, provided by `App`.
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Today's date on the device, in the person's time zone.
+pub fn today() -> time::Date {
+    let now = js_sys::Date::new_0();
+    let month = time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
+        .unwrap_or(time::Date::MIN)
+}

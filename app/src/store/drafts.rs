@@ -1,0 +1,55 @@
+//! `drafts`: forms being filled in. Saved on every change (debounced), so closing the
+//! tab or losing the battery loses at most the last keystrokes of a second.
+
+use adal_core::ComplaintAnswers;
+use adal_core::api::{FormRef, Problem};
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::{Deserialize, Serialize};
+
+use super::{Result, with_db};
+
+pub(super) const STORE: &str = "drafts";
+
+/// A form as the person left it; nothing in it has been checked yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    /// A UUID made on the device; it becomes the submission's idempotency key.
+    pub id: String,
+    pub form: FormRef,
+    pub answers: ComplaintAnswers,
+    /// Milliseconds since the epoch, from the device clock.
+    pub created_at: f64,
+    pub updated_at: f64,
+    /// Why the server refused the last attempt to send it, if it did.
+    #[serde(default)]
+    pub problem: Option<Problem>,
+}
+
+pub async fn put_draft(draft: &Draft) -> Result<()> {
+    with_db(|db| async move {
+        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(STORE)?.put(draft).serde()?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn get_draft(id: &str) -> Result<Option<Draft>> {
+    with_db(|db| async move {
+        let tx = db.transaction(STORE).build()?;
+        Ok(tx.object_store(STORE)?.get(id).serde()?.await?)
+    })
+    .await
+}
+
+pub async fn delete_draft(id: &str) -> Result<()> {
+    with_db(|db| async move {
+        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(STORE)?.delete(id).build()?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}

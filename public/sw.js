@@ -1,0 +1,39 @@
+// Adal's service worker: starts the app with no network after one visit.
+// scripts/precache.mjs fills in VERSION and PRECACHE at build time; a new build gives
+// a new cache name, and the old cache is dropped once the new one is complete.
+// It never touches API calls or non-GET requests: the outbox lives in IndexedDB.
+const VERSION = "__VERSION__";
+const PRECACHE = __PRECACHE__;
+const CACHE = `adal-shell-${VERSION}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((k) => k.startsWith("adal-shell-") && k !== CACHE).map((k) => caches.delete(k)),
+      ))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  // Every screen is the same single page: answer navigations with the cached shell.
+  const key = request.mode === "navigate" ? "/index.html" : request;
+  event.respondWith(
+    caches.open(CACHE)
+      .then((cache) => cache.match(key))
+      .then((cached) => cached || fetch(request)),
+  );
+});

@@ -1,0 +1,32 @@
+// Trunk post-build hook: writes sw.js into the staging dir with the list of every built
+// file and a version derived from their contents, so each build gets its own cache.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error("TRUNK_STAGING_DIR is not set: run this from trunk");
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const files = walk(staging)
+  .map((path) => "/" + relative(staging, path).split("\\").join("/"))
+  .filter((url) => url !== "/sw.js")
+  .sort();
+const hash = createHash("sha256");
+for (const url of files) {
+  hash.update(url);
+  hash.update(readFileSync(join(staging, url)));
+}
+const version = hash.digest("hex").slice(0, 16);
+const template = readFileSync(new URL("../public/sw.js", import.meta.url), "utf8");
+const sw = template
+  .replace("__VERSION__", version)
+  .replace("__PRECACHE__", JSON.stringify(files, null, 2));
+writeFileSync(join(staging, "sw.js"), sw);
+console.log(`sw.js: ${files.length} files pre-cached, version ${version}`);

@@ -1,0 +1,73 @@
+// The harness: each test worker starts the real adal-server on 127.0.0.1:0 with a fresh
+// data directory and the built app, and stops it at the end. Tests read what the server
+// stored through its own `export` command, never through SQL.
+import { test as base, expect } from "@playwright/test";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const serverBin = process.env.ADAL_SERVER_BIN ?? join(root, "target", "debug", "adal-server");
+const staticDir = process.env.ADAL_STATIC ?? join(root, "dist");
+
+async function startServer() {
+  if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}: run scripts/test`);
+  if (!existsSync(join(staticDir, "index.html"))) throw new Error(`no built app in ${staticDir}: run scripts/test`);
+  const dataDir = mkdtempSync(join(tmpdir(), "adal-e2e-"));
+  const child = spawn(serverBin, ["--listen", "127.0.0.1:0", "--data", dataDir, "--static-dir", staticDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+  });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    dataDir,
+    /** Every submission the server holds, as its export command prints them. */
+    stored() {
+      const out = execFileSync(serverBin, ["export", "--data", dataDir], { encoding: "utf8" });
+      return out.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const test = base.extend({
+  server: [
+    async ({}, use) => {
+      const server = await startServer();
+      await use(server);
+      await server.stop();
+    },
+    { scope: "worker" },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+});
+
+export { expect };
+
+/** Waits until the service worker controls the page, so the app can start offline. */
+export async function waitForOfflineReady(page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+}
+
+/** Saves a 360 px wide screenshot for people to look at (not compared by the tests). */
+export async function snapshot(page, name) {
+  await page.screenshot({ path: join(import.meta.dirname, "..", "screenshots", `${name}.png`), fullPage: true });
+}
