@@ -11,12 +11,15 @@ pub mod state;
 pub mod store;
 pub mod sync;
 
+// Interface sentences, compiled in from locales/app.yml.
+rust_i18n::i18n!("locales");
+
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::{Header, StatusBar};
-use i18n::{Key, t};
+use i18n::t;
 use pages::{ComplaintPage, HomePage, ItemPage};
 use state::AppState;
 
@@ -36,7 +39,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header/>
             <StatusBar/>
-            <Routes fallback=move || view! { <main id="main" class="page"><p>{t(app.lang.get(), Key::NotFound)}</p></main> }>
+            <Routes fallback=move || view! { <main id="main" class="page"><p>{t(app.lang.get(), "not_found")}</p></main> }>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/complaint/:id") view=ComplaintPage/>
                 <Route path=path!("/item/:id") view=ItemPage/>

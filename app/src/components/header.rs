@@ -1,7 +1,7 @@
 use adal_core::Lang;
 use leptos::prelude::*;
 
-use crate::i18n::{Key, t};
+use crate::i18n::t;
 use crate::state::use_app;
 
 /// The top bar: the name, what it is for, and the language switch.
@@ -12,7 +12,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="top">
             <a class="brand" href="/">"Adal"</a>
-            <p class="tagline">{move || t(lang.get(), Key::AppTagline)}</p>
+            <p class="tagline">{move || t(lang.get(), "app_tagline")}</p>
             <LangSwitch/>
         </header>
     }
@@ -23,7 +23,7 @@ pub fn Header() -> impl IntoView {
 fn LangSwitch() -> impl IntoView {
     let app = use_app();
     view! {
-        <nav class="langs" aria-label=move || t(app.lang.get(), Key::Language)>
+        <nav class="langs" aria-label=move || t(app.lang.get(), "language")>
             {Lang::ALL
                 .into_iter()
                 .map(|l| {

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::i18n::{Key, t};
+use crate::i18n::t;
 use crate::state::use_app;
 
 /// One line that always says whether there is signal and what is still waiting.
@@ -11,11 +11,11 @@ pub fn StatusBar() -> impl IntoView {
     let waiting = move || app.snapshot.with(|s| s.outbox.len());
     let text = move || {
         let lang = app.lang.get();
-        let net = if app.online.get() { t(lang, Key::Online) } else { t(lang, Key::Offline) };
+        let net = if app.online.get() { t(lang, "online") } else { t(lang, "offline") };
         match (app.sending.get(), waiting()) {
-            (true, _) => format!("{net} — {}", t(lang, Key::Sending)),
+            (true, _) => format!("{net} — {}", t(lang, "sending")),
             (false, 0) => net.to_owned(),
-            (false, n) => format!("{net} — {n} {}", t(lang, Key::WaitingCount)),
+            (false, n) => format!("{net} — {n} {}", t(lang, "waiting_count")),
         }
     };
     view! {
@@ -23,12 +23,12 @@ pub fn StatusBar() -> impl IntoView {
             <span class="status-text">{text}</span>
             <Show when=move || { app.online.get() && waiting() > 0 && !app.sending.get() }>
                 <button type="button" class="link" on:click=move |_| app.drain(true)>
-                    {move || t(app.lang.get(), Key::SendNow)}
+                    {move || t(app.lang.get(), "send_now")}
                 </button>
             </Show>
         </div>
         <Show when=move || app.storage_failed.get()>
-            <p class="banner error" role="alert">{move || t(app.lang.get(), Key::StorageFailed)}</p>
+            <p class="banner error" role="alert">{move || t(app.lang.get(), "storage_failed")}</p>
         </Show>
     }
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use wasm_bindgen::JsCast;
 
 use super::Page;
-use crate::i18n::{Key, t};
+use crate::i18n::t;
 use crate::state::{AppState, today, use_app};
 use crate::store::{self, Draft, OutboxItem};
 
@@ -47,8 +47,8 @@ pub fn ComplaintPage() -> impl IntoView {
         None => view! { <main id="main" class="page" aria-busy="true"></main> }.into_any(),
         Some(None) => view! {
             <main id="main" class="page">
-                <p>{move || t(app.lang.get(), Key::NotFound)}</p>
-                <a href="/">{move || t(app.lang.get(), Key::Back)}</a>
+                <p>{move || t(app.lang.get(), "not_found")}</p>
+                <a href="/">{move || t(app.lang.get(), "back")}</a>
             </main>
         }
         .into_any(),
@@ -212,19 +212,19 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
 
     view! {
         <main id="main" class="page">
-            <a href="/" class="back">{move || t(lang.get(), Key::Back)}</a>
-            <h1>{move || t(lang.get(), Key::ComplaintTitle)}</h1>
-            <p class="muted">{move || t(lang.get(), Key::ComplaintIntro)}</p>
+            <a href="/" class="back">{move || t(lang.get(), "back")}</a>
+            <h1>{move || t(lang.get(), "complaint_title")}</h1>
+            <p class="muted">{move || t(lang.get(), "complaint_intro")}</p>
             <Show when=move || server_problem.with(Option::is_some)>
                 <p class="banner warn" role="alert">
                     {move || server_problem.with(|p| p.as_ref().map(|p| p.code.title(lang.get())).unwrap_or_default())}
                 </p>
             </Show>
             <Show when=move || !errors.with(FieldErrors::is_empty)>
-                <p class="banner error" role="alert">{move || t(lang.get(), Key::FixErrors)}</p>
+                <p class="banner error" role="alert">{move || t(lang.get(), "fix_errors")}</p>
             </Show>
             <form novalidate on:submit=send>
-                <FieldRow field=Field::District label=Key::District error=error_of(Field::District)>
+                <FieldRow field=Field::District label="district" error=error_of(Field::District)>
                     <select
                         id=field_id(Field::District)
                         aria-invalid=invalid(error_of(Field::District))
@@ -232,7 +232,7 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                         prop:value=move || answers.with(|a| a.district.clone())
                         on:change=set(|a, v| a.district = v)
                     >
-                        <option value="">{move || t(lang.get(), Key::ChooseOne)}</option>
+                        <option value="">{move || t(lang.get(), "choose_one")}</option>
                         {District::ALL.into_iter().map(|d| view! {
                             <option value=d.code() selected=move || answers.with(|a| a.district == d.code())>
                                 {move || d.name(lang.get())}
@@ -241,7 +241,7 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                     </select>
                 </FieldRow>
                 <fieldset class="field" aria-describedby=describedby(Field::Category, false)>
-                    <legend>{move || t(lang.get(), Key::Category)}</legend>
+                    <legend>{move || t(lang.get(), "category")}</legend>
                     {Category::ALL.into_iter().map(|c| view! {
                         <label class="choice">
                             <input
@@ -257,7 +257,7 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                     }).collect_view()}
                     <ErrorText field=Field::Category error=error_of(Field::Category)/>
                 </fieldset>
-                <FieldRow field=Field::Institution label=Key::Institution help=Key::InstitutionHelp error=error_of(Field::Institution)>
+                <FieldRow field=Field::Institution label="institution" help="institution_help" error=error_of(Field::Institution)>
                     <input
                         id=field_id(Field::Institution)
                         type="text"
@@ -268,7 +268,7 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                         on:input=set(|a, v| a.institution = v)
                     />
                 </FieldRow>
-                <FieldRow field=Field::Description label=Key::Description help=Key::DescriptionHelp error=error_of(Field::Description)>
+                <FieldRow field=Field::Description label="description" help="description_help" error=error_of(Field::Description)>
                     <textarea
                         id=field_id(Field::Description)
                         rows="6"
@@ -281,7 +281,7 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                         {move || answers.with(|a| a.description.trim().chars().count())} " / " {DESCRIPTION_MAX}
                     </p>
                 </FieldRow>
-                <FieldRow field=Field::OccurredOn label=Key::OccurredOn error=error_of(Field::OccurredOn)>
+                <FieldRow field=Field::OccurredOn label="occurred_on" error=error_of(Field::OccurredOn)>
                     <input
                         id=field_id(Field::OccurredOn)
                         type="date"
@@ -300,12 +300,12 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                             prop:checked=anonymous
                             on:change=move |ev| answers.update(|a| a.anonymous = event_target_checked(&ev))
                         />
-                        {move || t(lang.get(), Key::Anonymous)}
+                        {move || t(lang.get(), "anonymous")}
                     </label>
-                    <p id="f-anonymous-help" class="help">{move || t(lang.get(), Key::AnonymousHelp)}</p>
+                    <p id="f-anonymous-help" class="help">{move || t(lang.get(), "anonymous_help")}</p>
                 </div>
                 <Show when=move || !anonymous()>
-                    <FieldRow field=Field::Name label=Key::Name error=error_of(Field::Name)>
+                    <FieldRow field=Field::Name label="name" error=error_of(Field::Name)>
                         <input
                             id=field_id(Field::Name)
                             type="text"
@@ -316,7 +316,7 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                             on:input=set(|a, v| a.name = v)
                         />
                     </FieldRow>
-                    <FieldRow field=Field::Phone label=Key::Phone help=Key::PhoneHelp error=error_of(Field::Phone)>
+                    <FieldRow field=Field::Phone label="phone" help="phone_help" error=error_of(Field::Phone)>
                         <input
                             id=field_id(Field::Phone)
                             type="tel"
@@ -330,12 +330,12 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                     </FieldRow>
                 </Show>
                 <div class="actions">
-                    <button type="submit" class="primary big">{move || t(lang.get(), Key::Send)}</button>
+                    <button type="submit" class="primary big">{move || t(lang.get(), "send")}</button>
                     <p class="saved" aria-live="polite">
                         {move || match save_state.get() {
-                            SaveState::Saved => t(lang.get(), Key::Saved),
-                            SaveState::Pending => t(lang.get(), Key::Saving),
-                            SaveState::Failed => t(lang.get(), Key::StorageFailed),
+                            SaveState::Saved => t(lang.get(), "saved"),
+                            SaveState::Pending => t(lang.get(), "saving"),
+                            SaveState::Failed => t(lang.get(), "storage_failed"),
                         }}
                     </p>
                 </div>
@@ -349,8 +349,8 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
 #[component]
 fn FieldRow(
     field: Field,
-    label: Key,
-    #[prop(optional)] help: Option<Key>,
+    label: &'static str,
+    #[prop(optional)] help: Option<&'static str>,
     error: Signal<Option<String>>,
     children: Children,
 ) -> impl IntoView {
@@ -389,7 +389,7 @@ fn DeleteDraft(id: String, app: AppState) -> impl IntoView {
     };
     view! {
         <button type="button" class="link danger" on:click=delete>
-            {move || t(app.lang.get(), Key::Delete)}
+            {move || t(app.lang.get(), "delete")}
         </button>
     }
 }

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::Page;
-use crate::i18n::{Key, t};
+use crate::i18n::t;
 use crate::state::use_app;
 use crate::store::{self, Draft};
 
@@ -37,14 +37,14 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <main id="main" class="page">
             <button type="button" class="primary big" on:click=new_complaint>
-                {move || t(lang.get(), Key::NewComplaint)}
+                {move || t(lang.get(), "new_complaint")}
             </button>
 
             <section aria-labelledby="drafts-h">
-                <h2 id="drafts-h">{move || t(lang.get(), Key::Drafts)}</h2>
+                <h2 id="drafts-h">{move || t(lang.get(), "drafts")}</h2>
                 <Show
                     when=move || !snapshot.with(|s| s.drafts.is_empty())
-                    fallback=move || view! { <p class="muted">{move || t(lang.get(), Key::NoDrafts)}</p> }
+                    fallback=move || view! { <p class="muted">{move || t(lang.get(), "no_drafts")}</p> }
                 >
                     <ul class="items">
                         <For
@@ -59,7 +59,7 @@ pub fn HomePage() -> impl IntoView {
                                         <a href=href>{move || answers.with_value(|a| title(a, lang.get()))}</a>
                                         <span class="meta">{move || answers.with_value(|a| summary(a, lang.get()))}</span>
                                         <Show when=move || problem>
-                                            <span class="badge warn">{move || t(lang.get(), Key::NeedsAttention)}</span>
+                                            <span class="badge warn">{move || t(lang.get(), "needs_attention")}</span>
                                         </Show>
                                     </li>
                                 }
@@ -71,8 +71,8 @@ pub fn HomePage() -> impl IntoView {
 
             <Show when=move || !snapshot.with(|s| s.outbox.is_empty())>
                 <section aria-labelledby="outbox-h">
-                    <h2 id="outbox-h">{move || t(lang.get(), Key::Waiting)}</h2>
-                    <p class="muted">{move || t(lang.get(), Key::WaitingHelp)}</p>
+                    <h2 id="outbox-h">{move || t(lang.get(), "waiting")}</h2>
+                    <p class="muted">{move || t(lang.get(), "waiting_help")}</p>
                     <ul class="items">
                         <For
                             each=move || snapshot.get().outbox
@@ -94,7 +94,7 @@ pub fn HomePage() -> impl IntoView {
 
             <Show when=move || !snapshot.with(|s| s.sent.is_empty())>
                 <section aria-labelledby="sent-h">
-                    <h2 id="sent-h">{move || t(lang.get(), Key::Sent)}</h2>
+                    <h2 id="sent-h">{move || t(lang.get(), "sent")}</h2>
                     <ul class="items">
                         <For
                             each=move || snapshot.get().sent
@@ -107,7 +107,7 @@ pub fn HomePage() -> impl IntoView {
                                     <li>
                                         <a href=href>{move || answers.with_value(|a| title(a, lang.get()))}</a>
                                         <span class="meta">
-                                            {move || t(lang.get(), Key::TrackingNumber)} ": "
+                                            {move || t(lang.get(), "tracking_number")} ": "
                                             <strong class="tracking">{tracking.clone()}</strong>
                                         </span>
                                     </li>
@@ -124,7 +124,7 @@ pub fn HomePage() -> impl IntoView {
 /// What a person recognises an item by: the institution they wrote about.
 pub fn title(answers: &ComplaintAnswers, lang: Lang) -> String {
     match answers.institution.trim() {
-        "" => t(lang, Key::Untitled).to_owned(),
+        "" => t(lang, "untitled").to_owned(),
         name => name.to_owned(),
     }
 }

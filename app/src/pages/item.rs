@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::home::{summary, title};
-use crate::i18n::{Key, t};
+use crate::i18n::t;
 use crate::state::use_app;
 
 /// `/item/:id`: a submission after "Send". While it waits, it says so; once the server
@@ -17,7 +17,7 @@ pub fn ItemPage() -> impl IntoView {
     let sent = move || app.snapshot.with(|s| s.sent.iter().find(|i| i.id == id()).cloned());
     view! {
         <main id="main" class="page">
-            <a href="/" class="back">{move || t(lang.get(), Key::Back)}</a>
+            <a href="/" class="back">{move || t(lang.get(), "back")}</a>
             {move || {
                 if let Some(item) = sent() {
                     let received = item.receipt.received_at;
@@ -27,9 +27,9 @@ pub fn ItemPage() -> impl IntoView {
                         <h1>{move || answers.with_value(|a| title(a, lang.get()))}</h1>
                         <p class="muted">{move || answers.with_value(|a| summary(a, lang.get()))}</p>
                         <div class="receipt">
-                            <p>{move || t(lang.get(), Key::TrackingNumber)}</p>
+                            <p>{move || t(lang.get(), "tracking_number")}</p>
                             <p class="tracking big" data-testid="tracking">{item.receipt.tracking.clone()}</p>
-                            <p class="muted">{move || t(lang.get(), Key::ReceivedAt)} ": " {received}</p>
+                            <p class="muted">{move || t(lang.get(), "received_at")} ": " {received}</p>
                         </div>
                     }
                     .into_any()
@@ -39,13 +39,13 @@ pub fn ItemPage() -> impl IntoView {
                         <h1>{move || answers.with_value(|a| title(a, lang.get()))}</h1>
                         <p class="muted">{move || answers.with_value(|a| summary(a, lang.get()))}</p>
                         <div class="receipt pending">
-                            <p><strong>{move || t(lang.get(), Key::Waiting)}</strong></p>
-                            <p>{move || t(lang.get(), Key::WaitingHelp)}</p>
+                            <p><strong>{move || t(lang.get(), "waiting")}</strong></p>
+                            <p>{move || t(lang.get(), "waiting_help")}</p>
                         </div>
                     }
                     .into_any()
                 } else {
-                    view! { <p>{move || t(lang.get(), Key::NotFound)}</p> }.into_any()
+                    view! { <p>{move || t(lang.get(), "not_found")}</p> }.into_any()
                 }
             }}
         </main>
