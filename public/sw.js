@@ -1,6 +1,8 @@
 // Adal's service worker: starts the app with no network after one visit.
 // scripts/precache.mjs fills in VERSION and PRECACHE at build time; a new build gives
-// a new cache name, and the old cache is dropped once the new one is complete.
+// a new cache name, and the old cache is dropped once the new version takes over.
+// A new version waits until the person taps "reload" (the app first saves what is being
+// typed), so a page never runs against a shell it was not built with.
 // It never touches API calls or non-GET requests: the outbox lives in IndexedDB.
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
@@ -10,8 +12,13 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
       .then((cache) => cache.addAll(PRECACHE))
-      .then(() => self.skipWaiting()),
+      // The very first install has no older version to keep running: take over at once.
+      .then(() => (self.registration.active ? undefined : self.skipWaiting())),
   );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {

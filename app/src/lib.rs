@@ -4,9 +4,11 @@
 //! touches IndexedDB, `api` the only one that does HTTP, and `sync` drains the outbox.
 
 pub mod api;
+pub mod backup;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod pwa;
 pub mod state;
 pub mod store;
 pub mod sync;
@@ -18,7 +20,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use components::{Header, StatusBar};
+use components::{Header, StatusBar, UpdateBanner};
 use i18n::t;
 use pages::{ComplaintPage, HomePage, ItemPage};
 use state::AppState;
@@ -28,6 +30,8 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let app = AppState::from_browser();
     provide_context(app);
+    let pwa = pwa::Pwa::default();
+    provide_context(pwa);
     // The page's language follows the person's choice, for screen readers and fonts.
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {
@@ -35,9 +39,13 @@ pub fn App() -> impl IntoView {
         }
     });
     app.watch();
+    // Registered after the first render so the first visit is not slowed; from the
+    // second visit on, the app starts from the service worker's cache with no network.
+    pwa.start();
     view! {
         <Router>
             <Header/>
+            <UpdateBanner/>
             <StatusBar/>
             <Routes fallback=move || view! { <main id="main" class="page"><p>{t(app.lang.get(), "not_found")}</p></main> }>
                 <Route path=path!("/") view=HomePage/>
@@ -55,7 +63,4 @@ pub fn mount() {
         shell.remove();
     }
     leptos::mount::mount_to_body(App);
-    // Registered after mount so the first visit is not slowed; from the second visit
-    // on, the app starts from the service worker's cache with no network at all.
-    let _ = window().navigator().service_worker().register("/sw.js");
 }

@@ -25,6 +25,10 @@ pub struct AppState {
     pub snapshot: RwSignal<Snapshot>,
     /// Set when the device refused a write: the person must be told at once.
     pub storage_failed: RwSignal<bool>,
+    /// The open form has changes not yet written to the device.
+    pub unsaved: RwSignal<bool>,
+    /// Bumped to ask the open form to write its pending changes now.
+    pub flush_requests: RwSignal<u32>,
 }
 
 impl AppState {
@@ -42,6 +46,8 @@ impl AppState {
             sending: RwSignal::new(false),
             snapshot: RwSignal::new(Snapshot::default()),
             storage_failed: RwSignal::new(false),
+            unsaved: RwSignal::new(false),
+            flush_requests: RwSignal::new(0),
         }
     }
 
@@ -50,6 +56,18 @@ impl AppState {
         if let Some(storage) = local_storage() {
             // A language that is not remembered is an annoyance, not a loss: ignore.
             let _ = storage.set_item(LANG_KEY, lang.tag());
+        }
+    }
+
+    /// Asks the open form to save now and waits (at most two seconds) until it has.
+    /// Called before anything that reloads the page, such as an app update.
+    pub async fn flush_saves(self) {
+        self.flush_requests.update(|n| *n += 1);
+        for _ in 0..40 {
+            if !self.unsaved.get_untracked() {
+                return;
+            }
+            gloo::timers::future::TimeoutFuture::new(50).await;
         }
     }
 

@@ -1,7 +1,11 @@
 //! Widgets shared by the screens.
 
+mod device;
 mod header;
 mod status_bar;
+mod update_banner;
 
+pub use device::DeviceSection;
 pub use header::Header;
 pub use status_bar::StatusBar;
+pub use update_banner::UpdateBanner;

@@ -99,8 +99,10 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
             };
             spawn_local(async move {
                 match store::ops::put_draft(&draft).await {
-                    Ok(()) if save_state.get_untracked() == SaveState::Pending => {
-                        save_state.set(SaveState::Saved)
+                    // Saved, and nothing typed since: the device holds what is on screen.
+                    Ok(()) if pending.with_value(Option::is_none) => {
+                        save_state.set(SaveState::Saved);
+                        app.unsaved.set(false);
                     }
                     Ok(()) => {}
                     Err(_) => {
@@ -121,8 +123,19 @@ fn ComplaintForm(draft: Draft) -> impl IntoView {
                 return;
             }
             save_state.set(SaveState::Pending);
+            app.unsaved.set(true);
             let save_now = save_now.clone();
             pending.set_value(Some(Timeout::new(AUTOSAVE_DEBOUNCE_MS, save_now)));
+        });
+    }
+    // Something is about to reload the page (an app update): save now.
+    {
+        let save_now = save_now.clone();
+        Effect::new(move |first: Option<()>| {
+            app.flush_requests.track();
+            if first.is_some() && pending.with_value(Option::is_some) {
+                save_now();
+            }
         });
     }
     // A phone may kill a hidden tab without warning: write what is pending right away.

@@ -5,7 +5,9 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::Page;
+use crate::components::DeviceSection;
 use crate::i18n::t;
+use crate::pwa::use_pwa;
 use crate::state::use_app;
 use crate::store::{self, Draft};
 
@@ -13,6 +15,7 @@ use crate::store::{self, Draft};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let app = use_app();
+    let pwa = use_pwa();
     let lang = app.lang;
     let navigate = use_navigate();
     let new_complaint = move |_| {
@@ -26,6 +29,8 @@ pub fn HomePage() -> impl IntoView {
             problem: None,
         };
         let navigate = navigate.clone();
+        // The first draft is the moment to ask the browser to keep our storage.
+        pwa.request_persistence();
         spawn_local(async move {
             match store::ops::put_draft(&draft).await {
                 Ok(()) => navigate(&Page::Complaint(draft.id).path(), Default::default()),
@@ -117,6 +122,8 @@ pub fn HomePage() -> impl IntoView {
                     </ul>
                 </section>
             </Show>
+
+            <DeviceSection/>
         </main>
     }
 }

@@ -5,6 +5,7 @@
 //! so "saved" on screen means saved on disk. Moves between stores (draft → outbox →
 //! sent) happen in one transaction, so an item is never in two places or in none.
 
+pub mod backup;
 mod drafts;
 mod outbox;
 mod sent;
