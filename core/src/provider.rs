@@ -98,7 +98,7 @@ impl ProviderKind {
             (Priest, Lang::Ru) => "Священник",
             (Priest, Lang::En) => "Priest",
             (IntegrityOffice, Lang::Kk) => "«Ақжайық – адалдық алаңы» кеңсесі",
-            (IntegrityOffice, Lang::Ru) => "Офис «Ақжайық – адалдық алаңы»",
+            (IntegrityOffice, Lang::Ru) => "Офис «Акжайык – адалдык аланы»",
             (IntegrityOffice, Lang::En) => "\"Akzhaiyk – adaldyq alany\" integrity office",
             (YouthCentre, Lang::Kk) => "Аудандық жастар ресурстық орталығы",
             (YouthCentre, Lang::Ru) => "Районный молодёжный ресурсный центр",
@@ -366,7 +366,7 @@ impl ProviderRecord {
 
         let id = self.id.trim().to_owned();
         check(valid_id(&id).then_some(()).ok_or_else(|| ProviderError::InvalidId(id.clone())));
-        let kind = ProviderKind::from_code(self.kind.trim());
+        let kind = ProviderKind::from_code(&self.kind.trim().to_ascii_lowercase());
         check(kind.map(|_| ()).ok_or_else(|| ProviderError::UnknownKind(self.kind.clone())));
         let district = District::from_code(&self.district.trim().to_ascii_uppercase());
         check(
