@@ -5,6 +5,7 @@
 //! tests run exactly the server that ships.
 
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod routes;
@@ -157,6 +158,9 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = Db::open(&config.data_dir)
             .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+        if directory::seed_sample(&db).context("loading the sample directory")? {
+            tracing::info!("loaded the sample provider directory");
+        }
         let state = AppState::new(db, &config)?;
         let listener = TcpListener::bind(config.listen)
             .await

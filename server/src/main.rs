@@ -6,6 +6,7 @@ use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use adal_server::{Application, Config, DEFAULT_RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT_PER_SECOND};
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -24,6 +25,32 @@ enum Command {
     Serve(ServeArgs),
     /// Print every stored submission to stdout as JSON lines.
     Export(ExportArgs),
+    /// Import or export the provider directory as CSV.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Add or update providers from a CSV file, matched by id. Every row is checked
+    /// first: one invalid row and nothing is imported. A file with real (not sample)
+    /// entries also deletes the sample entries it does not list.
+    Import(DirectoryImportArgs),
+    /// Print every provider to stdout as CSV, in the format `import` reads.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct DirectoryImportArgs {
+    /// The CSV file (UTF-8, with a header line); `-` reads standard input.
+    #[arg(value_name = "FILE.csv")]
+    file: PathBuf,
+    /// Directory of the database, created if missing.
+    #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
+    data: PathBuf,
+    /// The file is the whole directory: delete the providers it does not list.
+    #[arg(long)]
+    replace: bool,
 }
 
 #[derive(Args)]
@@ -67,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(count, "exported submissions");
             return Ok(());
         }
+        Some(Command::Directory(command)) => return directory(command),
         Some(Command::Serve(args)) => args,
         None => cli.serve,
     };
@@ -81,4 +109,31 @@ async fn main() -> anyhow::Result<()> {
     writeln!(stdout, "listening on http://{}", app.local_addr())?;
     stdout.flush()?;
     app.run().await
+}
+
+fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
+    use adal_server::directory;
+    match command {
+        DirectoryCommand::Import(args) => {
+            let report = if args.file.as_os_str() == "-" {
+                directory::import(&args.data, std::io::stdin().lock(), args.replace)?
+            } else {
+                let file = std::fs::File::open(&args.file)
+                    .with_context(|| format!("opening {}", args.file.display()))?;
+                directory::import(&args.data, std::io::BufReader::new(file), args.replace)?
+            };
+            let mut stdout = std::io::stdout();
+            writeln!(
+                stdout,
+                "directory version {}: {} added, {} updated, {} unchanged, {} deleted",
+                report.version, report.added, report.updated, report.unchanged, report.deleted
+            )?;
+            Ok(())
+        }
+        DirectoryCommand::Export(args) => {
+            let count = directory::export(&args.data, std::io::stdout().lock())?;
+            tracing::info!(count, "exported providers");
+            Ok(())
+        }
+    }
 }

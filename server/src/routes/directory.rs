@@ -1,0 +1,81 @@
+//! `GET /api/v1/directory?since=N`: the provider directory, or only what changed in it
+//! after version N, so that a phone on a slow line that already holds the directory
+//! downloads a few bytes rather than the whole list.
+
+use adal_core::provider::DirectoryDelta;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::db;
+use crate::error::ApiError;
+use crate::extract::Json;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/directory", get(get_directory))
+}
+
+#[derive(Debug, Deserialize)]
+struct Params {
+    /// The version the device holds; missing or 0 when it holds nothing.
+    since: Option<u64>,
+}
+
+/// The answer for one URL is fixed by the directory's version (nothing changes without a
+/// new version), so the version is the entity tag. A device that asks again without a
+/// change gets 304; `no-cache` makes every cache in between ask us first.
+async fn get_directory(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<Params>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(Params { since }) =
+        params.map_err(|rejection| ApiError::MalformedRequest { detail: rejection.body_text() })?;
+    let since = since.unwrap_or(0);
+    let version = state.db.call(|conn| db::directory::current_version(conn)).await?;
+    if if_none_match(&headers, version) {
+        return Ok((StatusCode::NOT_MODIFIED, cache_headers(version)).into_response());
+    }
+    let delta: DirectoryDelta =
+        state.db.call(move |conn| db::directory::delta(conn, since)).await?;
+    tracing::info!(
+        since,
+        version = delta.version,
+        full = delta.full,
+        changed = delta.providers.len(),
+        deleted = delta.deleted.len(),
+        "directory sent"
+    );
+    Ok((cache_headers(delta.version), Json(delta)).into_response())
+}
+
+fn etag(version: u64) -> String {
+    format!("W/\"{version}\"")
+}
+
+fn cache_headers(version: u64) -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        // Digits and quotes only: always a valid header value.
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag(version)).unwrap_or(HeaderValue::from_static("W/\"0\"")),
+        ),
+    ]
+}
+
+/// `If-None-Match` with the weak comparison RFC 9110 §13.1.2 asks for.
+fn if_none_match(headers: &HeaderMap, version: u64) -> bool {
+    let ours = format!("\"{version}\"");
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|value| {
+        value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+    })
+}
