@@ -1,5 +1,6 @@
 //! The HTTP API under `/api/v1`, one module per resource.
 
+pub mod forms;
 pub mod health;
 pub mod submissions;
 
@@ -15,6 +16,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(submissions::router(state))
         .merge(health::router())
+        .merge(forms::router())
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
