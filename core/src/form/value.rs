@@ -435,7 +435,7 @@ mod tests {
             ("size", json!(0)),
             ("size", json!(-5)),
             ("content_type", json!("application/pdf")),
-            ("path", json!("/tmp/x.jpg")),
+            ("file_name", json!("IMG_0042.jpg")),
         ] {
             let mut p = photo(ID_1);
             p[member] = value;
