@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::Lang;
+use crate::form::{Answers, FormSchema};
 use crate::validation::{ErrorCode, Field, FieldErrors};
-use crate::{ComplaintAnswers, Lang};
 
 /// The largest request body the API accepts. A 4000-character description in Kazakh
 /// is about 8 KB in UTF-8; the rest is headroom for the other fields.
@@ -19,22 +20,29 @@ pub struct FormRef {
 }
 
 impl FormRef {
-    /// The complaint form in the version this build of Adal writes.
-    pub fn complaint() -> FormRef {
-        FormRef { id: COMPLAINT_FORM_ID.to_owned(), version: COMPLAINT_FORM_VERSION }
+    pub fn new(id: impl Into<String>, version: u32) -> FormRef {
+        FormRef { id: id.into(), version }
     }
 }
 
-pub const COMPLAINT_FORM_ID: &str = "complaint";
-pub const COMPLAINT_FORM_VERSION: u32 = 1;
-
 /// `POST /api/v1/submissions`. The `id` is made on the device when the person taps
 /// "Send"; it is the idempotency key for every retry of this one submission.
+///
+/// `answers` are the form's answers keyed by field key (see [`crate::form`]); missing
+/// answers are an empty map, so that the person gets field errors, not a refusal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionRequest {
     pub id: Uuid,
     pub form: FormRef,
-    pub answers: ComplaintAnswers,
+    #[serde(default)]
+    pub answers: Answers,
+}
+
+/// `GET /api/v1/forms`: the current version of every form and every previous version
+/// still accepted, so that a draft of an older version can be carried over offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormsResponse {
+    pub forms: Vec<FormSchema>,
 }
 
 /// The answer to an accepted submission, the same for every resend of it.
@@ -193,7 +201,7 @@ impl Problem {
                 .0
                 .iter()
                 .map(|e| FieldProblem {
-                    field: e.field,
+                    field: e.field.clone(),
                     code: e.code,
                     message: e.code.message(lang),
                 })
@@ -211,7 +219,7 @@ impl Problem {
         FieldErrors(
             self.errors
                 .iter()
-                .map(|e| crate::FieldError { field: e.field, code: e.code })
+                .map(|e| crate::FieldError { field: e.field.clone(), code: e.code })
                 .collect(),
         )
     }
@@ -224,12 +232,12 @@ mod tests {
     #[test]
     fn problem_json_has_the_rfc_members_and_field_errors() {
         let mut errors = FieldErrors::default();
-        errors.push(Field::Phone, ErrorCode::InvalidPhone);
+        errors.push("parties.0.phone", ErrorCode::InvalidPhone);
         let json = serde_json::to_value(Problem::validation(&errors, Lang::En)).unwrap();
         assert_eq!(json["type"], "/problems/validation_failed");
         assert_eq!(json["status"], 422);
         assert_eq!(json["code"], "validation_failed");
-        assert_eq!(json["errors"][0]["field"], "phone");
+        assert_eq!(json["errors"][0]["field"], "parties.0.phone");
         assert_eq!(json["errors"][0]["code"], "invalid_phone");
         assert!(json["errors"][0]["message"].as_str().unwrap().contains("+7"));
         let back: Problem = serde_json::from_value(json).unwrap();

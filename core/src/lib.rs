@@ -5,18 +5,20 @@
 //! same validation run in the browser (wasm32) and on the server.
 
 pub mod api;
-pub mod complaint;
 pub mod district;
+pub mod form;
+pub mod iin;
 pub mod lang;
 pub mod phone;
 pub mod provider;
 pub mod search;
 pub mod sync;
+pub mod text;
 pub mod tracking;
 pub mod validation;
 
-pub use complaint::{Category, Complaint, ComplaintAnswers, Contact};
 pub use district::District;
+pub use iin::Iin;
 pub use lang::Lang;
 pub use phone::Phone;
 pub use provider::{Provider, ProviderKind};

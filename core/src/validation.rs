@@ -3,35 +3,65 @@
 //! A rule is written once, in this crate; the client shows these messages next to the
 //! field and the server returns the same codes and messages in `application/problem+json`.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
 
-/// A field of a form that an error can point at. Serialised in snake_case, the same name
-/// the client uses for the input and the server uses in problem details.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    District,
-    Category,
-    Institution,
-    Description,
-    OccurredOn,
-    Name,
-    Phone,
-}
+/// Where in a form's answers an error points: the field's key, and inside a repeating
+/// group the group's key, the item's index (from 0, as in the JSON array) and the
+/// sub-field's key, joined by dots: `description`, `parties.1.phone`.
+///
+/// The client finds the input to mark by this path; the server returns it in problem
+/// details. Paths are made of schema keys only, never of what a person typed, so they
+/// are safe to log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Field(String);
 
 impl Field {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::District => "district",
-            Field::Category => "category",
-            Field::Institution => "institution",
-            Field::Description => "description",
-            Field::OccurredOn => "occurred_on",
-            Field::Name => "name",
-            Field::Phone => "phone",
-        }
+    pub fn new(path: impl Into<String>) -> Field {
+        Field(path.into())
+    }
+
+    /// The path of `key` inside item `index` of this group field.
+    pub fn item(&self, index: usize, key: &str) -> Field {
+        Field(format!("{}.{index}.{key}", self.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Field {
+    fn from(path: &str) -> Field {
+        Field(path.to_owned())
+    }
+}
+
+impl From<String> for Field {
+    fn from(path: String) -> Field {
+        Field(path)
+    }
+}
+
+impl PartialEq<str> for Field {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Field {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
     }
 }
 
@@ -47,14 +77,48 @@ pub enum ErrorCode {
     TooLong { max: usize },
     #[error("not one of the allowed choices")]
     UnknownChoice,
+    #[error("fewer than {min} choices")]
+    TooFewChoices { min: usize },
+    #[error("more than {max} choices")]
+    TooManyChoices { max: usize },
     #[error("not a valid date")]
     InvalidDate,
     #[error("date is in the future")]
     DateInFuture,
     #[error("date is too far in the past")]
     DateTooOld,
+    #[error("not a valid time of day")]
+    InvalidTime,
+    #[error("not a number")]
+    NotANumber,
+    #[error("not a whole number")]
+    NotAWholeNumber,
+    #[error("number outside {min}..={max}")]
+    NumberOutOfRange { min: i64, max: i64 },
     #[error("not a Kazakhstan phone number in +7 format")]
     InvalidPhone,
+    #[error("not a valid IIN")]
+    InvalidIin,
+    #[error("not a provider from the directory")]
+    InvalidProvider,
+    #[error("a photo reference of the wrong shape")]
+    InvalidAttachment,
+    #[error("more than {max} photos")]
+    TooManyPhotos { max: usize },
+    #[error("not a location")]
+    InvalidLocation,
+    #[error("location outside the region")]
+    OutsideRegion,
+    #[error("consent not given")]
+    ConsentRequired,
+    #[error("fewer than {min} items")]
+    TooFewItems { min: usize },
+    #[error("more than {max} items")]
+    TooManyItems { max: usize },
+    #[error("a value of the wrong type")]
+    InvalidValue,
+    #[error("mediation is not allowed when a state body is a party")]
+    MediationWithStateBody,
 }
 
 impl ErrorCode {
@@ -74,6 +138,12 @@ impl ErrorCode {
             (UnknownChoice, Lang::Kk) => "Тізімнен таңдаңыз.".into(),
             (UnknownChoice, Lang::Ru) => "Выберите значение из списка.".into(),
             (UnknownChoice, Lang::En) => "Please choose one from the list.".into(),
+            (TooFewChoices { min }, Lang::Kk) => format!("Кемінде {min} нұсқаны белгілеңіз."),
+            (TooFewChoices { min }, Lang::Ru) => format!("Отметьте не меньше {min}."),
+            (TooFewChoices { min }, Lang::En) => format!("Please tick at least {min}."),
+            (TooManyChoices { max }, Lang::Kk) => format!("Ең көбі {max} нұсқа белгілеуге болады."),
+            (TooManyChoices { max }, Lang::Ru) => format!("Отметьте не больше {max}."),
+            (TooManyChoices { max }, Lang::En) => format!("Please tick no more than {max}."),
             (InvalidDate, Lang::Kk) => "Күнді КК.АА.ЖЖЖЖ түрінде енгізіңіз.".into(),
             (InvalidDate, Lang::Ru) => "Введите дату в виде ДД.ММ.ГГГГ.".into(),
             (InvalidDate, Lang::En) => "Please enter a date as DD.MM.YYYY.".into(),
@@ -83,6 +153,24 @@ impl ErrorCode {
             (DateTooOld, Lang::Kk) => "Күн 2000 жылдан кейін болуы керек.".into(),
             (DateTooOld, Lang::Ru) => "Дата должна быть не раньше 2000 года.".into(),
             (DateTooOld, Lang::En) => "The date must be in 2000 or later.".into(),
+            (InvalidTime, Lang::Kk) => "Уақытты СС:ММ түрінде жазыңыз, мысалы 08:30.".into(),
+            (InvalidTime, Lang::Ru) => "Укажите время в виде ЧЧ:ММ, например 08:30.".into(),
+            (InvalidTime, Lang::En) => "Please give the time as HH:MM, e.g. 08:30.".into(),
+            (NotANumber, Lang::Kk) => "Мұнда тек сан жазыңыз.".into(),
+            (NotANumber, Lang::Ru) => "Здесь нужно указать число.".into(),
+            (NotANumber, Lang::En) => "Please enter a number here.".into(),
+            (NotAWholeNumber, Lang::Kk) => "Бүтін сан жазыңыз, бөлшексіз.".into(),
+            (NotAWholeNumber, Lang::Ru) => "Укажите целое число, без дробной части.".into(),
+            (NotAWholeNumber, Lang::En) => "Please enter a whole number.".into(),
+            (NumberOutOfRange { min, max }, Lang::Kk) => {
+                format!("Сан ең азы {min}, ең көбі {max} болуы керек.")
+            }
+            (NumberOutOfRange { min, max }, Lang::Ru) => {
+                format!("Число должно быть от {min} до {max}.")
+            }
+            (NumberOutOfRange { min, max }, Lang::En) => {
+                format!("The number must be between {min} and {max}.")
+            }
             (InvalidPhone, Lang::Kk) => {
                 "Нөмірді +7 форматында жазыңыз, мысалы +7 701 234 56 78.".into()
             }
@@ -92,12 +180,101 @@ impl ErrorCode {
             (InvalidPhone, Lang::En) => {
                 "Please give a number in +7 format, e.g. +7 701 234 56 78.".into()
             }
+            (InvalidIin, Lang::Kk) => {
+                "ЖСН дұрыс емес: 12 цифрды жеке куәліктегідей тексеріп жазыңыз.".into()
+            }
+            (InvalidIin, Lang::Ru) => {
+                "ИИН указан неверно: проверьте 12 цифр по удостоверению личности.".into()
+            }
+            (InvalidIin, Lang::En) => {
+                "This IIN is not valid: please check the 12 digits against the ID card.".into()
+            }
+            (InvalidProvider, Lang::Kk) => "Анықтамалықтан таңдаңыз.".into(),
+            (InvalidProvider, Lang::Ru) => "Выберите из справочника.".into(),
+            (InvalidProvider, Lang::En) => "Please choose one from the directory.".into(),
+            (InvalidAttachment, Lang::Kk) => "Фото бүлінген; оны қайта қосыңыз.".into(),
+            (InvalidAttachment, Lang::Ru) => "Фото повреждено; добавьте его заново.".into(),
+            (InvalidAttachment, Lang::En) => "A photo is damaged; please add it again.".into(),
+            (TooManyPhotos { max }, Lang::Kk) => format!("Ең көбі {max} фото қосуға болады."),
+            (TooManyPhotos { max }, Lang::Ru) => format!("Не больше {max} фото."),
+            (TooManyPhotos { max }, Lang::En) => format!("At most {max} photos, please."),
+            (InvalidLocation, Lang::Kk) => "Орынды анықтау мүмкін болмады; қайталаңыз.".into(),
+            (InvalidLocation, Lang::Ru) => {
+                "Не удалось определить место; попробуйте ещё раз.".into()
+            }
+            (InvalidLocation, Lang::En) => {
+                "The location could not be read; please try again.".into()
+            }
+            (OutsideRegion, Lang::Kk) => "Бұл орын Батыс Қазақстан облысынан тыс.".into(),
+            (OutsideRegion, Lang::Ru) => {
+                "Это место за пределами Западно-Казахстанской области.".into()
+            }
+            (OutsideRegion, Lang::En) => "This place is outside the West Kazakhstan region.".into(),
+            (ConsentRequired, Lang::Kk) => "Жалғастыру үшін келісіміңізді белгілеңіз.".into(),
+            (ConsentRequired, Lang::Ru) => "Чтобы продолжить, отметьте своё согласие.".into(),
+            (ConsentRequired, Lang::En) => "Please tick to give your consent.".into(),
+            (TooFewItems { min }, Lang::Kk) => format!("Кемінде {min} жазба қосыңыз."),
+            (TooFewItems { min }, Lang::Ru) => format!("Нужно добавить не меньше {min}."),
+            (TooFewItems { min }, Lang::En) => format!("Please add at least {min}."),
+            (TooManyItems { max }, Lang::Kk) => format!("Ең көбі {max} жазба қосуға болады."),
+            (TooManyItems { max }, Lang::Ru) => format!("Можно добавить не больше {max}."),
+            (TooManyItems { max }, Lang::En) => format!("No more than {max}, please."),
+            (InvalidValue, Lang::Kk) => "Бұл жауап дұрыс түрде емес; қайта толтырыңыз.".into(),
+            (InvalidValue, Lang::Ru) => "Ответ в неверном виде; заполните поле заново.".into(),
+            (InvalidValue, Lang::En) => {
+                "This answer is not in the expected form; please fill it in again.".into()
+            }
+            (MediationWithStateBody, Lang::Kk) => {
+                "Тараптардың бірі мемлекеттік орган болса, заң бойынша медиация жүргізілмейді. \
+                 Оның орнына шағым беріңіз."
+                    .into()
+            }
+            (MediationWithStateBody, Lang::Ru) => {
+                "По закону медиация невозможна, если одна из сторон — государственный орган. \
+                 Подайте вместо этого жалобу."
+                    .into()
+            }
+            (MediationWithStateBody, Lang::En) => {
+                "By law there can be no mediation when a party is a state body. \
+                 Please file a complaint instead."
+                    .into()
+            }
         }
     }
+
+    /// One of every code, for tests that must cover them all (e.g. translations).
+    #[cfg(test)]
+    pub(crate) const EXAMPLES: [ErrorCode; 25] = [
+        ErrorCode::Required,
+        ErrorCode::TooShort { min: 3 },
+        ErrorCode::TooLong { max: 3 },
+        ErrorCode::UnknownChoice,
+        ErrorCode::TooFewChoices { min: 1 },
+        ErrorCode::TooManyChoices { max: 3 },
+        ErrorCode::InvalidDate,
+        ErrorCode::DateInFuture,
+        ErrorCode::DateTooOld,
+        ErrorCode::InvalidTime,
+        ErrorCode::NotANumber,
+        ErrorCode::NotAWholeNumber,
+        ErrorCode::NumberOutOfRange { min: 0, max: 100 },
+        ErrorCode::InvalidPhone,
+        ErrorCode::InvalidIin,
+        ErrorCode::InvalidProvider,
+        ErrorCode::InvalidAttachment,
+        ErrorCode::TooManyPhotos { max: 5 },
+        ErrorCode::InvalidLocation,
+        ErrorCode::OutsideRegion,
+        ErrorCode::ConsentRequired,
+        ErrorCode::TooFewItems { min: 1 },
+        ErrorCode::TooManyItems { max: 5 },
+        ErrorCode::InvalidValue,
+        ErrorCode::MediationWithStateBody,
+    ];
 }
 
 /// One refused field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: Field,
     #[serde(flatten)]
@@ -110,21 +287,22 @@ pub struct FieldError {
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
-    pub fn push(&mut self, field: Field, code: ErrorCode) {
-        self.0.push(FieldError { field, code });
+    pub fn push(&mut self, field: impl Into<Field>, code: ErrorCode) {
+        self.0.push(FieldError { field: field.into(), code });
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    /// The first error for `field`, if any: a field shows one message at a time.
-    pub fn get(&self, field: Field) -> Option<ErrorCode> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.code)
+    /// The first error for the field at `path`, if any: a field shows one message at a
+    /// time.
+    pub fn get(&self, path: &str) -> Option<ErrorCode> {
+        self.0.iter().find(|e| e.field == path).map(|e| e.code)
     }
 
     /// Records the outcome of parsing one field and hands back the value when it parsed.
-    pub fn check<T>(&mut self, field: Field, parsed: Result<T, ErrorCode>) -> Option<T> {
+    pub fn check<T>(&mut self, field: impl Into<Field>, parsed: Result<T, ErrorCode>) -> Option<T> {
         parsed.map_err(|code| self.push(field, code)).ok()
     }
 }
@@ -144,6 +322,8 @@ pub fn text(raw: &str, min: usize, max: usize) -> Result<String, ErrorCode> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     #[test]
@@ -156,31 +336,76 @@ mod tests {
 
     #[test]
     fn every_code_has_a_distinct_message_in_every_language() {
-        let codes = [
-            ErrorCode::Required,
-            ErrorCode::TooShort { min: 3 },
-            ErrorCode::TooLong { max: 3 },
-            ErrorCode::UnknownChoice,
-            ErrorCode::InvalidDate,
-            ErrorCode::DateInFuture,
-            ErrorCode::DateTooOld,
-            ErrorCode::InvalidPhone,
-        ];
-        for code in codes {
-            let messages: std::collections::HashSet<_> =
-                Lang::ALL.iter().map(|&l| code.message(l)).collect();
+        let mut seen = HashSet::new();
+        for code in ErrorCode::EXAMPLES {
+            let messages: HashSet<_> = Lang::ALL.iter().map(|&l| code.message(l)).collect();
             assert_eq!(messages.len(), 3, "{code:?} is not translated");
+            for message in messages {
+                assert!(!message.trim().is_empty(), "{code:?}");
+                assert!(seen.insert(message.clone()), "{code:?} repeats {message:?}");
+            }
         }
     }
 
     #[test]
-    fn field_errors_serialise_with_a_flat_code() {
+    fn the_examples_name_every_code_once() {
+        // A new variant stops this match compiling: give it the next number and add it
+        // to EXAMPLES, so that the translation test above covers it.
+        let number = |code: ErrorCode| -> usize {
+            use ErrorCode::*;
+            match code {
+                Required => 0,
+                TooShort { .. } => 1,
+                TooLong { .. } => 2,
+                UnknownChoice => 3,
+                TooFewChoices { .. } => 4,
+                TooManyChoices { .. } => 5,
+                InvalidDate => 6,
+                DateInFuture => 7,
+                DateTooOld => 8,
+                InvalidTime => 9,
+                NotANumber => 10,
+                NotAWholeNumber => 11,
+                NumberOutOfRange { .. } => 12,
+                InvalidPhone => 13,
+                InvalidIin => 14,
+                InvalidProvider => 15,
+                InvalidAttachment => 16,
+                TooManyPhotos { .. } => 17,
+                InvalidLocation => 18,
+                OutsideRegion => 19,
+                ConsentRequired => 20,
+                TooFewItems { .. } => 21,
+                TooManyItems { .. } => 22,
+                InvalidValue => 23,
+                MediationWithStateBody => 24,
+            }
+        };
+        let numbers: HashSet<_> = ErrorCode::EXAMPLES.iter().map(|&c| number(c)).collect();
+        assert_eq!(numbers, (0..ErrorCode::EXAMPLES.len()).collect());
+        let codes: HashSet<_> = ErrorCode::EXAMPLES
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap()["code"].clone())
+            .collect();
+        assert_eq!(codes.len(), ErrorCode::EXAMPLES.len());
+    }
+
+    #[test]
+    fn field_errors_serialise_with_a_flat_code_and_a_path() {
         let mut errors = FieldErrors::default();
-        errors.push(Field::Description, ErrorCode::TooShort { min: 10 });
+        errors.push("description", ErrorCode::TooShort { min: 10 });
+        errors.push(Field::new("parties").item(1, "phone"), ErrorCode::InvalidPhone);
         let json = serde_json::to_value(&errors).unwrap();
         assert_eq!(
             json,
-            serde_json::json!([{"field": "description", "code": "too_short", "min": 10}])
+            serde_json::json!([
+                {"field": "description", "code": "too_short", "min": 10},
+                {"field": "parties.1.phone", "code": "invalid_phone"},
+            ])
         );
+        let back: FieldErrors = serde_json::from_value(json).unwrap();
+        assert_eq!(back, errors);
+        assert_eq!(back.get("parties.1.phone"), Some(ErrorCode::InvalidPhone));
+        assert_eq!(back.get("parties.0.phone"), None);
     }
 }

@@ -162,7 +162,7 @@ mod tests {
         NewSubmission {
             id,
             fingerprint: fingerprint.into(),
-            form: FormRef::complaint(),
+            form: FormRef::new("complaint", 2),
             district,
             answers: r#"{"district":"URA"}"#.into(),
             received_at: datetime!(2026-11-25 10:00:00.123_456 UTC),

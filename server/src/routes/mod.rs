@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1`, one module per resource.
 
 pub mod directory;
+pub mod forms;
 pub mod health;
 pub mod submissions;
 
@@ -17,6 +18,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(submissions::router(state))
         .merge(health::router())
         .merge(directory::router())
+        .merge(forms::router())
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)

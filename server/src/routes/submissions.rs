@@ -1,11 +1,12 @@
-//! `POST /api/v1/submissions`: receives a complaint from a device's outbox.
+//! `POST /api/v1/submissions`: receives a filled form from a device's outbox.
 //!
 //! Every resend of one submission (same client-made id) gets the receipt the first one
 //! got, so the client can retry blindly after a timeout; an id reused for different
 //! content is refused with 409 rather than silently overwritten.
 
-use adal_core::ComplaintAnswers;
+use adal_core::District;
 use adal_core::api::{FormRef, MAX_BODY_BYTES, Receipt, SubmissionRequest};
+use adal_core::form::{self, Answers};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -35,32 +36,38 @@ async fn post_submission(
     State(state): State<AppState>,
     Json(request): Json<SubmissionRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
-    if request.form != FormRef::complaint() {
+    // Any accepted version: a draft written offline before an update is still sent.
+    let Some(schema) = form::find(&request.form.id, request.form.version) else {
         return Err(ApiError::UnknownForm(request.form));
-    }
+    };
     let received_at = OffsetDateTime::now_utc();
-    let complaint = request
-        .answers
-        .validate(adal_core::district::region_date(received_at))
-        .map_err(ApiError::Validation)?;
-    let answers = complaint.to_answers();
+    let answers =
+        form::validate(schema, &request.answers, adal_core::district::region_date(received_at))
+            .map_err(ApiError::Validation)?;
+    // Every form asks for its district first (a core test holds the catalogue to it).
+    let district = answers
+        .get("district")
+        .and_then(Value::as_str)
+        .and_then(District::from_code)
+        .with_context(|| format!("form {}@{} has no district", schema.id, schema.version))?;
     let new = NewSubmission {
         id: request.id,
         fingerprint: fingerprint(&request.form, &answers),
-        district: complaint.district,
+        district,
         answers: serde_json::to_string(&answers).context("serialising answers")?,
         form: request.form,
         received_at,
     };
-    let district = complaint.district.code();
+    let district = district.code();
+    let form_id = new.form.id.clone();
     let id = new.id;
     match state.db.call(move |conn| crate::db::submissions::store(conn, &new)).await? {
         Stored::Created(receipt) => {
-            tracing::info!(submission.id = %id, tracking = %receipt.tracking, district, "submission stored");
+            tracing::info!(submission.id = %id, form.id = %form_id, tracking = %receipt.tracking, district, "submission stored");
             Ok((StatusCode::CREATED, Json(receipt)))
         }
         Stored::AlreadyStored(receipt) => {
-            tracing::info!(submission.id = %id, tracking = %receipt.tracking, district, "submission resent");
+            tracing::info!(submission.id = %id, form.id = %form_id, tracking = %receipt.tracking, district, "submission resent");
             Ok((StatusCode::OK, Json(receipt)))
         }
         Stored::Conflict => Err(ApiError::ConflictingResubmission { id }),
@@ -70,7 +77,7 @@ async fn post_submission(
 /// sha256 of the canonical JSON (sorted keys, no spaces) of the form and the normalised
 /// answers. Normalising first is what makes a resend that differs only in spacing or in
 /// how the phone number was typed the same submission.
-fn fingerprint(form: &FormRef, answers: &ComplaintAnswers) -> String {
+fn fingerprint(form: &FormRef, answers: &Answers) -> String {
     let value = serde_json::json!({ "form": form, "answers": answers });
     let canonical = sort_keys(value).to_string();
     hex::encode(Sha256::digest(canonical.as_bytes()))
@@ -93,28 +100,31 @@ fn sort_keys(value: Value) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
     use time::macros::date;
 
     use super::*;
 
-    fn answers(institution: &str, phone: &str) -> ComplaintAnswers {
-        ComplaintAnswers {
-            district: "URA".into(),
-            category: "school".into(),
-            institution: institution.into(),
-            description: "Parents were asked for 5000 tenge for curtains.".into(),
-            occurred_on: "2026-11-20".into(),
-            anonymous: false,
-            name: "Aigerim S.".into(),
-            phone: phone.into(),
-        }
+    fn answers(institution: &str, phone: &str) -> Answers {
+        serde_json::from_value(json!({
+            "district": "URA",
+            "category": "school",
+            "institution": institution,
+            "description": "Parents were asked for 5000 tenge for curtains.",
+            "occurred_on": "2026-11-20",
+            "anonymous": false,
+            "name": "Aigerim S.",
+            "phone": phone,
+        }))
+        .unwrap()
     }
 
     #[test]
     fn fingerprints_ignore_what_normalising_removes_but_not_content() {
         let today = date!(2026 - 11 - 25);
-        let print = |a: ComplaintAnswers| {
-            fingerprint(&FormRef::complaint(), &a.validate(today).unwrap().to_answers())
+        let complaint = form::current("complaint").unwrap();
+        let print = |a: Answers| {
+            fingerprint(&complaint.form_ref(), &form::validate(complaint, &a, today).unwrap())
         };
         let typed = print(answers("School No. 12", "+7 701 234 56 78"));
         assert_eq!(typed, print(answers("  School No. 12 ", "8 (701) 234-56-78")));

@@ -4,11 +4,12 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::Path;
 
-use adal_core::ComplaintAnswers;
 use adal_core::api::{FormRef, Problem, Receipt, SubmissionRequest};
+use adal_core::form::{self, Answers};
 use adal_server::{Application, Config, StoredSubmission};
-use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, IF_NONE_MATCH};
 use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -120,6 +121,15 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// `GET /api/v1/forms`, with `If-None-Match` when `etag` is given.
+    pub async fn get_forms(&self, etag: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url("/api/v1/forms"));
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        request.send().await.unwrap()
+    }
+
     pub async fn post_submission(&self, request: &SubmissionRequest) -> Response {
         self.client.post(self.url("/api/v1/submissions")).json(request).send().await.unwrap()
     }
@@ -174,22 +184,113 @@ pub async fn problem(response: Response) -> Problem {
     problem
 }
 
-/// A complaint that passes validation, about something that happened three days ago.
-pub fn complaint() -> ComplaintAnswers {
-    let three_days_ago = time::OffsetDateTime::now_utc().date() - time::Duration::days(3);
-    ComplaintAnswers {
-        district: "URA".into(),
-        category: "school".into(),
-        institution: "School No. 12".into(),
-        description: "Parents were asked for 5000 tenge for new curtains.".into(),
-        occurred_on: three_days_ago.to_string(),
-        anonymous: false,
-        name: "Aigerim S.".into(),
-        phone: "+7 701 234 56 78".into(),
+fn days_ago(days: i64) -> String {
+    (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()
+}
+
+/// Answers from a JSON object literal.
+pub fn answers(value: Value) -> Answers {
+    serde_json::from_value(value).expect("answers are a JSON object")
+}
+
+/// `answers` with the members of `changes` set (or, when `null`, removed).
+pub fn with(mut answers: Answers, changes: Value) -> Answers {
+    for (key, value) in changes.as_object().expect("changes are a JSON object") {
+        match value {
+            Value::Null => answers.remove(key),
+            value => answers.insert(key.clone(), value.clone()),
+        };
     }
+    answers
+}
+
+/// A complaint that passes validation, about something that happened three days ago,
+/// with the keys of the first release (valid in every version of the complaint form).
+pub fn complaint() -> Answers {
+    answers(json!({
+        "district": "URA",
+        "category": "school",
+        "institution": "School No. 12",
+        "description": "Parents were asked for 5000 tenge for new curtains.",
+        "occurred_on": days_ago(3),
+        "anonymous": false,
+        "name": "Aigerim S.",
+        "phone": "+7 701 234 56 78",
+    }))
+}
+
+/// A mediation request that passes validation.
+pub fn mediation_request() -> Answers {
+    answers(json!({
+        "district": "BUR",
+        "applicant_name": "Aigerim Sadykova",
+        "applicant_phone": "+7 701 234 56 78",
+        "applicant_iin": "900101300007",
+        "parties": [
+            { "name": "Bolat K.", "reach_by": "phone", "phone": "8 705 111 22 33" },
+        ],
+        "other_party_state_body": false,
+        "dispute_kind": "neighbours",
+        "description": "The neighbours' water pipe leaks into our cellar every spring.",
+        "applicant_wants": "That they repair the pipe and pay for the cellar walls.",
+        "preferred_language": "kk",
+        "consent": true,
+    }))
+}
+
+/// A school checklist that passes validation.
+pub fn monitoring_school() -> Answers {
+    answers(json!({
+        "district": "TER",
+        "institution": "Terekti secondary school No. 2",
+        "visit_date": days_ago(1),
+        "visit_time": "09:40",
+        "money_collected": true,
+        "collected_for": ["security", "curtains_furniture"],
+        "amount": "3 000",
+        "collected_by": "parents_committee",
+        "receipts_given": false,
+        "price_list_posted": false,
+        "staff_behaviour": "neutral",
+        "location": { "lat": 51.3, "lon": 51.9, "accuracy_m": 40 },
+    }))
+}
+
+/// A clinic checklist that passes validation.
+pub fn monitoring_clinic() -> Answers {
+    answers(json!({
+        "district": "URA",
+        "institution": "City Clinic No. 3",
+        "visit_date": days_ago(1),
+        "visit_time": "07:50",
+        "blood_draw_start": "08:10",
+        "blood_draw_end": "09:30",
+        "queue_length": 35,
+        "waiting_minutes": "70",
+        "price_list_posted": true,
+        "informal_payment_asked": false,
+        "staff_behaviour": "polite",
+        "photos": [{
+            "id": "6f1c3c1e-8d6b-4a8e-9d61-3f2a3d4c5b61",
+            "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "size": 183412,
+            "content_type": "image/jpeg",
+        }],
+    }))
 }
 
 /// A new submission (fresh id) of `answers` on the current complaint form.
-pub fn submission(answers: ComplaintAnswers) -> SubmissionRequest {
-    SubmissionRequest { id: Uuid::new_v4(), form: FormRef::complaint(), answers }
+pub fn submission(answers: Answers) -> SubmissionRequest {
+    submission_of("complaint", answers)
+}
+
+/// A new submission (fresh id) of `answers` on the current version of form `id`.
+pub fn submission_of(id: &str, answers: Answers) -> SubmissionRequest {
+    let form = form::current(id).expect("a form of the catalogue").form_ref();
+    SubmissionRequest { id: Uuid::new_v4(), form, answers }
+}
+
+/// A new submission (fresh id) of `answers` on version `version` of form `id`.
+pub fn submission_of_version(id: &str, version: u32, answers: Answers) -> SubmissionRequest {
+    SubmissionRequest { id: Uuid::new_v4(), form: FormRef::new(id, version), answers }
 }

@@ -2,6 +2,7 @@
 //! free port with its own temporary database.
 
 mod directory;
+mod forms;
 mod health;
 mod helpers;
 mod static_files;

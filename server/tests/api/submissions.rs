@@ -1,9 +1,13 @@
 use adal_core::api::{FormRef, ProblemCode, Receipt};
-use adal_core::{ComplaintAnswers, ErrorCode, Field, TrackingNumber};
+use adal_core::{ErrorCode, TrackingNumber};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_LANGUAGE, RETRY_AFTER};
+use serde_json::json;
 
-use crate::helpers::{complaint, problem, spawn_app, spawn_app_with, submission, tiny_rate_limit};
+use crate::helpers::{
+    complaint, mediation_request, monitoring_clinic, monitoring_school, problem, spawn_app,
+    spawn_app_with, submission, submission_of, submission_of_version, tiny_rate_limit, with,
+};
 
 #[tokio::test]
 async fn a_valid_complaint_is_accepted_with_a_tracking_number_for_its_district_and_year() {
@@ -27,8 +31,7 @@ async fn each_district_numbers_its_submissions_from_one() {
 
     let first = app.submit(&submission(complaint())).await;
     let second = app.submit(&submission(complaint())).await;
-    let elsewhere =
-        app.submit(&submission(ComplaintAnswers { district: "TER".into(), ..complaint() })).await;
+    let elsewhere = app.submit(&submission(with(complaint(), json!({ "district": "TER" })))).await;
 
     let year = first.received_at.year();
     assert_eq!(first.tracking, format!("URA-{year}-00001"));
@@ -56,8 +59,8 @@ async fn a_resend_that_differs_only_in_spacing_and_phone_format_is_the_same_subm
     let request = submission(complaint());
     let first = app.submit(&request).await;
     let mut retyped = request.clone();
-    retyped.answers.institution = format!("  {}  ", request.answers.institution);
-    retyped.answers.phone = "8 (701) 234-56-78".into();
+    retyped.answers.insert("institution".into(), json!("  School No. 12  "));
+    retyped.answers.insert("phone".into(), json!("8 (701) 234-56-78"));
 
     let response = app.post_submission(&retyped).await;
 
@@ -97,7 +100,9 @@ async fn reusing_an_id_for_different_content_is_refused_as_a_conflict() {
     let request = submission(complaint());
     let first = app.submit(&request).await;
     let mut changed = request.clone();
-    changed.answers.description = "A different story about another school entirely.".into();
+    changed
+        .answers
+        .insert("description".into(), json!("A different story about another school entirely."));
 
     let response = app.post_submission_in("en", &changed).await;
 
@@ -108,7 +113,7 @@ async fn reusing_an_id_for_different_content_is_refused_as_a_conflict() {
     let stored = app.export();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].tracking, first.tracking);
-    assert_eq!(stored[0].answers["description"], request.answers.description.as_str());
+    assert_eq!(stored[0].answers["description"], request.answers["description"]);
 }
 
 #[tokio::test]
@@ -148,12 +153,10 @@ async fn a_body_that_is_not_json_is_refused_as_unsupported() {
 #[tokio::test]
 async fn invalid_fields_are_refused_with_messages_in_the_requested_language() {
     let app = spawn_app().await;
-    let request = submission(ComplaintAnswers {
-        description: "Short".into(),
-        phone: "12345".into(),
-        category: String::new(),
-        ..complaint()
-    });
+    let request = submission(with(
+        complaint(),
+        json!({ "description": "Short", "phone": "12345", "category": "" }),
+    ));
 
     let kazakh = app.post_submission_in("kk-KZ, ru;q=0.5", &request).await;
     let english = app.post_submission_in("en", &request).await;
@@ -164,12 +167,12 @@ async fn invalid_fields_are_refused_with_messages_in_the_requested_language() {
     let kazakh = problem(kazakh).await;
     assert_eq!(kazakh.code, ProblemCode::ValidationFailed);
     let errors = kazakh.field_errors();
-    assert_eq!(errors.get(Field::Category), Some(ErrorCode::Required));
-    assert_eq!(errors.get(Field::Description), Some(ErrorCode::TooShort { min: 10 }));
-    assert_eq!(errors.get(Field::Phone), Some(ErrorCode::InvalidPhone));
+    assert_eq!(errors.get("category"), Some(ErrorCode::Required));
+    assert_eq!(errors.get("description"), Some(ErrorCode::TooShort { min: 10 }));
+    assert_eq!(errors.get("phone"), Some(ErrorCode::InvalidPhone));
     assert_eq!(errors.0.len(), 3);
     let required = |p: &adal_core::api::Problem| {
-        p.errors.iter().find(|e| e.field == Field::Category).unwrap().message.clone()
+        p.errors.iter().find(|e| e.field == "category").unwrap().message.clone()
     };
     assert_eq!(required(&kazakh), "Бұл өрісті толтырыңыз.");
     assert_eq!(required(&problem(english).await), "Please fill in this field.");
@@ -181,7 +184,7 @@ async fn invalid_fields_are_refused_with_messages_in_the_requested_language() {
 async fn an_unknown_form_version_is_refused_as_unknown_form() {
     let app = spawn_app().await;
     let mut request = submission(complaint());
-    request.form = FormRef { version: 99, ..FormRef::complaint() };
+    request.form = FormRef::new("complaint", 99);
 
     let response = app.post_submission(&request).await;
 
@@ -192,10 +195,8 @@ async fn an_unknown_form_version_is_refused_as_unknown_form() {
 #[tokio::test]
 async fn a_body_over_64_kib_is_refused_as_too_large() {
     let app = spawn_app().await;
-    let request = submission(ComplaintAnswers {
-        description: "ә".repeat(40_000), // two bytes each: 80 KB
-        ..complaint()
-    });
+    // Two bytes each: 80 KB.
+    let request = submission(with(complaint(), json!({ "description": "ә".repeat(40_000) })));
 
     let response = app.post_submission(&request).await;
 
@@ -206,15 +207,16 @@ async fn a_body_over_64_kib_is_refused_as_too_large() {
 #[tokio::test]
 async fn a_long_kazakh_description_within_limits_is_accepted() {
     let app = spawn_app().await;
-    let request = submission(ComplaintAnswers { description: "ә".repeat(4000), ..complaint() });
+    let request = submission(with(complaint(), json!({ "description": "ә".repeat(4000) })));
 
     app.submit(&request).await;
 }
 
 #[tokio::test]
-async fn an_anonymous_complaint_is_stored_without_name_or_phone() {
+async fn an_anonymous_complaint_never_stores_the_name_or_phone_typed_before_ticking_anonymous() {
     let app = spawn_app().await;
-    let request = submission(ComplaintAnswers { anonymous: true, ..complaint() });
+    let request = submission(with(complaint(), json!({ "anonymous": true })));
+    assert_eq!(request.answers["name"], "Aigerim S.", "typed, then hidden");
 
     let receipt = app.submit(&request).await;
 
@@ -223,20 +225,21 @@ async fn an_anonymous_complaint_is_stored_without_name_or_phone() {
     assert_eq!(stored[0].id, request.id);
     assert_eq!(stored[0].tracking, receipt.tracking);
     assert_eq!(stored[0].received_at, receipt.received_at);
-    assert_eq!(stored[0].form, FormRef::complaint());
+    assert_eq!(stored[0].form, request.form);
     assert_eq!(stored[0].answers["anonymous"], true);
-    assert_eq!(stored[0].answers["name"], "");
-    assert_eq!(stored[0].answers["phone"], "");
+    assert_eq!(stored[0].answers.get("name"), None);
+    assert_eq!(stored[0].answers.get("phone"), None);
+    let line = serde_json::to_string(&stored[0]).unwrap();
+    assert!(!line.contains("Aigerim") && !line.contains("2345678"), "{line}");
 }
 
 #[tokio::test]
 async fn stored_answers_are_the_normalised_ones() {
     let app = spawn_app().await;
-    let request = submission(ComplaintAnswers {
-        institution: "  School No. 12 ".into(),
-        phone: "8 701 234 56 78".into(),
-        ..complaint()
-    });
+    let request = submission(with(
+        complaint(),
+        json!({ "institution": "  School No. 12 ", "phone": "8 701 234 56 78" }),
+    ));
 
     app.submit(&request).await;
 
@@ -305,7 +308,7 @@ async fn export_prints_one_json_line_per_submission_oldest_first() {
     assert_eq!(lines[0]["id"], first.id.to_string());
     assert_eq!(lines[0]["tracking"], first.tracking);
     assert_eq!(lines[1]["tracking"], second.tracking);
-    assert_eq!(lines[0]["form"], serde_json::json!({ "id": "complaint", "version": 1 }));
+    assert_eq!(lines[0]["form"], json!({ "id": "complaint", "version": 2 }));
     assert!(lines[0]["received_at"].is_string());
     assert_eq!(lines[0]["answers"]["district"], "URA");
 }
@@ -324,10 +327,10 @@ async fn a_streamed_body_that_runs_over_64_kib_is_refused_as_too_large() {
     let app = spawn_app().await;
     let port = app.address.rsplit(':').next().unwrap().to_owned();
     // Chunked, so no Content-Length warns the server: the limit must stop the stream.
-    let json = serde_json::to_string(&submission(ComplaintAnswers {
-        description: "a".repeat(80_000),
-        ..complaint()
-    }))
+    let json = serde_json::to_string(&submission(with(
+        complaint(),
+        json!({ "description": "a".repeat(80_000) }),
+    )))
     .unwrap();
     let mut request = String::from(
         "POST /api/v1/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\n\
@@ -358,4 +361,135 @@ async fn a_streamed_body_that_runs_over_64_kib_is_refused_as_too_large() {
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("application/problem+json"), "{answer}");
     assert!(answer.contains("\"body_too_large\""), "{answer}");
+}
+
+#[tokio::test]
+async fn every_form_of_the_catalogue_is_accepted_in_its_current_version() {
+    let app = spawn_app().await;
+    let filled = [
+        ("complaint", complaint()),
+        ("mediation_request", mediation_request()),
+        ("monitoring_school", monitoring_school()),
+        ("monitoring_clinic", monitoring_clinic()),
+    ];
+    assert_eq!(
+        filled.len(),
+        adal_core::form::catalogue()
+            .iter()
+            .filter(|f| adal_core::form::current(&f.id) == Some(*f))
+            .count(),
+        "a filled example for every form"
+    );
+
+    for (form, answers) in filled {
+        let request = submission_of(form, answers);
+        let receipt = app.submit(&request).await;
+        let district = request.answers["district"].as_str().unwrap();
+        assert!(receipt.tracking.starts_with(district), "{form}: {}", receipt.tracking);
+    }
+
+    let stored = app.export();
+    assert_eq!(stored.len(), 4);
+    let school = stored.iter().find(|s| s.form.id == "monitoring_school").unwrap();
+    assert_eq!(school.answers["amount"], 3000, "normalised before storing");
+    let mediation = stored.iter().find(|s| s.form.id == "mediation_request").unwrap();
+    assert_eq!(mediation.answers["parties"][0]["phone"], "+77051112233");
+}
+
+#[tokio::test]
+async fn a_complaint_of_the_previous_version_is_still_accepted() {
+    let app = spawn_app().await;
+    let request = submission_of_version("complaint", 1, complaint());
+
+    let receipt = app.submit(&request).await;
+
+    let stored = app.export();
+    assert_eq!(stored[0].tracking, receipt.tracking);
+    assert_eq!(stored[0].form, FormRef::new("complaint", 1));
+}
+
+#[tokio::test]
+async fn a_previous_version_is_held_to_its_own_rules() {
+    let app = spawn_app().await;
+    let police = with(complaint(), json!({ "category": "police" }));
+
+    let old =
+        app.post_submission_in("en", &submission_of_version("complaint", 1, police.clone())).await;
+    let current = app.post_submission(&submission(police)).await;
+
+    assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem(old).await.field_errors().get("category"), Some(ErrorCode::UnknownChoice));
+    assert_eq!(current.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn an_unknown_form_is_refused_as_unknown_form() {
+    let app = spawn_app().await;
+
+    let response = app.post_submission(&submission_of_version("petition", 1, complaint())).await;
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem(response).await.code, ProblemCode::UnknownForm);
+    assert!(app.export().is_empty());
+}
+
+#[tokio::test]
+async fn a_mediation_request_naming_a_state_body_is_refused_with_advice_in_the_persons_language() {
+    let app = spawn_app().await;
+    let request = submission_of(
+        "mediation_request",
+        with(mediation_request(), json!({ "other_party_state_body": true })),
+    );
+
+    let kazakh = app.post_submission_in("kk", &request).await;
+    let english = app.post_submission_in("en-GB", &request).await;
+
+    assert_eq!(kazakh.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(kazakh.headers()[CONTENT_LANGUAGE], "kk");
+    let kazakh = problem(kazakh).await;
+    assert_eq!(kazakh.code, ProblemCode::ValidationFailed);
+    assert_eq!(kazakh.errors.len(), 1);
+    let error = &kazakh.errors[0];
+    assert_eq!(error.field, "other_party_state_body");
+    assert_eq!(error.code, ErrorCode::MediationWithStateBody);
+    assert_eq!(error.message, ErrorCode::MediationWithStateBody.message(adal_core::Lang::Kk));
+    let english = problem(english).await;
+    assert!(english.errors[0].message.contains("file a complaint instead"), "{:?}", english.errors);
+    assert!(app.export().is_empty());
+}
+
+#[tokio::test]
+async fn errors_inside_a_repeating_group_name_the_item_and_the_field() {
+    let app = spawn_app().await;
+    let parties = json!([
+        { "name": "Bolat K.", "reach_by": "phone", "phone": "+7 705 111 22 33" },
+        { "name": "Dana M.", "reach_by": "phone", "phone": "12345" },
+    ]);
+    let request = submission_of(
+        "mediation_request",
+        with(mediation_request(), json!({ "parties": parties })),
+    );
+
+    let response = app.post_submission_in("en", &request).await;
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = problem(response).await.field_errors();
+    assert_eq!(errors.get("parties.1.phone"), Some(ErrorCode::InvalidPhone));
+    assert_eq!(errors.0.len(), 1);
+}
+
+#[tokio::test]
+async fn answers_missing_altogether_get_field_errors_not_a_refusal() {
+    let app = spawn_app().await;
+    let body = format!(
+        r#"{{"id":"{}","form":{{"id":"monitoring_clinic","version":1}}}}"#,
+        uuid::Uuid::new_v4()
+    );
+
+    let response = app.post_raw(body, "application/json").await;
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = problem(response).await.field_errors();
+    assert_eq!(errors.get("district"), Some(ErrorCode::Required));
+    assert_eq!(errors.get("queue_length"), Some(ErrorCode::Required));
 }

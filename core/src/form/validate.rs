@@ -1,0 +1,390 @@
+//! Checking a whole form: visibility, required fields, repeating groups and rules.
+
+use serde_json::Value;
+use time::Date;
+
+use super::value::{is_empty, normalise};
+use super::{Answers, FieldDef, FieldKind, FormSchema};
+use crate::validation::{ErrorCode, Field, FieldErrors};
+
+/// Checks every answer of `schema` and reports every problem at once, in form order
+/// (then the form's rules); on success returns the normalised answers, which are what
+/// is sent and stored.
+///
+/// The normalised answers hold only the fields that are shown and answered: a hidden
+/// field's answer is dropped (so a name typed before ticking "anonymous" is never sent),
+/// as is any key the schema does not know. `today` is the caller's date: the device's
+/// in the app, the region's on the server at receipt.
+pub fn validate(
+    schema: &FormSchema,
+    answers: &Answers,
+    today: Date,
+) -> Result<Answers, FieldErrors> {
+    let mut walk = Walk { today, errors: FieldErrors::default(), shown: Vec::new() };
+    let normalised = walk.fields(&schema.fields, answers, &[], None);
+    let mut errors = walk.errors;
+    for rule in &schema.rules {
+        if rule.when.holds(&normalised) && errors.get(&rule.field).is_none() {
+            errors.push(rule.field.as_str(), rule.code);
+        }
+    }
+    if errors.is_empty() { Ok(normalised) } else { Err(errors) }
+}
+
+/// The paths of the fields to show for `answers`, in form order; inside a repeating
+/// group, one path per item and sub-field (`parties.0.name`). The app renders exactly
+/// these, so that what a person sees is what [`validate`] checks.
+pub fn shown(schema: &FormSchema, answers: &Answers) -> Vec<Field> {
+    // Visibility never depends on dates, so any `today` gives the same paths.
+    let mut walk = Walk { today: Date::MAX, errors: FieldErrors::default(), shown: Vec::new() };
+    walk.fields(&schema.fields, answers, &[], None);
+    walk.shown
+}
+
+struct Walk {
+    today: Date,
+    errors: FieldErrors,
+    shown: Vec<Field>,
+}
+
+impl Walk {
+    /// Walks `fields` in order. A condition sees the answers, as typed, of the fields
+    /// shown before it in this scope, then those of the enclosing scopes (`outer`):
+    /// the app can therefore decide visibility while the person types, with no parsing.
+    fn fields(
+        &mut self,
+        fields: &[FieldDef],
+        answers: &Answers,
+        outer: &[&Answers],
+        item_of: Option<(&Field, usize)>,
+    ) -> Answers {
+        let mut seen = Answers::new();
+        let mut normalised = Answers::new();
+        for field in fields {
+            let mut scopes = vec![&seen];
+            scopes.extend_from_slice(outer);
+            if field.show_if.as_ref().is_some_and(|c| !c.holds_in(&scopes)) {
+                continue;
+            }
+            let path = match item_of {
+                None => Field::new(field.key.as_str()),
+                Some((group, index)) => group.item(index, &field.key),
+            };
+            self.shown.push(path.clone());
+            let raw = answers.get(&field.key).filter(|raw| !is_empty(Some(raw)));
+            let value = match &field.kind {
+                FieldKind::Group { min, max, fields: item_fields, .. } => {
+                    self.group(field, (*min, *max), item_fields, raw, &scopes, &path)
+                }
+                _ => self.answer(field, raw, &path),
+            };
+            if let Some(raw) = raw {
+                seen.insert(field.key.clone(), raw.clone());
+            }
+            if let Some(value) = value {
+                normalised.insert(field.key.clone(), value);
+            }
+        }
+        normalised
+    }
+
+    fn answer(&mut self, field: &FieldDef, raw: Option<&Value>, path: &Field) -> Option<Value> {
+        let Some(raw) = raw else {
+            match field.kind {
+                // An unticked box is a "no" that is always kept, so that a condition
+                // on it and the stored record say the same thing.
+                FieldKind::Checkbox => return Some(Value::Bool(false)),
+                FieldKind::Consent if field.required => {
+                    self.errors.push(path.clone(), ErrorCode::ConsentRequired)
+                }
+                _ if field.required => self.errors.push(path.clone(), ErrorCode::Required),
+                _ => {}
+            }
+            return None;
+        };
+        match normalise(&field.kind, raw, self.today) {
+            Ok(Some(value)) => Some(value),
+            Ok(None) => {
+                if field.required {
+                    self.errors.push(path.clone(), ErrorCode::ConsentRequired);
+                }
+                None
+            }
+            Err(code) => {
+                self.errors.push(path.clone(), code);
+                None
+            }
+        }
+    }
+
+    fn group(
+        &mut self,
+        field: &FieldDef,
+        (min, max): (usize, usize),
+        item_fields: &[FieldDef],
+        raw: Option<&Value>,
+        scopes: &[&Answers],
+        path: &Field,
+    ) -> Option<Value> {
+        let items: &[Value] = match raw {
+            None => &[],
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                self.errors.push(path.clone(), ErrorCode::InvalidValue);
+                return None;
+            }
+        };
+        if items.is_empty() {
+            if field.required {
+                self.errors.push(path.clone(), ErrorCode::TooFewItems { min: min.max(1) });
+            }
+            return None;
+        }
+        if items.len() < min {
+            self.errors.push(path.clone(), ErrorCode::TooFewItems { min });
+        } else if items.len() > max {
+            self.errors.push(path.clone(), ErrorCode::TooManyItems { max });
+        }
+        let mut kept = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let Some(item) = item.as_object() else {
+                self.errors.push(format!("{path}.{index}"), ErrorCode::InvalidValue);
+                continue;
+            };
+            let item: Answers = item.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let normalised = self.fields(item_fields, &item, scopes, Some((path, index)));
+            kept.push(Value::Object(normalised.into_iter().collect()));
+        }
+        Some(Value::Array(kept))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use time::macros::date;
+
+    use super::*;
+    use crate::form::{Choice, Condition, Rule, Text};
+
+    const TODAY: Date = date!(2026 - 11 - 25);
+
+    fn text(min: usize, max: usize) -> FieldKind {
+        FieldKind::ShortText { min, max }
+    }
+
+    fn label(key: &str) -> Text {
+        Text::same(key)
+    }
+
+    /// A small form with every mechanism: a checkbox hiding contact fields, a group
+    /// with a condition inside its items, a consent and a rule.
+    fn schema() -> FormSchema {
+        let reach_by = FieldKind::SingleChoice {
+            options: vec![
+                Choice::new("phone", label("phone")),
+                Choice::new("address", label("address")),
+            ],
+        };
+        FormSchema {
+            id: "test".into(),
+            version: 1,
+            title: label("test"),
+            help: None,
+            fields: vec![
+                FieldDef::new("district", FieldKind::District, label("district")).required(),
+                FieldDef::new("anonymous", FieldKind::Checkbox, label("anonymous")),
+                FieldDef::new("name", text(2, 100), label("name"))
+                    .required()
+                    .show_if(!Condition::is_true("anonymous")),
+                FieldDef::new("phone", FieldKind::Phone, label("phone"))
+                    .required()
+                    .show_if(!Condition::is_true("anonymous")),
+                FieldDef::new(
+                    "parties",
+                    FieldKind::Group {
+                        item: label("party"),
+                        min: 1,
+                        max: 2,
+                        fields: vec![
+                            FieldDef::new("name", text(2, 100), label("name")).required(),
+                            FieldDef::new("reach_by", reach_by, label("reach_by")).required(),
+                            FieldDef::new("phone", FieldKind::Phone, label("phone"))
+                                .required()
+                                .show_if(Condition::equals("reach_by", "phone")),
+                            FieldDef::new("address", text(5, 300), label("address"))
+                                .required()
+                                .show_if(Condition::equals("reach_by", "address")),
+                        ],
+                    },
+                    label("parties"),
+                )
+                .required(),
+                FieldDef::new("state_body", FieldKind::YesNo, label("state_body")).required(),
+                FieldDef::new("consent", FieldKind::Consent, label("consent")).required(),
+            ],
+            rules: vec![Rule {
+                when: Condition::is_true("state_body"),
+                field: "state_body".into(),
+                code: ErrorCode::MediationWithStateBody,
+            }],
+        }
+    }
+
+    fn answers(value: Value) -> Answers {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn filled() -> Answers {
+        answers(json!({
+            "district": "URA",
+            "anonymous": false,
+            "name": " Aigerim S. ",
+            "phone": "8 701 234 56 78",
+            "parties": [
+                { "name": "Bolat K.", "reach_by": "phone", "phone": "+7 705 111 22 33" },
+                { "name": "Dana M.", "reach_by": "address", "address": "Uralsk, Abay 1, flat 2" },
+            ],
+            "state_body": false,
+            "consent": true,
+            "something_else": "dropped",
+        }))
+    }
+
+    fn errors(answers: &Answers) -> FieldErrors {
+        validate(&schema(), answers, TODAY).unwrap_err()
+    }
+
+    #[test]
+    fn a_filled_form_is_normalised_and_unknown_keys_are_dropped() {
+        let normalised = validate(&schema(), &filled(), TODAY).unwrap();
+        assert_eq!(
+            serde_json::to_value(&normalised).unwrap(),
+            json!({
+                "district": "URA",
+                "anonymous": false,
+                "name": "Aigerim S.",
+                "phone": "+77012345678",
+                "parties": [
+                    { "name": "Bolat K.", "reach_by": "phone", "phone": "+77051112233" },
+                    { "name": "Dana M.", "reach_by": "address", "address": "Uralsk, Abay 1, flat 2" },
+                ],
+                "state_body": false,
+                "consent": true,
+            })
+        );
+        assert_eq!(validate(&schema(), &normalised, TODAY), Ok(normalised.clone()), "stable");
+    }
+
+    #[test]
+    fn an_empty_form_reports_every_required_field_in_form_order() {
+        let errors = errors(&Answers::new());
+        let reported: Vec<_> =
+            errors.0.iter().map(|e| (e.field.as_str().to_owned(), e.code)).collect();
+        assert_eq!(
+            reported,
+            [
+                ("district".to_owned(), ErrorCode::Required),
+                ("name".to_owned(), ErrorCode::Required),
+                ("phone".to_owned(), ErrorCode::Required),
+                ("parties".to_owned(), ErrorCode::TooFewItems { min: 1 }),
+                ("state_body".to_owned(), ErrorCode::Required),
+                ("consent".to_owned(), ErrorCode::ConsentRequired),
+            ]
+        );
+    }
+
+    #[test]
+    fn hidden_fields_are_neither_required_nor_kept() {
+        let mut anonymous = filled();
+        anonymous.insert("anonymous".into(), json!(true));
+        anonymous.insert("phone".into(), json!("junk"));
+        let normalised = validate(&schema(), &anonymous, TODAY).unwrap();
+        assert!(!normalised.contains_key("name"));
+        assert!(!normalised.contains_key("phone"));
+        anonymous.remove("name");
+        assert!(validate(&schema(), &anonymous, TODAY).is_ok());
+    }
+
+    #[test]
+    fn an_unticked_checkbox_is_kept_as_no() {
+        let mut answers = filled();
+        answers.remove("anonymous");
+        let normalised = validate(&schema(), &answers, TODAY).unwrap();
+        assert_eq!(normalised["anonymous"], json!(false));
+    }
+
+    #[test]
+    fn errors_inside_a_group_point_at_the_item_and_its_field() {
+        let mut answers = filled();
+        answers.insert(
+            "parties".into(),
+            json!([
+                { "name": "Bolat K.", "reach_by": "phone", "phone": "12345", "address": "hidden" },
+                { "name": "D", "reach_by": "address" },
+                "not an object",
+            ]),
+        );
+        let errors = errors(&answers);
+        assert_eq!(errors.get("parties"), Some(ErrorCode::TooManyItems { max: 2 }));
+        assert_eq!(errors.get("parties.0.phone"), Some(ErrorCode::InvalidPhone));
+        assert_eq!(errors.get("parties.0.address"), None, "hidden in item 0");
+        assert_eq!(errors.get("parties.1.name"), Some(ErrorCode::TooShort { min: 2 }));
+        assert_eq!(errors.get("parties.1.address"), Some(ErrorCode::Required));
+        assert_eq!(errors.get("parties.1.phone"), None, "hidden in item 1");
+        assert_eq!(errors.get("parties.2"), Some(ErrorCode::InvalidValue));
+    }
+
+    #[test]
+    fn a_group_that_is_not_a_list_is_refused() {
+        let mut answers = filled();
+        answers.insert("parties".into(), json!({ "name": "Bolat" }));
+        assert_eq!(errors(&answers).get("parties"), Some(ErrorCode::InvalidValue));
+    }
+
+    #[test]
+    fn consent_must_be_given_not_just_answered() {
+        let mut answers = filled();
+        answers.insert("consent".into(), json!(false));
+        assert_eq!(errors(&answers).get("consent"), Some(ErrorCode::ConsentRequired));
+        answers.insert("consent".into(), json!("yes"));
+        assert_eq!(errors(&answers).get("consent"), Some(ErrorCode::InvalidValue));
+    }
+
+    #[test]
+    fn a_rule_refuses_a_forbidden_combination() {
+        let mut answers = filled();
+        answers.insert("state_body".into(), json!(true));
+        let errors = errors(&answers);
+        assert_eq!(errors.get("state_body"), Some(ErrorCode::MediationWithStateBody));
+        assert_eq!(errors.0.len(), 1);
+    }
+
+    #[test]
+    fn shown_lists_the_paths_to_render() {
+        let paths: Vec<String> =
+            shown(&schema(), &filled()).iter().map(|f| f.as_str().to_owned()).collect();
+        assert_eq!(
+            paths,
+            [
+                "district",
+                "anonymous",
+                "name",
+                "phone",
+                "parties",
+                "parties.0.name",
+                "parties.0.reach_by",
+                "parties.0.phone",
+                "parties.1.name",
+                "parties.1.reach_by",
+                "parties.1.address",
+                "state_body",
+                "consent",
+            ]
+        );
+        let mut anonymous = filled();
+        anonymous.insert("anonymous".into(), json!(true));
+        let paths = shown(&schema(), &anonymous);
+        assert!(!paths.iter().any(|p| p == "name" || p == "phone"));
+    }
+}
