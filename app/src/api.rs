@@ -35,3 +35,28 @@ pub async fn post_submission(request: &SubmissionRequest, lang: Lang) -> Outcome
     let body = response.text().await.ok();
     sync::classify(response.status(), body.as_deref())
 }
+
+/// `GET /api/v1/forms`, conditional on the cached ETag: `None` when nothing changed or
+/// the server could not be reached (the cache serves either way).
+pub async fn get_forms(etag: Option<&str>) -> Option<(Vec<adal_core::form::FormSchema>, String)> {
+    let mut request = Request::get("/api/v1/forms");
+    if let Some(etag) = etag {
+        request = request.header("If-None-Match", etag);
+    }
+    let response = request.send().await.ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    let etag = response.headers().get("etag").unwrap_or_default();
+    let body: adal_core::api::FormsResponse = response.json().await.ok()?;
+    Some((body.forms, etag))
+}
+
+/// `GET /api/v1/directory?since=N`: only what changed since the version on the device.
+pub async fn get_directory(since: u64) -> Option<adal_core::provider::DirectoryDelta> {
+    let response = Request::get(&format!("/api/v1/directory?since={since}")).send().await.ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    response.json().await.ok()
+}

@@ -3,11 +3,13 @@
 //! Screens live in `pages`, widgets in `components`; `store` is the only module that
 //! touches IndexedDB, `api` the only one that does HTTP, and `sync` drains the outbox.
 
+pub mod answers;
 pub mod api;
 pub mod backup;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod photos;
 pub mod pwa;
 pub mod state;
 pub mod store;
@@ -22,7 +24,7 @@ use leptos_router::path;
 
 use components::{Header, StatusBar, UpdateBanner};
 use i18n::t;
-use pages::{ComplaintPage, HomePage, ItemPage};
+use pages::{DirectoryPage, FormPage, HomePage, ItemPage};
 use state::AppState;
 
 /// The whole app.
@@ -49,7 +51,8 @@ pub fn App() -> impl IntoView {
             <StatusBar/>
             <Routes fallback=move || view! { <main id="main" class="page"><p>{t(app.lang.get(), "not_found")}</p></main> }>
                 <Route path=path!("/") view=HomePage/>
-                <Route path=path!("/complaint/:id") view=ComplaintPage/>
+                <Route path=path!("/draft/:id") view=FormPage/>
+                <Route path=path!("/directory") view=DirectoryPage/>
                 <Route path=path!("/item/:id") view=ItemPage/>
             </Routes>
         </Router>

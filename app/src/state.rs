@@ -6,8 +6,13 @@ use gloo::timers::callback::Interval;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use std::sync::Arc;
+
+use adal_core::form::FormSchema;
+
+use crate::store::providers::StoredProvider;
 use crate::store::{self, Snapshot};
-use crate::sync;
+use crate::{api, sync};
 
 const LANG_KEY: &str = "adal.lang";
 
@@ -29,6 +34,10 @@ pub struct AppState {
     pub unsaved: RwSignal<bool>,
     /// Bumped to ask the open form to write its pending changes now.
     pub flush_requests: RwSignal<u32>,
+    /// Every form schema this device knows: built in, then the server's (cached).
+    pub forms: RwSignal<Arc<Vec<FormSchema>>>,
+    /// The provider directory, loaded from the device once per start.
+    pub directory: RwSignal<Arc<Vec<StoredProvider>>>,
 }
 
 impl AppState {
@@ -48,6 +57,8 @@ impl AppState {
             storage_failed: RwSignal::new(false),
             unsaved: RwSignal::new(false),
             flush_requests: RwSignal::new(0),
+            forms: RwSignal::new(Arc::new(adal_core::form::catalogue().to_vec())),
+            directory: RwSignal::new(Arc::new(Vec::new())),
         }
     }
 
@@ -69,6 +80,53 @@ impl AppState {
             }
             gloo::timers::future::TimeoutFuture::new(50).await;
         }
+    }
+
+    /// The schema of form `id` in `version`, from the server's forms or the built-in ones.
+    pub fn schema(self, id: &str, version: u32) -> Option<FormSchema> {
+        let known = self.forms.with_untracked(|forms| {
+            forms.iter().find(|f| f.id == id && f.version == version).cloned()
+        });
+        known.or_else(|| adal_core::form::find(id, version).cloned())
+    }
+
+    /// The newest version of form `id` this device knows.
+    pub fn current_schema(self, id: &str) -> Option<FormSchema> {
+        self.forms.with_untracked(|forms| {
+            forms.iter().filter(|f| f.id == id).max_by_key(|f| f.version).cloned()
+        })
+    }
+
+    /// Loads the cached forms and directory from the device, then asks the server for
+    /// what changed (forms by ETag, the directory as a delta since our version).
+    pub fn refresh_reference_data(self) {
+        spawn_local(async move {
+            if let Ok(cached) = store::forms::all().await
+                && !cached.is_empty()
+            {
+                self.forms.set(Arc::new(merge_forms(cached)));
+            }
+            if let Ok(entries) = store::providers::all().await {
+                self.directory.set(Arc::new(entries));
+            }
+            if !self.online.get_untracked() {
+                return;
+            }
+            let etag = store::forms::etag().await.ok().flatten();
+            if let Some((forms, etag)) = api::get_forms(etag.as_deref()).await
+                && store::forms::replace(&forms, &etag).await.is_ok()
+            {
+                self.forms.set(Arc::new(merge_forms(forms)));
+            }
+            let since = store::providers::version().await.unwrap_or(0);
+            if let Some(delta) = api::get_directory(since).await
+                && (delta.full || !delta.providers.is_empty() || !delta.deleted.is_empty())
+                && store::providers::apply(&delta).await.is_ok()
+                && let Ok(entries) = store::providers::all().await
+            {
+                self.directory.set(Arc::new(entries));
+            }
+        });
     }
 
     /// Re-reads the lists from the device.
@@ -104,6 +162,7 @@ impl AppState {
         let win = window();
         EventListener::new(&win, "online", move |_| {
             self.online.set(true);
+            self.refresh_reference_data();
             // Signal is back: whatever waited goes now, back-off or not.
             self.drain(true);
         })
@@ -111,6 +170,7 @@ impl AppState {
         EventListener::new(&win, "offline", move |_| self.online.set(false)).forget();
         Interval::new(DRAIN_EVERY_MS, move || self.drain(false)).forget();
         self.refresh();
+        self.refresh_reference_data();
         self.drain(false);
     }
 }
@@ -130,4 +190,15 @@ pub fn today() -> time::Date {
     let month = time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
     time::Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
         .unwrap_or(time::Date::MIN)
+}
+
+/// The server's forms plus any built-in version the server no longer lists, so a draft
+/// of such a version still opens.
+fn merge_forms(mut forms: Vec<FormSchema>) -> Vec<FormSchema> {
+    for builtin in adal_core::form::catalogue() {
+        if !forms.iter().any(|f| f.id == builtin.id && f.version == builtin.version) {
+            forms.push(builtin.clone());
+        }
+    }
+    forms
 }

@@ -2,29 +2,33 @@
 //! typed is kept, and each move between drafts, outbox and sent is all-or-nothing.
 
 use adal_app::store::{self, Draft, OutboxItem, SentItem, ops};
-use adal_core::ComplaintAnswers;
 use adal_core::api::{FormRef, Receipt, SubmissionRequest};
+use adal_core::form::Answers;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn answers() -> ComplaintAnswers {
-    ComplaintAnswers {
-        district: "TER".into(),
-        category: "clinic".into(),
-        institution: "Теректі аудандық емханасы".into(),
-        description: "Таңертең қан алуға кезек сағат 7-де басталып, 10-ға дейін созылды.".into(),
-        occurred_on: "2026-11-20".into(),
-        anonymous: true,
-        ..Default::default()
-    }
+fn answers() -> Answers {
+    serde_json::from_value(serde_json::json!({
+        "district": "TER",
+        "category": "clinic",
+        "institution": "Теректі аудандық емханасы",
+        "description": "Таңертең қан алуға кезек сағат 7-де басталып, 10-ға дейін созылды.",
+        "occurred_on": "2026-11-20",
+        "anonymous": true,
+    }))
+    .unwrap()
+}
+
+fn complaint_form() -> FormRef {
+    FormRef::new("complaint", 2)
 }
 
 fn draft(id: &str, updated_at: f64) -> Draft {
     Draft {
         id: id.to_owned(),
-        form: FormRef::complaint(),
+        form: complaint_form(),
         answers: answers(),
         created_at: 1.0,
         updated_at,
@@ -37,7 +41,7 @@ fn outbox_item(id: &str) -> OutboxItem {
         id: id.to_owned(),
         request: SubmissionRequest {
             id: id.parse().unwrap(),
-            form: FormRef::complaint(),
+            form: complaint_form(),
             answers: answers(),
         },
         queued_at: 2.0,
@@ -57,7 +61,7 @@ async fn a_saved_draft_reads_back_unchanged_and_can_be_overwritten() {
     ops::put_draft(&d).await.unwrap();
     assert_eq!(ops::get_draft(&id).await.unwrap(), Some(d.clone()));
 
-    d.answers.description.push_str(" Тағы бір сөйлем.");
+    d.answers.insert("description".into(), "Тағы бір сөйлем қосылды, мәтін ұзарды.".into());
     d.updated_at = 11.0;
     ops::put_draft(&d).await.unwrap();
     assert_eq!(ops::get_draft(&id).await.unwrap(), Some(d));
@@ -137,4 +141,116 @@ async fn deleting_a_draft_removes_it() {
     ops::put_draft(&draft(&id, 10.0)).await.unwrap();
     ops::delete_draft(&id).await.unwrap();
     assert_eq!(ops::get_draft(&id).await.unwrap(), None);
+}
+
+fn provider(id: &str, name: &str, district: &str) -> adal_core::Provider {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "kind": "mediator",
+        "name": {"kk": name, "ru": name, "en": name},
+        "district": district,
+        "address": {"kk": "", "ru": "ул. Достык, 1", "en": ""},
+        "lat": 51.2, "lon": 51.4, "phones": ["+77000000101"],
+        "hours": {"kk": "", "ru": "9–18", "en": ""},
+        "languages": ["kk", "ru"],
+        "services": {"kk": "", "ru": "медиация", "en": ""},
+        "sample": true
+    }))
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_directory_delta_upserts_and_deletes_and_a_full_list_replaces() {
+    use adal_app::store::providers;
+    use adal_core::provider::DirectoryDelta;
+    let full = DirectoryDelta {
+        version: 3,
+        full: true,
+        providers: vec![
+            provider("a-1", "Асель Нурланова", "URA"),
+            provider("b-1", "Ерлан Ахметов", "TER"),
+        ],
+        deleted: vec![],
+    };
+    providers::apply(&full).await.unwrap();
+    assert_eq!(providers::version().await.unwrap(), 3);
+    let delta = DirectoryDelta {
+        version: 4,
+        full: false,
+        providers: vec![provider("c-1", "Гүлнар Сейітова", "AKZ")],
+        deleted: vec!["a-1".into()],
+    };
+    providers::apply(&delta).await.unwrap();
+    let mut ids: Vec<_> = providers::all().await.unwrap().into_iter().map(|p| p.id).collect();
+    ids.sort();
+    assert_eq!(ids, ["b-1", "c-1"]);
+    assert_eq!(providers::version().await.unwrap(), 4);
+    // Entries are stored with their folded search text, ready for offline search.
+    let c = providers::all().await.unwrap().into_iter().find(|p| p.id == "c-1").unwrap();
+    assert!(adal_core::search::Query::parse("гулнар").matches(&c.search));
+    assert!(adal_core::search::Query::parse("gulnar").matches(&c.search));
+}
+
+#[wasm_bindgen_test]
+async fn cached_forms_come_back_with_their_etag() {
+    use adal_app::store::forms;
+    let schemas = adal_core::form::catalogue().to_vec();
+    forms::replace(&schemas, "\"abc\"").await.unwrap();
+    assert_eq!(forms::etag().await.unwrap().as_deref(), Some("\"abc\""));
+    let mut back = forms::all().await.unwrap();
+    back.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
+    let mut want = schemas;
+    want.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
+    assert_eq!(back, want);
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_photo_reads_back_byte_for_byte() {
+    use adal_app::store::attachments;
+    let bytes: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    let reference = adal_core::form::AttachmentRef {
+        id: Uuid::new_v4(),
+        sha256: adal_app::photos::sha256_hex(&bytes).await.unwrap(),
+        size: bytes.len() as u64,
+        content_type: "image/jpeg".into(),
+    };
+    attachments::put(&reference, &blob).await.unwrap();
+    let back = attachments::blob(&reference.id.to_string()).await.unwrap().unwrap();
+    let buffer = wasm_bindgen_futures::JsFuture::from(back.array_buffer()).await.unwrap();
+    assert_eq!(js_sys::Uint8Array::new(&buffer).to_vec(), bytes);
+    attachments::delete(&reference.id.to_string()).await.unwrap();
+    assert!(attachments::blob(&reference.id.to_string()).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_backup_restores_unsent_items_once_and_skips_what_is_here() {
+    use adal_app::store::backup;
+    let (draft_id, queued_id) = (new_id(), new_id());
+    ops::put_draft(&draft(&draft_id, 10.0)).await.unwrap();
+    store::queue(&outbox_item(&queued_id)).await.unwrap();
+    let saved = backup::unsent().await.unwrap();
+    assert!(saved.drafts.iter().any(|d| d.id == draft_id));
+    assert!(saved.outbox.iter().any(|i| i.id == queued_id));
+
+    // As on a new phone: nothing of it is here.
+    ops::delete_draft(&draft_id).await.unwrap();
+    store::deliver(&SentItem {
+        id: queued_id.clone(),
+        request: outbox_item(&queued_id).request,
+        receipt: Receipt {
+            id: queued_id.parse().unwrap(),
+            tracking: "TER-2026-00009".into(),
+            received_at: time::macros::datetime!(2026-11-25 10:00 UTC),
+        },
+    })
+    .await
+    .unwrap();
+    let restored = backup::restore(&saved).await.unwrap();
+    assert!(restored.drafts >= 1);
+    assert_eq!(ops::get_draft(&draft_id).await.unwrap().map(|d| d.id), Some(draft_id.clone()));
+    // The queued item was delivered meanwhile: it is not queued again.
+    assert_eq!(ops::get_outbox(&queued_id).await.unwrap(), None);
+    let again = backup::restore(&saved).await.unwrap();
+    assert_eq!((again.drafts, again.outbox), (0, 0));
 }

@@ -1,6 +1,7 @@
 //! Widgets shared by the screens.
 
 mod device;
+pub mod form;
 mod header;
 mod status_bar;
 mod update_banner;

@@ -1,15 +1,13 @@
-use adal_core::{Category, ComplaintAnswers, District, Lang};
+use adal_core::form::Answers;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use uuid::Uuid;
 
-use super::Page;
+use super::{Page, start_draft, summary, title};
 use crate::components::DeviceSection;
 use crate::i18n::t;
 use crate::pwa::use_pwa;
 use crate::state::use_app;
-use crate::store::{self, Draft};
 
 /// The start screen: a way to begin, and everything the person has on this device.
 #[component]
@@ -18,32 +16,42 @@ pub fn HomePage() -> impl IntoView {
     let pwa = use_pwa();
     let lang = app.lang;
     let navigate = use_navigate();
-    let new_complaint = move |_| {
-        let now = js_sys::Date::now();
-        let draft = Draft {
-            id: Uuid::new_v4().to_string(),
-            form: adal_core::api::FormRef::complaint(),
-            answers: ComplaintAnswers::default(),
-            created_at: now,
-            updated_at: now,
-            problem: None,
-        };
+    let start = move |form_id: &'static str| {
         let navigate = navigate.clone();
-        // The first draft is the moment to ask the browser to keep our storage.
-        pwa.request_persistence();
-        spawn_local(async move {
-            match store::ops::put_draft(&draft).await {
-                Ok(()) => navigate(&Page::Complaint(draft.id).path(), Default::default()),
-                Err(_) => app.storage_failed.set(true),
-            }
-        });
+        move |_| {
+            // The first draft is the moment to ask the browser to keep our storage.
+            pwa.request_persistence();
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                if let Some(page) = start_draft(app, form_id, Answers::new()).await {
+                    navigate(&page.path(), Default::default());
+                }
+            });
+        }
     };
     let snapshot = app.snapshot;
     view! {
         <main id="main" class="page">
-            <button type="button" class="primary big" on:click=new_complaint>
-                {move || t(lang.get(), "new_complaint")}
-            </button>
+            <div class="starts">
+                <button type="button" class="primary big" on:click=start("complaint")>
+                    {move || t(lang.get(), "new_complaint")}
+                </button>
+                <button type="button" class="primary big" on:click=start("mediation_request")>
+                    {move || t(lang.get(), "new_mediation")}
+                </button>
+                <a class="button secondary big" href=Page::Directory.path()>{move || t(lang.get(), "find_provider")}</a>
+            </div>
+            <details class="volunteers">
+                <summary>{move || t(lang.get(), "for_volunteers")}</summary>
+                <div class="starts">
+                    <button type="button" class="secondary" on:click=start("monitoring_school")>
+                        {move || t(lang.get(), "visit_school")}
+                    </button>
+                    <button type="button" class="secondary" on:click=start("monitoring_clinic")>
+                        {move || t(lang.get(), "visit_clinic")}
+                    </button>
+                </div>
+            </details>
 
             <section aria-labelledby="drafts-h">
                 <h2 id="drafts-h">{move || t(lang.get(), "drafts")}</h2>
@@ -56,13 +64,15 @@ pub fn HomePage() -> impl IntoView {
                             each=move || snapshot.get().drafts
                             key=|d| (d.id.clone(), d.updated_at.to_bits())
                             children=move |d| {
-                                let href = Page::Complaint(d.id.clone()).path();
+                                let href = Page::Draft(d.id.clone()).path();
                                 let problem = d.problem.is_some();
+                                let (form, version) = (d.form.id.clone(), d.form.version);
                                 let answers = StoredValue::new(d.answers);
+                                let form2 = form.clone();
                                 view! {
                                     <li>
-                                        <a href=href>{move || answers.with_value(|a| title(a, lang.get()))}</a>
-                                        <span class="meta">{move || answers.with_value(|a| summary(a, lang.get()))}</span>
+                                        <a href=href>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</a>
+                                        <span class="meta">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</span>
                                         <Show when=move || problem>
                                             <span class="badge warn">{move || t(lang.get(), "needs_attention")}</span>
                                         </Show>
@@ -84,11 +94,13 @@ pub fn HomePage() -> impl IntoView {
                             key=|i| i.id.clone()
                             children=move |i| {
                                 let href = Page::Item(i.id.clone()).path();
+                                let (form, version) = (i.request.form.id.clone(), i.request.form.version);
                                 let answers = StoredValue::new(i.request.answers);
+                                let form2 = form.clone();
                                 view! {
                                     <li>
-                                        <a href=href>{move || answers.with_value(|a| title(a, lang.get()))}</a>
-                                        <span class="meta">{move || answers.with_value(|a| summary(a, lang.get()))}</span>
+                                        <a href=href>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</a>
+                                        <span class="meta">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</span>
                                     </li>
                                 }
                             }
@@ -107,10 +119,11 @@ pub fn HomePage() -> impl IntoView {
                             children=move |s| {
                                 let href = Page::Item(s.id.clone()).path();
                                 let tracking = s.receipt.tracking.clone();
+                                let (form, version) = (s.request.form.id.clone(), s.request.form.version);
                                 let answers = StoredValue::new(s.request.answers);
                                 view! {
                                     <li>
-                                        <a href=href>{move || answers.with_value(|a| title(a, lang.get()))}</a>
+                                        <a href=href>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</a>
                                         <span class="meta">
                                             {move || t(lang.get(), "tracking_number")} ": "
                                             <strong class="tracking">{tracking.clone()}</strong>
@@ -126,19 +139,4 @@ pub fn HomePage() -> impl IntoView {
             <DeviceSection/>
         </main>
     }
-}
-
-/// What a person recognises an item by: the institution they wrote about.
-pub fn title(answers: &ComplaintAnswers, lang: Lang) -> String {
-    match answers.institution.trim() {
-        "" => t(lang, "untitled").to_owned(),
-        name => name.to_owned(),
-    }
-}
-
-/// Category and district, where chosen, in the person's language.
-pub fn summary(answers: &ComplaintAnswers, lang: Lang) -> String {
-    let category = Category::from_code(&answers.category).map(|c| c.label(lang));
-    let district = District::from_code(&answers.district).map(|d| d.name(lang));
-    [category, district].into_iter().flatten().collect::<Vec<_>>().join(" · ")
 }

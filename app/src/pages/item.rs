@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::home::{summary, title};
+use super::{summary, title};
 use crate::i18n::t;
 use crate::state::use_app;
 
@@ -22,10 +22,12 @@ pub fn ItemPage() -> impl IntoView {
                 if let Some(item) = sent() {
                     let received = item.receipt.received_at;
                     let received = move || local_time(received, lang.get());
+                    let (form, version) = (item.request.form.id.clone(), item.request.form.version);
+                    let form2 = form.clone();
                     let answers = StoredValue::new(item.request.answers);
                     view! {
-                        <h1>{move || answers.with_value(|a| title(a, lang.get()))}</h1>
-                        <p class="muted">{move || answers.with_value(|a| summary(a, lang.get()))}</p>
+                        <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
+                        <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
                         <div class="receipt">
                             <p>{move || t(lang.get(), "tracking_number")}</p>
                             <p class="tracking big" data-testid="tracking">{item.receipt.tracking.clone()}</p>
@@ -34,10 +36,12 @@ pub fn ItemPage() -> impl IntoView {
                     }
                     .into_any()
                 } else if let Some(item) = waiting() {
+                    let (form, version) = (item.request.form.id.clone(), item.request.form.version);
+                    let form2 = form.clone();
                     let answers = StoredValue::new(item.request.answers);
                     view! {
-                        <h1>{move || answers.with_value(|a| title(a, lang.get()))}</h1>
-                        <p class="muted">{move || answers.with_value(|a| summary(a, lang.get()))}</p>
+                        <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
+                        <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
                         <div class="receipt pending">
                             <p><strong>{move || t(lang.get(), "waiting")}</strong></p>
                             <p>{move || t(lang.get(), "waiting_help")}</p>

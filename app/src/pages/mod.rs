@@ -1,29 +1,92 @@
 //! One file per screen. `Page` owns every path, so a link is never a hand-typed string.
 
-mod complaint;
+mod directory;
+mod form;
 mod home;
 mod item;
 
-pub use complaint::ComplaintPage;
+pub use directory::DirectoryPage;
+pub use form::FormPage;
 pub use home::HomePage;
 pub use item::ItemPage;
+
+use adal_core::form::Answers;
+use adal_core::{District, Lang};
+use leptos::prelude::Set;
+use uuid::Uuid;
+
+use crate::state::AppState;
+use crate::store::{self, Draft};
 
 /// The screens of the app and their addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
     Home,
-    /// Editing a draft.
-    Complaint(String),
+    /// Editing a draft of any form.
+    Draft(String),
     /// A sent item: waiting for signal, or delivered with its tracking number.
     Item(String),
+    /// The directory of centres, mediators, notaries and offices.
+    Directory,
 }
 
 impl Page {
     pub fn path(&self) -> String {
         match self {
             Page::Home => "/".to_owned(),
-            Page::Complaint(id) => format!("/complaint/{id}"),
+            Page::Draft(id) => format!("/draft/{id}"),
             Page::Item(id) => format!("/item/{id}"),
+            Page::Directory => "/directory".to_owned(),
         }
     }
+}
+
+/// Starts a draft of the newest version of form `form_id`, stores it, and returns the
+/// page to open. The first draft is also when persistent storage is asked for.
+pub async fn start_draft(app: AppState, form_id: &str, prefill: Answers) -> Option<Page> {
+    let schema = app.current_schema(form_id)?;
+    let now = js_sys::Date::now();
+    let draft = Draft {
+        id: Uuid::new_v4().to_string(),
+        form: schema.form_ref(),
+        answers: prefill,
+        created_at: now,
+        updated_at: now,
+        problem: None,
+    };
+    match store::ops::put_draft(&draft).await {
+        Ok(()) => Some(Page::Draft(draft.id)),
+        Err(_) => {
+            app.storage_failed.set(true);
+            None
+        }
+    }
+}
+
+/// What a person recognises an item by: the institution they wrote about, else the form.
+pub fn title(app: AppState, form_id: &str, version: u32, answers: &Answers, lang: Lang) -> String {
+    match answers.get("institution").and_then(|v| v.as_str()).map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_owned(),
+        _ => app
+            .schema(form_id, version)
+            .map(|s| s.title.get(lang).to_owned())
+            .unwrap_or_else(|| form_id.to_owned()),
+    }
+}
+
+/// The form's title and the district, where chosen, in the person's language.
+pub fn summary(
+    app: AppState,
+    form_id: &str,
+    version: u32,
+    answers: &Answers,
+    lang: Lang,
+) -> String {
+    let form = app.schema(form_id, version).map(|s| s.title.get(lang).to_owned());
+    let district = answers
+        .get("district")
+        .and_then(|v| v.as_str())
+        .and_then(District::from_code)
+        .map(|d| d.name(lang).to_owned());
+    [form, district].into_iter().flatten().collect::<Vec<_>>().join(" · ")
 }

@@ -1,8 +1,8 @@
 //! `drafts`: forms being filled in. Saved on every change (debounced), so closing the
 //! tab or losing the battery loses at most the last keystrokes of a second.
 
-use adal_core::ComplaintAnswers;
 use adal_core::api::{FormRef, Problem};
+use adal_core::form::Answers;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,9 @@ pub struct Draft {
     /// A UUID made on the device; it becomes the submission's idempotency key.
     pub id: String,
     pub form: FormRef,
-    pub answers: ComplaintAnswers,
+    /// The answers as typed, keyed by field (see `adal_core::form`). Drafts written by
+    /// the first release (complaint v1) have the same keys, so they load unchanged.
+    pub answers: Answers,
     /// Milliseconds since the epoch, from the device clock.
     pub created_at: f64,
     pub updated_at: f64,

@@ -5,9 +5,13 @@
 //! so "saved" on screen means saved on disk. Moves between stores (draft → outbox →
 //! sent) happen in one transaction, so an item is never in two places or in none.
 
+pub mod attachments;
 pub mod backup;
 mod drafts;
+pub mod forms;
+mod meta;
 mod outbox;
+pub mod providers;
 mod sent;
 
 use std::cell::RefCell;
@@ -21,11 +25,15 @@ pub use outbox::OutboxItem;
 pub use sent::SentItem;
 
 const DB_NAME: &str = "adal";
-const DB_VERSION: u8 = 1;
+const DB_VERSION: u8 = 2;
 
 const DRAFTS: &str = drafts::STORE;
 const OUTBOX: &str = outbox::STORE;
 const SENT: &str = sent::STORE;
+const FORMS: &str = forms::STORE;
+const PROVIDERS: &str = providers::STORE;
+const META: &str = meta::STORE;
+const ATTACHMENTS: &str = attachments::STORE;
 
 /// Anything that went wrong between the app and the browser's storage.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +73,15 @@ pub async fn open() -> Result<Database> {
                 db.create_object_store(DRAFTS).with_key_path("id".into()).build()?;
                 db.create_object_store(OUTBOX).with_key_path("id".into()).build()?;
                 db.create_object_store(SENT).with_key_path("id".into()).build()?;
+            }
+            if old < 2 {
+                db.create_object_store(FORMS).with_key_path("key".into()).build()?;
+                let providers =
+                    db.create_object_store(PROVIDERS).with_key_path("id".into()).build()?;
+                providers.create_index("district", "district".into()).build()?;
+                providers.create_index("kind", "kind".into()).build()?;
+                db.create_object_store(META).build()?;
+                db.create_object_store(ATTACHMENTS).with_key_path("id".into()).build()?;
             }
             Ok(())
         })

@@ -1,0 +1,195 @@
+use adal_core::provider::{Provider, ProviderKind};
+use adal_core::search::{Query, distance_km};
+use adal_core::{District, Lang};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+use super::start_draft;
+use crate::i18n::t;
+use crate::state::use_app;
+
+/// How many results are drawn at once; more follow on "show more".
+const PAGE: usize = 30;
+
+/// One search result: the entry and, when the person shared their location, how far.
+#[derive(Clone, PartialEq)]
+struct Hit {
+    provider: Provider,
+    km: Option<f64>,
+}
+
+/// `/directory`: every centre, mediator, notary, lawyer, imam, priest and office, searched
+/// on the device (no signal needed), filtered, and sorted by distance on request.
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let query = RwSignal::new(String::new());
+    let district = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
+    let language = RwSignal::new(String::new());
+    let here: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
+    let locating = RwSignal::new(false);
+    let shown = RwSignal::new(PAGE);
+
+    let hits = Memo::new(move |_| {
+        let q = Query::parse(&query.get());
+        let (district, kind, language, here) =
+            (district.get(), kind.get(), language.get(), here.get());
+        let mut hits: Vec<Hit> = app.directory.with(|dir| {
+            dir.iter()
+                .filter(|p| district.is_empty() || p.district == district)
+                .filter(|p| kind.is_empty() || p.kind == kind)
+                .filter(|p| {
+                    language.is_empty() || p.provider.languages.iter().any(|l| l.tag() == language)
+                })
+                .filter(|p| q.matches(&p.search))
+                .map(|p| Hit {
+                    provider: p.provider.clone(),
+                    km: here
+                        .map(|(lat, lon)| distance_km(lat, lon, p.provider.lat, p.provider.lon)),
+                })
+                .collect()
+        });
+        if here.is_some() {
+            hits.sort_by(|a, b| a.km.unwrap_or(f64::MAX).total_cmp(&b.km.unwrap_or(f64::MAX)));
+        }
+        hits
+    });
+    // A new search starts from the top.
+    Effect::new(move |_| {
+        query.track();
+        district.track();
+        kind.track();
+        language.track();
+        shown.set(PAGE);
+    });
+
+    let locate = move |_| {
+        let Ok(geo) = window().navigator().geolocation() else { return };
+        locating.set(true);
+        let ok = Closure::once_into_js(move |position: web_sys::Position| {
+            let c = position.coords();
+            here.set(Some((c.latitude(), c.longitude())));
+            locating.set(false);
+        });
+        let failed = Closure::once_into_js(move |_: wasm_bindgen::JsValue| locating.set(false));
+        let _ = geo.get_current_position_with_error_callback(
+            ok.unchecked_ref(),
+            Some(failed.unchecked_ref()),
+        );
+    };
+
+    view! {
+        <main id="main" class="page">
+            <a href="/" class="back">{move || t(lang.get(), "back")}</a>
+            <h1>{move || t(lang.get(), "directory_title")}</h1>
+            <p class="muted">{move || t(lang.get(), "directory_help")}</p>
+            <div class="field">
+                <label for="dir-q">{move || t(lang.get(), "search")}</label>
+                <input id="dir-q" type="search" autocomplete="off" enterkeyhint="search"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+            </div>
+            <div class="filters">
+                <div class="field">
+                    <label for="dir-district">{move || t(lang.get(), "district")}</label>
+                    <select id="dir-district" on:change=move |ev| district.set(event_target_value(&ev))>
+                        <option value="">{move || t(lang.get(), "all")}</option>
+                        {District::ALL.into_iter().map(|d| view! { <option value=d.code()>{move || d.name(lang.get())}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="dir-kind">{move || t(lang.get(), "kind")}</label>
+                    <select id="dir-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="">{move || t(lang.get(), "all")}</option>
+                        {ProviderKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{move || k.label(lang.get())}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="dir-lang">{move || t(lang.get(), "speaks")}</label>
+                    <select id="dir-lang" on:change=move |ev| language.set(event_target_value(&ev))>
+                        <option value="">{move || t(lang.get(), "all")}</option>
+                        {Lang::ALL.into_iter().map(|l| view! { <option value=l.tag()>{l.native_name()}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <button type="button" class="secondary" on:click=locate disabled=move || locating.get()>
+                {move || if here.get().is_some() { t(lang.get(), "sorted_by_distance") } else { t(lang.get(), "sort_by_distance") }}
+            </button>
+            <p role="status" class="muted" data-testid="hit-count">
+                {move || t(lang.get(), "found").replace("%{count}", &hits.with(Vec::len).to_string())}
+            </p>
+            <Show when=move || app.directory.with(|d| d.is_empty())>
+                <p class="banner warn">{move || t(lang.get(), "directory_empty")}</p>
+            </Show>
+            <ul class="items providers">
+                <For
+                    each=move || hits.with(|h| h.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+                    key=|h| (h.provider.id.clone(), h.km.map(f64::to_bits))
+                    children=move |hit| view! { <ProviderCard hit/> }
+                />
+            </ul>
+            <Show when=move || { hits.with(Vec::len) > shown.get() }>
+                <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
+                    {move || t(lang.get(), "show_more")}
+                </button>
+            </Show>
+        </main>
+    }
+}
+
+/// One entry: what it is, where, when, which languages, how to call, and (for centres
+/// and mediators) a way to start a mediation request addressed to it.
+#[component]
+fn ProviderCard(hit: Hit) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let navigate = use_navigate();
+    let p = StoredValue::new(hit.provider);
+    let mediates = p.with_value(|p| {
+        matches!(p.kind, ProviderKind::ReconciliationCentre | ProviderKind::Mediator)
+    });
+    let start_mediation = move |_| {
+        let (id, district) = p.with_value(|p| (p.id.clone(), p.district.code().to_owned()));
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let prefill = [
+                ("district".to_owned(), Value::String(district)),
+                ("preferred_provider".to_owned(), Value::String(id)),
+            ]
+            .into_iter()
+            .collect();
+            if let Some(page) = start_draft(app, "mediation_request", prefill).await {
+                navigate(&page.path(), Default::default());
+            }
+        });
+    };
+    let phones =
+        p.with_value(|p| p.phones.iter().map(|ph| ph.as_str().to_owned()).collect::<Vec<_>>());
+    view! {
+        <li class="provider">
+            <h2 class="provider-name">{move || p.with_value(|p| p.name.get(lang.get()).to_owned())}</h2>
+            <span class="meta">
+                {move || p.with_value(|p| format!("{} · {}", p.kind.label(lang.get()), p.district.name(lang.get())))}
+                {hit.km.map(|km| format!(" · {km:.1} km"))}
+            </span>
+            <span>{move || p.with_value(|p| p.address.get(lang.get()).to_owned())}</span>
+            <span class="meta">{move || p.with_value(|p| p.hours.get(lang.get()).to_owned())}</span>
+            <span class="meta">{move || p.with_value(|p| p.services.get(lang.get()).to_owned())}</span>
+            <span class="meta">
+                {move || t(lang.get(), "speaks")} ": "
+                {move || p.with_value(|p| p.languages.iter().map(|l| l.native_name()).collect::<Vec<_>>().join(", "))}
+            </span>
+            <div class="row">
+                {phones.into_iter().map(|ph| view! { <a class="button secondary" href=format!("tel:{ph}")>{format!("☎ {ph}")}</a> }).collect_view()}
+                {mediates.then(|| view! {
+                    <button type="button" class="primary" on:click=start_mediation.clone()>{move || t(lang.get(), "mediate_here")}</button>
+                })}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,398 @@
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use adal_core::FieldErrors;
+use adal_core::api::SubmissionRequest;
+use adal_core::form::{self, Change, FormSchema};
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use wasm_bindgen::JsCast;
+
+use super::Page;
+use crate::components::form::{Fields, FormCtx, field_id};
+use crate::i18n::t;
+use crate::state::{AppState, today, use_app};
+use crate::store::{self, Draft, OutboxItem};
+
+/// How long typing must pause before the draft is written to the device.
+const AUTOSAVE_DEBOUNCE_MS: u32 = 300;
+
+/// `/draft/:id`: loads the draft, or sends the person to where the item is now.
+#[component]
+pub fn FormPage() -> impl IntoView {
+    let app = use_app();
+    let params = use_params_map();
+    let navigate = use_navigate();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    let loaded: RwSignal<Option<Option<Draft>>> = RwSignal::new(None);
+    spawn_local(async move {
+        match store::ops::get_draft(&id).await {
+            Ok(Some(draft)) => loaded.set(Some(Some(draft))),
+            Ok(None) => {
+                // Already sent from another tab, or an old link: show where it is.
+                let elsewhere = matches!(store::ops::get_outbox(&id).await, Ok(Some(_)))
+                    || matches!(store::ops::get_sent(&id).await, Ok(Some(_)));
+                if elsewhere {
+                    navigate(&Page::Item(id).path(), Default::default());
+                } else {
+                    loaded.set(Some(None));
+                }
+            }
+            Err(_) => {
+                app.storage_failed.set(true);
+                loaded.set(Some(None));
+            }
+        }
+    });
+    move || match loaded.get() {
+        None => view! { <main id="main" class="page" aria-busy="true"></main> }.into_any(),
+        Some(Some(draft)) => match open(app, &draft) {
+            Some((schema, answers, changes)) => {
+                view! { <FormEditor draft schema answers changes/> }.into_any()
+            }
+            None => not_found(app),
+        },
+        Some(None) => not_found(app),
+    }
+}
+
+fn not_found(app: AppState) -> AnyView {
+    view! {
+        <main id="main" class="page">
+            <p>{move || t(app.lang.get(), "not_found")}</p>
+            <a href="/">{move || t(app.lang.get(), "back")}</a>
+        </main>
+    }
+    .into_any()
+}
+
+/// The schema to edit `draft` with, and its answers: carried over to the newest version
+/// of its form when one was published since the draft was started.
+fn open(app: AppState, draft: &Draft) -> Option<(FormSchema, form::Answers, Vec<Change>)> {
+    let newest = app.current_schema(&draft.form.id);
+    match (app.schema(&draft.form.id, draft.form.version), newest) {
+        (Some(old), Some(new)) if new.version > old.version => {
+            let carried = form::carry_over(&draft.answers, &old, &new);
+            Some((new, carried.answers, carried.changes))
+        }
+        (Some(schema), _) | (None, Some(schema)) => {
+            Some((schema, draft.answers.clone(), Vec::new()))
+        }
+        (None, None) => None,
+    }
+}
+
+/// Where the draft stands on the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SaveState {
+    Saved,
+    Pending,
+    Failed,
+}
+
+/// Any form. Every change is written to the device shortly after typing pauses, and at
+/// once when the page is hidden; "Send" moves it to the outbox.
+#[component]
+fn FormEditor(
+    draft: Draft,
+    schema: FormSchema,
+    answers: form::Answers,
+    changes: Vec<Change>,
+) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let navigate = use_navigate();
+    let id = draft.id.clone();
+    let created_at = draft.created_at;
+    let form_ref = schema.form_ref();
+    let schema = Arc::new(schema);
+    let carried = !changes.is_empty();
+    let answers = RwSignal::new(answers);
+    let server_problem = RwSignal::new(draft.problem.clone());
+    // Errors show only after the first "Send", then follow every keystroke.
+    let attempted = RwSignal::new(draft.problem.is_some());
+    let save_state = RwSignal::new(SaveState::Saved);
+    let pending: StoredValue<Option<Timeout>, LocalStorage> = StoredValue::new_local(None);
+    // Once queued, the draft is gone from `drafts`: a late autosave must not revive it.
+    let queued = StoredValue::new(false);
+
+    let save_now = {
+        let id = id.clone();
+        let form_ref = form_ref.clone();
+        move || {
+            pending.update_value(|p| *p = None);
+            if queued.get_value() {
+                return;
+            }
+            let draft = Draft {
+                id: id.clone(),
+                form: form_ref.clone(),
+                answers: answers.get_untracked(),
+                created_at,
+                updated_at: js_sys::Date::now(),
+                problem: server_problem.get_untracked(),
+            };
+            spawn_local(async move {
+                match store::ops::put_draft(&draft).await {
+                    // Saved, and nothing typed since: the device holds what is on screen.
+                    Ok(()) if pending.with_value(Option::is_none) => {
+                        save_state.set(SaveState::Saved);
+                        app.unsaved.set(false);
+                    }
+                    Ok(()) => {}
+                    Err(_) => {
+                        save_state.set(SaveState::Failed);
+                        app.storage_failed.set(true);
+                    }
+                }
+            });
+        }
+    };
+    // A carried-over draft is stored on its new version at once.
+    if carried {
+        save_now();
+    }
+
+    // Autosave: push each change outward after a short pause.
+    {
+        let save_now = save_now.clone();
+        Effect::new(move |first: Option<()>| {
+            answers.track();
+            if first.is_none() {
+                return;
+            }
+            save_state.set(SaveState::Pending);
+            app.unsaved.set(true);
+            let save_now = save_now.clone();
+            pending.set_value(Some(Timeout::new(AUTOSAVE_DEBOUNCE_MS, save_now)));
+        });
+    }
+    // Something is about to reload the page (an app update): save now.
+    {
+        let save_now = save_now.clone();
+        Effect::new(move |first: Option<()>| {
+            app.flush_requests.track();
+            if first.is_some() && pending.with_value(Option::is_some) {
+                save_now();
+            }
+        });
+    }
+    // A phone may kill a hidden tab without warning: write what is pending right away.
+    {
+        let save_on_hide = save_now.clone();
+        let listener = EventListener::new(&document(), "visibilitychange", move |_| {
+            if document().visibility_state() == web_sys::VisibilityState::Hidden
+                && pending.with_value(Option::is_some)
+            {
+                save_on_hide();
+            }
+        });
+        let listener = StoredValue::new_local(Some(listener));
+        let save_now = save_now.clone();
+        on_cleanup(move || {
+            listener.set_value(None);
+            // Leaving the screen by a link: keep the last keystrokes.
+            if pending.with_value(Option::is_some) {
+                save_now();
+            }
+        });
+    }
+
+    let errors = {
+        let schema = schema.clone();
+        Memo::new(move |_| {
+            if !attempted.get() {
+                return FieldErrors::default();
+            }
+            match answers.with(|a| form::validate(&schema, a, today())) {
+                Err(errors) => errors,
+                // The device finds nothing wrong: show what the server said, if anything.
+                Ok(_) => server_problem
+                    .with(|p| p.as_ref().map(|p| p.field_errors()).unwrap_or_default()),
+            }
+        })
+    };
+    let shown = {
+        let schema = schema.clone();
+        Memo::new(move |_| {
+            Arc::new(
+                answers
+                    .with(|a| form::shown(&schema, a))
+                    .into_iter()
+                    .map(|f| f.as_str().to_owned())
+                    .collect::<HashSet<_>>(),
+            )
+        })
+    };
+    let ctx = FormCtx { answers, errors, shown };
+
+    let send = {
+        let id = id.clone();
+        let schema = schema.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            attempted.set(true);
+            let normalised = match answers.with_untracked(|a| form::validate(&schema, a, today())) {
+                Ok(normalised) => normalised,
+                Err(errors) => {
+                    if let Some(first) = errors.0.first() {
+                        focus(&field_id(first.field.as_str()));
+                    }
+                    return;
+                }
+            };
+            pending.update_value(|p| *p = None);
+            queued.set_value(true);
+            let Ok(uuid) = id.parse() else { return };
+            let now = js_sys::Date::now();
+            let item = OutboxItem {
+                id: id.clone(),
+                request: SubmissionRequest {
+                    id: uuid,
+                    form: schema.form_ref(),
+                    answers: normalised,
+                },
+                queued_at: now,
+                attempts: 0,
+                next_attempt_at: now,
+            };
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                if store::queue(&item).await.is_err() {
+                    queued.set_value(false);
+                    app.storage_failed.set(true);
+                    return;
+                }
+                app.refresh();
+                app.drain(true);
+                navigate(&Page::Item(item.id).path(), Default::default());
+            });
+        }
+    };
+
+    let title = schema.title.clone();
+    let help = schema.help.clone();
+    let fields = schema.fields.clone();
+    view! {
+        <main id="main" class="page">
+            <a href="/" class="back">{move || t(lang.get(), "back")}</a>
+            <h1>{move || title.get(lang.get()).to_owned()}</h1>
+            {help.map(|h| view! { <p class="muted">{move || h.get(lang.get()).to_owned()}</p> })}
+            <p class="muted">{move || t(lang.get(), "saved_as_you_type")}</p>
+            <CarriedOver changes/>
+            <Show when=move || server_problem.with(Option::is_some)>
+                <p class="banner warn" role="alert">
+                    {move || server_problem.with(|p| p.as_ref().map(|p| p.code.title(lang.get())).unwrap_or_default())}
+                </p>
+            </Show>
+            <Show when=move || !errors.with(FieldErrors::is_empty)>
+                <p class="banner error" role="alert">{move || t(lang.get(), "fix_errors")}</p>
+            </Show>
+            <form novalidate on:submit=send>
+                <Fields ctx fields/>
+                <div class="actions">
+                    <button type="submit" class="primary big">{move || t(lang.get(), "send")}</button>
+                    <p class="saved" aria-live="polite">
+                        {move || match save_state.get() {
+                            SaveState::Saved => t(lang.get(), "saved"),
+                            SaveState::Pending => t(lang.get(), "saving"),
+                            SaveState::Failed => t(lang.get(), "storage_failed"),
+                        }}
+                    </p>
+                </div>
+            </form>
+            <DeleteDraft id=id app/>
+        </main>
+    }
+}
+
+/// Says plainly what changed when a draft moved to a newer version of its form.
+#[component]
+fn CarriedOver(changes: Vec<Change>) -> impl IntoView {
+    let lang = use_app().lang;
+    if changes.is_empty() {
+        return None;
+    }
+    let items = changes
+        .into_iter()
+        .map(|change| {
+            let line = move || {
+                let lang = lang.get();
+                match &change {
+                    Change::Added { label, .. } => {
+                        format!("{} {}", t(lang, "change_added"), label.get(lang))
+                    }
+                    Change::Removed { label, value, .. } => {
+                        let old = value.as_ref().map(show_value).unwrap_or_default();
+                        format!("{} {} {}", t(lang, "change_removed"), label.get(lang), old)
+                            .trim_end()
+                            .to_owned()
+                    }
+                    Change::ChoiceWithdrawn { label, dropped, .. } => {
+                        let names: Vec<_> =
+                            dropped.iter().map(|c| c.label.get(lang).to_owned()).collect();
+                        format!(
+                            "{}: {} {}",
+                            label.get(lang),
+                            t(lang, "change_withdrawn"),
+                            names.join(", ")
+                        )
+                    }
+                    Change::TypeChanged { label, value, kept, .. } => {
+                        let what =
+                            if *kept { t(lang, "change_kept") } else { t(lang, "change_dropped") };
+                        format!("{}: {} ({})", label.get(lang), what, show_value(value))
+                    }
+                }
+            };
+            view! { <li>{line}</li> }
+        })
+        .collect_view();
+    Some(view! {
+        <div class="banner warn" role="status">
+            <p><strong>{move || t(lang.get(), "form_updated")}</strong></p>
+            <ul>{items}</ul>
+        </div>
+    })
+}
+
+fn show_value(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => format!("«{s}»"),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+fn DeleteDraft(id: String, app: AppState) -> impl IntoView {
+    let navigate = use_navigate();
+    let delete = move |_| {
+        let id = id.clone();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if store::ops::delete_draft(&id).await.is_ok() {
+                app.refresh();
+                navigate(&Page::Home.path(), Default::default());
+            }
+        });
+    };
+    view! {
+        <button type="button" class="link danger" on:click=delete>
+            {move || t(app.lang.get(), "delete")}
+        </button>
+    }
+}
+
+/// Moves focus to the first control of a field: its input, or the first of its choices.
+fn focus(id: &str) {
+    let document = document();
+    let element = document
+        .get_element_by_id(id)
+        .or_else(|| document.query_selector(&format!("[name=\"{id}\"]")).ok().flatten());
+    if let Some(el) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
