@@ -96,6 +96,10 @@ fn Group(
 ) -> impl IntoView {
     let lang = use_app().lang;
     let key = path.clone();
+    // A group always shows its first item, so there must be one to fill in.
+    if ctx.answers.with_untracked(|a| answers::group_len(a, &key)) == 0 {
+        ctx.answers.update(|a| answers::ensure_items(a, &key, 1));
+    }
     let count = {
         let key = key.clone();
         Memo::new(move |_| ctx.answers.with(|a| answers::group_len(a, &key)).max(1))
