@@ -5,14 +5,17 @@
 //! same validation run in the browser (wasm32) and on the server.
 
 pub mod api;
+pub mod attachment;
 pub mod complaint;
 pub mod district;
 pub mod lang;
 pub mod phone;
+pub mod receipt;
 pub mod sync;
 pub mod tracking;
 pub mod validation;
 
+pub use attachment::AttachmentRef;
 pub use complaint::{Category, Complaint, ComplaintAnswers, Contact};
 pub use district::District;
 pub use lang::Lang;
