@@ -2,6 +2,8 @@
 //!
 //! Architecture invariant: every SQL statement of the server lives under `db/`.
 
+pub mod attachments;
+pub mod events;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +17,11 @@ use rusqlite_migration::{M, Migrations};
 pub const FILE_NAME: &str = "adal.sqlite3";
 
 /// Append-only: a released migration is never edited, a change is a new entry.
-const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("migrations/0001_foundation.sql"))];
+const MIGRATION_LIST: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_foundation.sql")),
+    // 0002 (the directory) comes from another branch and goes before this one.
+    M::up(include_str!("migrations/0003_attachments_receipts.sql")),
+];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
 /// Why a database operation failed. Never shown to clients: it becomes a bare 500.

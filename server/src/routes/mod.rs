@@ -1,6 +1,8 @@
 //! The HTTP API under `/api/v1`, one module per resource.
 
+pub mod attachments;
 pub mod health;
+pub mod receipts;
 pub mod submissions;
 
 use axum::Router;
@@ -14,6 +16,8 @@ use crate::error::ApiError;
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(submissions::router(state))
+        .merge(attachments::router(state))
+        .merge(receipts::router(state))
         .merge(health::router())
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))

@@ -4,8 +4,8 @@
 //! got, so the client can retry blindly after a timeout; an id reused for different
 //! content is refused with 409 rather than silently overwritten.
 
-use adal_core::ComplaintAnswers;
 use adal_core::api::{FormRef, MAX_BODY_BYTES, Receipt, SubmissionRequest};
+use adal_core::{AttachmentRef, ComplaintAnswers, Contact};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -43,14 +43,21 @@ async fn post_submission(
         .answers
         .validate(adal_core::district::region_date(received_at))
         .map_err(ApiError::Validation)?;
+    adal_core::attachment::validate_all(&request.attachments).map_err(ApiError::Attachment)?;
     let answers = complaint.to_answers();
     let new = NewSubmission {
         id: request.id,
-        fingerprint: fingerprint(&request.form, &answers),
+        fingerprint: fingerprint(&request.form, &answers, &request.attachments),
         district: complaint.district,
         answers: serde_json::to_string(&answers).context("serialising answers")?,
         form: request.form,
         received_at,
+        attachments: request.attachments,
+        receipt_secret_sha256: request
+            .receipt_secret
+            .as_ref()
+            .map(|secret| crate::db::events::secret_hash(secret.expose())),
+        anonymous: complaint.contact == Contact::Anonymous,
     };
     let district = complaint.district.code();
     let id = new.id;
@@ -64,14 +71,27 @@ async fn post_submission(
             Ok((StatusCode::OK, Json(receipt)))
         }
         Stored::Conflict => Err(ApiError::ConflictingResubmission { id }),
+        Stored::AttachmentsIncomplete(ids) => Err(ApiError::AttachmentsIncomplete { ids }),
     }
 }
 
 /// sha256 of the canonical JSON (sorted keys, no spaces) of the form and the normalised
 /// answers. Normalising first is what makes a resend that differs only in spacing or in
 /// how the phone number was typed the same submission.
-fn fingerprint(form: &FormRef, answers: &ComplaintAnswers) -> String {
-    let value = serde_json::json!({ "form": form, "answers": answers });
+///
+/// The attachment refs are content too, in their order; they are left out when there are
+/// none, so that submissions stored before attachments existed keep their fingerprints.
+/// The receipt secret is not content: it is checked apart (`db::events::same_secret`),
+/// so that the stored fingerprint never depends on a secret.
+fn fingerprint(
+    form: &FormRef,
+    answers: &ComplaintAnswers,
+    attachments: &[AttachmentRef],
+) -> String {
+    let mut value = serde_json::json!({ "form": form, "answers": answers });
+    if !attachments.is_empty() {
+        value["attachments"] = serde_json::json!(attachments);
+    }
     let canonical = sort_keys(value).to_string();
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
@@ -114,12 +134,37 @@ mod tests {
     fn fingerprints_ignore_what_normalising_removes_but_not_content() {
         let today = date!(2026 - 11 - 25);
         let print = |a: ComplaintAnswers| {
-            fingerprint(&FormRef::complaint(), &a.validate(today).unwrap().to_answers())
+            fingerprint(&FormRef::complaint(), &a.validate(today).unwrap().to_answers(), &[])
         };
         let typed = print(answers("School No. 12", "+7 701 234 56 78"));
         assert_eq!(typed, print(answers("  School No. 12 ", "8 (701) 234-56-78")));
         assert_ne!(typed, print(answers("School No. 13", "+7 701 234 56 78")));
         assert_eq!(typed.len(), 64);
+    }
+
+    #[test]
+    fn attachments_are_content_but_no_attachments_keeps_the_old_fingerprint() {
+        let a = answers("School No. 12", "+7 701 234 56 78");
+        let old = hex::encode(Sha256::digest(
+            sort_keys(serde_json::json!({ "form": FormRef::complaint(), "answers": a }))
+                .to_string()
+                .as_bytes(),
+        ));
+        assert_eq!(fingerprint(&FormRef::complaint(), &a, &[]), old);
+        let photo = |n: u128| AttachmentRef {
+            id: uuid::Uuid::from_u128(n),
+            sha256: "ab".repeat(32),
+            size: 10,
+            content_type: "image/png".into(),
+        };
+        let one = fingerprint(&FormRef::complaint(), &a, &[photo(1)]);
+        assert_ne!(one, old);
+        assert_ne!(one, fingerprint(&FormRef::complaint(), &a, &[photo(2)]));
+        assert_ne!(
+            fingerprint(&FormRef::complaint(), &a, &[photo(1), photo(2)]),
+            fingerprint(&FormRef::complaint(), &a, &[photo(2), photo(1)]),
+            "the order photos are shown in is content"
+        );
     }
 
     #[test]

@@ -191,5 +191,11 @@ pub fn complaint() -> ComplaintAnswers {
 
 /// A new submission (fresh id) of `answers` on the current complaint form.
 pub fn submission(answers: ComplaintAnswers) -> SubmissionRequest {
-    SubmissionRequest { id: Uuid::new_v4(), form: FormRef::complaint(), answers }
+    SubmissionRequest {
+        id: Uuid::new_v4(),
+        form: FormRef::complaint(),
+        answers,
+        attachments: Vec::new(),
+        receipt_secret: None,
+    }
 }
