@@ -406,3 +406,40 @@ async fn uploads_are_rate_limited_like_submissions() {
     assert!(third.headers().contains_key(RETRY_AFTER));
     assert_eq!(problem(third).await.code, ProblemCode::RateLimited);
 }
+
+#[tokio::test]
+async fn a_streamed_part_that_runs_over_256_kib_is_refused_with_a_problem_not_a_raw_413() {
+    let app = spawn_app().await;
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    // Chunked, so no Content-Length warns the server: the limit must stop the stream.
+    let mut request = format!(
+        "PUT /api/v1/attachments/{}/parts/0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Content-Type: application/octet-stream\r\nAccept-Language: kk\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        Uuid::new_v4()
+    )
+    .into_bytes();
+    for _ in 0..5 {
+        request.extend(format!("{:x}\r\n", 64 * 1024).as_bytes());
+        request.extend(vec![b'x'; 64 * 1024]);
+        request.extend(b"\r\n");
+    }
+    request.extend(b"0\r\n\r\n");
+
+    let answer = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        // The server may answer and close before reading everything; that is the point.
+        let _ = stream.write_all(&request);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .unwrap();
+
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(answer.contains("\"attachment_part_too_large\""), "{answer}");
+    assert!(answer.contains("content-language: kk"), "{answer}");
+}
