@@ -143,7 +143,7 @@ impl UploadLocks {
             Arc::clone(held.entry(id).or_default())
         };
         let guard = lock.clone().lock_owned().await;
-        UploadGuard { id, locks: self.clone(), lock, _guard: Some(guard) }
+        UploadGuard { id, locks: self.clone(), lock, guard: Some(guard) }
     }
 }
 
@@ -152,12 +152,12 @@ pub struct UploadGuard {
     id: Uuid,
     locks: UploadLocks,
     lock: Arc<tokio::sync::Mutex<()>>,
-    _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Drop for UploadGuard {
     fn drop(&mut self) {
-        self._guard.take();
+        self.guard.take();
         let mut held = self.locks.held.lock().unwrap_or_else(|p| p.into_inner());
         // Only the map and this guard hold it: nobody is waiting, so forget the entry.
         if Arc::strong_count(&self.lock) == 2 {
