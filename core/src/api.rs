@@ -5,7 +5,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::Lang;
+use crate::attachment::AttachmentRef;
 use crate::form::{Answers, FormSchema};
+use crate::receipt::ReceiptSecret;
 use crate::validation::{ErrorCode, Field, FieldErrors};
 
 /// The largest request body the API accepts. A 4000-character description in Kazakh
@@ -36,6 +38,14 @@ pub struct SubmissionRequest {
     pub form: FormRef,
     #[serde(default)]
     pub answers: Answers,
+    /// Photos uploaded before this request (see [`crate::attachment`]), in the order
+    /// shown. Every photo a `photo` answer names must be listed here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentRef>,
+    /// Made on the device with the id and kept there: with the tracking number, it opens
+    /// the status. Every resend must carry the same one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_secret: Option<ReceiptSecret>,
 }
 
 /// `GET /api/v1/forms`: the current version of every form and every previous version
@@ -75,6 +85,14 @@ pub enum ProblemCode {
     NotFound,
     MethodNotAllowed,
     Internal,
+    AttachmentTooLarge,
+    AttachmentsTooLarge,
+    AttachmentPartTooLarge,
+    AttachmentHashMismatch,
+    AttachmentsIncomplete,
+    AttachmentConflict,
+    UnsupportedAttachmentType,
+    NotAnonymous,
 }
 
 impl ProblemCode {
@@ -91,6 +109,14 @@ impl ProblemCode {
             ProblemCode::NotFound => "not_found",
             ProblemCode::MethodNotAllowed => "method_not_allowed",
             ProblemCode::Internal => "internal",
+            ProblemCode::AttachmentTooLarge => "attachment_too_large",
+            ProblemCode::AttachmentsTooLarge => "attachments_too_large",
+            ProblemCode::AttachmentPartTooLarge => "attachment_part_too_large",
+            ProblemCode::AttachmentHashMismatch => "attachment_hash_mismatch",
+            ProblemCode::AttachmentsIncomplete => "attachments_incomplete",
+            ProblemCode::AttachmentConflict => "attachment_conflict",
+            ProblemCode::UnsupportedAttachmentType => "unsupported_attachment_type",
+            ProblemCode::NotAnonymous => "not_anonymous",
         }
     }
 
@@ -107,6 +133,14 @@ impl ProblemCode {
             ProblemCode::NotFound => 404,
             ProblemCode::MethodNotAllowed => 405,
             ProblemCode::Internal => 500,
+            ProblemCode::AttachmentTooLarge => 413,
+            ProblemCode::AttachmentsTooLarge => 413,
+            ProblemCode::AttachmentPartTooLarge => 413,
+            ProblemCode::AttachmentHashMismatch => 422,
+            ProblemCode::AttachmentsIncomplete => 409,
+            ProblemCode::AttachmentConflict => 409,
+            ProblemCode::UnsupportedAttachmentType => 422,
+            ProblemCode::NotAnonymous => 409,
         }
     }
 
@@ -152,6 +186,58 @@ impl ProblemCode {
                 "Ошибка на сервере; обращение сохранено и будет отправлено позже."
             }
             (Internal, Lang::En) => "Server error; your submission is kept and will be sent later.",
+            (AttachmentTooLarge, Lang::Kk) => "Фото тым үлкен: бір файл 8 МБ-тан аспауы керек.",
+            (AttachmentTooLarge, Lang::Ru) => "Фото слишком большое: файл не больше 8 МБ.",
+            (AttachmentTooLarge, Lang::En) => "The photo is too large: at most 8 MB per file.",
+            (AttachmentsTooLarge, Lang::Kk) => {
+                "Фотолар тым көп: бір өтінішке барлығы 25 МБ-тан аспауы керек; кейбірін алып тастаңыз."
+            }
+            (AttachmentsTooLarge, Lang::Ru) => {
+                "Слишком много фото: всего не больше 25 МБ на обращение; уберите некоторые."
+            }
+            (AttachmentsTooLarge, Lang::En) => {
+                "Too many photos: at most 25 MB in all per submission; please remove some."
+            }
+            (AttachmentPartTooLarge, Lang::Kk) => "Файл бөлігі тым үлкен: 256 КБ-тан аспауы керек.",
+            (AttachmentPartTooLarge, Lang::Ru) => "Часть файла слишком большая: не больше 256 КБ.",
+            (AttachmentPartTooLarge, Lang::En) => {
+                "A part of the file is too large: at most 256 KB."
+            }
+            (AttachmentHashMismatch, Lang::Kk) => "Фото жолда бүлінді; ол қайта жүктеледі.",
+            (AttachmentHashMismatch, Lang::Ru) => {
+                "Фото повредилось при передаче; оно будет загружено заново."
+            }
+            (AttachmentHashMismatch, Lang::En) => {
+                "The photo was damaged on the way; it will be uploaded again."
+            }
+            (AttachmentsIncomplete, Lang::Kk) => {
+                "Фотолар әлі толық жүктелмеген; олар жүктеліп, өтініш қайта жіберіледі."
+            }
+            (AttachmentsIncomplete, Lang::Ru) => {
+                "Фото ещё не загружены полностью; они будут загружены, и обращение отправится снова."
+            }
+            (AttachmentsIncomplete, Lang::En) => {
+                "The photos have not finished uploading; they will be uploaded and the submission sent again."
+            }
+            (AttachmentConflict, Lang::Kk) => {
+                "Бұл фотоның нөмірі басқа файлға берілген; фотоны қайта қосыңыз."
+            }
+            (AttachmentConflict, Lang::Ru) => {
+                "Этот номер фото уже занят другим файлом; добавьте фото заново."
+            }
+            (AttachmentConflict, Lang::En) => {
+                "This photo's id is already taken by another file; please add the photo again."
+            }
+            (UnsupportedAttachmentType, Lang::Kk) => "Тек JPEG, PNG не WebP суреттері қабылданады.",
+            (UnsupportedAttachmentType, Lang::Ru) => {
+                "Принимаются только изображения JPEG, PNG или WebP."
+            }
+            (UnsupportedAttachmentType, Lang::En) => "Only JPEG, PNG or WebP images are accepted.",
+            (NotAnonymous, Lang::Kk) => "Бұл өтініш жасырын емес: онда жіберушінің аты бар.",
+            (NotAnonymous, Lang::Ru) => "Это обращение не анонимное: в нём уже указан отправитель.",
+            (NotAnonymous, Lang::En) => {
+                "This submission is not anonymous: it already names its sender."
+            }
         }
     }
 }
@@ -179,6 +265,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// For attachment problems: the attachments concerned, to upload again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Uuid>,
 }
 
 impl Problem {
@@ -191,6 +280,7 @@ impl Problem {
             code,
             detail: None,
             errors: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 
@@ -212,6 +302,10 @@ impl Problem {
 
     pub fn with_detail(self, detail: impl Into<String>) -> Problem {
         Problem { detail: Some(detail.into()), ..self }
+    }
+
+    pub fn with_attachments(self, attachments: Vec<Uuid>) -> Problem {
+        Problem { attachments, ..self }
     }
 
     /// The field errors as core values, so a client can show them next to its inputs.
@@ -244,10 +338,9 @@ mod tests {
         assert_eq!(back.field_errors(), errors);
     }
 
-    #[test]
-    fn every_problem_code_is_translated() {
+    const ALL_CODES: [ProblemCode; 18] = {
         use ProblemCode::*;
-        for code in [
+        [
             MalformedRequest,
             ValidationFailed,
             UnknownForm,
@@ -258,11 +351,65 @@ mod tests {
             NotFound,
             MethodNotAllowed,
             Internal,
-        ] {
+            AttachmentTooLarge,
+            AttachmentsTooLarge,
+            AttachmentPartTooLarge,
+            AttachmentHashMismatch,
+            AttachmentsIncomplete,
+            AttachmentConflict,
+            UnsupportedAttachmentType,
+            NotAnonymous,
+        ]
+    };
+
+    #[test]
+    fn every_problem_code_is_translated() {
+        for code in ALL_CODES {
             let titles: std::collections::HashSet<_> =
                 Lang::ALL.iter().map(|&l| code.title(l)).collect();
             assert_eq!(titles.len(), 3, "{code:?}");
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }
+    }
+
+    #[test]
+    fn every_problem_code_and_title_is_distinct() {
+        let codes: std::collections::HashSet<_> = ALL_CODES.iter().map(|c| c.as_str()).collect();
+        assert_eq!(codes.len(), ALL_CODES.len());
+        for lang in Lang::ALL {
+            let titles: std::collections::HashSet<_> =
+                ALL_CODES.iter().map(|c| c.title(lang)).collect();
+            assert_eq!(titles.len(), ALL_CODES.len(), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn a_request_without_attachments_or_secret_reads_and_writes_as_before() {
+        let json = serde_json::json!({
+            "id": Uuid::nil(),
+            "form": { "id": "complaint", "version": 1 },
+            "answers": {},
+        });
+        let request: SubmissionRequest = serde_json::from_value(json.clone()).unwrap();
+        assert!(request.attachments.is_empty());
+        assert!(request.receipt_secret.is_none());
+        // Written back member for member: no `attachments`, no `receipt_secret`.
+        assert_eq!(serde_json::to_value(&request).unwrap(), json);
+    }
+
+    #[test]
+    fn an_attachment_problem_names_the_attachments() {
+        let id = Uuid::from_u128(7);
+        let problem =
+            Problem::new(ProblemCode::AttachmentsIncomplete, Lang::Kk).with_attachments(vec![id]);
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["status"], 409);
+        assert_eq!(json["attachments"][0], id.to_string());
+        assert!(
+            serde_json::to_value(Problem::new(ProblemCode::NotFound, Lang::En))
+                .unwrap()
+                .get("attachments")
+                .is_none()
+        );
     }
 }

@@ -5,18 +5,21 @@
 //! same validation run in the browser (wasm32) and on the server.
 
 pub mod api;
+pub mod attachment;
 pub mod district;
 pub mod form;
 pub mod iin;
 pub mod lang;
 pub mod phone;
 pub mod provider;
+pub mod receipt;
 pub mod search;
 pub mod sync;
 pub mod text;
 pub mod tracking;
 pub mod validation;
 
+pub use attachment::AttachmentRef;
 pub use district::District;
 pub use iin::Iin;
 pub use lang::Lang;

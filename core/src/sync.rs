@@ -15,6 +15,12 @@ pub enum Outcome {
     /// The server refused it for a reason a person must look at (invalid field, conflict,
     /// too large). It leaves the queue, so it never blocks the items behind it.
     NeedsAttention(Problem),
+    /// The server does not hold (or could not verify) the photos the item lists:
+    /// upload them again, then resend the item. `Problem::attachments` names the photos
+    /// concerned (all of the item's when empty). This is not the person's doing and needs
+    /// no edit; it counts as an attempt for the back-off, so that a photo that keeps
+    /// failing cannot make the client loop.
+    UploadAttachments(Problem),
     /// Nothing is known to be wrong with the item itself: no network, a timeout, a 5xx,
     /// rate limiting. Try again later.
     RetryLater,
@@ -31,6 +37,7 @@ pub fn classify(status: u16, body: Option<&str>) -> Outcome {
             None => Outcome::RetryLater,
         },
         400 | 409 | 413 | 415 | 422 => match parse_problem(body) {
+            Some(problem) if problem.asks_for_upload() => Outcome::UploadAttachments(problem),
             Some(problem) => Outcome::NeedsAttention(problem),
             // A 4xx that is not our problem format came from something in between
             // (a captive portal, a proxy): the item itself may be fine.
@@ -57,7 +64,24 @@ pub fn retry_delay_ms(attempts: u32, jitter: f64) -> u64 {
 impl Problem {
     /// Whether the problem is something the person can fix by editing the form.
     pub fn is_fixable_by_editing(&self) -> bool {
-        matches!(self.code, ProblemCode::ValidationFailed | ProblemCode::BodyTooLarge)
+        matches!(
+            self.code,
+            ProblemCode::ValidationFailed
+                | ProblemCode::BodyTooLarge
+                | ProblemCode::AttachmentTooLarge
+                | ProblemCode::AttachmentsTooLarge
+                | ProblemCode::UnsupportedAttachmentType
+        )
+    }
+
+    /// Whether the cure is to upload the item's photos again and resend: the server
+    /// lacks them (`attachments_incomplete`) or received them damaged
+    /// (`attachment_hash_mismatch`).
+    pub fn asks_for_upload(&self) -> bool {
+        matches!(
+            self.code,
+            ProblemCode::AttachmentsIncomplete | ProblemCode::AttachmentHashMismatch
+        )
     }
 }
 
@@ -92,6 +116,40 @@ mod tests {
         for status in [0, 404, 408, 429, 500, 502, 503, 504] {
             assert_eq!(classify(status, Some(&body)), Outcome::RetryLater, "{status}");
         }
+    }
+
+    #[test]
+    fn missing_or_damaged_photos_ask_for_an_upload_not_for_attention() {
+        let id = Uuid::from_u128(1);
+        let incomplete =
+            Problem::new(ProblemCode::AttachmentsIncomplete, Lang::Kk).with_attachments(vec![id]);
+        let body = serde_json::to_string(&incomplete).unwrap();
+        assert_eq!(classify(409, Some(&body)), Outcome::UploadAttachments(incomplete));
+        let damaged = Problem::new(ProblemCode::AttachmentHashMismatch, Lang::En);
+        let body = serde_json::to_string(&damaged).unwrap();
+        assert_eq!(classify(422, Some(&body)), Outcome::UploadAttachments(damaged));
+        // The same statuses with other codes still need a person.
+        for code in [ProblemCode::ConflictingResubmission, ProblemCode::AttachmentConflict] {
+            let problem = Problem::new(code, Lang::En);
+            let body = serde_json::to_string(&problem).unwrap();
+            assert_eq!(classify(409, Some(&body)), Outcome::NeedsAttention(problem));
+        }
+    }
+
+    #[test]
+    fn photos_over_the_limits_are_fixed_by_editing() {
+        for (status, code) in [
+            (413, ProblemCode::AttachmentTooLarge),
+            (413, ProblemCode::AttachmentsTooLarge),
+            (422, ProblemCode::UnsupportedAttachmentType),
+        ] {
+            let problem = Problem::new(code, Lang::Ru);
+            let body = serde_json::to_string(&problem).unwrap();
+            let outcome = classify(status, Some(&body));
+            assert_eq!(outcome, Outcome::NeedsAttention(problem.clone()), "{code:?}");
+            assert!(problem.is_fixable_by_editing(), "{code:?}");
+        }
+        assert!(!Problem::new(ProblemCode::NotAnonymous, Lang::Ru).is_fixable_by_editing());
     }
 
     #[test]

@@ -105,6 +105,8 @@ pub enum ErrorCode {
     InvalidAttachment,
     #[error("more than {max} photos")]
     TooManyPhotos { max: usize },
+    #[error("a photo the submission does not list in its attachments")]
+    UnlistedPhoto,
     #[error("not a location")]
     InvalidLocation,
     #[error("location outside the region")]
@@ -198,6 +200,15 @@ impl ErrorCode {
             (TooManyPhotos { max }, Lang::Kk) => format!("Ең көбі {max} фото қосуға болады."),
             (TooManyPhotos { max }, Lang::Ru) => format!("Не больше {max} фото."),
             (TooManyPhotos { max }, Lang::En) => format!("At most {max} photos, please."),
+            (UnlistedPhoto, Lang::Kk) => {
+                "Бұл фото өтінішпен бірге жүктелмеген; оны қайта қосыңыз.".into()
+            }
+            (UnlistedPhoto, Lang::Ru) => {
+                "Это фото не было загружено вместе с обращением; добавьте его заново.".into()
+            }
+            (UnlistedPhoto, Lang::En) => {
+                "This photo was not uploaded with the submission; please add it again.".into()
+            }
             (InvalidLocation, Lang::Kk) => "Орынды анықтау мүмкін болмады; қайталаңыз.".into(),
             (InvalidLocation, Lang::Ru) => {
                 "Не удалось определить место; попробуйте ещё раз.".into()
@@ -244,7 +255,7 @@ impl ErrorCode {
 
     /// One of every code, for tests that must cover them all (e.g. translations).
     #[cfg(test)]
-    pub(crate) const EXAMPLES: [ErrorCode; 25] = [
+    pub(crate) const EXAMPLES: [ErrorCode; 26] = [
         ErrorCode::Required,
         ErrorCode::TooShort { min: 3 },
         ErrorCode::TooLong { max: 3 },
@@ -270,6 +281,7 @@ impl ErrorCode {
         ErrorCode::TooManyItems { max: 5 },
         ErrorCode::InvalidValue,
         ErrorCode::MediationWithStateBody,
+        ErrorCode::UnlistedPhoto,
     ];
 }
 
@@ -379,6 +391,7 @@ mod tests {
                 TooManyItems { .. } => 22,
                 InvalidValue => 23,
                 MediationWithStateBody => 24,
+                UnlistedPhoto => 25,
             }
         };
         let numbers: HashSet<_> = ErrorCode::EXAMPLES.iter().map(|&c| number(c)).collect();

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use adal_core::api::{FormRef, Problem, ProblemCode};
+use adal_core::attachment::AttachmentError;
 use adal_core::{FieldErrors, Lang};
 use axum::extract::Request;
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use tower_governor::GovernorError;
 use uuid::Uuid;
 
+use crate::attachments::StoreError;
 use crate::db::DbError;
 
 /// Everything a request can fail with. Client errors carry what the client needs to fix
@@ -42,6 +44,23 @@ pub enum ApiError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// An attachment (or the list of a submission's) refused before any byte is read.
+    #[error("attachment refused: {0}")]
+    Attachment(AttachmentError),
+    #[error("attachment part too large")]
+    AttachmentPartTooLarge,
+    /// The assembled bytes are not what the device said; the parts were discarded.
+    #[error("attachment hash mismatch")]
+    AttachmentHashMismatch { id: Uuid },
+    /// Listed or completed attachments whose parts or verification are missing.
+    #[error("attachments incomplete")]
+    AttachmentsIncomplete { ids: Vec<Uuid> },
+    #[error("attachment id reused for another file")]
+    AttachmentConflict { id: Uuid },
+    #[error("submission is not anonymous")]
+    NotAnonymous,
+    #[error(transparent)]
+    Storage(#[from] StoreError),
     #[error(transparent)]
     Database(#[from] DbError),
     #[error(transparent)]
@@ -61,7 +80,15 @@ impl ApiError {
             ApiError::RateLimited { .. } => ProblemCode::RateLimited,
             ApiError::NotFound => ProblemCode::NotFound,
             ApiError::MethodNotAllowed => ProblemCode::MethodNotAllowed,
-            ApiError::Database(_) | ApiError::Internal(_) => ProblemCode::Internal,
+            ApiError::Attachment(e) => e.problem_code(),
+            ApiError::AttachmentPartTooLarge => ProblemCode::AttachmentPartTooLarge,
+            ApiError::AttachmentHashMismatch { .. } => ProblemCode::AttachmentHashMismatch,
+            ApiError::AttachmentsIncomplete { .. } => ProblemCode::AttachmentsIncomplete,
+            ApiError::AttachmentConflict { .. } => ProblemCode::AttachmentConflict,
+            ApiError::NotAnonymous => ProblemCode::NotAnonymous,
+            ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
+                ProblemCode::Internal
+            }
         }
     }
 
@@ -72,6 +99,16 @@ impl ApiError {
             ApiError::MalformedRequest { detail } => {
                 Problem::new(self.code(), lang).with_detail(detail.clone())
             }
+            // Only the malformed kinds need explaining, to the client's developers.
+            ApiError::Attachment(e) if self.code() == ProblemCode::MalformedRequest => {
+                Problem::new(self.code(), lang).with_detail(e.to_string())
+            }
+            ApiError::AttachmentHashMismatch { id } | ApiError::AttachmentConflict { id } => {
+                Problem::new(self.code(), lang).with_attachments(vec![*id])
+            }
+            ApiError::AttachmentsIncomplete { ids } => {
+                Problem::new(self.code(), lang).with_attachments(ids.clone())
+            }
             _ => Problem::new(self.code(), lang),
         }
     }
@@ -80,8 +117,14 @@ impl ApiError {
     fn log(&self) {
         let code = self.code().as_str();
         match self {
-            ApiError::Database(_) | ApiError::Internal(_) => {
+            ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 tracing::error!(code, error = %self, "request failed");
+            }
+            ApiError::AttachmentHashMismatch { id } | ApiError::AttachmentConflict { id } => {
+                tracing::warn!(code, attachment.id = %id, "request refused");
+            }
+            ApiError::AttachmentsIncomplete { ids } => {
+                tracing::info!(code, attachments = ids.len(), "request refused");
             }
             ApiError::Validation(errors) => {
                 let fields: Vec<_> =

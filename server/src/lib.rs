@@ -4,6 +4,7 @@
 //! `main.rs` only parses flags; everything else starts here, so that the integration
 //! tests run exactly the server that ships.
 
+pub mod attachments;
 pub mod db;
 pub mod directory;
 pub mod error;
@@ -51,6 +52,9 @@ pub struct Config {
     pub rate_limit_per_second: NonZeroU32,
     /// Submissions a client IP address may send at once.
     pub rate_limit_burst: NonZeroU32,
+    /// Where attachments go: `None` for `<data_dir>/attachments`, or `s3://bucket/prefix`
+    /// (with the `s3` feature).
+    pub attachments_url: Option<String>,
 }
 
 /// Generous on purpose: a whole village office may share one IP address and flush
@@ -68,6 +72,7 @@ impl Config {
             static_dir,
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
+            attachments_url: None,
         }
     }
 }
@@ -79,6 +84,7 @@ pub struct AppState {
     pub static_dir: PathBuf,
     /// One limiter for the process, keyed by peer IP address.
     pub rate_limit: Arc<GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>>,
+    pub attachments: attachments::Attachments,
 }
 
 impl AppState {
@@ -89,7 +95,14 @@ impl AppState {
             .burst_size(config.rate_limit_burst.get())
             .finish()
             .context("rate limit period rounds to zero")?;
-        Ok(AppState { db, static_dir: config.static_dir.clone(), rate_limit: Arc::new(rate_limit) })
+        let store = attachments::open(&config.data_dir, config.attachments_url.as_deref())?;
+        tracing::info!(store = %store.describe(), "attachment store");
+        Ok(AppState {
+            db,
+            static_dir: config.static_dir.clone(),
+            rate_limit: Arc::new(rate_limit),
+            attachments: attachments::Attachments::new(store),
+        })
     }
 }
 
@@ -246,4 +259,37 @@ pub fn export(data_dir: &Path, mut out: impl Write) -> anyhow::Result<u64> {
     })?;
     out.flush()?;
     Ok(count)
+}
+
+/// Appends an event to the timeline of the submission `tracking`, as the command
+/// `adal-server submissions event` does; an `answered` event's note becomes the public
+/// answer. `received` and `identity_added` are refused: the server writes those itself.
+/// The database must already exist in `data_dir`.
+pub fn record_event(
+    data_dir: &Path,
+    tracking: &str,
+    kind: adal_core::receipt::EventKind,
+    note: Option<&str>,
+) -> anyhow::Result<adal_core::receipt::StatusEvent> {
+    if !kind.is_recorded_by_staff() {
+        anyhow::bail!("`{}` events are recorded by the server itself", kind.as_str());
+    }
+    let tracking: adal_core::TrackingNumber = tracking.parse()?;
+    let note = note.map(str::trim).filter(|note| !note.is_empty()).map(str::to_owned);
+    let now = time::OffsetDateTime::now_utc();
+    // Stored to the millisecond; answer with what a later read gives back.
+    let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
+    let db = Db::open_existing(data_dir)?;
+    let recorded = db.call_blocking(|conn| {
+        let Some(found) = db::events::find(conn, &tracking.to_string())? else {
+            return Ok(false);
+        };
+        db::events::append(conn, found.id, kind, at, note.as_deref())?;
+        Ok(true)
+    })?;
+    if !recorded {
+        anyhow::bail!("no submission with tracking number {tracking}");
+    }
+    tracing::info!(%tracking, kind = kind.as_str(), "event recorded");
+    Ok(adal_core::receipt::StatusEvent { kind, at, note })
 }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 
+use adal_core::receipt::EventKind;
 use adal_server::{Application, Config, DEFAULT_RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT_PER_SECOND};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -28,6 +29,9 @@ enum Command {
     /// Import or export the provider directory as CSV.
     #[command(subcommand)]
     Directory(DirectoryCommand),
+    /// Work on stored submissions.
+    #[command(subcommand)]
+    Submissions(SubmissionsCommand),
 }
 
 #[derive(Subcommand)]
@@ -53,6 +57,12 @@ struct DirectoryImportArgs {
     replace: bool,
 }
 
+#[derive(Subcommand)]
+enum SubmissionsCommand {
+    /// Append an event to a submission's status timeline and print it as JSON.
+    Event(EventArgs),
+}
+
 #[derive(Args)]
 struct ServeArgs {
     /// Address and port to listen on; port 0 picks a free one.
@@ -70,6 +80,10 @@ struct ServeArgs {
     /// Submissions a client IP address may send at once.
     #[arg(long, env = "ADAL_RATE_LIMIT_BURST", default_value_t = DEFAULT_RATE_LIMIT_BURST)]
     rate_limit_burst: NonZeroU32,
+    /// Where attachments go: `s3://bucket/prefix` (needs the `s3` build feature and the
+    /// usual AWS_* variables); by default a directory `attachments` in the data directory.
+    #[arg(long, env = "ADAL_ATTACHMENTS_URL", value_name = "URL")]
+    attachments_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -77,6 +91,32 @@ struct ExportArgs {
     /// Directory of the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+}
+
+#[derive(Args)]
+struct EventArgs {
+    /// Tracking number, e.g. URA-2026-00042.
+    tracking: String,
+    /// received and identity_added are written by the server itself.
+    #[arg(value_parser = parse_kind)]
+    kind: EventKind,
+    /// Public text for the sender; for `answered`, the public answer.
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+    /// Directory of the database.
+    #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
+    data: PathBuf,
+}
+
+fn parse_kind(raw: &str) -> Result<EventKind, String> {
+    raw.parse().map_err(|_| {
+        let kinds: Vec<_> = EventKind::ALL
+            .into_iter()
+            .filter(|k| k.is_recorded_by_staff())
+            .map(EventKind::as_str)
+            .collect();
+        format!("one of: {}", kinds.join(", "))
+    })
 }
 
 #[tokio::main]
@@ -95,12 +135,25 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::Directory(command)) => return directory(command),
+        Some(Command::Submissions(SubmissionsCommand::Event(args))) => {
+            let event = adal_server::record_event(
+                &args.data,
+                &args.tracking,
+                args.kind,
+                args.note.as_deref(),
+            )?;
+            let mut stdout = std::io::stdout();
+            serde_json::to_writer(&mut stdout, &event)?;
+            writeln!(stdout)?;
+            return Ok(());
+        }
         Some(Command::Serve(args)) => args,
         None => cli.serve,
     };
     let config = Config {
         rate_limit_per_second: args.rate_limit_per_second,
         rate_limit_burst: args.rate_limit_burst,
+        attachments_url: args.attachments_url,
         ..Config::new(args.listen, args.data, args.static_dir)
     };
     let app = Application::build(config).await?;

@@ -20,13 +20,15 @@ mod value;
 use std::collections::BTreeMap;
 
 pub use carry::{Carried, Change, carry_over};
+pub(crate) use catalogue::{NAME_MAX, NAME_MIN};
 pub use catalogue::{accepted, catalogue, current, find};
 pub use condition::Condition;
 pub use schema::{Choice, FieldDef, FieldKind, FormSchema, Rule, Text};
-pub use validate::{shown, validate};
-pub use value::{
-    AttachmentRef, Location, REGION_EAST, REGION_NORTH, REGION_SOUTH, REGION_WEST, is_empty,
-};
+pub use validate::{shown, unlisted_photos, validate};
+pub use value::{Location, REGION_EAST, REGION_NORTH, REGION_SOUTH, REGION_WEST, is_empty};
+
+/// A `photo` answer is a list of the very refs a submission lists in `attachments`.
+pub use crate::attachment::AttachmentRef;
 
 /// A form's answers by field key. A map of JSON values rather than a struct per form:
 /// forms are data, and a draft written for one version must still load in the next.

@@ -5,6 +5,7 @@ use time::Date;
 
 use super::value::{is_empty, normalise};
 use super::{Answers, FieldDef, FieldKind, FormSchema};
+use crate::attachment::AttachmentRef;
 use crate::validation::{ErrorCode, Field, FieldErrors};
 
 /// Checks every answer of `schema` and reports every problem at once, in form order
@@ -39,6 +40,57 @@ pub fn shown(schema: &FormSchema, answers: &Answers) -> Vec<Field> {
     let mut walk = Walk { today: Date::MAX, errors: FieldErrors::default(), shown: Vec::new() };
     walk.fields(&schema.fields, answers, &[], None);
     walk.shown
+}
+
+/// The paths of the `photo` answers that name a photo `listed` does not hold, each with
+/// [`ErrorCode::UnlistedPhoto`]. `answers` are normalised ones, as [`validate`] returns.
+///
+/// A submission lists the ref of every photo it carries in its `attachments`, and the
+/// server stores it only once each of those counts; a photo named only in the answers
+/// would escape that check.
+pub fn unlisted_photos(
+    schema: &FormSchema,
+    answers: &Answers,
+    listed: &[AttachmentRef],
+) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    photos_in(&schema.fields, answers, None, listed, &mut errors);
+    errors
+}
+
+fn photos_in(
+    fields: &[FieldDef],
+    answers: &Answers,
+    item_of: Option<(&Field, usize)>,
+    listed: &[AttachmentRef],
+    errors: &mut FieldErrors,
+) {
+    for field in fields {
+        let Some(answer) = answers.get(&field.key) else { continue };
+        let path = match item_of {
+            None => Field::new(field.key.as_str()),
+            Some((group, index)) => group.item(index, &field.key),
+        };
+        match &field.kind {
+            FieldKind::Photo { .. } => {
+                // Normalised photo answers always read back; anything else names no photo.
+                let photos: Vec<AttachmentRef> =
+                    serde_json::from_value(answer.clone()).unwrap_or_default();
+                if photos.iter().any(|photo| !listed.contains(photo)) {
+                    errors.push(path, ErrorCode::UnlistedPhoto);
+                }
+            }
+            FieldKind::Group { fields: item_fields, .. } => {
+                let items = answer.as_array().map(Vec::as_slice).unwrap_or_default();
+                for (index, item) in items.iter().enumerate() {
+                    let Some(item) = item.as_object() else { continue };
+                    let item: Answers = item.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    photos_in(item_fields, &item, Some((&path, index)), listed, errors);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 struct Walk {
@@ -358,6 +410,58 @@ mod tests {
         let errors = errors(&answers);
         assert_eq!(errors.get("state_body"), Some(ErrorCode::MediationWithStateBody));
         assert_eq!(errors.0.len(), 1);
+    }
+
+    fn photo(n: u128) -> AttachmentRef {
+        AttachmentRef {
+            id: uuid::Uuid::from_u128(n),
+            sha256: "ab".repeat(32),
+            size: 1000,
+            content_type: "image/jpeg".into(),
+        }
+    }
+
+    #[test]
+    fn every_photo_an_answer_names_must_be_listed_with_the_same_ref() {
+        let form = FormSchema {
+            fields: vec![
+                FieldDef::new("photos", FieldKind::Photo { max: 5 }, label("photos")),
+                FieldDef::new(
+                    "visits",
+                    FieldKind::Group {
+                        item: label("visit"),
+                        min: 0,
+                        max: 5,
+                        fields: vec![FieldDef::new(
+                            "photos",
+                            FieldKind::Photo { max: 5 },
+                            label("photos"),
+                        )],
+                    },
+                    label("visits"),
+                ),
+            ],
+            ..schema()
+        };
+        let answers = validate(
+            &form,
+            &answers(json!({
+                "photos": [photo(1), photo(2)],
+                "visits": [{ "photos": [photo(3)] }, {}],
+            })),
+            TODAY,
+        )
+        .unwrap();
+        let all = [photo(1), photo(2), photo(3)];
+
+        assert!(unlisted_photos(&form, &answers, &all).is_empty());
+        let errors = unlisted_photos(&form, &answers, &all[..2]);
+        assert_eq!(errors.0.len(), 1);
+        assert_eq!(errors.get("visits.0.photos"), Some(ErrorCode::UnlistedPhoto));
+        let resized = AttachmentRef { size: 999, ..photo(1) };
+        let errors = unlisted_photos(&form, &answers, &[resized, photo(2), photo(3)]);
+        assert_eq!(errors.get("photos"), Some(ErrorCode::UnlistedPhoto), "another size");
+        assert!(unlisted_photos(&form, &Answers::new(), &[]).is_empty());
     }
 
     #[test]

@@ -7,25 +7,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, macros::format_description};
-use uuid::Uuid;
 
 use super::{Choice, FieldKind};
+use crate::attachment::AttachmentRef;
 use crate::{District, ErrorCode, Iin, Phone, validation};
-
-/// A photo kept with the answers: a reference to an attachment uploaded separately,
-/// by its id and the SHA-256 of its bytes.
-///
-/// JSON: `{"id": "<uuid>", "sha256": "<64 hex>", "size": 123456, "content_type": "image/jpeg"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AttachmentRef {
-    pub id: Uuid,
-    /// Lowercase hexadecimal.
-    pub sha256: String,
-    /// In bytes.
-    pub size: u64,
-    pub content_type: String,
-}
 
 /// Where a person stood, as the browser's geolocation gives it.
 ///
@@ -226,12 +211,9 @@ fn photos(raw: &Value, max: usize) -> Result<Value, ErrorCode> {
         let mut photo: AttachmentRef =
             serde_json::from_value(item.clone()).map_err(|_| ErrorCode::InvalidAttachment)?;
         photo.sha256.make_ascii_lowercase();
-        let shaped = photo.sha256.len() == 64
-            && photo.sha256.bytes().all(|b| b.is_ascii_hexdigit())
-            && photo.size > 0
-            && photo.content_type.starts_with("image/")
-            && !refs.iter().any(|r| r.id == photo.id);
-        if !shaped {
+        // The attachment's own checks (hash, size, image type), so that a photo answer
+        // can only name what an upload could have made.
+        if photo.validate().is_err() || refs.iter().any(|r| r.id == photo.id) {
             return Err(ErrorCode::InvalidAttachment);
         }
         refs.push(photo);

@@ -2,7 +2,9 @@
 //!
 //! Architecture invariant: every SQL statement of the server lives under `db/`.
 
+pub mod attachments;
 pub mod directory;
+pub mod events;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ pub const FILE_NAME: &str = "adal.sqlite3";
 const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_foundation.sql")),
     M::up(include_str!("migrations/0002_directory.sql")),
+    M::up(include_str!("migrations/0003_attachments_receipts.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

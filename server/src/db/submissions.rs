@@ -1,7 +1,8 @@
 //! Storing submissions idempotently and allocating their tracking numbers.
 
 use adal_core::api::{FormRef, Receipt};
-use adal_core::{District, TrackingNumber};
+use adal_core::receipt::Identity;
+use adal_core::{AttachmentRef, District, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use time::format_description::BorrowedFormatItem;
@@ -27,6 +28,12 @@ pub struct NewSubmission {
     pub answers: String,
     /// Stored to the millisecond, in UTC.
     pub received_at: OffsetDateTime,
+    /// Must all count (be verified) with exactly these hashes; linked in order.
+    pub attachments: Vec<AttachmentRef>,
+    /// SHA-256 of the receipt secret; a resend must carry the same one.
+    pub receipt_secret_sha256: Option<String>,
+    /// Sent without name and phone.
+    pub anonymous: bool,
 }
 
 /// What storing a submission came to.
@@ -36,8 +43,11 @@ pub enum Stored {
     Created(Receipt),
     /// A resend of a stored submission: the receipt it got the first time.
     AlreadyStored(Receipt),
-    /// The id is taken by a submission with different content.
+    /// The id is taken by a submission with different content, or with another
+    /// receipt secret.
     Conflict,
+    /// Nothing stored: these listed attachments do not count (yet) with the hash given.
+    AttachmentsIncomplete(Vec<Uuid>),
 }
 
 /// A stored submission as `export` prints it, one JSON object per line.
@@ -49,6 +59,11 @@ pub struct StoredSubmission {
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
     pub answers: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentRef>,
+    /// A name and phone added later to an anonymous submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
 }
 
 /// Stores `new` unless its id is already stored, in one transaction, so that concurrent
@@ -68,11 +83,17 @@ pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbErr
         )
         .optional()?;
     if let Some((fingerprint, tracking, received_at)) = existing {
-        if fingerprint != new.fingerprint {
+        if fingerprint != new.fingerprint
+            || !super::events::same_secret(&tx, new.id, new.receipt_secret_sha256.as_deref())?
+        {
             return Ok(Stored::Conflict);
         }
         let received_at = parse_time(&received_at)?;
         return Ok(Stored::AlreadyStored(Receipt { id: new.id, tracking, received_at }));
+    }
+    let incomplete = super::attachments::not_complete(&tx, &new.attachments)?;
+    if !incomplete.is_empty() {
+        return Ok(Stored::AttachmentsIncomplete(incomplete));
     }
 
     let received_at = new.received_at.to_offset(time::UtcOffset::UTC);
@@ -114,6 +135,9 @@ pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbErr
             received_at_text
         ],
     )?;
+    super::attachments::link(&tx, new.id, &new.attachments)?;
+    let secret = new.receipt_secret_sha256.as_deref();
+    super::events::record_receipt(&tx, new.id, secret, new.anonymous, received_at)?;
     tx.commit()?;
     Ok(Stored::Created(Receipt { id: new.id, tracking, received_at }))
 }
@@ -132,20 +156,30 @@ pub fn for_each(
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
         let answers: String = row.get(5)?;
+        let uuid = id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?;
         each(StoredSubmission {
-            id: id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?,
+            id: uuid,
             tracking: row.get(1)?,
             form: FormRef { id: row.get(2)?, version: row.get(3)? },
             received_at: parse_time(&row.get::<_, String>(4)?)?,
             answers: serde_json::from_str(&answers)
                 .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?,
+            attachments: super::attachments::of_submission(conn, uuid)?,
+            identity: super::events::identity_of(conn, uuid)?,
         })?;
         count += 1;
     }
     Ok(count)
 }
 
-fn parse_time(raw: &str) -> Result<OffsetDateTime, DbError> {
+/// A timestamp as stored: UTC, to the millisecond.
+pub(super) fn format_time(at: OffsetDateTime) -> Result<String, DbError> {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(TIMESTAMP)
+        .map_err(|e| DbError::Corrupt(format!("unformattable timestamp: {e}")))
+}
+
+pub(super) fn parse_time(raw: &str) -> Result<OffsetDateTime, DbError> {
     PrimitiveDateTime::parse(raw, TIMESTAMP)
         .map(PrimitiveDateTime::assume_utc)
         .map_err(|e| DbError::Corrupt(format!("received_at {raw:?}: {e}")))
@@ -166,6 +200,9 @@ mod tests {
             district,
             answers: r#"{"district":"URA"}"#.into(),
             received_at: datetime!(2026-11-25 10:00:00.123_456 UTC),
+            attachments: Vec::new(),
+            receipt_secret_sha256: None,
+            anonymous: false,
         }
     }
 

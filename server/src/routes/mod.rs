@@ -1,8 +1,10 @@
 //! The HTTP API under `/api/v1`, one module per resource.
 
+pub mod attachments;
 pub mod directory;
 pub mod forms;
 pub mod health;
+pub mod receipts;
 pub mod submissions;
 
 use axum::Router;
@@ -16,6 +18,8 @@ use crate::error::ApiError;
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(submissions::router(state))
+        .merge(attachments::router(state))
+        .merge(receipts::router(state))
         .merge(health::router())
         .merge(directory::router())
         .merge(forms::router())

@@ -256,7 +256,8 @@ pub fn monitoring_school() -> Answers {
     }))
 }
 
-/// A clinic checklist that passes validation.
+/// A clinic checklist that passes validation. Its photo was never uploaded: a test that
+/// stores the checklist uploads one and puts it in its place (and in `attachments`).
 pub fn monitoring_clinic() -> Answers {
     answers(json!({
         "district": "URA",
@@ -287,10 +288,17 @@ pub fn submission(answers: Answers) -> SubmissionRequest {
 /// A new submission (fresh id) of `answers` on the current version of form `id`.
 pub fn submission_of(id: &str, answers: Answers) -> SubmissionRequest {
     let form = form::current(id).expect("a form of the catalogue").form_ref();
-    SubmissionRequest { id: Uuid::new_v4(), form, answers }
+    submission_of_version(id, form.version, answers)
 }
 
-/// A new submission (fresh id) of `answers` on version `version` of form `id`.
+/// A new submission (fresh id) of `answers` on version `version` of form `id`, with no
+/// photos and no receipt secret.
 pub fn submission_of_version(id: &str, version: u32, answers: Answers) -> SubmissionRequest {
-    SubmissionRequest { id: Uuid::new_v4(), form: FormRef::new(id, version), answers }
+    SubmissionRequest {
+        id: Uuid::new_v4(),
+        form: FormRef::new(id, version),
+        answers,
+        attachments: Vec::new(),
+        receipt_secret: None,
+    }
 }

@@ -1,9 +1,10 @@
-use adal_core::api::{FormRef, ProblemCode, Receipt};
+use adal_core::api::{FormRef, ProblemCode, Receipt, SubmissionRequest};
 use adal_core::{ErrorCode, TrackingNumber};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_LANGUAGE, RETRY_AFTER};
 use serde_json::json;
 
+use crate::attachments::photo_bytes;
 use crate::helpers::{
     complaint, mediation_request, monitoring_clinic, monitoring_school, problem, spawn_app,
     spawn_app_with, submission, submission_of, submission_of_version, tiny_rate_limit, with,
@@ -366,11 +367,14 @@ async fn a_streamed_body_that_runs_over_64_kib_is_refused_as_too_large() {
 #[tokio::test]
 async fn every_form_of_the_catalogue_is_accepted_in_its_current_version() {
     let app = spawn_app().await;
+    // The clinic checklist's photo is uploaded first and listed, as a device does.
+    let photo = app.upload(&photo_bytes(1000, 1)).await;
+    let clinic = with(monitoring_clinic(), json!({ "photos": [photo] }));
     let filled = [
-        ("complaint", complaint()),
-        ("mediation_request", mediation_request()),
-        ("monitoring_school", monitoring_school()),
-        ("monitoring_clinic", monitoring_clinic()),
+        ("complaint", complaint(), vec![]),
+        ("mediation_request", mediation_request(), vec![]),
+        ("monitoring_school", monitoring_school(), vec![]),
+        ("monitoring_clinic", clinic, vec![photo.clone()]),
     ];
     assert_eq!(
         filled.len(),
@@ -381,8 +385,8 @@ async fn every_form_of_the_catalogue_is_accepted_in_its_current_version() {
         "a filled example for every form"
     );
 
-    for (form, answers) in filled {
-        let request = submission_of(form, answers);
+    for (form, answers, attachments) in filled {
+        let request = SubmissionRequest { attachments, ..submission_of(form, answers) };
         let receipt = app.submit(&request).await;
         let district = request.answers["district"].as_str().unwrap();
         assert!(receipt.tracking.starts_with(district), "{form}: {}", receipt.tracking);
@@ -394,6 +398,9 @@ async fn every_form_of_the_catalogue_is_accepted_in_its_current_version() {
     assert_eq!(school.answers["amount"], 3000, "normalised before storing");
     let mediation = stored.iter().find(|s| s.form.id == "mediation_request").unwrap();
     assert_eq!(mediation.answers["parties"][0]["phone"], "+77051112233");
+    let clinic = stored.iter().find(|s| s.form.id == "monitoring_clinic").unwrap();
+    assert_eq!(clinic.answers["photos"], json!([photo]));
+    assert_eq!(clinic.attachments, [photo]);
 }
 
 #[tokio::test]

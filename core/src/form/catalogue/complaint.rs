@@ -178,10 +178,15 @@ fn unless_anonymous(field: FieldDef) -> FieldDef {
     field.required().show_if(!Condition::is_true("anonymous"))
 }
 
+/// The bounds of `name`, in characters; also those of a name added later to an anonymous
+/// complaint (`receipt::IdentityRequest`).
+pub(crate) const NAME_MIN: usize = 2;
+pub(crate) const NAME_MAX: usize = 100;
+
 fn name() -> FieldDef {
     unless_anonymous(FieldDef::new(
         "name",
-        FieldKind::ShortText { min: 2, max: 100 },
+        FieldKind::ShortText { min: NAME_MIN, max: NAME_MAX },
         t("Аты-жөніңіз", "Ваше имя", "Your name"),
     ))
 }

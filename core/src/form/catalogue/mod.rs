@@ -9,6 +9,8 @@ mod complaint;
 mod mediation;
 mod monitoring;
 
+pub(crate) use complaint::{NAME_MAX, NAME_MIN};
+
 use std::sync::LazyLock;
 
 use super::{Choice, FieldDef, FieldKind, FormSchema, Text};

@@ -1,0 +1,274 @@
+//! Receipts: the tracking number and a secret that only the device holds, the status
+//! timeline they open, and a person's identity added to an anonymous complaint later.
+//!
+//! The secret is made on the device when a submission is queued and sent with it; the
+//! server keeps only its SHA-256. Whoever holds the tracking number *and* the secret may
+//! read the status and add an identity; nobody else, staff included, can tell who sent an
+//! anonymous complaint.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::Phone;
+use crate::api::FormRef;
+use crate::form::{NAME_MAX, NAME_MIN};
+use crate::validation::{self, FieldErrors};
+
+/// The request header that carries the receipt secret. A header rather than the query
+/// string, so that it never ends up in access logs or browser history.
+pub const RECEIPT_SECRET_HEADER: &str = "x-receipt-secret";
+/// At least this many characters: 32 hex digits are 128 bits, 32 base64url ones 192.
+pub const SECRET_MIN_CHARS: usize = 32;
+pub const SECRET_MAX_CHARS: usize = 128;
+
+/// A receipt secret in its only accepted form: 32 to 128 characters of the base64url
+/// alphabet (which includes lowercase hex), as the device's random generator wrote them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ReceiptSecret(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a receipt secret is 32 to 128 characters of A-Z, a-z, 0-9, '-' and '_'")]
+pub struct InvalidReceiptSecret;
+
+impl ReceiptSecret {
+    pub fn parse(raw: &str) -> Result<ReceiptSecret, InvalidReceiptSecret> {
+        let ok = (SECRET_MIN_CHARS..=SECRET_MAX_CHARS).contains(&raw.len())
+            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| ReceiptSecret(raw.to_owned())).ok_or(InvalidReceiptSecret)
+    }
+
+    /// The secret itself, to be hashed or sent; never to be logged.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Never prints the secret, so that a `{:?}` in a log line cannot leak it.
+impl fmt::Debug for ReceiptSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReceiptSecret(…)")
+    }
+}
+
+impl TryFrom<String> for ReceiptSecret {
+    type Error = InvalidReceiptSecret;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        ReceiptSecret::parse(&raw)
+    }
+}
+
+impl From<ReceiptSecret> for String {
+    fn from(secret: ReceiptSecret) -> String {
+        secret.0
+    }
+}
+
+/// What happened to a submission, as the person who sent it sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Stored by the server; written with the submission itself.
+    Received,
+    /// Registered by the office (the law: the day it arrives, or the next working day).
+    Registered,
+    /// Sent on to the body it concerns (the law: within three working days).
+    Forwarded,
+    /// Given to an officer to handle.
+    Assigned,
+    /// The deadline for the answer was extended, as the law allows with notice.
+    Extended,
+    /// Answered; the event's note is the public answer.
+    Answered,
+    Closed,
+    /// The person added their name and phone to an anonymous complaint.
+    IdentityAdded,
+    /// A kind this build does not know yet: a newer server may add kinds, and an older
+    /// app must still read the rest of the timeline.
+    #[serde(other)]
+    Other,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 8] = [
+        EventKind::Received,
+        EventKind::Registered,
+        EventKind::Forwarded,
+        EventKind::Assigned,
+        EventKind::Extended,
+        EventKind::Answered,
+        EventKind::Closed,
+        EventKind::IdentityAdded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Received => "received",
+            EventKind::Registered => "registered",
+            EventKind::Forwarded => "forwarded",
+            EventKind::Assigned => "assigned",
+            EventKind::Extended => "extended",
+            EventKind::Answered => "answered",
+            EventKind::Closed => "closed",
+            EventKind::IdentityAdded => "identity_added",
+            EventKind::Other => "other",
+        }
+    }
+
+    /// Whether staff record this kind by hand. `received` and `identity_added` are
+    /// written only by the server, when what they record happens.
+    pub fn is_recorded_by_staff(self) -> bool {
+        !matches!(self, EventKind::Received | EventKind::IdentityAdded | EventKind::Other)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown event kind")]
+pub struct UnknownEventKind;
+
+impl FromStr for EventKind {
+    type Err = UnknownEventKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or(UnknownEventKind)
+    }
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    pub kind: EventKind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Text for the person who sent the submission; public, so never internal notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `GET /api/v1/submissions/{tracking}` with the receipt secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionStatus {
+    pub tracking: String,
+    pub form: FormRef,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// Still anonymous: sent so, and no identity added since.
+    pub anonymous: bool,
+    /// Oldest first; starts with `received`.
+    pub timeline: Vec<StatusEvent>,
+    /// The note of the latest `answered` event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_answer: Option<String>,
+}
+
+impl SubmissionStatus {
+    /// The public answer of a timeline: the note of its latest `answered` event.
+    pub fn public_answer_of(timeline: &[StatusEvent]) -> Option<String> {
+        timeline.iter().rev().find(|e| e.kind == EventKind::Answered)?.note.clone()
+    }
+}
+
+/// `POST /api/v1/submissions/{tracking}/identity`: the name and phone a person adds to
+/// their anonymous complaint, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IdentityRequest {
+    pub name: String,
+    pub phone: String,
+}
+
+/// A validated identity: the same rules as the complaint form's `name` and `phone`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub name: String,
+    pub phone: Phone,
+}
+
+impl IdentityRequest {
+    pub fn validate(&self) -> Result<Identity, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", validation::text(&self.name, NAME_MIN, NAME_MAX));
+        let phone = errors.check("phone", Phone::parse(&self.phone));
+        match (name, phone) {
+            (Some(name), Some(phone)) if errors.is_empty() => Ok(Identity { name, phone }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::ErrorCode;
+    use crate::form::FieldKind;
+
+    #[test]
+    fn a_secret_is_long_enough_for_128_bits_and_of_a_url_safe_alphabet() {
+        let hex = "0123456789abcdef".repeat(2);
+        assert!(ReceiptSecret::parse(&hex).is_ok());
+        assert!(ReceiptSecret::parse("Ab-_9xYz".repeat(5).as_str()).is_ok());
+        assert!(ReceiptSecret::parse(&hex[..31]).is_err());
+        assert!(ReceiptSecret::parse(&"a".repeat(129)).is_err());
+        assert!(ReceiptSecret::parse(&format!("{}==", &hex[..30])).is_err(), "no padding");
+        assert!(ReceiptSecret::parse(&format!("{} ", &hex)).is_err());
+        assert!(serde_json::from_str::<ReceiptSecret>("\"short\"").is_err());
+    }
+
+    #[test]
+    fn a_secret_is_never_printed_by_debug() {
+        let secret = ReceiptSecret::parse(&"s3cr3t".repeat(6)).unwrap();
+        assert!(!format!("{secret:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn event_kinds_read_back_and_unknown_ones_do_not_break_a_timeline() {
+        for kind in EventKind::ALL {
+            assert_eq!(kind.as_str().parse(), Ok(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        assert_eq!(serde_json::from_str::<EventKind>("\"escalated\"").unwrap(), EventKind::Other);
+        assert!("escalated".parse::<EventKind>().is_err());
+        assert!(!EventKind::Received.is_recorded_by_staff());
+        assert!(!EventKind::IdentityAdded.is_recorded_by_staff());
+        assert!(EventKind::Answered.is_recorded_by_staff());
+    }
+
+    #[test]
+    fn the_public_answer_is_the_latest_answer() {
+        let event = |kind, note: Option<&str>| StatusEvent {
+            kind,
+            at: datetime!(2026-11-25 10:00 UTC),
+            note: note.map(Into::into),
+        };
+        let mut timeline = vec![event(EventKind::Received, None)];
+        assert_eq!(SubmissionStatus::public_answer_of(&timeline), None);
+        timeline.push(event(EventKind::Answered, Some("first")));
+        timeline.push(event(EventKind::Closed, Some("closing note")));
+        assert_eq!(SubmissionStatus::public_answer_of(&timeline).as_deref(), Some("first"));
+        timeline.push(event(EventKind::Answered, Some("corrected")));
+        assert_eq!(SubmissionStatus::public_answer_of(&timeline).as_deref(), Some("corrected"));
+    }
+
+    #[test]
+    fn an_identity_follows_the_complaint_forms_rules() {
+        let ok = IdentityRequest { name: " Aigerim S. ".into(), phone: "8 701 234 56 78".into() };
+        let identity = ok.validate().unwrap();
+        assert_eq!(identity.name, "Aigerim S.");
+        assert_eq!(identity.phone.as_str(), "+77012345678");
+        let errors =
+            IdentityRequest { name: "".into(), phone: "123".into() }.validate().unwrap_err();
+        assert_eq!(errors.get("name"), Some(ErrorCode::Required));
+        assert_eq!(errors.get("phone"), Some(ErrorCode::InvalidPhone));
+        // The very fields an identity given when sending goes through.
+        let complaint = crate::form::current("complaint").unwrap();
+        let field = |key| complaint.field(key).map(|f| &f.kind);
+        assert_eq!(field("name"), Some(&FieldKind::ShortText { min: NAME_MIN, max: NAME_MAX }));
+        assert_eq!(field("phone"), Some(&FieldKind::Phone));
+    }
+}

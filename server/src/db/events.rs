@@ -1,0 +1,250 @@
+//! Receipts (the hash of the device-held secret), status timelines, and identities added
+//! to anonymous submissions.
+//!
+//! Architecture invariant: a receipt secret is never stored, logged or compared in the
+//! clear. The server keeps its SHA-256 and compares hashes in constant time.
+
+use adal_core::api::FormRef;
+use adal_core::receipt::{EventKind, Identity, StatusEvent, SubmissionStatus};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::DbError;
+use super::submissions::{format_time, parse_time};
+
+/// The stored form of a receipt secret: SHA-256, lowercase hex. A secret has at least
+/// 128 random bits, so a plain hash is enough: there is nothing to guess from it.
+/// Takes the secret's text (`ReceiptSecret::expose`) so that callers can hash a stand-in
+/// when there is none.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Compares two hashes in time that depends only on their lengths.
+pub fn hashes_match(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Records the receipt of a new submission and its `received` event. Part of the
+/// transaction that stores the submission.
+pub fn record_receipt(
+    conn: &Connection,
+    submission: Uuid,
+    secret_sha256: Option<&str>,
+    anonymous: bool,
+    received_at: OffsetDateTime,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO receipts (submission_id, secret_sha256, anonymous) VALUES (?1, ?2, ?3)",
+        params![submission.to_string(), secret_sha256, anonymous],
+    )?;
+    append(conn, submission, EventKind::Received, received_at, None)
+}
+
+/// Whether a resend carries the secret the first send carried (both none counts).
+pub fn same_secret(
+    conn: &Connection,
+    submission: Uuid,
+    secret_sha256: Option<&str>,
+) -> Result<bool, DbError> {
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT secret_sha256 FROM receipts WHERE submission_id = ?1",
+            params![submission.to_string()],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(match (stored.as_deref(), secret_sha256) {
+        (None, None) => true,
+        (Some(stored), Some(sent)) => hashes_match(stored, sent),
+        _ => false,
+    })
+}
+
+/// Appends an event to a submission's timeline.
+pub fn append(
+    conn: &Connection,
+    submission: Uuid,
+    kind: EventKind,
+    at: OffsetDateTime,
+    note: Option<&str>,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO submission_events (submission_id, kind, at, note) VALUES (?1, ?2, ?3, ?4)",
+        params![submission.to_string(), kind.as_str(), format_time(at)?, note],
+    )?;
+    Ok(())
+}
+
+/// A submission found by its tracking number, with what decides who may see it.
+#[derive(Debug, Clone)]
+pub struct Receipted {
+    pub id: Uuid,
+    /// `None` for submissions sent without a secret: nobody can open their status.
+    pub secret_sha256: Option<String>,
+    tracking: String,
+    form: FormRef,
+    received_at: OffsetDateTime,
+    sent_anonymous: bool,
+    identity_added: bool,
+}
+
+impl Receipted {
+    /// Still anonymous: sent so, and no identity added since.
+    pub fn anonymous(&self) -> bool {
+        self.sent_anonymous && !self.identity_added
+    }
+
+    /// Whether `presented` (a hash) opens this submission. Always compares, so that a
+    /// submission without a secret takes as long to refuse as a wrong secret.
+    pub fn opens_with(&self, presented: &str) -> bool {
+        let stored = self.secret_sha256.as_deref();
+        hashes_match(stored.unwrap_or(&"0".repeat(64)), presented) && stored.is_some()
+    }
+}
+
+/// The submission with tracking number `tracking` (normalised, e.g. `URA-2026-00042`).
+pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbError> {
+    let row = conn
+        .query_row(
+            "SELECT s.id, r.secret_sha256, s.form_id, s.form_version, s.received_at, \
+                    COALESCE(r.anonymous, 0), i.submission_id IS NOT NULL \
+             FROM submissions s \
+             LEFT JOIN receipts r ON r.submission_id = s.id \
+             LEFT JOIN submission_identities i ON i.submission_id = s.id \
+             WHERE s.tracking = ?1",
+            params![tracking],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    FormRef { id: row.get(2)?, version: row.get(3)? },
+                    row.get::<_, String>(4)?,
+                    row.get::<_, bool>(5)?,
+                    row.get::<_, bool>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, secret_sha256, form, received_at, sent_anonymous, identity_added)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Receipted {
+        id: id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?,
+        secret_sha256,
+        tracking: tracking.to_owned(),
+        form,
+        received_at: parse_time(&received_at)?,
+        sent_anonymous,
+        identity_added,
+    }))
+}
+
+/// The status of a found submission: its timeline, oldest first.
+pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, DbError> {
+    let mut statement = conn.prepare(
+        "SELECT kind, at, note FROM submission_events WHERE submission_id = ?1 ORDER BY at, id",
+    )?;
+    let rows = statement.query_map(params![found.id.to_string()], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?))
+    })?;
+    let timeline = rows
+        .map(|row| {
+            let (kind, at, note) = row?;
+            Ok(StatusEvent {
+                // A kind this build does not know still shows, as `other`.
+                kind: kind.parse().unwrap_or(EventKind::Other),
+                at: parse_time(&at)?,
+                note,
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    Ok(SubmissionStatus {
+        tracking: found.tracking.clone(),
+        form: found.form.clone(),
+        received_at: found.received_at,
+        anonymous: found.anonymous(),
+        public_answer: SubmissionStatus::public_answer_of(&timeline),
+        timeline,
+    })
+}
+
+/// What adding an identity came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityAdded {
+    /// Added now, or the very same identity was added before (a resend).
+    Added,
+    /// The submission names its sender already.
+    NotAnonymous,
+}
+
+/// Adds `identity` to the anonymous submission `found` and appends `identity_added`, in
+/// one transaction; `found` then reads as named.
+pub fn add_identity(
+    conn: &mut Connection,
+    found: &mut Receipted,
+    identity: &Identity,
+    at: OffsetDateTime,
+) -> Result<IdentityAdded, DbError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let id = found.id.to_string();
+    let existing: Option<(String, String)> = tx
+        .query_row(
+            "SELECT name, phone FROM submission_identities WHERE submission_id = ?1",
+            params![id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    if let Some((name, phone)) = existing {
+        let same = name == identity.name && phone == identity.phone.as_str();
+        return Ok(if same { IdentityAdded::Added } else { IdentityAdded::NotAnonymous });
+    }
+    if !found.sent_anonymous {
+        return Ok(IdentityAdded::NotAnonymous);
+    }
+    tx.execute(
+        "INSERT INTO submission_identities (submission_id, name, phone, added_at) \
+         VALUES (?1, ?2, ?3, ?4)",
+        params![id, identity.name, identity.phone.as_str(), format_time(at)?],
+    )?;
+    append(&tx, found.id, EventKind::IdentityAdded, at, None)?;
+    tx.commit()?;
+    found.identity_added = true;
+    Ok(IdentityAdded::Added)
+}
+
+/// The identity added to a submission, if any.
+pub fn identity_of(conn: &Connection, submission: Uuid) -> Result<Option<Identity>, DbError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT name, phone FROM submission_identities WHERE submission_id = ?1",
+            params![submission.to_string()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(name, phone)| {
+        let phone = adal_core::Phone::parse(&phone)
+            .map_err(|_| DbError::Corrupt(format!("phone of submission {submission}")))?;
+        Ok(Identity { name, phone })
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_match_only_when_equal() {
+        let hash = secret_hash(&"a1".repeat(16));
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains("a1a1"));
+        assert!(hashes_match(&hash, &hash.clone()));
+        assert!(!hashes_match(&hash, &secret_hash(&"a2".repeat(16))));
+        assert!(!hashes_match(&hash, &hash[..63]));
+        assert!(!hashes_match("", "a"));
+    }
+}

@@ -1,0 +1,161 @@
+//! `/api/v1/attachments/{id}`: resumable, idempotent uploads of photos in numbered parts.
+//!
+//! The device sends parts in any order (`PUT …/parts/{n}`), asks which arrived after a
+//! drop (`GET`), and then says what the whole file is (`POST …/complete`). The server
+//! assembles the parts, checks size and SHA-256 against what the device said, and only
+//! then records the attachment as counting. Every step may be repeated safely.
+
+use adal_core::AttachmentRef;
+use adal_core::attachment::{
+    AttachmentError, CompleteUpload, MAX_PARTS, PART_SIZE, UploadStatus, part_len,
+};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use time::OffsetDateTime;
+use tower_governor::GovernorLayer;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::attachments::{Assembled, StoreError};
+use crate::db::attachments::Completed;
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+
+/// The body of `complete` is a few short strings and numbers.
+const COMPLETE_BODY_BYTES: usize = 4 * 1024;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let rate_limit = GovernorLayer::new(state.rate_limit.clone())
+        .error_handler(|error| ApiError::from(error).into_response());
+    Router::new()
+        .route(
+            "/api/v1/attachments/{id}/parts/{n}",
+            put(put_attachment_part).layer(DefaultBodyLimit::max(PART_SIZE as usize)),
+        )
+        .route("/api/v1/attachments/{id}", get(get_attachment))
+        .route(
+            "/api/v1/attachments/{id}/complete",
+            post(complete_attachment).layer(DefaultBodyLimit::max(COMPLETE_BODY_BYTES)),
+        )
+        .route_layer(rate_limit)
+}
+
+/// Stores part `n`, replacing an earlier copy. 204 once it is on disk; also 204, without
+/// writing, for a part of an attachment that is already complete.
+async fn put_attachment_part(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(Uuid, u32)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let bytes = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::AttachmentPartTooLarge,
+        _ => ApiError::MalformedRequest { detail: rejection.body_text() },
+    })?;
+    if bytes.len() as u64 > PART_SIZE {
+        return Err(ApiError::AttachmentPartTooLarge);
+    }
+    // A part past the last one a file within the limit can have: the file is too large.
+    if n >= MAX_PARTS {
+        return Err(ApiError::Attachment(AttachmentError::TooLarge));
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::MalformedRequest { detail: "a part has at least one byte".into() });
+    }
+    if state.db.call(move |conn| crate::db::attachments::get(conn, id)).await?.is_some() {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let len = bytes.len();
+    state.attachments.store.put_part(id, n, bytes).await?;
+    tracing::debug!(attachment.id = %id, part = n, bytes = len, "attachment part stored");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which parts arrived, and whether the attachment is complete.
+async fn get_attachment(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<UploadStatus>, ApiError> {
+    let complete = state.db.call(move |conn| crate::db::attachments::get(conn, id)).await?;
+    let received_parts = match complete {
+        Some(_) => Vec::new(),
+        None => state.attachments.store.parts(id).await?.into_keys().collect(),
+    };
+    Ok(Json(UploadStatus {
+        id,
+        received_parts,
+        complete: complete.is_some(),
+        attachment: complete,
+    }))
+}
+
+/// Assembles and verifies the parts; 200 with the [`AttachmentRef`] once it counts.
+async fn complete_attachment(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(request): Json<CompleteUpload>,
+) -> Result<Json<AttachmentRef>, ApiError> {
+    let sent_parts = request.parts;
+    let claimed = request.into_ref(id);
+    claimed.validate().map_err(ApiError::Attachment)?;
+    let count = claimed.parts();
+    if sent_parts != count {
+        let detail =
+            format!("a file of {} bytes has {count} parts of {PART_SIZE} bytes", claimed.size);
+        return Err(ApiError::MalformedRequest { detail });
+    }
+
+    // Two completions of one id must not interleave: the second would overwrite the file
+    // the first just recorded.
+    let _guard = state.attachments.locks.lock(id).await;
+    if let Some(stored) = state.db.call(move |conn| crate::db::attachments::get(conn, id)).await? {
+        return if stored == claimed {
+            Ok(Json(stored))
+        } else {
+            Err(ApiError::AttachmentConflict { id })
+        };
+    }
+
+    let store = &state.attachments.store;
+    let received = store.parts(id).await?;
+    if (0..count).any(|n| !received.contains_key(&n)) {
+        return Err(ApiError::AttachmentsIncomplete { ids: vec![id] });
+    }
+    // A part of the wrong length cannot make the right file: skip assembling it.
+    let lengths_fit = (0..count).all(|n| received.get(&n).copied() == part_len(claimed.size, n));
+    let assembled = match lengths_fit {
+        true => match store.assemble(id, count).await {
+            Ok(assembled) => Some(assembled),
+            Err(StoreError::MissingPart(_)) => {
+                return Err(ApiError::AttachmentsIncomplete { ids: vec![id] });
+            }
+            Err(e) => return Err(e.into()),
+        },
+        false => None,
+    };
+    let expected = Assembled { sha256: claimed.sha256.clone(), size: claimed.size };
+    if assembled.as_ref() != Some(&expected) {
+        // Which part is damaged cannot be told from one hash: all of them go.
+        store.delete_parts(id).await?;
+        store.delete(id).await?;
+        return Err(ApiError::AttachmentHashMismatch { id });
+    }
+
+    let at = OffsetDateTime::now_utc();
+    let record = claimed.clone();
+    match state.db.call(move |conn| crate::db::attachments::complete(conn, &record, at)).await? {
+        Completed::Stored(stored) => {
+            if let Err(error) = store.delete_parts(id).await {
+                // Harmless: the file is whole and recorded; the parts are only litter.
+                tracing::warn!(attachment.id = %id, %error, "could not delete assembled parts");
+            }
+            tracing::info!(attachment.id = %id, bytes = stored.size, "attachment complete");
+            Ok(Json(stored))
+        }
+        Completed::Conflict(_) => Err(ApiError::AttachmentConflict { id }),
+    }
+}

@@ -1,0 +1,95 @@
+//! `/api/v1/submissions/{tracking}`: the status timeline, and adding an identity to an
+//! anonymous submission, for whoever holds the tracking number and the receipt secret.
+//!
+//! An unknown tracking number, a missing secret and a wrong one get the very same 404,
+//! so the answers tell a stranger nothing, not even whether the number exists.
+
+use adal_core::TrackingNumber;
+use adal_core::api::MAX_BODY_BYTES;
+use adal_core::receipt::{IdentityRequest, RECEIPT_SECRET_HEADER, ReceiptSecret, SubmissionStatus};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use time::OffsetDateTime;
+use tower_governor::GovernorLayer;
+
+use crate::AppState;
+use crate::db::events::{self, IdentityAdded, Receipted};
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let rate_limit = GovernorLayer::new(state.rate_limit.clone())
+        .error_handler(|error| ApiError::from(error).into_response());
+    Router::new()
+        .route("/api/v1/submissions/{tracking}", get(get_submission_status))
+        .route("/api/v1/submissions/{tracking}/identity", post(post_identity))
+        .route_layer(rate_limit)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// The timeline, with the public answer once there is one.
+async fn get_submission_status(
+    State(state): State<AppState>,
+    Path(tracking): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let found = authorize(&state, &tracking, &headers).await?;
+    let status = state.db.call(move |conn| events::status(conn, &found)).await?;
+    Ok(private(status))
+}
+
+/// Turns an anonymous submission into a named one. Resending the same identity answers
+/// as the first time; another identity, or a submission that was never anonymous, is 409.
+async fn post_identity(
+    State(state): State<AppState>,
+    Path(tracking): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<IdentityRequest>,
+) -> Result<Response, ApiError> {
+    let mut found = authorize(&state, &tracking, &headers).await?;
+    let identity = request.validate().map_err(ApiError::Validation)?;
+    let at = OffsetDateTime::now_utc();
+    let status = state
+        .db
+        .call(move |conn| match events::add_identity(conn, &mut found, &identity, at)? {
+            IdentityAdded::Added => events::status(conn, &found).map(Some),
+            IdentityAdded::NotAnonymous => Ok(None),
+        })
+        .await?
+        .ok_or(ApiError::NotAnonymous)?;
+    tracing::info!(tracking = %status.tracking, "identity added");
+    Ok(private(status))
+}
+
+/// The submission `tracking` if the request carries its secret; the same 404 otherwise.
+async fn authorize(
+    state: &AppState,
+    tracking: &str,
+    headers: &HeaderMap,
+) -> Result<Receipted, ApiError> {
+    let secret = headers
+        .get(RECEIPT_SECRET_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| ReceiptSecret::parse(value).ok());
+    // Hash something even without a secret, so that every refusal costs the same.
+    let presented = events::secret_hash(secret.as_ref().map_or("", ReceiptSecret::expose));
+    let Ok(tracking) = tracking.parse::<TrackingNumber>() else {
+        return Err(ApiError::NotFound);
+    };
+    let tracking = tracking.to_string();
+    let found = state.db.call(move |conn| events::find(conn, &tracking)).await?;
+    match found {
+        Some(found) if found.opens_with(&presented) && secret.is_some() => Ok(found),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// The status is the sender's alone: no shared cache may keep it.
+fn private(status: SubmissionStatus) -> Response {
+    let mut response = Json(status).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
