@@ -60,3 +60,96 @@ pub async fn get_directory(since: u64) -> Option<adal_core::provider::DirectoryD
     }
     response.json().await.ok()
 }
+
+/// Uploads every photo the server does not hold yet, in 256 KiB parts, resuming after
+/// a drop: it first asks which parts arrived, sends the rest, then asks the server to
+/// assemble and verify the file (SHA-256). `Err` when any photo could not be finished
+/// now; the caller retries later.
+pub async fn upload_attachments(
+    attachments: &[adal_core::attachment::AttachmentRef],
+) -> Result<(), ()> {
+    use adal_core::attachment::{CompleteUpload, PART_SIZE, UploadStatus, part_count};
+    for photo in attachments {
+        let url = format!("/api/v1/attachments/{}", photo.id);
+        let status: UploadStatus = match Request::get(&url).send().await {
+            Ok(r) if r.status() == 200 => r.json().await.map_err(|_| ())?,
+            _ => return Err(()),
+        };
+        if status.complete && status.attachment.as_ref() == Some(photo) {
+            continue;
+        }
+        let blob = crate::store::attachments::blob(&photo.id.to_string())
+            .await
+            .map_err(|_| ())?
+            .ok_or(())?;
+        let parts = part_count(photo.size);
+        for n in (0..parts).filter(|n| !status.received_parts.contains(n)) {
+            let start = u64::from(n) * PART_SIZE;
+            let end = (start + PART_SIZE).min(photo.size);
+            let chunk = blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|_| ())?;
+            let response = Request::put(&format!("{url}/parts/{n}"))
+                .header("Content-Type", "application/octet-stream")
+                .body(chunk)
+                .map_err(|_| ())?
+                .send()
+                .await
+                .map_err(|_| ())?;
+            if !response.ok() {
+                return Err(());
+            }
+        }
+        let complete = CompleteUpload {
+            sha256: photo.sha256.clone(),
+            size: photo.size,
+            content_type: photo.content_type.clone(),
+            parts,
+        };
+        let response = Request::post(&format!("{url}/complete"))
+            .json(&complete)
+            .map_err(|_| ())?
+            .send()
+            .await
+            .map_err(|_| ())?;
+        if !response.ok() {
+            return Err(());
+        }
+    }
+    Ok(())
+}
+
+/// `GET /api/v1/submissions/{tracking}` with the device-held secret: the timeline and
+/// public answer. `None` offline or when the server does not answer.
+pub async fn get_status(
+    tracking: &str,
+    secret: &str,
+) -> Option<adal_core::receipt::SubmissionStatus> {
+    let response = Request::get(&format!("/api/v1/submissions/{tracking}"))
+        .header("X-Receipt-Secret", secret)
+        .send()
+        .await
+        .ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    response.json().await.ok()
+}
+
+/// `POST /api/v1/submissions/{tracking}/identity`: turns an anonymous complaint into a
+/// named one. `Err(Some(problem))` when the server refused, `Err(None)` when unreachable.
+pub async fn post_identity(
+    tracking: &str,
+    secret: &str,
+    identity: &adal_core::receipt::IdentityRequest,
+    lang: Lang,
+) -> Result<adal_core::receipt::SubmissionStatus, Option<adal_core::api::Problem>> {
+    let request = Request::post(&format!("/api/v1/submissions/{tracking}/identity"))
+        .header("X-Receipt-Secret", secret)
+        .header("Accept-Language", lang.tag())
+        .json(identity)
+        .map_err(|_| None)?;
+    let response = request.send().await.map_err(|_| None)?;
+    if response.status() == 200 {
+        return response.json().await.map_err(|_| None);
+    }
+    Err(response.json().await.ok())
+}

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod pages;
 pub mod photos;
 pub mod pwa;
+pub mod receipts;
 pub mod state;
 pub mod store;
 pub mod sync;

@@ -42,9 +42,16 @@ async fn drain_once(force: bool, lang: Lang) -> store::Result<Report> {
     let mut items = store::ops::all_outbox().await?;
     items.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
     for item in items.into_iter().filter(|i| force || i.next_attempt_at <= now) {
-        match api::post_submission(&item.request, lang).await {
+        // Photos first: the server stores a submission only once each of its photos is
+        // uploaded and verified. An upload that cannot finish now is retried later.
+        let outcome = match api::upload_attachments(&item.request.attachments).await {
+            Ok(()) => api::post_submission(&item.request, lang).await,
+            Err(()) => Outcome::RetryLater,
+        };
+        match outcome {
             Outcome::Delivered(receipt) => {
-                let sent = SentItem { id: item.id.clone(), request: item.request, receipt };
+                let sent =
+                    SentItem { id: item.id.clone(), request: item.request, receipt, status: None };
                 store::deliver(&sent).await?;
                 report.delivered += 1;
             }
@@ -67,7 +74,9 @@ async fn drain_once(force: bool, lang: Lang) -> store::Result<Report> {
                 store::return_to_drafts(&item.id, &draft).await?;
                 report.refused += 1;
             }
-            Outcome::RetryLater => {
+            // The server is missing a photo (or got it damaged): the next attempt uploads
+            // it again, as a normal retry with back-off.
+            Outcome::UploadAttachments(_) | Outcome::RetryLater => {
                 let attempts = item.attempts.saturating_add(1);
                 let delay = retry_delay_ms(attempts, js_sys::Math::random()) as f64;
                 let next =

@@ -43,6 +43,8 @@ fn outbox_item(id: &str) -> OutboxItem {
             id: id.parse().unwrap(),
             form: complaint_form(),
             answers: answers(),
+            attachments: vec![],
+            receipt_secret: None,
         },
         queued_at: 2.0,
         attempts: 0,
@@ -101,6 +103,7 @@ async fn delivering_replaces_the_outbox_item_with_its_receipt() {
             tracking: "TER-2026-00007".into(),
             received_at: time::macros::datetime!(2026-11-25 09:30 UTC),
         },
+        status: None,
     };
     store::deliver(&sent).await.unwrap();
 
@@ -243,6 +246,7 @@ async fn a_backup_restores_unsent_items_once_and_skips_what_is_here() {
             tracking: "TER-2026-00009".into(),
             received_at: time::macros::datetime!(2026-11-25 10:00 UTC),
         },
+        status: None,
     })
     .await
     .unwrap();

@@ -11,11 +11,11 @@ const root = resolve(import.meta.dirname, "..", "..");
 const serverBin = process.env.ADAL_SERVER_BIN ?? join(root, "target", "debug", "adal-server");
 const staticDir = process.env.ADAL_STATIC ?? join(root, "dist");
 
-async function startServer() {
+export async function startServer({ staticDir: served = staticDir } = {}) {
   if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}: run scripts/test`);
-  if (!existsSync(join(staticDir, "index.html"))) throw new Error(`no built app in ${staticDir}: run scripts/test`);
+  if (!existsSync(join(served, "index.html"))) throw new Error(`no built app in ${served}: run scripts/test`);
   const dataDir = mkdtempSync(join(tmpdir(), "adal-e2e-"));
-  const child = spawn(serverBin, ["--listen", "127.0.0.1:0", "--data", dataDir, "--static-dir", staticDir], {
+  const child = spawn(serverBin, ["--listen", "127.0.0.1:0", "--data", dataDir, "--static-dir", served], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
@@ -40,6 +40,12 @@ async function startServer() {
       const out = execFileSync(serverBin, ["export", "--data", dataDir], { encoding: "utf8" });
       return out.split("\n").filter(Boolean).map((line) => JSON.parse(line));
     },
+    /** Records a staff event on a submission's timeline, as an office would. */
+    event(tracking, kind, note) {
+      const args = ["submissions", "event", tracking, kind, "--data", dataDir];
+      if (note) args.push("--note", note);
+      execFileSync(serverBin, args, { encoding: "utf8" });
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
@@ -60,7 +66,7 @@ export const test = base.extend({
   baseURL: async ({ server }, use) => use(server.url),
 });
 
-export { expect };
+export { expect, staticDir, root };
 
 /** Waits until the service worker controls the page, so the app can start offline. */
 export async function waitForOfflineReady(page) {

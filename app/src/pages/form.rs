@@ -248,12 +248,20 @@ fn FormEditor(
             queued.set_value(true);
             let Ok(uuid) = id.parse() else { return };
             let now = js_sys::Date::now();
+            let Some(receipt_secret) = crate::receipts::new_secret() else {
+                queued.set_value(false);
+                app.storage_failed.set(true);
+                return;
+            };
+            let attachments = form::photos(&schema, &normalised);
             let item = OutboxItem {
                 id: id.clone(),
                 request: SubmissionRequest {
                     id: uuid,
                     form: schema.form_ref(),
                     answers: normalised,
+                    attachments,
+                    receipt_secret: Some(receipt_secret),
                 },
                 queued_at: now,
                 attempts: 0,

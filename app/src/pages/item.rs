@@ -1,12 +1,18 @@
+use adal_core::FieldErrors;
+use adal_core::receipt::{EventKind, IdentityRequest, SubmissionStatus};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use super::{summary, title};
+use crate::api;
 use crate::i18n::t;
-use crate::state::use_app;
+use crate::state::{AppState, use_app};
+use crate::store::{self, SentItem};
 
 /// `/item/:id`: a submission after "Send". While it waits, it says so; once the server
-/// has it, the tracking number appears, live, and stays on the device.
+/// has it, the tracking number appears, live, and then its status timeline and public
+/// answer, fetched when online and kept for reading offline.
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let app = use_app();
@@ -14,27 +20,32 @@ pub fn ItemPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let waiting = move || app.snapshot.with(|s| s.outbox.iter().find(|i| i.id == id()).cloned());
-    let sent = move || app.snapshot.with(|s| s.sent.iter().find(|i| i.id == id()).cloned());
+    let sent =
+        Memo::new(move |_| app.snapshot.with(|s| s.sent.iter().find(|i| i.id == id()).cloned()));
+    // Fetch the status once the item is known as sent, and whenever signal returns.
+    Effect::new(move |_| {
+        if app.online.get()
+            && let Some(item) = sent.get_untracked()
+        {
+            refresh_status(app, item);
+        }
+    });
+    Effect::new(move |previous: Option<bool>| {
+        let known = sent.with(Option::is_some);
+        if known
+            && previous == Some(false)
+            && let Some(item) = sent.get_untracked()
+        {
+            refresh_status(app, item);
+        }
+        known
+    });
     view! {
         <main id="main" class="page">
             <a href="/" class="back">{move || t(lang.get(), "back")}</a>
             {move || {
-                if let Some(item) = sent() {
-                    let received = item.receipt.received_at;
-                    let received = move || local_time(received, lang.get());
-                    let (form, version) = (item.request.form.id.clone(), item.request.form.version);
-                    let form2 = form.clone();
-                    let answers = StoredValue::new(item.request.answers);
-                    view! {
-                        <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
-                        <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
-                        <div class="receipt">
-                            <p>{move || t(lang.get(), "tracking_number")}</p>
-                            <p class="tracking big" data-testid="tracking">{item.receipt.tracking.clone()}</p>
-                            <p class="muted">{move || t(lang.get(), "received_at")} ": " {received}</p>
-                        </div>
-                    }
-                    .into_any()
+                if let Some(item) = sent.get() {
+                    view! { <Sent item/> }.into_any()
                 } else if let Some(item) = waiting() {
                     let (form, version) = (item.request.form.id.clone(), item.request.form.version);
                     let form2 = form.clone();
@@ -53,6 +64,156 @@ pub fn ItemPage() -> impl IntoView {
                 }
             }}
         </main>
+    }
+}
+
+/// Asks the server for the item's status and keeps it on the device.
+fn refresh_status(app: AppState, item: SentItem) {
+    let Some(secret) = item.request.receipt_secret.clone() else { return };
+    spawn_local(async move {
+        if let Some(status) = api::get_status(&item.receipt.tracking, secret.expose()).await
+            && item.status.as_ref() != Some(&status)
+        {
+            let updated = SentItem { status: Some(status), ..item };
+            if store::ops::put_sent(&updated).await.is_ok() {
+                app.refresh();
+            }
+        }
+    });
+}
+
+#[component]
+fn Sent(item: SentItem) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let (form, version) = (item.request.form.id.clone(), item.request.form.version);
+    let form2 = form.clone();
+    let answers = StoredValue::new(item.request.answers.clone());
+    let received = item.receipt.received_at;
+    let anonymous = item.status.as_ref().map(|s| s.anonymous).unwrap_or_else(|| {
+        item.request.answers.get("anonymous") == Some(&serde_json::Value::Bool(true))
+    });
+    let status = item.status.clone();
+    let public_answer = status.as_ref().and_then(|s| s.public_answer.clone());
+    view! {
+        <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
+        <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
+        <div class="receipt">
+            <p>{move || t(lang.get(), "tracking_number")}</p>
+            <p class="tracking big" data-testid="tracking">{item.receipt.tracking.clone()}</p>
+            <p class="muted">{move || t(lang.get(), "received_at")} ": " {move || local_time(received, lang.get())}</p>
+        </div>
+        {public_answer.map(|answer| view! {
+            <section aria-labelledby="answer-h" class="answer">
+                <h2 id="answer-h">{move || t(lang.get(), "public_answer")}</h2>
+                <p data-testid="public-answer">{answer}</p>
+            </section>
+        })}
+        {status.map(|status| view! { <Timeline status/> })}
+        {anonymous.then(|| view! { <AddIdentity item=item.clone()/> })}
+    }
+}
+
+#[component]
+fn Timeline(status: SubmissionStatus) -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <section aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{move || t(lang.get(), "timeline")}</h2>
+            <ol class="timeline">
+                {status.timeline.into_iter().map(|event| {
+                    let at = event.at;
+                    let kind = event.kind;
+                    view! {
+                        <li>
+                            <strong>{move || t(lang.get(), event_key(kind))}</strong>
+                            " · " <time>{move || local_time(at, lang.get())}</time>
+                            {event.note.clone().map(|n| view! { <p>{n}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+fn event_key(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Received => "event_received",
+        EventKind::Registered => "event_registered",
+        EventKind::Forwarded => "event_forwarded",
+        EventKind::Assigned => "event_assigned",
+        EventKind::Extended => "event_extended",
+        EventKind::Answered => "event_answered",
+        EventKind::Closed => "event_closed",
+        EventKind::IdentityAdded => "event_identity_added",
+        EventKind::Other => "event_other",
+    }
+}
+
+/// An anonymous complaint is a signal for monitoring; adding a name and phone turns it
+/// into an appeal a state body must consider. The person decides, here, at any time.
+#[component]
+fn AddIdentity(item: SentItem) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let message: RwSignal<Option<String>> = RwSignal::new(None);
+    let item = StoredValue::new(item);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = IdentityRequest { name: name.get_untracked(), phone: phone.get_untracked() };
+        if let Err(e) = request.validate() {
+            errors.set(e);
+            return;
+        }
+        errors.set(FieldErrors::default());
+        let item = item.get_value();
+        let Some(secret) = item.request.receipt_secret.clone() else { return };
+        spawn_local(async move {
+            let lang = lang.get_untracked();
+            match api::post_identity(&item.receipt.tracking, secret.expose(), &request, lang).await
+            {
+                Ok(status) => {
+                    let updated = SentItem { status: Some(status), ..item };
+                    let _ = store::ops::put_sent(&updated).await;
+                    message.set(Some(t(lang, "identity_added")));
+                    app.refresh();
+                }
+                Err(Some(problem)) => {
+                    errors.set(problem.field_errors());
+                    message.set(Some(problem.title));
+                }
+                Err(None) => message.set(Some(t(lang, "identity_offline"))),
+            }
+        });
+    };
+    let error = move |field: &'static str| {
+        move || errors.with(|e| e.get(field)).map(|c| c.message(lang.get()))
+    };
+    view! {
+        <section aria-labelledby="identity-h" class="identity">
+            <h2 id="identity-h">{move || t(lang.get(), "anonymous_title")}</h2>
+            <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p>
+            <form novalidate on:submit=submit>
+                <div class="field">
+                    <label for="id-name">{move || t(lang.get(), "identity_name")}</label>
+                    <input id="id-name" type="text" autocomplete="name" aria-describedby="id-name-error"
+                        prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <p id="id-name-error" class="error-text">{error("name")}</p>
+                </div>
+                <div class="field">
+                    <label for="id-phone">{move || t(lang.get(), "identity_phone")}</label>
+                    <input id="id-phone" type="tel" inputmode="tel" autocomplete="tel" aria-describedby="id-phone-error"
+                        prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
+                    <p id="id-phone-error" class="error-text">{error("phone")}</p>
+                </div>
+                <button type="submit" class="secondary">{move || t(lang.get(), "identity_submit")}</button>
+            </form>
+            <p role="status">{move || message.get()}</p>
+        </section>
     }
 }
 

@@ -184,5 +184,5 @@ pub mod ops {
     //! Single-store reads and writes, re-exported for the pages.
     pub use super::drafts::{delete_draft, get_draft, put_draft};
     pub use super::outbox::{all_outbox, get_outbox, put_outbox};
-    pub use super::sent::get_sent;
+    pub use super::sent::{get_sent, put_sent};
 }

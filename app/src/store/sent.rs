@@ -2,7 +2,9 @@
 //! tracking number, with or without signal.
 
 use adal_core::api::{Receipt, SubmissionRequest};
+use adal_core::receipt::SubmissionStatus;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
 use super::{Result, with_db};
@@ -15,6 +17,20 @@ pub struct SentItem {
     pub id: String,
     pub request: SubmissionRequest,
     pub receipt: Receipt,
+    /// The status last fetched from the server, kept for reading offline.
+    #[serde(default)]
+    pub status: Option<SubmissionStatus>,
+}
+
+/// Replaces a sent item, e.g. with a newer status.
+pub async fn put_sent(item: &SentItem) -> Result<()> {
+    with_db(|db| async move {
+        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(STORE)?.put(item).serde()?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 pub async fn get_sent(id: &str) -> Result<Option<SentItem>> {

@@ -24,7 +24,7 @@ pub(crate) use catalogue::{NAME_MAX, NAME_MIN};
 pub use catalogue::{accepted, catalogue, current, find};
 pub use condition::Condition;
 pub use schema::{Choice, FieldDef, FieldKind, FormSchema, Rule, Text};
-pub use validate::{shown, unlisted_photos, validate};
+pub use validate::{photos, shown, unlisted_photos, validate};
 pub use value::{Location, REGION_EAST, REGION_NORTH, REGION_SOUTH, REGION_WEST, is_empty};
 
 /// A `photo` answer is a list of the very refs a submission lists in `attachments`.

@@ -42,6 +42,40 @@ pub fn shown(schema: &FormSchema, answers: &Answers) -> Vec<Field> {
     walk.shown
 }
 
+/// Every photo the answers carry, in form order and without repeats: what a submission
+/// lists in its `attachments`, and what the device uploads before sending it.
+pub fn photos(schema: &FormSchema, answers: &Answers) -> Vec<AttachmentRef> {
+    let mut found = Vec::new();
+    collect_photos(&schema.fields, answers, &mut found);
+    found
+}
+
+fn collect_photos(fields: &[FieldDef], answers: &Answers, found: &mut Vec<AttachmentRef>) {
+    for field in fields {
+        let Some(answer) = answers.get(&field.key) else { continue };
+        match &field.kind {
+            FieldKind::Photo { .. } => {
+                let list: Vec<AttachmentRef> =
+                    serde_json::from_value(answer.clone()).unwrap_or_default();
+                for photo in list {
+                    if !found.contains(&photo) {
+                        found.push(photo);
+                    }
+                }
+            }
+            FieldKind::Group { fields: inner, .. } => {
+                for item in answer.as_array().into_iter().flatten() {
+                    if let Some(item) = item.as_object() {
+                        let item: Answers = item.clone().into_iter().collect();
+                        collect_photos(inner, &item, found);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The paths of the `photo` answers that name a photo `listed` does not hold, each with
 /// [`ErrorCode::UnlistedPhoto`]. `answers` are normalised ones, as [`validate`] returns.
 ///
