@@ -13,6 +13,9 @@
 //!   (under a new id when the old one is spent, e.g. after a conflict) and a transient
 //!   failure reschedules only that item, with capped exponential back-off and jitter.
 //! - **`force` ignores the back-off** (a person tapped, or the network came back).
+//! - **No connection stops the drain**: when the transport cannot reach the server at
+//!   all, that item is rescheduled and the others are left as they are for the next
+//!   drain, rather than each failing in turn and growing its back-off for nothing.
 //! - **An item is sent by one drain at a time.** Before the request the engine takes a
 //!   *sending lease* on the item until `now + lease_ms`; the outbox grants it atomically
 //!   and only if no live lease is held, so two tabs, two timers or a tab that crashed
@@ -232,6 +235,9 @@ pub struct Report {
     pub busy: usize,
     /// Not tried: its back-off has not run out (never with `force`).
     pub waiting: usize,
+    /// The drain stopped early: the server could not be reached at all, so the items
+    /// after the one that found out were left for the next drain, untouched.
+    pub unreachable: bool,
 }
 
 /// The drain, with the parts it needs. Cheap to build; build one per drain or keep one.
@@ -269,6 +275,13 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
                 Some(Sent::Delivered) => report.delivered += 1,
                 Some(Sent::Refused) => report.refused += 1,
                 Some(Sent::Postponed) => report.postponed += 1,
+                Some(Sent::Unreachable) => {
+                    // No connection is nobody's item's fault: the rest wait, untouched,
+                    // for the next drain instead of each failing in turn.
+                    report.postponed += 1;
+                    report.unreachable = true;
+                    break;
+                }
                 None => report.busy += 1,
             }
         }
@@ -282,9 +295,9 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
         let Some(item) = self.outbox.lease(id, now, until).await? else {
             return Ok(None);
         };
-        let outcome = match self.transport.post_submission(&item.request).await {
-            Ok(answer) => classify(answer.status, answer.body.as_deref()),
-            Err(_) => Outcome::RetryLater,
+        let (outcome, unreachable) = match self.transport.post_submission(&item.request).await {
+            Ok(answer) => (classify(answer.status, answer.body.as_deref()), false),
+            Err(error) => (Outcome::RetryLater, matches!(error, TransportError::Unreachable(_))),
         };
         match outcome {
             // A receipt for another id proves nothing about this item.
@@ -305,7 +318,7 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
                 let delay = self.policy.backoff.delay_ms(attempts, self.device.random());
                 let next = self.device.now_ms().saturating_add(delay);
                 self.outbox.reschedule(item.id(), attempts, next).await?;
-                Ok(Some(Sent::Postponed))
+                Ok(Some(if unreachable { Sent::Unreachable } else { Sent::Postponed }))
             }
         }
     }
@@ -315,6 +328,8 @@ enum Sent {
     Delivered,
     Refused,
     Postponed,
+    /// Postponed because the server could not be reached at all.
+    Unreachable,
 }
 
 #[cfg(test)]

@@ -305,3 +305,21 @@ fn rescheduling_releases_the_lease_for_the_next_drain() {
     assert!(outbox.lease_of(id(1)).is_none());
     assert_eq!(block_on(engine.drain(true)).unwrap().delivered, 1);
 }
+
+#[test]
+fn with_no_connection_at_all_the_drain_stops_and_leaves_the_rest_untouched() {
+    let outbox = outbox_with([item(1, T0), item(2, T0 + 1), item(3, T0 + 2)]);
+    let script = Script::with([Reply::Fail(TransportError::Unreachable("refused".into()))]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { postponed: 1, unreachable: true, ..Report::default() });
+    assert_eq!(*script.posted.borrow(), [id(1)]);
+    let attempts: Vec<_> = outbox.queued().iter().map(|i| (i.id(), i.attempts)).collect();
+    assert_eq!(attempts, [(id(1), 1), (id(2), 0), (id(3), 0)]);
+    // A timeout or a broken connection says nothing about the next item: it goes on.
+    let script = Script::with([Reply::Fail(TransportError::TimedOut)]);
+    let report = block_on(Engine::new(&outbox, &script, TestDevice::at(T0 + 10)).drain(true));
+    assert_eq!(report.unwrap(), Report { delivered: 2, postponed: 1, ..Report::default() });
+}
