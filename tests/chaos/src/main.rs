@@ -35,6 +35,13 @@ use uuid::Uuid;
 use crate::proxy::{Fault, Faults, Proxy};
 use crate::server::Server;
 
+/// Ports for the server and the proxy, below Linux's ephemeral range (32768–60999).
+/// Both ports are closed for a while during the run (a killed server, a network outage)
+/// and must be bound again: a port from the ephemeral range could meanwhile become the
+/// source port of some outgoing connection, or even connect to itself when something
+/// dials it while it is closed (TCP simultaneous open), and the bind would fail.
+const QUIET_PORTS: std::ops::Range<u16> = 20_000..32_000;
+
 #[derive(Parser, Debug, Clone)]
 #[command(about = "Chaos test: devices, a faulty network and a server killed at random")]
 struct Args {
@@ -104,13 +111,14 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     let dir = tempfile::Builder::new().prefix("adal-chaos-").tempdir()?;
     let data = dir.path().join("data");
     let log = dir.path().join("server.log");
-    let server = Server::start(&args.server_bin, &data, &log).await?;
+    let mut ports = StdRng::seed_from_u64(seed ^ 0x706f_7274);
+    let mut quiet_ports =
+        move || -> Vec<u16> { (0..50).map(|_| ports.random_range(QUIET_PORTS)).collect() };
+    let server = Server::start(&args.server_bin, &data, &log, quiet_ports()).await?;
     let client_timeout = Duration::from_millis(args.client_timeout_ms);
-    let proxy = Proxy::start(
-        server.addr(),
-        Faults { rate: args.fault_rate, delay: client_timeout + Duration::from_millis(500), seed },
-    )
-    .await?;
+    let faults =
+        Faults { rate: args.fault_rate, delay: client_timeout + Duration::from_millis(500), seed };
+    let proxy = Proxy::start(server.addr(), faults, quiet_ports()).await?;
     println!("chaos: server on {}, proxy on {}", server.addr(), proxy.addr());
 
     let deadline = started + Duration::from_secs(args.deadline_secs);

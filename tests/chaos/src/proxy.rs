@@ -114,9 +114,20 @@ pub struct Proxy {
 type Body = BoxBody<Bytes, io::Error>;
 
 impl Proxy {
-    /// Listens on a free loopback port and forwards to `upstream`.
-    pub async fn start(upstream: SocketAddr, faults: Faults) -> anyhow::Result<Proxy> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// Listens on the first of `ports` (loopback) that is free and forwards to `upstream`.
+    pub async fn start(
+        upstream: SocketAddr,
+        faults: Faults,
+        ports: impl IntoIterator<Item = u16>,
+    ) -> anyhow::Result<Proxy> {
+        let mut listener = None;
+        for port in ports {
+            if let Ok(bound) = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await {
+                listener = Some(bound);
+                break;
+            }
+        }
+        let listener = listener.ok_or_else(|| anyhow::anyhow!("no free port for the proxy"))?;
         let addr = listener.local_addr()?;
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))

@@ -24,11 +24,29 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts the server on a free loopback port.
-    pub async fn start(bin: &Path, data: &Path, log: &Path) -> anyhow::Result<Server> {
-        let listen: SocketAddr = "127.0.0.1:0".parse()?;
-        let (child, addr) = spawn(bin, data, log, listen).await?;
-        Ok(Server { bin: bin.into(), data: data.into(), log: log.into(), addr, child })
+    /// Starts the server on the first of `ports` (loopback) that is free.
+    pub async fn start(
+        bin: &Path,
+        data: &Path,
+        log: &Path,
+        ports: impl IntoIterator<Item = u16>,
+    ) -> anyhow::Result<Server> {
+        let mut last_error = anyhow::anyhow!("no port to try");
+        for port in ports {
+            match spawn(bin, data, log, SocketAddr::from(([127, 0, 0, 1], port))).await {
+                Ok((child, addr)) => {
+                    return Ok(Server {
+                        bin: bin.into(),
+                        data: data.into(),
+                        log: log.into(),
+                        addr,
+                        child,
+                    });
+                }
+                Err(e) => last_error = e,
+            }
+        }
+        Err(last_error.context("starting the server"))
     }
 
     pub fn addr(&self) -> SocketAddr {
