@@ -1,28 +1,31 @@
-//! Drains the outbox: sends what is due, one item at a time, and files each answer.
-//!
-//! One failing item never blocks the others: a refusal moves it back to the drafts with
-//! the reason, a transient failure reschedules it with back-off, and the loop goes on.
+//! Drains the outbox with core's sync engine (`adal_core::sync::engine`): this module
+//! only lends it the device's parts — the IndexedDB outbox (`store`), `fetch` (`api`)
+//! and the browser's clock and randomness. The rules (queue order, delete only after a
+//! receipt, back-off, refusals back to the drafts, the sending lease) live in core.
 
 use std::cell::Cell;
 
 use adal_core::Lang;
-use adal_core::sync::{Outcome, retry_delay_ms};
+use adal_core::api::{Problem, Receipt, SubmissionRequest};
+use adal_core::sync::engine::{
+    self, Answer, Device, Engine, Item, Millis, Outbox, Policy, TransportError,
+};
 use uuid::Uuid;
 
 use crate::api;
-use crate::store::{self, Draft, OutboxItem, SentItem};
+use crate::store::{self, Draft, OutboxItem, SentItem, StoreError};
+
+pub use adal_core::sync::engine::Report;
+
+/// How long a drain may hold an item before another drain (another tab, or this one
+/// after a reload) may send it: twice the request timeout, so a live request always
+/// ends first.
+pub const LEASE_MS: Millis = 2 * api::REQUEST_TIMEOUT_MS as Millis;
 
 thread_local! {
-    /// One drain at a time in this tab; the server's idempotency covers other tabs.
+    /// One drain at a time in this tab, so the status line's "sending" is simple. Other
+    /// tabs are kept off each item by the lease in IndexedDB.
     static DRAINING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// What one drain did, for the status line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Report {
-    pub delivered: usize,
-    pub refused: usize,
-    pub postponed: usize,
 }
 
 /// Sends every due item. With `force` (the person tapped, or the network just came
@@ -31,60 +34,99 @@ pub async fn drain(force: bool, lang: Lang) -> store::Result<Report> {
     if DRAINING.replace(true) {
         return Ok(Report::default());
     }
-    let result = drain_once(force, lang).await;
+    let engine = Engine::new(DeviceOutbox, Fetch { lang }, Browser)
+        .with_policy(Policy { lease_ms: LEASE_MS, ..Policy::default() });
+    let result = engine.drain(force).await;
     DRAINING.set(false);
     result
 }
 
-async fn drain_once(force: bool, lang: Lang) -> store::Result<Report> {
-    let mut report = Report::default();
-    let now = js_sys::Date::now();
-    let mut items = store::ops::all_outbox().await?;
-    items.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
-    for item in items.into_iter().filter(|i| force || i.next_attempt_at <= now) {
-        // Photos first: the server stores a submission only once each of its photos is
-        // uploaded and verified. An upload that cannot finish now is retried later.
-        let outcome = match api::upload_attachments(&item.request.attachments).await {
-            Ok(()) => api::post_submission(&item.request, lang).await,
-            Err(()) => Outcome::RetryLater,
-        };
-        match outcome {
-            Outcome::Delivered(receipt) => {
-                let sent =
-                    SentItem { id: item.id.clone(), request: item.request, receipt, status: None };
-                store::deliver(&sent).await?;
-                report.delivered += 1;
-            }
-            Outcome::NeedsAttention(problem) => {
-                // After a conflict the id is spent on other content: fixing the draft
-                // must send it as a new submission.
-                let id = if problem.is_fixable_by_editing() {
-                    item.id.clone()
-                } else {
-                    Uuid::new_v4().to_string()
-                };
-                let draft = Draft {
-                    id,
-                    form: item.request.form.clone(),
-                    answers: item.request.answers.clone(),
-                    created_at: item.queued_at,
-                    updated_at: js_sys::Date::now(),
-                    problem: Some(problem),
-                };
-                store::return_to_drafts(&item.id, &draft).await?;
-                report.refused += 1;
-            }
-            // The server is missing a photo (or got it damaged): the next attempt uploads
-            // it again, as a normal retry with back-off.
-            Outcome::UploadAttachments(_) | Outcome::RetryLater => {
-                let attempts = item.attempts.saturating_add(1);
-                let delay = retry_delay_ms(attempts, js_sys::Math::random()) as f64;
-                let next =
-                    OutboxItem { attempts, next_attempt_at: js_sys::Date::now() + delay, ..item };
-                store::ops::put_outbox(&next).await?;
-                report.postponed += 1;
-            }
+/// The outbox in IndexedDB; each method is one transaction of `store`.
+struct DeviceOutbox;
+
+impl From<OutboxItem> for Item {
+    fn from(item: OutboxItem) -> Item {
+        Item {
+            request: item.request,
+            queued_at: item.queued_at as Millis,
+            attempts: item.attempts,
+            next_attempt_at: item.next_attempt_at as Millis,
         }
     }
-    Ok(report)
+}
+
+impl Outbox for DeviceOutbox {
+    type Error = StoreError;
+
+    async fn pending(&self) -> store::Result<Vec<Item>> {
+        Ok(store::ops::all_outbox().await?.into_iter().map(Item::from).collect())
+    }
+
+    async fn lease(&self, id: Uuid, now: Millis, until: Millis) -> store::Result<Option<Item>> {
+        Ok(store::lease(&id.to_string(), now as f64, until as f64).await?.map(Item::from))
+    }
+
+    async fn deliver(&self, item: &Item, receipt: &Receipt) -> store::Result<()> {
+        let sent = SentItem {
+            id: item.id().to_string(),
+            request: item.request.clone(),
+            receipt: receipt.clone(),
+            status: None,
+        };
+        store::deliver(&sent).await
+    }
+
+    async fn return_to_drafts(
+        &self,
+        item: &Item,
+        draft_id: Uuid,
+        problem: &Problem,
+    ) -> store::Result<()> {
+        let draft = Draft {
+            id: draft_id.to_string(),
+            form: item.request.form.clone(),
+            answers: item.request.answers.clone(),
+            created_at: item.queued_at as f64,
+            updated_at: js_sys::Date::now(),
+            problem: Some(problem.clone()),
+        };
+        store::return_to_drafts(&item.id().to_string(), &draft).await
+    }
+
+    async fn reschedule(&self, id: Uuid, attempts: u32, next: Millis) -> store::Result<()> {
+        store::reschedule(&id.to_string(), attempts, next as f64).await
+    }
+}
+
+/// `fetch`, in the person's language (it picks the language of refusal messages).
+struct Fetch {
+    lang: Lang,
+}
+
+impl engine::Transport for Fetch {
+    /// Photos first: the server stores a submission only once each of its photos is
+    /// uploaded and verified. An upload that cannot finish now makes this attempt a
+    /// broken one, retried with back-off like any other; uploads resume where they
+    /// stopped.
+    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
+        api::upload_attachments(&request.attachments)
+            .await
+            .map_err(|()| TransportError::Broken("photo upload unfinished".into()))?;
+        api::post_submission(request, self.lang).await
+    }
+}
+
+/// The browser's clock, `Math.random` and `crypto.getRandomValues` (via uuid).
+struct Browser;
+
+impl Device for Browser {
+    fn now_ms(&self) -> Millis {
+        js_sys::Date::now() as Millis
+    }
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+    fn new_id(&self) -> Uuid {
+        Uuid::new_v4()
+    }
 }

@@ -258,3 +258,52 @@ async fn a_backup_restores_unsent_items_once_and_skips_what_is_here() {
     let again = backup::restore(&saved).await.unwrap();
     assert_eq!((again.drafts, again.outbox), (0, 0));
 }
+
+#[wasm_bindgen_test]
+async fn a_sending_lease_is_granted_to_one_drain_until_it_expires() {
+    let id = new_id();
+    store::queue(&outbox_item(&id)).await.unwrap();
+
+    let first = store::lease(&id, 100.0, 200.0).await.unwrap();
+    assert_eq!(first, Some(outbox_item(&id)));
+    // Another tab, while the first one's lease is live: refused.
+    assert_eq!(store::lease(&id, 150.0, 250.0).await.unwrap(), None);
+    // The first tab died mid-send; once its lease ran out the item can go again.
+    assert_eq!(store::lease(&id, 200.0, 300.0).await.unwrap(), Some(outbox_item(&id)));
+    // Nothing to lease once the item left the outbox.
+    assert_eq!(store::lease(&new_id(), 0.0, 100.0).await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn rescheduling_keeps_the_item_and_releases_its_lease() {
+    let id = new_id();
+    store::queue(&outbox_item(&id)).await.unwrap();
+    store::lease(&id, 100.0, 10_000.0).await.unwrap().unwrap();
+
+    store::reschedule(&id, 3, 5_000.0).await.unwrap();
+
+    let item = ops::get_outbox(&id).await.unwrap().unwrap();
+    assert_eq!((item.attempts, item.next_attempt_at), (3, 5_000.0));
+    assert!(store::lease(&id, 101.0, 200.0).await.unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn delivering_releases_the_lease_with_the_item() {
+    let id = new_id();
+    store::queue(&outbox_item(&id)).await.unwrap();
+    store::lease(&id, 100.0, 10_000.0).await.unwrap().unwrap();
+    let sent = SentItem {
+        id: id.clone(),
+        request: outbox_item(&id).request,
+        receipt: Receipt {
+            id: id.parse().unwrap(),
+            tracking: "URA-2026-00001".into(),
+            received_at: time::macros::datetime!(2026-11-25 09:30 UTC),
+        },
+        status: None,
+    };
+    store::deliver(&sent).await.unwrap();
+    // Queued again under the same id (it cannot be, but if it were) it is free at once.
+    store::queue(&outbox_item(&id)).await.unwrap();
+    assert!(store::lease(&id, 101.0, 200.0).await.unwrap().is_some());
+}

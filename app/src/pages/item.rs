@@ -95,6 +95,9 @@ fn Sent(item: SentItem) -> impl IntoView {
     });
     let status = item.status.clone();
     let public_answer = status.as_ref().and_then(|s| s.public_answer.clone());
+    let identified = status
+        .as_ref()
+        .is_some_and(|s| s.timeline.iter().any(|e| e.kind == EventKind::IdentityAdded));
     view! {
         <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
         <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
@@ -109,6 +112,7 @@ fn Sent(item: SentItem) -> impl IntoView {
                 <p data-testid="public-answer">{answer}</p>
             </section>
         })}
+        {identified.then(|| view! { <p class="banner ok" role="status">{move || t(lang.get(), "identity_added")}</p> })}
         {status.map(|status| view! { <Timeline status/> })}
         {anonymous.then(|| view! { <AddIdentity item=item.clone()/> })}
     }
@@ -126,7 +130,7 @@ fn Timeline(status: SubmissionStatus) -> impl IntoView {
                     let kind = event.kind;
                     view! {
                         <li>
-                            <strong>{move || t(lang.get(), event_key(kind))}</strong>
+                            <strong>{move || event_label(kind, lang.get())}</strong>
                             " · " <time>{move || local_time(at, lang.get())}</time>
                             {event.note.clone().map(|n| view! { <p>{n}</p> })}
                         </li>
@@ -137,17 +141,18 @@ fn Timeline(status: SubmissionStatus) -> impl IntoView {
     }
 }
 
-fn event_key(kind: EventKind) -> &'static str {
+/// What a timeline entry is called, in the person's language.
+fn event_label(kind: EventKind, lang: adal_core::Lang) -> String {
     match kind {
-        EventKind::Received => "event_received",
-        EventKind::Registered => "event_registered",
-        EventKind::Forwarded => "event_forwarded",
-        EventKind::Assigned => "event_assigned",
-        EventKind::Extended => "event_extended",
-        EventKind::Answered => "event_answered",
-        EventKind::Closed => "event_closed",
-        EventKind::IdentityAdded => "event_identity_added",
-        EventKind::Other => "event_other",
+        EventKind::Received => t(lang, "event_received"),
+        EventKind::Registered => t(lang, "event_registered"),
+        EventKind::Forwarded => t(lang, "event_forwarded"),
+        EventKind::Assigned => t(lang, "event_assigned"),
+        EventKind::Extended => t(lang, "event_extended"),
+        EventKind::Answered => t(lang, "event_answered"),
+        EventKind::Closed => t(lang, "event_closed"),
+        EventKind::IdentityAdded => t(lang, "event_identity_added"),
+        EventKind::Other => t(lang, "event_other"),
     }
 }
 
@@ -178,8 +183,8 @@ fn AddIdentity(item: SentItem) -> impl IntoView {
             {
                 Ok(status) => {
                     let updated = SentItem { status: Some(status), ..item };
+                    // The receipt re-renders from the stored status, which now says so.
                     let _ = store::ops::put_sent(&updated).await;
-                    message.set(Some(t(lang, "identity_added")));
                     app.refresh();
                 }
                 Err(Some(problem)) => {

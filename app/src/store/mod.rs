@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod backup;
 mod drafts;
 pub mod forms;
+mod leases;
 mod meta;
 mod outbox;
 pub mod providers;
@@ -34,6 +35,7 @@ const FORMS: &str = forms::STORE;
 const PROVIDERS: &str = providers::STORE;
 const META: &str = meta::STORE;
 const ATTACHMENTS: &str = attachments::STORE;
+const LEASES: &str = leases::STORE;
 
 /// Anything that went wrong between the app and the browser's storage.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +84,7 @@ pub async fn open() -> Result<Database> {
                 providers.create_index("kind", "kind".into()).build()?;
                 db.create_object_store(META).build()?;
                 db.create_object_store(ATTACHMENTS).with_key_path("id".into()).build()?;
+                db.create_object_store(LEASES).with_key_path("id".into()).build()?;
             }
             Ok(())
         })
@@ -124,12 +127,56 @@ pub async fn queue(item: &OutboxItem) -> Result<()> {
     .await
 }
 
-/// Records a delivered item: its receipt replaces its outbox entry.
+/// Marks outbox item `id` as being sent until `until` (ms since the epoch), unless it is
+/// gone or another drain's lease on it is live at `now`. Returns the item as stored.
+///
+/// Atomic across tabs: IndexedDB runs read-write transactions over the same stores one
+/// after another, so the read of the lease and its write cannot interleave with another
+/// drain's.
+pub async fn lease(id: &str, now: f64, until: f64) -> Result<Option<OutboxItem>> {
+    with_db(|db| async move {
+        let tx = db.transaction([OUTBOX, LEASES]).with_mode(TransactionMode::Readwrite).build()?;
+        let item: Option<OutboxItem> = tx.object_store(OUTBOX)?.get(id).serde()?.await?;
+        let held: Option<leases::Lease> = tx.object_store(LEASES)?.get(id).serde()?.await?;
+        let granted = match item {
+            Some(item) if !held.is_some_and(|lease| lease.until > now) => {
+                let lease = leases::Lease { id: id.to_owned(), until };
+                tx.object_store(LEASES)?.put(&lease).serde()?;
+                Some(item)
+            }
+            _ => None,
+        };
+        tx.commit().await?;
+        Ok(granted)
+    })
+    .await
+}
+
+/// Stores a failed attempt (count and the time of the next) and releases the lease.
+pub async fn reschedule(id: &str, attempts: u32, next_attempt_at: f64) -> Result<()> {
+    with_db(|db| async move {
+        let tx = db.transaction([OUTBOX, LEASES]).with_mode(TransactionMode::Readwrite).build()?;
+        let item: Option<OutboxItem> = tx.object_store(OUTBOX)?.get(id).serde()?.await?;
+        if let Some(item) = item {
+            tx.object_store(OUTBOX)?
+                .put(&OutboxItem { attempts, next_attempt_at, ..item })
+                .serde()?;
+        }
+        tx.object_store(LEASES)?.delete(id).build()?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Records a delivered item: its receipt replaces its outbox entry (and its lease).
 pub async fn deliver(item: &SentItem) -> Result<()> {
     with_db(|db| async move {
-        let tx = db.transaction([OUTBOX, SENT]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx =
+            db.transaction([OUTBOX, SENT, LEASES]).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(SENT)?.put(item).serde()?;
         tx.object_store(OUTBOX)?.delete(item.id.as_str()).build()?;
+        tx.object_store(LEASES)?.delete(item.id.as_str()).build()?;
         tx.commit().await?;
         Ok(())
     })
@@ -140,9 +187,13 @@ pub async fn deliver(item: &SentItem) -> Result<()> {
 /// person to fix. `draft.id` may differ from `outbox_id` when the old id is spent.
 pub async fn return_to_drafts(outbox_id: &str, draft: &Draft) -> Result<()> {
     with_db(|db| async move {
-        let tx = db.transaction([DRAFTS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = db
+            .transaction([DRAFTS, OUTBOX, LEASES])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         tx.object_store(DRAFTS)?.put(draft).serde()?;
         tx.object_store(OUTBOX)?.delete(outbox_id).build()?;
+        tx.object_store(LEASES)?.delete(outbox_id).build()?;
         tx.commit().await?;
         Ok(())
     })

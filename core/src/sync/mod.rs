@@ -1,9 +1,13 @@
 //! The sync protocol as the client runs it: what an answer from the server means for an
-//! outbox item, and how long to wait before trying again.
+//! outbox item, how long to wait before trying again, and the engine that drains an
+//! outbox by those rules ([`engine`]).
 //!
 //! Drafts are not the outbox. A draft becomes an outbox item (with its final UUID) when
 //! the person taps "Send"; the item is removed only after a 2xx, and a resend of the same
 //! UUID is always safe because the server answers it with the receipt it gave first.
+
+pub mod engine;
+pub mod memory;
 
 use crate::api::{Problem, ProblemCode, Receipt};
 
@@ -51,14 +55,40 @@ pub fn classify(status: u16, body: Option<&str>) -> Outcome {
 pub const RETRY_BASE_MS: u64 = 2_000;
 pub const RETRY_CAP_MS: u64 = 5 * 60 * 1_000;
 
-/// How long to wait after `attempts` failed attempts, with "equal jitter": half the
-/// exponential delay is fixed, half is random, so many phones coming back online at once
-/// do not all knock in the same second. `jitter` is a random number in `[0, 1)`.
+/// Exponential back-off with "equal jitter", capped: half the exponential delay is fixed,
+/// half is random, so many phones coming back online at once do not all knock in the same
+/// second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// The delay after the first failure (before jitter).
+    pub base_ms: u64,
+    /// No delay is longer than this.
+    pub cap_ms: u64,
+}
+
+impl Backoff {
+    /// What phones use: 2 s after the first failure, doubling, at most 5 minutes.
+    pub const DEFAULT: Backoff = Backoff { base_ms: RETRY_BASE_MS, cap_ms: RETRY_CAP_MS };
+
+    /// How long to wait after `attempts` failed attempts. `jitter` is a random number in
+    /// `[0, 1)`.
+    pub fn delay_ms(self, attempts: u32, jitter: f64) -> u64 {
+        let exp = self.base_ms.saturating_mul(1u64 << attempts.saturating_sub(1).min(20));
+        let capped = exp.min(self.cap_ms);
+        let jitter = jitter.clamp(0.0, 1.0);
+        capped / 2 + ((capped / 2) as f64 * jitter) as u64
+    }
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff::DEFAULT
+    }
+}
+
+/// [`Backoff::DEFAULT`]'s delay after `attempts` failed attempts.
 pub fn retry_delay_ms(attempts: u32, jitter: f64) -> u64 {
-    let exp = RETRY_BASE_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(20));
-    let capped = exp.min(RETRY_CAP_MS);
-    let jitter = jitter.clamp(0.0, 1.0);
-    capped / 2 + ((capped / 2) as f64 * jitter) as u64
+    Backoff::DEFAULT.delay_ms(attempts, jitter)
 }
 
 impl Problem {
@@ -166,5 +196,14 @@ mod tests {
             assert!(d >= last);
             last = d;
         }
+    }
+
+    #[test]
+    fn a_compressed_back_off_keeps_the_same_shape() {
+        let fast = Backoff { base_ms: 100, cap_ms: 1_000 };
+        assert_eq!(fast.delay_ms(1, 0.0), 50);
+        assert_eq!(fast.delay_ms(3, 0.0), 200);
+        assert_eq!(fast.delay_ms(9, 0.0), 500);
+        assert!(fast.delay_ms(9, 0.999) < 1_000);
     }
 }

@@ -1,0 +1,326 @@
+//! The real engine against the in-memory outbox and a scripted transport: every answer
+//! the "server" gives here is canned by the test (no network), so each rule of the drain
+//! is checked on its own. The chaos test (`tests/chaos`) runs the same engine against the
+//! real server through a faulty network.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::executor::block_on;
+use uuid::Uuid;
+
+use super::*;
+use crate::api::{FormRef, Problem, ProblemCode, Receipt, SubmissionRequest};
+use crate::sync::memory::MemoryOutbox;
+use crate::{Lang, sync::Backoff};
+
+/// A canned answer of the scripted server.
+enum Reply {
+    /// 201 with a receipt for the request's id.
+    Receipt,
+    /// 201 with a receipt for some other id.
+    ReceiptFor(Uuid),
+    /// Any status, with the body as given.
+    Raw(u16, Option<String>),
+    /// A refusal in problem+json.
+    Refuse(ProblemCode),
+    /// No answer at all.
+    Fail(TransportError),
+}
+
+/// Answers each post with the next scripted reply (a receipt once the script is used
+/// up), and records what was posted and whether two posts of one id ever overlapped.
+#[derive(Default)]
+struct Script {
+    replies: RefCell<VecDeque<Reply>>,
+    posted: RefCell<Vec<Uuid>>,
+    in_flight: RefCell<HashSet<Uuid>>,
+    overlaps: Cell<usize>,
+    issued: Cell<u32>,
+}
+
+impl Script {
+    fn with(replies: impl IntoIterator<Item = Reply>) -> Script {
+        Script { replies: RefCell::new(replies.into_iter().collect()), ..Script::default() }
+    }
+
+    fn receipt(&self, id: Uuid) -> String {
+        self.issued.set(self.issued.get() + 1);
+        let receipt = Receipt {
+            id,
+            tracking: format!("URA-2026-{:05}", self.issued.get()),
+            received_at: time::macros::datetime!(2026-11-25 10:00 UTC),
+        };
+        serde_json::to_string(&receipt).unwrap()
+    }
+}
+
+impl Transport for Script {
+    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
+        self.posted.borrow_mut().push(request.id);
+        if !self.in_flight.borrow_mut().insert(request.id) {
+            self.overlaps.set(self.overlaps.get() + 1);
+        }
+        // Let any other drain run while this request is "on the wire".
+        YieldOnce(false).await;
+        self.in_flight.borrow_mut().remove(&request.id);
+        let reply = self.replies.borrow_mut().pop_front().unwrap_or(Reply::Receipt);
+        match reply {
+            Reply::Receipt => Ok(Answer { status: 201, body: Some(self.receipt(request.id)) }),
+            Reply::ReceiptFor(other) => Ok(Answer { status: 201, body: Some(self.receipt(other)) }),
+            Reply::Raw(status, body) => Ok(Answer { status, body }),
+            Reply::Refuse(code) => Ok(Answer {
+                status: code.status(),
+                body: Some(serde_json::to_string(&Problem::new(code, Lang::En)).unwrap()),
+            }),
+            Reply::Fail(error) => Err(error),
+        }
+    }
+}
+
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// A clock the test moves by hand, a fixed "random" number and counted ids.
+struct TestDevice {
+    now: Cell<Millis>,
+    ids: Cell<u128>,
+}
+
+impl TestDevice {
+    fn at(now: Millis) -> TestDevice {
+        TestDevice { now: Cell::new(now), ids: Cell::new(0) }
+    }
+}
+
+impl Device for TestDevice {
+    fn now_ms(&self) -> Millis {
+        self.now.get()
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+    fn new_id(&self) -> Uuid {
+        self.ids.set(self.ids.get() + 1);
+        Uuid::from_u128(0xdead_0000 + self.ids.get())
+    }
+}
+
+const T0: Millis = 1_790_000_000_000;
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn item(n: u128, queued_at: Millis) -> Item {
+    let request = SubmissionRequest {
+        id: id(n),
+        form: FormRef::new("complaint", 2),
+        answers: [("district".to_owned(), serde_json::Value::from("URA"))].into_iter().collect(),
+        attachments: Vec::new(),
+        receipt_secret: None,
+    };
+    Item::queued(request, queued_at)
+}
+
+fn outbox_with(items: impl IntoIterator<Item = Item>) -> MemoryOutbox {
+    let outbox = MemoryOutbox::new();
+    items.into_iter().for_each(|i| outbox.queue(i));
+    outbox
+}
+
+#[test]
+fn every_item_is_delivered_in_queue_order_and_its_receipt_kept() {
+    let outbox = outbox_with([item(1, T0 - 10), item(2, T0 - 30), item(3, T0 - 20)]);
+    let script = Script::default();
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { delivered: 3, ..Report::default() });
+    assert_eq!(*script.posted.borrow(), [id(2), id(3), id(1)]);
+    assert!(outbox.queued().is_empty());
+    let sent = outbox.sent();
+    assert_eq!(
+        sent.iter().map(|(i, r)| (i.id(), r.id)).collect::<Vec<_>>(),
+        [(id(2), id(2)), (id(3), id(3)), (id(1), id(1))]
+    );
+    assert_eq!(sent[0].1.tracking, "URA-2026-00001");
+    assert!(outbox.lease_of(id(1)).is_none());
+}
+
+#[test]
+fn only_a_parsable_receipt_for_the_item_itself_deletes_it() {
+    let outbox = outbox_with([item(1, T0), item(2, T0 + 1), item(3, T0 + 2), item(4, T0 + 3)]);
+    let whole = Script::default().receipt(id(1));
+    let script = Script::with([
+        Reply::Raw(201, Some(whole[..whole.len() / 2].to_owned())),
+        Reply::Raw(201, None),
+        Reply::ReceiptFor(id(99)),
+        Reply::Raw(200, Some("<html>captive portal</html>".into())),
+    ]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { postponed: 4, ..Report::default() });
+    assert!(outbox.sent().is_empty());
+    assert_eq!(outbox.queued().len(), 4);
+    assert!(outbox.queued().iter().all(|i| i.attempts == 1));
+}
+
+#[test]
+fn a_refused_item_returns_to_the_drafts_and_the_items_behind_it_still_go() {
+    let outbox = outbox_with([item(1, T0), item(2, T0 + 1), item(3, T0 + 2)]);
+    let script = Script::with([
+        Reply::Refuse(ProblemCode::ValidationFailed),
+        Reply::Refuse(ProblemCode::ConflictingResubmission),
+    ]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { delivered: 1, refused: 2, ..Report::default() });
+    assert!(outbox.queued().is_empty());
+    let drafts = outbox.drafts();
+    // A fixable refusal keeps its id; after a conflict the id is spent.
+    assert_eq!((drafts[0].item.id(), drafts[0].draft_id), (id(1), id(1)));
+    assert_eq!(drafts[0].problem.code, ProblemCode::ValidationFailed);
+    assert_eq!(drafts[1].item.id(), id(2));
+    assert_eq!(drafts[1].draft_id, Uuid::from_u128(0xdead_0001));
+    assert_eq!(drafts[1].problem.code, ProblemCode::ConflictingResubmission);
+    assert_eq!(outbox.sent()[0].0.id(), id(3));
+}
+
+#[test]
+fn a_failing_item_at_the_head_of_the_queue_blocks_nothing() {
+    let outbox = outbox_with([item(1, T0), item(2, T0 + 1), item(3, T0 + 2)]);
+    let script = Script::with([Reply::Raw(503, None)]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { delivered: 2, postponed: 1, ..Report::default() });
+    assert_eq!(outbox.queued().iter().map(Item::id).collect::<Vec<_>>(), [id(1)]);
+}
+
+#[test]
+fn transient_failures_back_off_exponentially_and_force_ignores_the_back_off() {
+    let outbox = outbox_with([item(1, T0)]);
+    let script = Script::with([
+        Reply::Fail(TransportError::TimedOut),
+        Reply::Raw(429, None),
+        Reply::Fail(TransportError::Unreachable("offline".into())),
+    ]);
+    let backoff = Backoff { base_ms: 1_000, cap_ms: 60_000 };
+    let device = TestDevice::at(T0);
+    let engine =
+        Engine::new(&outbox, &script, &device).with_policy(Policy { backoff, lease_ms: 10_000 });
+
+    assert_eq!(block_on(engine.drain(false)).unwrap().postponed, 1);
+    let after_one = outbox.queued()[0].clone();
+    assert_eq!(after_one.attempts, 1);
+    assert_eq!(after_one.next_attempt_at, T0 + backoff.delay_ms(1, 0.5));
+
+    // Not due yet: a plain drain leaves it alone and sends nothing.
+    device.now.set(after_one.next_attempt_at - 1);
+    assert_eq!(block_on(engine.drain(false)).unwrap(), Report { waiting: 1, ..Report::default() });
+    assert_eq!(script.posted.borrow().len(), 1);
+
+    // Due: tried again, and the next wait is twice as long.
+    device.now.set(after_one.next_attempt_at);
+    assert_eq!(block_on(engine.drain(false)).unwrap().postponed, 1);
+    let after_two = outbox.queued()[0].clone();
+    assert_eq!(after_two.attempts, 2);
+    assert_eq!(after_two.next_attempt_at, device.now_ms() + backoff.delay_ms(2, 0.5));
+    assert_eq!(backoff.delay_ms(2, 0.5), 2 * backoff.delay_ms(1, 0.5));
+
+    // A person's tap goes at once, back-off or not.
+    assert_eq!(block_on(engine.drain(true)).unwrap().postponed, 1);
+    assert_eq!(block_on(engine.drain(true)).unwrap().delivered, 1);
+    assert_eq!(script.posted.borrow().len(), 4);
+    assert!(outbox.queued().is_empty());
+}
+
+#[test]
+fn two_drains_at_once_never_send_the_same_item_concurrently() {
+    let outbox = outbox_with((1..=20).map(|n| item(n, T0 + n as u64)));
+    let script = Script::default();
+    let device = TestDevice::at(T0 + 100);
+    let tab_a = Engine::new(&outbox, &script, &device);
+    let tab_b = Engine::new(&outbox, &script, &device);
+
+    let (a, b) = block_on(async { futures::join!(tab_a.drain(true), tab_b.drain(true)) });
+    let (a, b) = (a.unwrap(), b.unwrap());
+
+    assert_eq!(script.overlaps.get(), 0);
+    assert_eq!(a.delivered + b.delivered, 20);
+    assert!(a.busy + b.busy > 0, "the drains never met: {a:?} {b:?}");
+    let mut posted = script.posted.borrow().clone();
+    posted.sort();
+    posted.dedup();
+    assert_eq!(posted.len(), 20);
+    assert_eq!(outbox.sent().len(), 20);
+}
+
+#[test]
+fn a_lease_left_by_a_crashed_drain_holds_the_item_until_it_expires() {
+    let outbox = outbox_with([item(1, T0)]);
+    let script = Script::default();
+    let device = TestDevice::at(T0);
+    let engine = Engine::new(&outbox, &script, &device)
+        .with_policy(Policy { lease_ms: 5_000, ..Policy::default() });
+    // A tab took the lease and died mid-send.
+    assert!(block_on(outbox.lease(id(1), T0, T0 + 5_000)).unwrap().is_some());
+
+    device.now.set(T0 + 4_999);
+    assert_eq!(block_on(engine.drain(true)).unwrap(), Report { busy: 1, ..Report::default() });
+    assert!(script.posted.borrow().is_empty());
+
+    device.now.set(T0 + 5_000);
+    assert_eq!(block_on(engine.drain(true)).unwrap().delivered, 1);
+    assert!(outbox.lease_of(id(1)).is_none());
+}
+
+#[test]
+fn rescheduling_releases_the_lease_for_the_next_drain() {
+    let outbox = outbox_with([item(1, T0)]);
+    let script = Script::with([Reply::Raw(500, None)]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0));
+
+    block_on(engine.drain(true)).unwrap();
+    assert!(outbox.lease_of(id(1)).is_none());
+    assert_eq!(block_on(engine.drain(true)).unwrap().delivered, 1);
+}
+
+#[test]
+fn with_no_connection_at_all_the_drain_stops_and_leaves_the_rest_untouched() {
+    let outbox = outbox_with([item(1, T0), item(2, T0 + 1), item(3, T0 + 2)]);
+    let script = Script::with([Reply::Fail(TransportError::Unreachable("refused".into()))]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { postponed: 1, unreachable: true, ..Report::default() });
+    assert_eq!(*script.posted.borrow(), [id(1)]);
+    let attempts: Vec<_> = outbox.queued().iter().map(|i| (i.id(), i.attempts)).collect();
+    assert_eq!(attempts, [(id(1), 1), (id(2), 0), (id(3), 0)]);
+    // A timeout or a broken connection says nothing about the next item: it goes on.
+    let script = Script::with([Reply::Fail(TransportError::TimedOut)]);
+    let report = block_on(Engine::new(&outbox, &script, TestDevice::at(T0 + 10)).drain(true));
+    assert_eq!(report.unwrap(), Report { delivered: 2, postponed: 1, ..Report::default() });
+}

@@ -1,0 +1,258 @@
+//! Simulated phones. Each has its own outbox (core's `MemoryOutbox`), its own HTTP
+//! client (reqwest, short timeouts, through the proxy) and two "tabs" that drain the
+//! same outbox concurrently with core's sync engine — the very code the app runs. Tabs
+//! sometimes crash mid-send (the drain is dropped, its lease left behind), and drain
+//! with `force` when the network comes back, like the app's `online` event.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::rc::Rc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use adal_core::api::{Receipt, SubmissionRequest};
+use adal_core::sync::engine::{
+    Answer, Device, Engine, Item, Millis, Policy, Transport, TransportError,
+};
+use adal_core::sync::memory::{MemoryOutbox, ReturnedDraft};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use crate::answers;
+
+/// How every device behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub per_device: usize,
+    pub client_timeout: Duration,
+    pub policy: Policy,
+    /// Probability that a drain is abandoned mid-way, as if its tab crashed.
+    pub crash_rate: f64,
+    pub deadline: Instant,
+}
+
+/// What a device did and holds at the end.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Every submission made on the device (queued or not by the deadline).
+    pub submitted: Vec<SubmissionRequest>,
+    /// Deliveries filed, with their receipts.
+    pub sent: Vec<(Item, Receipt)>,
+    /// Still in the outbox, or never queued before the deadline.
+    pub unsent: usize,
+    /// Refused by the server (none expected: every complaint is valid).
+    pub drafts: Vec<ReturnedDraft>,
+    pub stats: Stats,
+}
+
+/// Counted on the device's side of the wire.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub attempts: u64,
+    pub by_status: BTreeMap<u16, u64>,
+    /// 2xx answers whose body did not arrive whole.
+    pub cut_bodies: u64,
+    pub unreachable: u64,
+    pub timed_out: u64,
+    pub broken: u64,
+    /// Times one item was on the wire twice at once on this device: must stay 0.
+    pub overlapping_sends: u64,
+    pub drains: u64,
+    pub crashed_drains: u64,
+}
+
+/// The device's HTTP client, counting what it sees.
+struct Http {
+    client: reqwest::Client,
+    url: String,
+    stats: RefCell<Stats>,
+    in_flight: RefCell<HashSet<Uuid>>,
+}
+
+/// Removes an id from the in-flight set however the request ends, a crash included.
+struct InFlight<'a>(&'a Http, Uuid);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.borrow_mut().remove(&self.1);
+    }
+}
+
+impl Transport for Http {
+    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
+        if !self.in_flight.borrow_mut().insert(request.id) {
+            self.stats.borrow_mut().overlapping_sends += 1;
+        }
+        let _in_flight = InFlight(self, request.id);
+        self.stats.borrow_mut().attempts += 1;
+        let body =
+            serde_json::to_vec(request).map_err(|e| TransportError::Broken(e.to_string()))?;
+        let sent = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, application/problem+json")
+            .header("accept-language", "kk")
+            .body(body)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(e) => {
+                let mut stats = self.stats.borrow_mut();
+                return Err(if e.is_timeout() {
+                    stats.timed_out += 1;
+                    TransportError::TimedOut
+                } else if e.is_connect() {
+                    stats.unreachable += 1;
+                    TransportError::Unreachable(e.to_string())
+                } else {
+                    stats.broken += 1;
+                    TransportError::Broken(e.to_string())
+                });
+            }
+        };
+        let status = response.status().as_u16();
+        let body = response.text().await.ok();
+        let mut stats = self.stats.borrow_mut();
+        *stats.by_status.entry(status).or_default() += 1;
+        if body.is_none() && (200..300).contains(&status) {
+            stats.cut_bodies += 1;
+        }
+        Ok(Answer { status, body })
+    }
+}
+
+/// The phone's clock (the real one) and its random numbers (seeded).
+struct Phone {
+    rng: RefCell<StdRng>,
+}
+
+impl Device for Phone {
+    fn now_ms(&self) -> Millis {
+        now_ms()
+    }
+    fn random(&self) -> f64 {
+        self.rng.borrow_mut().random()
+    }
+    fn new_id(&self) -> Uuid {
+        random_id(&mut *self.rng.borrow_mut())
+    }
+}
+
+fn now_ms() -> Millis {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as Millis).unwrap_or(0)
+}
+
+/// A v4 UUID from a seeded generator, so a seed names the same submissions every run.
+fn random_id(rng: &mut impl Rng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
+}
+
+/// Runs device `index` until its outbox is empty and nothing is left to queue, or the
+/// deadline passes. Runs on a `LocalSet` (the engine is single-threaded, like wasm).
+pub async fn run(
+    index: usize,
+    seed: u64,
+    settings: Settings,
+    url: String,
+    network: watch::Receiver<bool>,
+) -> anyhow::Result<Outcome> {
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(index as u64).wrapping_mul(0x9e37_79b9));
+    let today = adal_core::district::region_date(OffsetDateTime::now_utc());
+    let form_ref = adal_core::form::current("complaint").expect("complaint form").form_ref();
+    let submitted: Vec<SubmissionRequest> = (0..settings.per_device)
+        .map(|_| SubmissionRequest {
+            id: random_id(&mut rng),
+            form: form_ref.clone(),
+            answers: answers::complaint(&mut rng, today),
+            attachments: Vec::new(),
+            receipt_secret: None,
+        })
+        .collect();
+    let device = Handset {
+        outbox: MemoryOutbox::new(),
+        http: Http {
+            client: reqwest::Client::builder()
+                .timeout(settings.client_timeout)
+                .connect_timeout(settings.client_timeout)
+                .pool_max_idle_per_host(2)
+                .build()?,
+            url,
+            stats: RefCell::default(),
+            in_flight: RefCell::default(),
+        },
+        phone: Phone { rng: RefCell::new(StdRng::seed_from_u64(rng.random())) },
+        to_queue: RefCell::new(submitted.iter().cloned().collect()),
+        crashed: Cell::new(0),
+        drains: Cell::new(0),
+    };
+    let device = Rc::new(device);
+    let tab_a = tab(Rc::clone(&device), true, rng.random(), settings, network.clone());
+    let tab_b = tab(Rc::clone(&device), false, rng.random(), settings, network);
+    tokio::join!(tab_a, tab_b);
+
+    let mut stats = device.http.stats.borrow().clone();
+    stats.crashed_drains = device.crashed.get();
+    stats.drains = device.drains.get();
+    Ok(Outcome {
+        sent: device.outbox.sent(),
+        unsent: device.outbox.queued().len() + device.to_queue.borrow().len(),
+        drafts: device.outbox.drafts(),
+        submitted,
+        stats,
+    })
+}
+
+/// What the tabs of one device share.
+struct Handset {
+    outbox: MemoryOutbox,
+    http: Http,
+    phone: Phone,
+    /// Complaints the person has not sent yet; the first tab queues them over time.
+    to_queue: RefCell<VecDeque<SubmissionRequest>>,
+    crashed: Cell<u64>,
+    drains: Cell<u64>,
+}
+
+async fn tab(
+    device: Rc<Handset>,
+    queues: bool,
+    seed: u64,
+    settings: Settings,
+    mut network: watch::Receiver<bool>,
+) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut was_up = *network.borrow_and_update();
+    let engine =
+        Engine::new(&device.outbox, &device.http, &device.phone).with_policy(settings.policy);
+    while Instant::now() < settings.deadline {
+        if queues {
+            // The person taps "Send" on a few complaints now and then.
+            for _ in 0..rng.random_range(0..=3) {
+                let Some(request) = device.to_queue.borrow_mut().pop_front() else { break };
+                device.outbox.queue(Item::queued(request, now_ms()));
+            }
+        }
+        if device.to_queue.borrow().is_empty() && device.outbox.queued().is_empty() {
+            break;
+        }
+        let up = *network.borrow_and_update();
+        let came_back = up && !was_up;
+        was_up = up;
+        let force = came_back || rng.random_bool(0.05);
+        device.drains.set(device.drains.get() + 1);
+        if rng.random_bool(settings.crash_rate) {
+            let crash_after = Duration::from_millis(rng.random_range(0..1_000));
+            if tokio::time::timeout(crash_after, engine.drain(force)).await.is_err() {
+                device.crashed.set(device.crashed.get() + 1);
+            }
+        } else {
+            let _ = tokio::time::timeout_at(settings.deadline, engine.drain(force)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.random_range(20..200))).await;
+    }
+}
