@@ -156,6 +156,8 @@ test("unsent items saved to a sealed file are delivered once from another phone"
 
   // The first phone comes back online too: still exactly one submission.
   await context.setOffline(false);
+  // (Not reloading meanwhile: a page closed mid-send leaves its sending lease to expire.)
+  await expect(page.getByRole("status").first()).toHaveText("Online", { timeout: 20_000 });
   await page.goto(`/item/${id}`);
   await expect(page.getByTestId("tracking")).toHaveText(/^SYR-\d{4}-\d{5}$/, { timeout: 20_000 });
   expect(server.stored().filter((s) => s.id === id)).toHaveLength(1);

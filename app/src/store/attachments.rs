@@ -7,7 +7,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
-use super::{Result, StoreError, with_db};
+use super::{Result, StoreError, delete_in, with_db};
 
 pub(super) const STORE: &str = "attachments";
 
@@ -44,11 +44,5 @@ pub async fn blob(id: &str) -> Result<Option<Blob>> {
 
 /// Forgets a photo the person removed from a draft.
 pub async fn delete(id: &str) -> Result<()> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(STORE)?.delete(id).build()?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    delete_in(STORE, id).await
 }

@@ -3,11 +3,9 @@
 
 use adal_core::api::{FormRef, Problem};
 use adal_core::form::Answers;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use super::{Result, with_db};
+use super::{Result, delete_in, get_in, put_in};
 
 pub(super) const STORE: &str = "drafts";
 
@@ -29,29 +27,13 @@ pub struct Draft {
 }
 
 pub async fn put_draft(draft: &Draft) -> Result<()> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(STORE)?.put(draft).serde()?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    put_in(STORE, draft).await
 }
 
 pub async fn get_draft(id: &str) -> Result<Option<Draft>> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).build()?;
-        Ok(tx.object_store(STORE)?.get(id).serde()?.await?)
-    })
-    .await
+    get_in(STORE, id).await
 }
 
 pub async fn delete_draft(id: &str) -> Result<()> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(STORE)?.delete(id).build()?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    delete_in(STORE, id).await
 }

@@ -115,6 +115,49 @@ where
     }
 }
 
+/// Writes one record into `store` in its own transaction, committed before returning.
+async fn put_in<T: serde::Serialize>(store: &'static str, value: &T) -> Result<()> {
+    with_db(|db| async move {
+        let tx = db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(store)?.put(value).serde()?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Reads the record of `store` with key `key`, if any.
+async fn get_in<T: serde::de::DeserializeOwned>(
+    store: &'static str,
+    key: &str,
+) -> Result<Option<T>> {
+    with_db(|db| async move {
+        let tx = db.transaction(store).build()?;
+        Ok(tx.object_store(store)?.get(key).serde()?.await?)
+    })
+    .await
+}
+
+/// Reads every record of `store`.
+async fn all_in<T: serde::de::DeserializeOwned>(store: &'static str) -> Result<Vec<T>> {
+    with_db(|db| async move {
+        let tx = db.transaction(store).build()?;
+        collect(tx.object_store(store)?.get_all().serde()?.await?)
+    })
+    .await
+}
+
+/// Deletes the record of `store` with key `key`, committed before returning.
+async fn delete_in(store: &'static str, key: &str) -> Result<()> {
+    with_db(|db| async move {
+        let tx = db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(store)?.delete(key).build()?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
 /// Moves a draft into the outbox: the person tapped "Send" and the answers are final.
 pub async fn queue(item: &OutboxItem) -> Result<()> {
     with_db(|db| async move {

@@ -3,11 +3,9 @@
 //! service worker's cache so clearing one never touches the other.
 
 use adal_core::api::SubmissionRequest;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use super::{Result, collect, with_db};
+use super::{Result, all_in, get_in, put_in};
 
 pub(super) const STORE: &str = "outbox";
 
@@ -26,27 +24,13 @@ pub struct OutboxItem {
 }
 
 pub async fn put_outbox(item: &OutboxItem) -> Result<()> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(STORE)?.put(item).serde()?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    put_in(STORE, item).await
 }
 
 pub async fn get_outbox(id: &str) -> Result<Option<OutboxItem>> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).build()?;
-        Ok(tx.object_store(STORE)?.get(id).serde()?.await?)
-    })
-    .await
+    get_in(STORE, id).await
 }
 
 pub async fn all_outbox() -> Result<Vec<OutboxItem>> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).build()?;
-        collect(tx.object_store(STORE)?.get_all().serde()?.await?)
-    })
-    .await
+    all_in(STORE).await
 }

@@ -7,7 +7,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use super::{META, PROVIDERS, Result, collect, meta, with_db};
+use super::{META, PROVIDERS, Result, all_in, meta, with_db};
 
 pub(super) const STORE: &str = "providers";
 
@@ -36,11 +36,7 @@ impl StoredProvider {
 
 /// The whole directory on the device.
 pub async fn all() -> Result<Vec<StoredProvider>> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).build()?;
-        collect(tx.object_store(STORE)?.get_all().serde()?.await?)
-    })
-    .await
+    all_in(STORE).await
 }
 
 /// The directory version this device holds (0: none).

@@ -3,11 +3,9 @@
 
 use adal_core::api::{Receipt, SubmissionRequest};
 use adal_core::receipt::SubmissionStatus;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use super::{Result, with_db};
+use super::{Result, get_in, put_in};
 
 pub(super) const STORE: &str = "sent";
 
@@ -24,19 +22,9 @@ pub struct SentItem {
 
 /// Replaces a sent item, e.g. with a newer status.
 pub async fn put_sent(item: &SentItem) -> Result<()> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(STORE)?.put(item).serde()?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
+    put_in(STORE, item).await
 }
 
 pub async fn get_sent(id: &str) -> Result<Option<SentItem>> {
-    with_db(|db| async move {
-        let tx = db.transaction(STORE).build()?;
-        Ok(tx.object_store(STORE)?.get(id).serde()?.await?)
-    })
-    .await
+    get_in(STORE, id).await
 }

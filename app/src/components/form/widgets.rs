@@ -82,19 +82,19 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
         }
         .into_any(),
         FieldKind::District => {
-            let options = District::ALL
-                .into_iter()
-                .map(|d| (d.code().to_owned(), Signal::derive(move || d.name(lang.get()).to_owned())))
-                .collect();
-            select(ctx, &path, &id, &describedby, options)
+            let options = Signal::derive(move || {
+                let lang = lang.get();
+                District::ALL.iter().map(|d| (d.code().to_owned(), d.name(lang).to_owned())).collect()
+            });
+            select(ctx, &path, &id, &describedby, Signal::derive(move || t(lang.get(), "choose_one")), options)
         }
         FieldKind::Provider { kinds } => provider_select(ctx, &path, &id, &describedby, kinds),
         FieldKind::SingleChoice { options } if options.len() > MAX_RADIOS => {
-            let options = options
-                .into_iter()
-                .map(|c| (c.value.clone(), Signal::derive(move || c.label.get(lang.get()).to_owned())))
-                .collect();
-            select(ctx, &path, &id, &describedby, options)
+            let options = Signal::derive(move || {
+                let lang = lang.get();
+                options.iter().map(|c| (c.value.clone(), c.label.get(lang).to_owned())).collect()
+            });
+            select(ctx, &path, &id, &describedby, Signal::derive(move || t(lang.get(), "choose_one")), options)
         }
         FieldKind::SingleChoice { options } => {
             return choice_group(ctx, &path, label_text, help_view, error_view, options, false);
@@ -148,15 +148,15 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
     .into_any()
 }
 
-/// A list box with an empty first choice.
+/// A list box whose first choice is empty (`empty` names it, translated).
 fn select(
     ctx: FormCtx,
     path: &str,
     id: &str,
     describedby: &str,
-    options: Vec<(String, Signal<String>)>,
+    empty: Signal<String>,
+    options: Signal<Vec<(String, String)>>,
 ) -> AnyView {
-    let lang = use_app().lang;
     let value = ctx.text(path);
     let error = ctx.error(path);
     let path = path.to_owned();
@@ -168,8 +168,8 @@ fn select(
                 let v = event_target_value(&ev);
                 ctx.set(&path, if v.is_empty() { Value::Null } else { Value::String(v) })
             }>
-            <option value="">{move || t(lang.get(), "choose_one")}</option>
-            {options.into_iter().map(|(v, label)| {
+            <option value="">{empty}</option>
+            {move || options.get().into_iter().map(|(v, label)| {
                 let selected = { let v = v.clone(); move || value.with(|x| *x == v) };
                 view! { <option value=v selected=selected>{label}</option> }
             }).collect_view()}
@@ -190,35 +190,24 @@ fn provider_select(
     let app = use_app();
     let lang = app.lang;
     let district = ctx.text("district");
-    let options = Memo::new(move |_| {
+    let options = Signal::derive(move || {
         let district = district.get();
         app.directory.with(|dir| {
             dir.iter()
                 .filter(|p| kinds.is_empty() || kinds.contains(&p.kind))
                 .filter(|p| district.is_empty() || p.district == district)
                 .map(|p| (p.id.clone(), p.provider.name.get(lang.get()).to_owned()))
-                .collect::<Vec<_>>()
+                .collect()
         })
     });
-    let value = ctx.text(path);
-    let error = ctx.error(path);
-    let path = path.to_owned();
-    view! {
-        <select id=id.to_owned() aria-describedby=describedby.to_owned()
-            aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
-            prop:value=value
-            on:change=move |ev| {
-                let v = event_target_value(&ev);
-                ctx.set(&path, if v.is_empty() { Value::Null } else { Value::String(v) })
-            }>
-            <option value="">{move || t(lang.get(), "any_provider")}</option>
-            {move || options.get().into_iter().map(|(v, name)| {
-                let selected = { let v = v.clone(); move || value.with(|x| *x == v) };
-                view! { <option value=v selected=selected>{name}</option> }
-            }).collect_view()}
-        </select>
-    }
-    .into_any()
+    select(
+        ctx,
+        path,
+        id,
+        describedby,
+        Signal::derive(move || t(lang.get(), "any_provider")),
+        options,
+    )
 }
 
 /// Radio buttons (one answer) or check boxes (several), in a fieldset.
