@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod attachment;
+pub mod calendar;
 pub mod district;
 pub mod form;
 pub mod iin;
