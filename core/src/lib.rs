@@ -15,6 +15,7 @@ pub mod phone;
 pub mod provider;
 pub mod receipt;
 pub mod search;
+pub mod staff;
 pub mod sync;
 pub mod text;
 pub mod tracking;
