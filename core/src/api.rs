@@ -93,6 +93,16 @@ pub enum ProblemCode {
     AttachmentConflict,
     UnsupportedAttachmentType,
     NotAnonymous,
+    /// A staff request without a valid session.
+    Unauthenticated,
+    /// Wrong login or password (the same answer for both).
+    LoginFailed,
+    /// A staff request outside the account's role or district.
+    Forbidden,
+    /// A state-changing staff request without the session's CSRF token.
+    CsrfRejected,
+    /// An account with this login exists already.
+    LoginTaken,
 }
 
 impl ProblemCode {
@@ -117,6 +127,11 @@ impl ProblemCode {
             ProblemCode::AttachmentConflict => "attachment_conflict",
             ProblemCode::UnsupportedAttachmentType => "unsupported_attachment_type",
             ProblemCode::NotAnonymous => "not_anonymous",
+            ProblemCode::Unauthenticated => "unauthenticated",
+            ProblemCode::LoginFailed => "login_failed",
+            ProblemCode::Forbidden => "forbidden",
+            ProblemCode::CsrfRejected => "csrf_rejected",
+            ProblemCode::LoginTaken => "login_taken",
         }
     }
 
@@ -141,6 +156,11 @@ impl ProblemCode {
             ProblemCode::AttachmentConflict => 409,
             ProblemCode::UnsupportedAttachmentType => 422,
             ProblemCode::NotAnonymous => 409,
+            ProblemCode::Unauthenticated => 401,
+            ProblemCode::LoginFailed => 401,
+            ProblemCode::Forbidden => 403,
+            ProblemCode::CsrfRejected => 403,
+            ProblemCode::LoginTaken => 409,
         }
     }
 
@@ -238,6 +258,23 @@ impl ProblemCode {
             (NotAnonymous, Lang::En) => {
                 "This submission is not anonymous: it already names its sender."
             }
+            (Unauthenticated, Lang::Kk) => "Алдымен жүйеге кіріңіз.",
+            (Unauthenticated, Lang::Ru) => "Сначала войдите в систему.",
+            (Unauthenticated, Lang::En) => "Please sign in first.",
+            (LoginFailed, Lang::Kk) => "Логин немесе құпиясөз қате.",
+            (LoginFailed, Lang::Ru) => "Неверный логин или пароль.",
+            (LoginFailed, Lang::En) => "Wrong login or password.",
+            (Forbidden, Lang::Kk) => "Бұл әрекетке рұқсатыңыз жоқ.",
+            (Forbidden, Lang::Ru) => "У вас нет права на это действие.",
+            (Forbidden, Lang::En) => "You are not allowed to do this.",
+            (CsrfRejected, Lang::Kk) => "Сұрау расталмады; бетті жаңартып, қайталаңыз.",
+            (CsrfRejected, Lang::Ru) => "Запрос не подтверждён; обновите страницу и повторите.",
+            (CsrfRejected, Lang::En) => {
+                "The request was not confirmed; reload the page and try again."
+            }
+            (LoginTaken, Lang::Kk) => "Бұл логин бос емес.",
+            (LoginTaken, Lang::Ru) => "Этот логин уже занят.",
+            (LoginTaken, Lang::En) => "This login is already taken.",
         }
     }
 }
@@ -338,7 +375,7 @@ mod tests {
         assert_eq!(back.field_errors(), errors);
     }
 
-    const ALL_CODES: [ProblemCode; 18] = {
+    const ALL_CODES: [ProblemCode; 23] = {
         use ProblemCode::*;
         [
             MalformedRequest,
@@ -359,6 +396,11 @@ mod tests {
             AttachmentConflict,
             UnsupportedAttachmentType,
             NotAnonymous,
+            Unauthenticated,
+            LoginFailed,
+            Forbidden,
+            CsrfRejected,
+            LoginTaken,
         ]
     };
 

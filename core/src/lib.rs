@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod attachment;
+pub mod calendar;
 pub mod district;
 pub mod form;
 pub mod iin;
@@ -14,6 +15,7 @@ pub mod phone;
 pub mod provider;
 pub mod receipt;
 pub mod search;
+pub mod staff;
 pub mod sync;
 pub mod text;
 pub mod tracking;

@@ -59,6 +59,20 @@ pub enum ApiError {
     AttachmentConflict { id: Uuid },
     #[error("submission is not anonymous")]
     NotAnonymous,
+    /// A staff request without a live session.
+    #[error("no staff session")]
+    Unauthenticated,
+    /// Unknown login, wrong password or disabled account: one answer for all three.
+    #[error("login failed")]
+    LoginFailed,
+    /// Outside the actor's role or district; already written to the audit log.
+    #[error("forbidden")]
+    Forbidden,
+    /// A state-changing staff request without the session's CSRF token; audited.
+    #[error("csrf token missing or wrong")]
+    CsrfRejected,
+    #[error("login taken")]
+    LoginTaken,
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error(transparent)]
@@ -86,6 +100,11 @@ impl ApiError {
             ApiError::AttachmentsIncomplete { .. } => ProblemCode::AttachmentsIncomplete,
             ApiError::AttachmentConflict { .. } => ProblemCode::AttachmentConflict,
             ApiError::NotAnonymous => ProblemCode::NotAnonymous,
+            ApiError::Unauthenticated => ProblemCode::Unauthenticated,
+            ApiError::LoginFailed => ProblemCode::LoginFailed,
+            ApiError::Forbidden => ProblemCode::Forbidden,
+            ApiError::CsrfRejected => ProblemCode::CsrfRejected,
+            ApiError::LoginTaken => ProblemCode::LoginTaken,
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 ProblemCode::Internal
             }

@@ -4,6 +4,7 @@
 //! `main.rs` only parses flags; everything else starts here, so that the integration
 //! tests run exactly the server that ships.
 
+pub mod accounts;
 pub mod attachments;
 pub mod db;
 pub mod directory;
@@ -55,7 +56,18 @@ pub struct Config {
     /// Where attachments go: `None` for `<data_dir>/attachments`, or `s3://bucket/prefix`
     /// (with the `s3` feature).
     pub attachments_url: Option<String>,
+    /// Staff login attempts an IP address may make at once (then one every 6 seconds).
+    pub login_burst_per_ip: NonZeroU32,
+    /// Login attempts one login may get at once (then one a minute), whatever the address.
+    pub login_burst_per_login: NonZeroU32,
+    /// The working-day calendar deadlines are counted on.
+    pub calendar: adal_core::calendar::Calendar,
 }
+
+/// An office behind one address may have a dozen staff logging in at nine.
+pub const DEFAULT_LOGIN_BURST_PER_IP: NonZeroU32 = NonZeroU32::new(20).unwrap();
+/// Enough for typing mistakes, too few for guessing.
+pub const DEFAULT_LOGIN_BURST_PER_LOGIN: NonZeroU32 = NonZeroU32::new(5).unwrap();
 
 /// Generous on purpose: a whole village office may share one IP address and flush
 /// every phone's outbox at once when the connection comes back.
@@ -73,6 +85,9 @@ impl Config {
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
             attachments_url: None,
+            login_burst_per_ip: DEFAULT_LOGIN_BURST_PER_IP,
+            login_burst_per_login: DEFAULT_LOGIN_BURST_PER_LOGIN,
+            calendar: adal_core::calendar::Calendar::kazakhstan(),
         }
     }
 }
@@ -85,6 +100,9 @@ pub struct AppState {
     /// One limiter for the process, keyed by peer IP address.
     pub rate_limit: Arc<GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>>,
     pub attachments: attachments::Attachments,
+    /// Deadlines are counted on this calendar.
+    pub calendar: Arc<adal_core::calendar::Calendar>,
+    pub staff: routes::staff::StaffLimits,
 }
 
 impl AppState {
@@ -102,6 +120,11 @@ impl AppState {
             static_dir: config.static_dir.clone(),
             rate_limit: Arc::new(rate_limit),
             attachments: attachments::Attachments::new(store),
+            calendar: Arc::new(config.calendar.clone()),
+            staff: routes::staff::StaffLimits::new(
+                config.login_burst_per_ip,
+                config.login_burst_per_login,
+            ),
         })
     }
 }
@@ -203,11 +226,13 @@ impl Application {
     ) -> anyhow::Result<()> {
         // The limiter keeps one entry per IP address it has seen; forget the idle ones.
         let limiter = Arc::clone(self.state.rate_limit.limiter());
+        let staff_limits = self.state.staff.clone();
         let pruning = tokio::spawn(async move {
             let mut every_minute = tokio::time::interval(Duration::from_secs(60));
             loop {
                 every_minute.tick().await;
                 limiter.retain_recent();
+                staff_limits.retain_recent();
             }
         });
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
@@ -281,11 +306,7 @@ pub fn record_event(
     let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
     let db = Db::open_existing(data_dir)?;
     let recorded = db.call_blocking(|conn| {
-        let Some(found) = db::events::find(conn, &tracking.to_string())? else {
-            return Ok(false);
-        };
-        db::events::append(conn, found.id, kind, at, note.as_deref())?;
-        Ok(true)
+        db::events::append_by_tracking(conn, &tracking.to_string(), kind, at, note.as_deref())
     })?;
     if !recorded {
         anyhow::bail!("no submission with tracking number {tracking}");

@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 
+use adal_core::District;
 use adal_core::receipt::EventKind;
+use adal_core::staff::Role;
 use adal_server::{Application, Config, DEFAULT_RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT_PER_SECOND};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -32,6 +34,48 @@ enum Command {
     /// Work on stored submissions.
     #[command(subcommand)]
     Submissions(SubmissionsCommand),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account (the first administrator, for one). The password is read
+    /// from the first line of standard input, never from a flag, so that it stays out of
+    /// the shell's history and the process list.
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+struct UserAddArgs {
+    /// volunteer, office_staff, mediator, curator, front_office or administrator.
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// District code (URA, TER, …); required for every role but front_office and
+    /// administrator, refused for those two.
+    #[arg(long, value_parser = parse_district, value_name = "CODE")]
+    district: Option<District>,
+    /// Lowercase a-z, 0-9, '.', '_', '-'; 3 to 64 characters.
+    #[arg(long)]
+    login: String,
+    /// Directory of the database, created if missing.
+    #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
+    data: PathBuf,
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    raw.parse().map_err(|_| {
+        let roles: Vec<_> = Role::ALL.into_iter().map(Role::as_str).collect();
+        format!("one of: {}", roles.join(", "))
+    })
+}
+
+fn parse_district(raw: &str) -> Result<District, String> {
+    District::from_code(raw).ok_or_else(|| {
+        let codes: Vec<_> = District::ALL.into_iter().map(District::code).collect();
+        format!("one of: {}", codes.join(", "))
+    })
 }
 
 #[derive(Subcommand)]
@@ -145,6 +189,20 @@ async fn main() -> anyhow::Result<()> {
             let mut stdout = std::io::stdout();
             serde_json::to_writer(&mut stdout, &event)?;
             writeln!(stdout)?;
+            return Ok(());
+        }
+        Some(Command::User(UserCommand::Add(args))) => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).context("reading the password")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            adal_server::accounts::add_user(
+                &args.data,
+                &args.login,
+                args.role,
+                args.district,
+                password,
+            )?;
+            writeln!(std::io::stdout(), "account {} created", args.login)?;
             return Ok(());
         }
         Some(Command::Serve(args)) => args,

@@ -79,6 +79,22 @@ pub fn append(
     Ok(())
 }
 
+/// Appends an event recorded by staff (from the shell or the staff API) to the timeline
+/// of the submission `tracking`; `false` if there is no such submission.
+pub fn append_by_tracking(
+    conn: &Connection,
+    tracking: &str,
+    kind: EventKind,
+    at: OffsetDateTime,
+    note: Option<&str>,
+) -> Result<bool, DbError> {
+    let Some(found) = find(conn, tracking)? else {
+        return Ok(false);
+    };
+    append(conn, found.id, kind, at, note)?;
+    Ok(true)
+}
+
 /// A submission found by its tracking number, with what decides who may see it.
 #[derive(Debug, Clone)]
 pub struct Receipted {

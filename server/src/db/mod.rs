@@ -2,9 +2,13 @@
 //!
 //! Architecture invariant: every SQL statement of the server lives under `db/`.
 
+pub mod accounts;
 pub mod attachments;
+pub mod audit;
 pub mod directory;
 pub mod events;
+pub mod inbox;
+pub mod sessions;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +26,8 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_foundation.sql")),
     M::up(include_str!("migrations/0002_directory.sql")),
     M::up(include_str!("migrations/0003_attachments_receipts.sql")),
+    // 0004 and 0005 are taken by parallel work; whoever merges puts them before this one.
+    M::up(include_str!("migrations/0006_staff.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

@@ -5,6 +5,7 @@ pub mod directory;
 pub mod forms;
 pub mod health;
 pub mod receipts;
+pub mod staff;
 pub mod submissions;
 
 use axum::Router;
@@ -23,6 +24,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(health::router())
         .merge(directory::router())
         .merge(forms::router())
+        .merge(staff::router())
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)

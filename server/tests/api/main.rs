@@ -7,5 +7,6 @@ mod forms;
 mod health;
 mod helpers;
 mod receipts;
+mod staff;
 mod static_files;
 mod submissions;

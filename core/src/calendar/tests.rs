@@ -1,0 +1,193 @@
+//! Deadlines on real dates of LAW.md's calendar, each worked out by hand in a comment.
+
+use time::macros::{date, datetime, time};
+
+use super::*;
+
+fn calendar() -> Calendar {
+    Calendar::kazakhstan()
+}
+
+#[test]
+fn weekends_holidays_and_transfers_are_what_law_md_lists() {
+    let c = calendar();
+    // Sunday 5 January 2025 was worked (for Friday 3 January, which was off).
+    assert!(c.is_working_day(date!(2025 - 01 - 05)));
+    assert!(!c.is_working_day(date!(2025 - 01 - 03)));
+    assert!(!c.is_working_day(date!(2025 - 01 - 04)), "a plain Saturday");
+    // Nauryz 2026: Monday 23 to Wednesday 25 March; Friday 20 March works.
+    assert!(c.is_working_day(date!(2026 - 03 - 20)));
+    for day in [date!(2026 - 03 - 23), date!(2026 - 03 - 24), date!(2026 - 03 - 25)] {
+        assert!(!c.is_working_day(day), "{day}");
+    }
+    // 30 August is not a holiday from 2026: Monday 31 August 2026 is a working day.
+    assert!(c.is_working_day(date!(2026 - 08 - 31)));
+    // Constitution Day, 15 March, is a holiday from 2027 (a Monday).
+    assert!(!c.is_working_day(date!(2027 - 03 - 15)));
+    assert!(c.is_working_day(date!(2026 - 03 - 16)));
+    // Independence Day.
+    assert!(!c.is_working_day(date!(2025 - 12 - 16)));
+    assert!(!c.is_working_day(date!(2026 - 12 - 16)));
+    assert!(c.is_working_day(date!(2026 - 12 - 17)), "17 December stopped in 2022");
+}
+
+#[test]
+fn an_appeal_on_the_friday_before_nauryz_is_answered_by_15_april() {
+    // Friday 20 March 2026, 10:00: registered that day. Day 1 is the next working day:
+    // Sat 21 and Sun 22 are the weekend, Mon 23 – Wed 25 are Nauryz, so Thu 26 March = 1,
+    // Fri 27 = 2, Mon 30 = 3, Tue 31 = 4, Apr: Wed 1 = 5, Thu 2 = 6, Fri 3 = 7, Mon 6 = 8,
+    // Tue 7 = 9, Wed 8 = 10, Thu 9 = 11, Fri 10 = 12, Mon 13 = 13, Tue 14 = 14, Wed 15 = 15.
+    // Two months after 20 March is Wednesday 20 May, a working day.
+    let d = calendar().deadlines_local(datetime!(2026-03-20 10:00));
+    assert_eq!(d.registered_on, date!(2026 - 03 - 20));
+    assert_eq!(d.answer_by, date!(2026 - 04 - 15));
+    assert_eq!(d.forward_by, date!(2026 - 03 - 30));
+    assert_eq!(d.extension_notice_by, date!(2026 - 03 - 30));
+    assert_eq!(d.extended_answer_by, date!(2026 - 05 - 20));
+    assert!(!d.provisional);
+}
+
+#[test]
+fn the_same_friday_after_office_hours_is_registered_after_nauryz() {
+    // 18:30 is after closing: registered on the next working day, Thursday 26 March.
+    // Day 1 = Fri 27, Mon 30 = 2, Tue 31 = 3, Apr: 1 = 4, 2 = 5, 3 = 6, 6 = 7, 7 = 8,
+    // 8 = 9, 9 = 10, 10 = 11, 13 = 12, 14 = 13, 15 = 14, Thursday 16 April = 15.
+    let c = calendar();
+    let d = c.deadlines_local(datetime!(2026-03-20 18:30));
+    assert_eq!(d.registered_on, date!(2026 - 03 - 26));
+    assert_eq!(d.answer_by, date!(2026 - 04 - 16));
+    assert_eq!(d.forward_by, date!(2026 - 03 - 31));
+    // One minute before closing is still that day.
+    assert_eq!(c.registration_date(datetime!(2026-03-20 17:59)), date!(2026 - 03 - 20));
+    // A later closing time is a setting.
+    let late = c.with_settings(Settings { office_closes_at: time!(19:00), ..Settings::default() });
+    assert_eq!(late.registration_date(datetime!(2026-03-20 18:30)), date!(2026 - 03 - 20));
+}
+
+#[test]
+fn the_other_counting_convention_ends_one_working_day_earlier() {
+    // With the registration day as day 1, Friday 20 March is day 1 and Thursday 26 is
+    // day 2, so the 15th is Tuesday 14 April; the 3rd is Friday 27 March.
+    let c = calendar().with_settings(Settings {
+        counting: CountingConvention::RegistrationDayIsDayOne,
+        ..Settings::default()
+    });
+    let d = c.deadlines_local(datetime!(2026-03-20 10:00));
+    assert_eq!(d.answer_by, date!(2026 - 04 - 14));
+    assert_eq!(d.forward_by, date!(2026 - 03 - 27));
+}
+
+#[test]
+fn monday_31_august_2026_is_a_working_day_and_counts() {
+    // Registered Monday 31 August. Day 1 = Tue 1 Sep; 2 = 2, 3 = 3 (forward by Thursday
+    // 3 September), 4 = 4, 7 = 5, 8 = 6, 9 = 7, 10 = 8, 11 = 9, 14 = 10, 15 = 11, 16 = 12,
+    // 17 = 13, 18 = 14, Monday 21 September = 15. Two months on is Saturday 31 October:
+    // the last working day not after it is Friday 30 October.
+    let d = calendar().deadlines_local(datetime!(2026-08-31 09:00));
+    assert_eq!(d.registered_on, date!(2026 - 08 - 31));
+    assert_eq!(d.answer_by, date!(2026 - 09 - 21));
+    assert_eq!(d.forward_by, date!(2026 - 09 - 03));
+    assert_eq!(d.extended_answer_by, date!(2026 - 10 - 30));
+    assert!(!d.provisional);
+}
+
+#[test]
+fn an_appeal_on_independence_day_2025_is_registered_the_next_day_and_counts_past_new_year() {
+    // Tuesday 16 December 2025 is off: registered Wednesday 17. Day 1 = Thu 18, 19 = 2,
+    // 22 = 3, 23 = 4, 24 = 5, 25 = 6, 26 = 7, 29 = 8, 30 = 9, 31 = 10; 2026: Thu 1 and
+    // Fri 2 January off, Mon 5 = 11, Tue 6 = 12, Wed 7 off (Orthodox Christmas),
+    // Thu 8 = 13, Fri 9 = 14, Monday 12 January 2026 = 15.
+    let d = calendar().deadlines_local(datetime!(2025-12-16 11:00));
+    assert_eq!(d.registered_on, date!(2025 - 12 - 17));
+    assert_eq!(d.answer_by, date!(2026 - 01 - 12));
+    assert!(!d.provisional);
+}
+
+#[test]
+fn an_appeal_the_day_before_independence_day_2026_crosses_into_provisional_2027() {
+    // Tuesday 15 December 2026, 17:59: registered that day. Wed 16 is off. Day 1 = Thu 17,
+    // 18 = 2, 21 = 3 (forward by Monday 21 December), 22 = 4, 23 = 5, 24 = 6, 25 = 7,
+    // 28 = 8, 29 = 9, 30 = 10, 31 = 11; 2027: Fri 1 and Mon 4 January off, Tue 5 = 12,
+    // Wed 6 = 13, Thu 7 off, Fri 8 = 14, Monday 11 January 2027 = 15. Two months on is
+    // Monday 15 February 2027. 2027 is provisional, so the deadlines are too.
+    let d = calendar().deadlines_local(datetime!(2026-12-15 17:59));
+    assert_eq!(d.registered_on, date!(2026 - 12 - 15));
+    assert_eq!(d.forward_by, date!(2026 - 12 - 21));
+    assert_eq!(d.answer_by, date!(2027 - 01 - 11));
+    assert_eq!(d.extended_answer_by, date!(2027 - 02 - 15));
+    assert!(d.provisional);
+}
+
+#[test]
+fn the_year_boundary_2026_to_2027_skips_new_year_and_its_monday() {
+    let c = calendar();
+    // Thursday 31 December 2026 + 1: Fri 1 and Mon 4 January 2027 are off → Tue 5.
+    assert_eq!(c.add_working_days(date!(2026 - 12 - 31), 1), date!(2027 - 01 - 05));
+    // 31 December 2026 + 2 months = 28 February 2027, a Sunday → Friday 26 February.
+    let d = c.deadlines_local(datetime!(2026-12-31 09:00));
+    assert_eq!(d.extended_answer_by, date!(2027 - 02 - 26));
+}
+
+#[test]
+fn an_appeal_on_the_saturday_before_the_worked_sunday_of_2025_is_registered_on_that_sunday() {
+    // Saturday 4 January 2025: not a working day, and the next working day is Sunday 5
+    // (transferred). Day 1 = Mon 6, Tue 7 off, Wed 8 = 2, Thu 9 = 3 (forward by), 10 = 4,
+    // 13 = 5, 14 = 6, 15 = 7, 16 = 8, 17 = 9, 20 = 10, 21 = 11, 22 = 12, 23 = 13, 24 = 14,
+    // Monday 27 January 2025 = 15.
+    let c = calendar();
+    let d = c.deadlines_local(datetime!(2025-01-04 12:00));
+    assert_eq!(d.registered_on, date!(2025 - 01 - 05));
+    assert_eq!(d.forward_by, date!(2025 - 01 - 09));
+    assert_eq!(d.answer_by, date!(2025 - 01 - 27));
+    // Friday 3 January (off) is also registered on Sunday 5; Sunday 5 itself that day.
+    assert_eq!(c.registration_date(datetime!(2025-01-03 09:00)), date!(2025 - 01 - 05));
+    assert_eq!(c.registration_date(datetime!(2025-01-05 09:00)), date!(2025 - 01 - 05));
+}
+
+#[test]
+fn deadlines_are_counted_in_the_regions_time_not_utc() {
+    // 20 March 2026 13:30 UTC is 18:30 in Uralsk (UTC+5): after closing.
+    let d = calendar().deadlines(datetime!(2026-03-20 13:30 UTC));
+    assert_eq!(d.registered_on, date!(2026 - 03 - 26));
+}
+
+#[test]
+fn days_left_count_working_days_and_go_negative_when_overdue() {
+    let c = calendar();
+    let due = date!(2026 - 03 - 26);
+    assert_eq!(c.working_days_left(date!(2026 - 03 - 26), due), 0);
+    // From Friday 20 March: Thu 26 is the only working day up to it.
+    assert_eq!(c.working_days_left(date!(2026 - 03 - 20), due), 1);
+    assert_eq!(c.working_days_left(date!(2026 - 03 - 30), due), -2);
+}
+
+#[test]
+fn a_year_the_calendar_lacks_counts_weekends_only_and_is_provisional() {
+    let c = calendar();
+    assert!(c.is_working_day(date!(2028 - 01 - 03)));
+    assert!(!c.is_working_day(date!(2028 - 01 - 01)));
+    assert!(!c.is_confirmed(2028) && !c.is_confirmed(2027) && c.is_confirmed(2026));
+    assert!(c.deadlines_local(datetime!(2028-02-01 10:00)).provisional);
+}
+
+#[test]
+fn the_calendar_round_trips_through_json_and_refuses_inconsistent_edits() {
+    let c = calendar();
+    let json = serde_json::to_value(&c).unwrap();
+    assert_eq!(json["years"][0]["working_weekends"][0], "2025-01-05");
+    assert_eq!(json["settings"]["office_closes_at"], "18:00");
+    assert_eq!(json["settings"]["counting"], "next_working_day_is_day_one");
+    let back: Calendar = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, c);
+
+    let mut saturday_off = json.clone();
+    saturday_off["years"][1]["days_off"][0] = "2026-01-03".into();
+    let error = serde_json::from_value::<Calendar>(saturday_off).unwrap_err();
+    assert!(error.to_string().contains("already a weekend"), "{error}");
+    let mut monday_worked = json.clone();
+    monday_worked["years"][0]["working_weekends"][0] = "2025-01-06".into();
+    assert!(serde_json::from_value::<Calendar>(monday_worked).is_err());
+    let mut wrong_year = json;
+    wrong_year["years"][2]["days_off"][0] = "2026-01-01".into();
+    assert!(serde_json::from_value::<Calendar>(wrong_year).is_err());
+}

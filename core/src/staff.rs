@@ -1,0 +1,318 @@
+//! Staff accounts and the wire types of the staff API (`/api/v1/staff`).
+//!
+//! Who may do what is decided by the server alone (its `authorize` policy); the roles are
+//! here because the app shows a person what their role lets them do.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::District;
+use crate::api::FormRef;
+use crate::calendar::Deadlines;
+use crate::receipt::{EventKind, Identity, StatusEvent};
+
+/// The cookie that carries a staff session.
+pub const SESSION_COOKIE: &str = "adal_staff";
+/// The header every state-changing staff request repeats the login's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Shortest password accepted for a staff account.
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Longest password accepted (hashing a megabyte is a denial of service, not security).
+pub const PASSWORD_MAX_CHARS: usize = 256;
+/// Longest public answer or reason a staff member may write.
+pub const NOTE_MAX_CHARS: usize = 4000;
+
+/// What a staff account is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Youth resource centre volunteer: fills monitoring checklists in one district.
+    Volunteer,
+    /// Staff of a district's integrity office or reconciliation centre.
+    OfficeStaff,
+    /// A mediator (or other provider) working with one district's centre.
+    Mediator,
+    /// The deputy district akim who curates one district's office.
+    Curator,
+    /// The regional front office in Uralsk: every district.
+    FrontOffice,
+    /// Manages accounts; reads the audit log, not the citizens' submissions.
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Volunteer,
+        Role::OfficeStaff,
+        Role::Mediator,
+        Role::Curator,
+        Role::FrontOffice,
+        Role::Administrator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Volunteer => "volunteer",
+            Role::OfficeStaff => "office_staff",
+            Role::Mediator => "mediator",
+            Role::Curator => "curator",
+            Role::FrontOffice => "front_office",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    /// Whether an account of this role belongs to one district (all but the regional
+    /// front office and administrators).
+    pub fn has_district(self) -> bool {
+        !matches!(self, Role::FrontOffice | Role::Administrator)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role")]
+pub struct UnknownRole;
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Role, UnknownRole> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or(UnknownRole)
+    }
+}
+
+/// Why a new account was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("a login is 3 to 64 characters: a-z, 0-9, '.', '_' or '-'")]
+    InvalidLogin,
+    #[error("a password has {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters")]
+    InvalidPassword,
+    #[error("this role works in one district: give it")]
+    DistrictRequired,
+    #[error("this role works in every district: give none")]
+    DistrictNotAllowed,
+}
+
+/// A login: lowercase ASCII, so that `Aigerim` and `aigerim` are never two accounts.
+pub fn check_login(login: &str) -> Result<(), AccountError> {
+    let ok = (3..=64).contains(&login.len())
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok { Ok(()) } else { Err(AccountError::InvalidLogin) }
+}
+
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    let chars = password.chars().count();
+    if (PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&chars) {
+        Ok(())
+    } else {
+        Err(AccountError::InvalidPassword)
+    }
+}
+
+/// A district exactly when the role works in one.
+pub fn check_district(role: Role, district: Option<District>) -> Result<(), AccountError> {
+    match (role.has_district(), district) {
+        (true, None) => Err(AccountError::DistrictRequired),
+        (false, Some(_)) => Err(AccountError::DistrictNotAllowed),
+        _ => Ok(()),
+    }
+}
+
+/// `POST /api/v1/staff/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+/// `GET /api/v1/staff/me`, and the account part of a login's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub login: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<District>,
+}
+
+/// The answer to a login. The session itself is in an HttpOnly cookie; `csrf_token` is
+/// what the app repeats in [`CSRF_HEADER`] on every state-changing request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub account: Me,
+    pub csrf_token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// `POST /api/v1/staff/users` (administrators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccountRequest {
+    pub login: String,
+    pub role: Role,
+    #[serde(default)]
+    pub district: Option<District>,
+    pub password: String,
+}
+
+impl NewAccountRequest {
+    pub fn check(&self) -> Result<(), AccountError> {
+        check_login(&self.login)?;
+        check_password(&self.password)?;
+        check_district(self.role, self.district)
+    }
+}
+
+/// One submission in an inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub tracking: String,
+    pub form: FormRef,
+    pub district: District,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    pub anonymous: bool,
+    /// The latest event of its timeline.
+    pub status: EventKind,
+    pub deadlines: Deadlines,
+    /// Working days until `deadlines.answer_by`; negative when overdue.
+    pub days_left: i64,
+}
+
+/// `GET /api/v1/staff/inbox?district=`: open items first, by what is due first;
+/// answered and closed ones after them, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxResponse {
+    pub district: District,
+    pub items: Vec<InboxItem>,
+}
+
+/// `GET /api/v1/staff/submissions/{tracking}`: everything the office needs to handle it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffSubmission {
+    pub tracking: String,
+    pub form: FormRef,
+    pub district: District,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    pub anonymous: bool,
+    pub answers: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    pub timeline: Vec<StatusEvent>,
+    pub deadlines: Deadlines,
+}
+
+/// `POST /api/v1/staff/submissions/{tracking}/events`: one step of handling. Each becomes
+/// an event of the public timeline; notes written here are read by the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum StaffAction {
+    Register,
+    /// To another district's office (`to`), or to another body named in the reason.
+    Forward {
+        reason: String,
+        #[serde(default)]
+        to: Option<District>,
+    },
+    /// To a staff member by login; not shown to the citizen.
+    Assign {
+        to: String,
+    },
+    /// The public answer, shown on the citizen's receipt.
+    Answer {
+        text: String,
+    },
+    Close,
+}
+
+impl StaffAction {
+    pub fn event_kind(&self) -> EventKind {
+        match self {
+            StaffAction::Register => EventKind::Registered,
+            StaffAction::Forward { .. } => EventKind::Forwarded,
+            StaffAction::Assign { .. } => EventKind::Assigned,
+            StaffAction::Answer { .. } => EventKind::Answered,
+            StaffAction::Close => EventKind::Closed,
+        }
+    }
+}
+
+/// One line of the audit log. Says who did what to which item, never what a citizen
+/// wrote: `target` is a tracking number or a staff login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    #[serde(default)]
+    pub login: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    pub action: String,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub district: Option<District>,
+    /// `allowed`, `denied`, `csrf_rejected`, `login_failed`.
+    pub outcome: String,
+    /// SHA-256 (hex) of the User-Agent: tells devices apart without naming them.
+    #[serde(default)]
+    pub device: Option<String>,
+}
+
+/// `GET /api/v1/staff/audit` (administrators), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditResponse {
+    pub entries: Vec<AuditEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_only_regional_roles_have_no_district() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+        }
+        assert!(!Role::FrontOffice.has_district() && !Role::Administrator.has_district());
+        assert!(Role::Curator.has_district());
+    }
+
+    #[test]
+    fn accounts_are_checked() {
+        let ok = NewAccountRequest {
+            login: "aigerim.s".into(),
+            role: Role::OfficeStaff,
+            district: Some(District::Uralsk),
+            password: "correct horse battery".into(),
+        };
+        assert_eq!(ok.check(), Ok(()));
+        let upper = NewAccountRequest { login: "Aigerim".into(), ..ok.clone() };
+        assert_eq!(upper.check(), Err(AccountError::InvalidLogin));
+        let short = NewAccountRequest { password: "short".into(), ..ok.clone() };
+        assert_eq!(short.check(), Err(AccountError::InvalidPassword));
+        let nowhere = NewAccountRequest { district: None, ..ok.clone() };
+        assert_eq!(nowhere.check(), Err(AccountError::DistrictRequired));
+        let admin = NewAccountRequest { role: Role::Administrator, ..ok };
+        assert_eq!(admin.check(), Err(AccountError::DistrictNotAllowed));
+    }
+
+    #[test]
+    fn actions_read_as_tagged_objects() {
+        let forward: StaffAction =
+            serde_json::from_str(r#"{"action":"forward","reason":"akimat","to":"TER"}"#).unwrap();
+        assert_eq!(
+            forward,
+            StaffAction::Forward { reason: "akimat".into(), to: Some(District::Terekti) }
+        );
+        assert_eq!(forward.event_kind(), EventKind::Forwarded);
+        let close: StaffAction = serde_json::from_str(r#"{"action":"close"}"#).unwrap();
+        assert_eq!(close.event_kind(), EventKind::Closed);
+    }
+}

@@ -1,0 +1,82 @@
+//! Staff accounts. Passwords arrive here already hashed (see `crate::staff::password`).
+
+use adal_core::District;
+use adal_core::staff::Role;
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+
+use super::DbError;
+use super::submissions::format_time;
+
+/// An account as the server reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub login: String,
+    pub role: Role,
+    pub district: Option<District>,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// Creates an account; `None` if the login is taken.
+pub fn insert(
+    conn: &Connection,
+    login: &str,
+    role: Role,
+    district: Option<District>,
+    password_hash: &str,
+    at: OffsetDateTime,
+) -> Result<Option<i64>, DbError> {
+    let inserted = conn.execute(
+        "INSERT INTO accounts (login, role, district, password_hash, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (login) DO NOTHING",
+        params![
+            login,
+            role.as_str(),
+            district.map(District::code),
+            password_hash,
+            format_time(at)?
+        ],
+    )?;
+    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+}
+
+const COLUMNS: &str = "id, login, role, district, password_hash, disabled";
+
+pub fn find_by_login(conn: &Connection, login: &str) -> Result<Option<Account>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE login = ?1");
+    conn.query_row(&sql, params![login], read).optional()?.transpose()
+}
+
+pub fn find_by_id(conn: &Connection, id: i64) -> Result<Option<Account>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1");
+    conn.query_row(&sql, params![id], read).optional()?.transpose()
+}
+
+fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account, DbError>> {
+    let id: i64 = row.get(0)?;
+    let role: String = row.get(2)?;
+    let district: Option<String> = row.get(3)?;
+    let account = (|| {
+        let role = role.parse().map_err(|_| DbError::Corrupt(format!("role of account {id}")))?;
+        let district = district
+            .map(|code| {
+                District::from_code(&code)
+                    .ok_or_else(|| DbError::Corrupt(format!("district of account {id}")))
+            })
+            .transpose()?;
+        Ok((role, district))
+    })();
+    let login = row.get(1)?;
+    let password_hash = row.get(4)?;
+    let disabled = row.get(5)?;
+    Ok(account.map(|(role, district)| Account {
+        id,
+        login,
+        role,
+        district,
+        password_hash,
+        disabled,
+    }))
+}

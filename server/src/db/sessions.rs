@@ -1,0 +1,62 @@
+//! Staff sessions, stored by the SHA-256 of their token: the token itself lives only in
+//! the browser's HttpOnly cookie. A token has 256 random bits, so a plain hash is enough.
+
+use rusqlite::{Connection, params};
+use time::OffsetDateTime;
+
+use super::DbError;
+use super::accounts::{self, Account};
+use super::submissions::{format_time, parse_time};
+
+pub fn insert(
+    conn: &Connection,
+    token_sha256: &str,
+    account_id: i64,
+    csrf_sha256: &str,
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> Result<(), DbError> {
+    // Expired sessions of everyone go at each login: the table stays as small as the staff.
+    conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![format_time(now)?])?;
+    conn.execute(
+        "INSERT INTO sessions (token_sha256, account_id, csrf_sha256, created_at, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_sha256, account_id, csrf_sha256, format_time(now)?, format_time(expires_at)?],
+    )?;
+    Ok(())
+}
+
+/// A live session: its account (enabled) and the hash of its CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_sha256: String,
+}
+
+/// The session of `token_sha256` if it has not expired at `now` and its account is enabled.
+pub fn find_live(
+    conn: &Connection,
+    token_sha256: &str,
+    now: OffsetDateTime,
+) -> Result<Option<Session>, DbError> {
+    let mut statement = conn.prepare(
+        "SELECT account_id, csrf_sha256, expires_at FROM sessions WHERE token_sha256 = ?1",
+    )?;
+    let mut rows = statement.query(params![token_sha256])?;
+    let Some(row) = rows.next()? else { return Ok(None) };
+    let (account_id, csrf_sha256, expires_at): (i64, String, String) =
+        (row.get(0)?, row.get(1)?, row.get(2)?);
+    if parse_time(&expires_at)? <= now {
+        return Ok(None);
+    }
+    let Some(account) = accounts::find_by_id(conn, account_id)? else { return Ok(None) };
+    if account.disabled {
+        return Ok(None);
+    }
+    Ok(Some(Session { account, csrf_sha256 }))
+}
+
+pub fn delete(conn: &Connection, token_sha256: &str) -> Result<(), DbError> {
+    conn.execute("DELETE FROM sessions WHERE token_sha256 = ?1", params![token_sha256])?;
+    Ok(())
+}
