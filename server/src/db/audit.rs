@@ -1,4 +1,4 @@
-//! The append-only audit log (triggers in migration 0006 refuse updates and deletes).
+//! The append-only audit log (triggers in migration 0004 refuse updates and deletes).
 
 use adal_core::District;
 use adal_core::staff::{AuditEntry, Role};

@@ -26,8 +26,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_foundation.sql")),
     M::up(include_str!("migrations/0002_directory.sql")),
     M::up(include_str!("migrations/0003_attachments_receipts.sql")),
-    // 0004 and 0005 are taken by parallel work; whoever merges puts them before this one.
-    M::up(include_str!("migrations/0006_staff.sql")),
+    M::up(include_str!("migrations/0004_staff.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

@@ -1,7 +1,6 @@
 -- Staff accounts, their sessions, and the append-only audit log. Plain types and standard
 -- syntax as in 0001, except the two triggers that make the log append-only (SQLite's
--- syntax; Postgres would use a rule or revoked privileges). Numbered 0006: 0004 and 0005
--- belong to parallel work and go before it.
+-- syntax; Postgres would use a rule or revoked privileges).
 
 CREATE TABLE accounts (
     id INTEGER PRIMARY KEY,
