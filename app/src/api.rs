@@ -67,32 +67,30 @@ pub async fn get_directory(since: u64) -> Option<adal_core::provider::DirectoryD
 }
 
 /// Uploads every photo the server does not hold yet, in 256 KiB parts, resuming after
-/// a drop: it first asks which parts arrived, sends the rest, then asks the server to
-/// assemble and verify the file (SHA-256). `Err` when any photo could not be finished
-/// now; the caller retries later.
+/// a drop: it first asks which parts arrived, sends the rest (core's plan,
+/// `attachment::parts_to_send`), then asks the server to assemble and verify the file
+/// (SHA-256). `Err` when any photo could not be finished now; the caller retries later.
 pub async fn upload_attachments(
     attachments: &[adal_core::attachment::AttachmentRef],
 ) -> Result<(), ()> {
-    use adal_core::attachment::{CompleteUpload, PART_SIZE, UploadStatus, part_count};
+    use adal_core::attachment::{UploadStatus, parts_to_send};
     for photo in attachments {
         let url = format!("/api/v1/attachments/{}", photo.id);
         let status: UploadStatus = match Request::get(&url).send().await {
             Ok(r) if r.status() == 200 => r.json().await.map_err(|_| ())?,
             _ => return Err(()),
         };
-        if status.complete && status.attachment.as_ref() == Some(photo) {
+        if status.holds(photo) {
             continue;
         }
         let blob = crate::store::attachments::blob(&photo.id.to_string())
             .await
             .map_err(|_| ())?
             .ok_or(())?;
-        let parts = part_count(photo.size);
-        for n in (0..parts).filter(|n| !status.received_parts.contains(n)) {
-            let start = u64::from(n) * PART_SIZE;
-            let end = (start + PART_SIZE).min(photo.size);
-            let chunk = blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|_| ())?;
-            let response = Request::put(&format!("{url}/parts/{n}"))
+        for part in parts_to_send(photo.size, &status.received_parts) {
+            let chunk =
+                blob.slice_with_f64_and_f64(part.start as f64, part.end as f64).map_err(|_| ())?;
+            let response = Request::put(&format!("{url}/parts/{}", part.n))
                 .header("Content-Type", "application/octet-stream")
                 .body(chunk)
                 .map_err(|_| ())?
@@ -103,14 +101,8 @@ pub async fn upload_attachments(
                 return Err(());
             }
         }
-        let complete = CompleteUpload {
-            sha256: photo.sha256.clone(),
-            size: photo.size,
-            content_type: photo.content_type.clone(),
-            parts,
-        };
         let response = Request::post(&format!("{url}/complete"))
-            .json(&complete)
+            .json(&photo.completion())
             .map_err(|_| ())?
             .send()
             .await

@@ -95,6 +95,17 @@ impl AttachmentRef {
     pub fn parts(&self) -> u32 {
         part_count(self.size)
     }
+
+    /// What the device says of the whole file once its parts are sent
+    /// (`POST /api/v1/attachments/{id}/complete`).
+    pub fn completion(&self) -> CompleteUpload {
+        CompleteUpload {
+            sha256: self.sha256.clone(),
+            size: self.size,
+            content_type: self.content_type.clone(),
+            parts: self.parts(),
+        }
+    }
 }
 
 /// Checks every attachment of one submission and their total size.
@@ -125,6 +136,39 @@ pub fn part_len(size: u64, n: u32) -> Option<u64> {
     (start < size).then(|| (size - start).min(PART_SIZE))
 }
 
+/// One part of an upload: the bytes `start..end` of the file go to
+/// `PUT /api/v1/attachments/{id}/parts/{n}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub n: u32,
+    pub start: u64,
+    pub end: u64,
+}
+
+impl Part {
+    pub fn len(&self) -> u64 {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// The upload plan, written once for every client (the app, the chaos test): the parts of
+/// a file of `size` bytes that are not among `received` (what `GET /api/v1/attachments/{id}`
+/// listed), in ascending order. Everything for a fresh upload; nothing once every part
+/// arrived. Part numbers in `received` that such a file cannot have are ignored.
+pub fn parts_to_send(size: u64, received: &[u32]) -> Vec<Part> {
+    (0..part_count(size))
+        .filter(|n| !received.contains(n))
+        .filter_map(|n| {
+            let start = u64::from(n) * PART_SIZE;
+            part_len(size, n).map(|len| Part { n, start, end: start + len })
+        })
+        .collect()
+}
+
 /// Whether `s` is a SHA-256 in the form the API uses: 64 lowercase hex digits.
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
@@ -141,6 +185,14 @@ pub struct UploadStatus {
     pub complete: bool,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<AttachmentRef>,
+}
+
+impl UploadStatus {
+    /// Whether the server holds `photo`, verified, with exactly this hash, size and type:
+    /// nothing is left to upload.
+    pub fn holds(&self, photo: &AttachmentRef) -> bool {
+        self.complete && self.id == photo.id && self.attachment.as_ref() == Some(photo)
+    }
 }
 
 /// `POST /api/v1/attachments/{id}/complete`: what the device knows of the whole file.
@@ -196,6 +248,56 @@ mod tests {
         assert_eq!(part_len(size, 3), None);
         assert_eq!(part_len(PART_SIZE, 1), None);
         assert_eq!(part_len(size, u32::MAX), None);
+    }
+
+    #[test]
+    fn a_fresh_upload_sends_every_part_and_a_resumed_one_only_the_missing() {
+        let size = 2 * PART_SIZE + 10;
+        let all = parts_to_send(size, &[]);
+        assert_eq!(
+            all,
+            [
+                Part { n: 0, start: 0, end: PART_SIZE },
+                Part { n: 1, start: PART_SIZE, end: 2 * PART_SIZE },
+                Part { n: 2, start: 2 * PART_SIZE, end: size },
+            ]
+        );
+        assert_eq!(all.iter().map(Part::len).sum::<u64>(), size, "the parts are the file");
+        assert_eq!(parts_to_send(size, &[2, 0]), [all[1]], "any order");
+        assert_eq!(parts_to_send(size, &[0, 1, 2]), []);
+        assert_eq!(parts_to_send(size, &[0, 1, 2, 7]), [], "a part it cannot have");
+        assert_eq!(parts_to_send(size, &[7]), all);
+        assert_eq!(parts_to_send(1, &[]), [Part { n: 0, start: 0, end: 1 }]);
+        assert_eq!(parts_to_send(PART_SIZE, &[]), [Part { n: 0, start: 0, end: PART_SIZE }]);
+        assert_eq!(parts_to_send(0, &[]), [], "an empty file has no part");
+        let largest = parts_to_send(MAX_FILE_BYTES, &[]);
+        assert_eq!(largest.len(), MAX_PARTS as usize);
+        assert!(largest.iter().all(|part| part.len() == PART_SIZE && !part.is_empty()));
+        for part in &largest {
+            assert_eq!(
+                part_len(MAX_FILE_BYTES, part.n),
+                Some(part.len()),
+                "what the server expects"
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_is_left_to_upload_only_when_the_server_holds_that_very_file() {
+        let p = photo(PART_SIZE + 1);
+        let status = |complete, attachment| UploadStatus {
+            id: p.id,
+            received_parts: vec![],
+            complete,
+            attachment,
+        };
+        assert!(status(true, Some(p.clone())).holds(&p));
+        assert!(!status(false, None).holds(&p));
+        let other = AttachmentRef { sha256: "cd".repeat(32), ..p.clone() };
+        assert!(!status(true, Some(other)).holds(&p), "another file under this id");
+        let completion = p.completion();
+        assert_eq!(completion.parts, 2);
+        assert_eq!(completion.into_ref(p.id), p);
     }
 
     #[test]

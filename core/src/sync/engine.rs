@@ -27,11 +27,13 @@
 //! Architecture invariant: nothing here awaits anything but the three traits, so the
 //! engine runs on any executor, single-threaded wasm included (hence no `Send` bounds).
 //!
-//! Attachments (photos) are not part of the protocol yet. When they are, they become one
-//! more step in [`Engine::send_one`] between the lease and the post: upload the item's
-//! parts that the server does not hold yet through the transport, each part idempotent
-//! by (attachment UUID, part number) and verified by SHA-256, any failure a
-//! [`Outcome::RetryLater`] like the others.
+//! Attachments (photos) travel inside the transport's one call: before the post it
+//! uploads the parts of the item's photos that the server does not hold yet, planned by
+//! [`crate::attachment::parts_to_send`] from what `GET /api/v1/attachments/{id}` lists,
+//! each part idempotent by (attachment UUID, part number) and the whole file verified by
+//! SHA-256 on `complete`. An upload that cannot finish now is a [`TransportError`]; a
+//! post the server refuses for a missing photo is [`Outcome::UploadAttachments`]. Both
+//! reschedule the item like any transient failure, and the next attempt resumes.
 
 use uuid::Uuid;
 
@@ -136,7 +138,9 @@ pub enum TransportError {
     Broken(String),
 }
 
-/// How one submission reaches the server: `POST /api/v1/submissions`.
+/// How one submission reaches the server: `POST /api/v1/submissions`, after uploading
+/// what the server lacks of the photos its `attachments` list (an unfinished upload is an
+/// error, e.g. [`TransportError::Broken`], and nothing is posted).
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError>;

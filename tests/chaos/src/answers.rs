@@ -1,8 +1,9 @@
 //! Valid complaints of every shape a device sends: all districts and categories, named
-//! and anonymous, Kazakh, Russian and English text, short and long.
+//! and anonymous, Kazakh, Russian and English text, short and long, with or without
+//! photos.
 
-use adal_core::District;
 use adal_core::form::{self, Answers};
+use adal_core::{AttachmentRef, District};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use serde_json::json;
@@ -41,8 +42,9 @@ const CATEGORIES: &[&str] = &["school", "clinic", "akimat", "state_service", "po
 /// The longest description the complaint form takes.
 const DESCRIPTION_MAX: usize = 4000;
 
-/// A complaint that passes validation on `today`, normalised the way the app sends it.
-pub fn complaint(rng: &mut impl Rng, today: Date) -> Answers {
+/// A complaint that passes validation on `today`, normalised the way the app sends it;
+/// its `photos` answer names `photos` (the submission must list them too).
+pub fn complaint(rng: &mut impl Rng, today: Date, photos: &[AttachmentRef]) -> Answers {
     let district = *District::ALL.choose(rng).unwrap_or(&District::Uralsk);
     let category = *CATEGORIES.choose(rng).unwrap_or(&"other");
     let mut description = DESCRIPTIONS.choose(rng).copied().unwrap_or_default().to_owned();
@@ -89,6 +91,9 @@ pub fn complaint(rng: &mut impl Rng, today: Date) -> Answers {
     if !anonymous {
         answers.insert("name".into(), name.into());
         answers.insert("phone".into(), phone.into());
+    }
+    if !photos.is_empty() {
+        answers.insert("photos".into(), json!(photos));
     }
     let schema = form::current("complaint").expect("the complaint form is in the catalogue");
     match form::validate(schema, &answers, today) {

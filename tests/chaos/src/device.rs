@@ -3,13 +3,20 @@
 //! same outbox concurrently with core's sync engine — the very code the app runs. Tabs
 //! sometimes crash mid-send (the drain is dropped, its lease left behind), and drain
 //! with `force` when the network comes back, like the app's `online` event.
+//!
+//! Some complaints carry photos. The transport uploads them before the post exactly as
+//! the app's does: for each photo it asks the server how far the upload got, sends the
+//! parts core's plan (`attachment::parts_to_send`) names, then asks for completion; any
+//! failure ends the attempt as `TransportError::Broken`, and the next attempt resumes.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use adal_core::AttachmentRef;
 use adal_core::api::{Receipt, SubmissionRequest};
+use adal_core::attachment::{UploadStatus, parts_to_send};
 use adal_core::sync::engine::{
     Answer, Device, Engine, Item, Millis, Policy, Transport, TransportError,
 };
@@ -21,7 +28,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::answers;
+use crate::{answers, photos};
 
 /// How every device behaves.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +38,10 @@ pub struct Settings {
     pub policy: Policy,
     /// Probability that a drain is abandoned mid-way, as if its tab crashed.
     pub crash_rate: f64,
+    /// Probability that a complaint carries photos (1 to 3).
+    pub photo_rate: f64,
+    /// The largest photo, in bytes.
+    pub photo_max_bytes: u64,
     pub deadline: Instant,
 }
 
@@ -62,12 +73,53 @@ pub struct Stats {
     pub overlapping_sends: u64,
     pub drains: u64,
     pub crashed_drains: u64,
+    pub uploads: Uploads,
+}
+
+/// The photo uploads, counted on the device's side of the wire.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Uploads {
+    /// `GET /api/v1/attachments/{id}` sent.
+    pub status_requests: u64,
+    /// Photos the server already held, verified, when asked (nothing sent for them).
+    pub already_held: u64,
+    /// Parts the plan skipped because the server had them from an earlier attempt.
+    pub parts_resumed: u64,
+    /// `PUT …/parts/{n}` sent, and their bytes.
+    pub part_requests: u64,
+    pub part_bytes: u64,
+    /// `POST …/complete` sent, and those answered 2xx.
+    pub complete_requests: u64,
+    pub completed: u64,
+    /// Attempts that ended before the post because an upload could not finish.
+    pub unfinished: u64,
+}
+
+impl Uploads {
+    pub fn add(&mut self, other: &Uploads) {
+        self.status_requests += other.status_requests;
+        self.already_held += other.already_held;
+        self.parts_resumed += other.parts_resumed;
+        self.part_requests += other.part_requests;
+        self.part_bytes += other.part_bytes;
+        self.complete_requests += other.complete_requests;
+        self.completed += other.completed;
+        self.unfinished += other.unfinished;
+    }
+
+    /// Every upload request: status, parts and completions.
+    pub fn requests(&self) -> u64 {
+        self.status_requests + self.part_requests + self.complete_requests
+    }
 }
 
 /// The device's HTTP client, counting what it sees.
 struct Http {
     client: reqwest::Client,
-    url: String,
+    /// `http://<proxy>/api/v1`.
+    api: String,
+    /// The seed of each photo the person took: its bytes are made again from it.
+    album: HashMap<Uuid, u64>,
     stats: RefCell<Stats>,
     in_flight: RefCell<HashSet<Uuid>>,
 }
@@ -88,11 +140,17 @@ impl Transport for Http {
         }
         let _in_flight = InFlight(self, request.id);
         self.stats.borrow_mut().attempts += 1;
+        // Photos first, as the app does: the server stores a submission only once each of
+        // its photos is uploaded and verified.
+        if let Err(why) = self.upload_attachments(&request.attachments).await {
+            self.stats.borrow_mut().uploads.unfinished += 1;
+            return Err(TransportError::Broken(format!("photo upload unfinished: {why}")));
+        }
         let body =
             serde_json::to_vec(request).map_err(|e| TransportError::Broken(e.to_string()))?;
         let sent = self
             .client
-            .post(&self.url)
+            .post(format!("{}/submissions", self.api))
             .header("content-type", "application/json")
             .header("accept", "application/json, application/problem+json")
             .header("accept-language", "kk")
@@ -123,6 +181,75 @@ impl Transport for Http {
             stats.cut_bodies += 1;
         }
         Ok(Answer { status, body })
+    }
+}
+
+impl Http {
+    /// Uploads every photo the server does not hold yet, as the app's
+    /// `api::upload_attachments` does: status first, then the missing parts, then
+    /// `complete`. `Err` when any photo could not be finished now.
+    async fn upload_attachments(&self, attachments: &[AttachmentRef]) -> Result<(), String> {
+        for photo in attachments {
+            let url = format!("{}/attachments/{}", self.api, photo.id);
+            self.count(|u| u.status_requests += 1);
+            let response = self.client.get(&url).send().await.map_err(|e| e.to_string())?;
+            if response.status() != 200 {
+                return Err(format!("status answered {}", response.status()));
+            }
+            let body = response.bytes().await.map_err(|e| e.to_string())?;
+            let status: UploadStatus = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+            if status.holds(photo) {
+                self.count(|u| u.already_held += 1);
+                continue;
+            }
+            let seed = self.album.get(&photo.id).ok_or("a photo not in the album")?;
+            let bytes = photos::bytes(*seed, photo.size);
+            let plan = parts_to_send(photo.size, &status.received_parts);
+            let resumed = u64::from(photo.parts()) - plan.len() as u64;
+            self.count(|u| u.parts_resumed += resumed);
+            for part in plan {
+                self.count(|u| {
+                    u.part_requests += 1;
+                    u.part_bytes += part.len();
+                });
+                let body = bytes.slice(part.start as usize..part.end as usize);
+                let response = self
+                    .client
+                    .put(format!("{url}/parts/{}", part.n))
+                    .header("content-type", "application/octet-stream")
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let status = response.status();
+                // Read to the end so the connection can serve the next part.
+                let _ = response.bytes().await;
+                if !status.is_success() {
+                    return Err(format!("part {} answered {status}", part.n));
+                }
+            }
+            self.count(|u| u.complete_requests += 1);
+            let completion = serde_json::to_vec(&photo.completion()).map_err(|e| e.to_string())?;
+            let response = self
+                .client
+                .post(format!("{url}/complete"))
+                .header("content-type", "application/json")
+                .body(completion)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = response.status();
+            let _ = response.bytes().await;
+            if !status.is_success() {
+                return Err(format!("complete answered {status}"));
+            }
+            self.count(|u| u.completed += 1);
+        }
+        Ok(())
+    }
+
+    fn count(&self, f: impl FnOnce(&mut Uploads)) {
+        f(&mut self.stats.borrow_mut().uploads);
     }
 }
 
@@ -158,19 +285,35 @@ pub async fn run(
     index: usize,
     seed: u64,
     settings: Settings,
-    url: String,
+    api: String,
     network: watch::Receiver<bool>,
 ) -> anyhow::Result<Outcome> {
     let mut rng = StdRng::seed_from_u64(seed.wrapping_add(index as u64).wrapping_mul(0x9e37_79b9));
     let today = adal_core::district::region_date(OffsetDateTime::now_utc());
     let form_ref = adal_core::form::current("complaint").expect("complaint form").form_ref();
+    let mut album = HashMap::new();
     let submitted: Vec<SubmissionRequest> = (0..settings.per_device)
-        .map(|_| SubmissionRequest {
-            id: random_id(&mut rng),
-            form: form_ref.clone(),
-            answers: answers::complaint(&mut rng, today),
-            attachments: Vec::new(),
-            receipt_secret: None,
+        .map(|_| {
+            let id = random_id(&mut rng);
+            let count = match rng.random_bool(settings.photo_rate) {
+                true => rng.random_range(1..=3),
+                false => 0,
+            };
+            let attachments: Vec<AttachmentRef> = (0..count)
+                .map(|_| {
+                    let photo_id = random_id(&mut rng);
+                    let photo = photos::take(&mut rng, photo_id, settings.photo_max_bytes);
+                    album.insert(photo_id, photo.seed);
+                    photo.attachment
+                })
+                .collect();
+            SubmissionRequest {
+                id,
+                form: form_ref.clone(),
+                answers: answers::complaint(&mut rng, today, &attachments),
+                attachments,
+                receipt_secret: None,
+            }
         })
         .collect();
     let device = Handset {
@@ -181,7 +324,8 @@ pub async fn run(
                 .connect_timeout(settings.client_timeout)
                 .pool_max_idle_per_host(2)
                 .build()?,
-            url,
+            api,
+            album,
             stats: RefCell::default(),
             in_flight: RefCell::default(),
         },

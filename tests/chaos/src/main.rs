@@ -1,28 +1,30 @@
-//! Adal's chaos test: "nothing typed is lost, and nothing arrives twice", checked against
-//! the real server binary while it is killed with SIGKILL and restarted, behind a proxy
-//! that answers 500s, drops, delays, truncates and resets, with the network going down
-//! for whole periods. Simulated devices send with core's sync engine, the code the app
-//! runs. Afterwards the server's own `export` is compared with what the devices hold.
+//! Adal's chaos test: "nothing typed or photographed is lost, and nothing arrives twice",
+//! checked against the real server binary while it is killed with SIGKILL and restarted,
+//! behind a proxy that answers 500s, drops, delays, truncates and resets, with the network
+//! going down for whole periods. Simulated devices send with core's sync engine, the code
+//! the app runs; some complaints carry photos, uploaded in resumable parts through the
+//! same faulty proxy (it faults every request alike: status, parts, completion, post).
+//! Afterwards the server's own `export` is compared with what the devices hold, and every
+//! photo's stored file is hashed again.
 //!
 //! Loopback only; every loop is bounded by the deadline. Run it with `scripts/chaos`.
-//!
-//! Not covered yet: attachments (photos). When the API has them, a device's items carry
-//! photos, the engine uploads their parts before the post, the proxy needs no change (it
-//! faults every request alike), and the check adds "every attachment verifies".
 
 mod answers;
 mod device;
+mod photos;
 mod proxy;
 mod server;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
 
+use adal_core::AttachmentRef;
+use adal_core::api::SubmissionRequest;
 use adal_core::sync::Backoff;
-use adal_core::sync::engine::Policy;
+use adal_core::sync::engine::{Item, Policy};
 use adal_core::{District, TrackingNumber};
 use clap::Parser;
 use rand::rngs::StdRng;
@@ -72,6 +74,12 @@ struct Args {
     /// Probability that a request meets a fault.
     #[arg(long, default_value_t = 0.35)]
     fault_rate: f64,
+    /// Share of complaints that carry photos (1 to 3 each).
+    #[arg(long, default_value_t = 0.25)]
+    photo_rate: f64,
+    /// The largest photo, in KiB (the smallest is 20 KiB; parts are 256 KiB).
+    #[arg(long, default_value_t = 900)]
+    photo_max_kib: u64,
     /// The devices' HTTP timeout, in milliseconds.
     #[arg(long, default_value_t = 1_500)]
     client_timeout_ms: u64,
@@ -136,16 +144,18 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             lease_ms: 2 * args.client_timeout_ms + 1_000,
         },
         crash_rate: 0.03,
+        photo_rate: args.photo_rate.clamp(0.0, 1.0),
+        photo_max_bytes: args.photo_max_kib * 1024,
         deadline,
     };
-    let url = format!("http://{}/api/v1/submissions", proxy.addr());
+    let api = format!("http://{}/api/v1", proxy.addr());
     let local = LocalSet::new();
     let outcomes = local
         .run_until(async {
             let tasks: Vec<_> = (0..args.devices)
                 .map(|i| {
                     let network = proxy.watch();
-                    tokio::task::spawn_local(device::run(i, seed, settings, url.clone(), network))
+                    tokio::task::spawn_local(device::run(i, seed, settings, api.clone(), network))
                 })
                 .collect();
             let mut outcomes = Vec::new();
@@ -164,7 +174,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     proxy.set_up(false);
 
     let rows = server::export(&args.server_bin, &data).await?;
-    let check = Check::new(&outcomes, &rows);
+    let check = Check::new(&outcomes, &rows, &data);
     print_figures(&check, &outcomes, &proxy, disruption, sending_time, started.elapsed());
     let passed = check.passed();
     if !passed {
@@ -176,7 +186,8 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         }
     } else {
         println!(
-            "\nPASSED: every complaint is on the server exactly once, with the device's receipt"
+            "\nPASSED: every complaint is on the server exactly once, with the device's \
+             receipt, and every photo verifies"
         );
     }
     if args.keep_data {
@@ -254,14 +265,53 @@ struct Check {
     duplicate_tracking: usize,
     /// (district, year) sequences that are not exactly 1..=n.
     broken_sequences: Vec<String>,
+    /// Photos listed by the submissions the devices made, and their bytes.
+    photos_submitted: usize,
+    photo_bytes: u64,
+    /// Photos whose submission's row does not list them, with the same reference, both
+    /// in `attachments` and in the `photos` answer (or has no row).
+    photos_unlisted: usize,
+    /// Photos whose stored file is missing, or differs in size or SHA-256.
+    photos_damaged: usize,
+    /// Photos listed and stored with exactly the size and SHA-256 the device computed.
+    photos_verified: usize,
+    /// Photos on server rows that no device listed for that submission.
+    photos_unexpected: usize,
+    /// Tries each delivered item took (its failed attempts plus the one that worked),
+    /// for items without photos and with photos.
+    tries: [Tries; 2],
+}
+
+/// Tries per delivered item, summed.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tries {
+    items: u64,
+    total: u64,
+    most: u32,
+}
+
+impl Tries {
+    fn add(&mut self, item: &Item) {
+        let tries = item.attempts.saturating_add(1);
+        self.items += 1;
+        self.total += u64::from(tries);
+        self.most = self.most.max(tries);
+    }
+
+    fn describe(&self) -> String {
+        let mean = self.total as f64 / self.items.max(1) as f64;
+        format!("{mean:.1} / {}", self.most)
+    }
 }
 
 impl Check {
-    fn new(outcomes: &[device::Outcome], rows: &[server::Row]) -> Check {
+    fn new(outcomes: &[device::Outcome], rows: &[server::Row], data: &Path) -> Check {
         let mut check = Check { rows: rows.len(), ..Check::default() };
         let mut on_server: HashMap<Uuid, Vec<&str>> = HashMap::new();
+        let mut row_of: HashMap<Uuid, &server::Row> = HashMap::new();
         for row in rows {
             on_server.entry(row.id).or_default().push(&row.tracking);
+            row_of.entry(row.id).or_insert(row);
         }
         let mut made: HashMap<Uuid, &str> = HashMap::new();
         for outcome in outcomes {
@@ -275,10 +325,12 @@ impl Check {
                     None => check.lost += 1,
                     Some(n) => check.duplicates += n - 1,
                 }
+                check.photos(request, row_of.get(&request.id).copied(), data);
             }
             let mut filed: HashMap<Uuid, usize> = HashMap::new();
             for (item, receipt) in &outcome.sent {
                 *filed.entry(item.id()).or_default() += 1;
+                check.tries[usize::from(!item.request.attachments.is_empty())].add(item);
                 let on_server = on_server.get(&item.id()).and_then(|t| t.first().copied());
                 let district_matches =
                     receipt.tracking.starts_with(&format!("{}-", district_of(&item.request)));
@@ -290,6 +342,11 @@ impl Check {
             check.filed_twice += filed.values().filter(|&&n| n > 1).count();
         }
         check.duplicates += on_server.keys().filter(|id| !made.contains_key(id)).count();
+        check.photos_unexpected += rows
+            .iter()
+            .filter(|row| !made.contains_key(&row.id))
+            .map(|row| row.attachments.len())
+            .sum::<usize>();
 
         let mut sequences: BTreeMap<(District, i32), Vec<u32>> = BTreeMap::new();
         let mut seen = std::collections::HashSet::new();
@@ -309,6 +366,38 @@ impl Check {
             }
         }
         check
+    }
+
+    /// Every photo `request` lists must be listed by its row on the server, named by the
+    /// row's `photos` answer, and stored with exactly the size and SHA-256 the device
+    /// computed (the file is read and hashed again here).
+    fn photos(&mut self, request: &SubmissionRequest, row: Option<&server::Row>, data: &Path) {
+        let answered: Vec<AttachmentRef> = row
+            .and_then(|row| row.answers.get("photos"))
+            .and_then(|photos| serde_json::from_value(photos.clone()).ok())
+            .unwrap_or_default();
+        if let Some(row) = row {
+            self.photos_unexpected +=
+                row.attachments.iter().filter(|a| !request.attachments.contains(a)).count();
+        }
+        for photo in &request.attachments {
+            self.photos_submitted += 1;
+            self.photo_bytes += photo.size;
+            let listed = row.is_some_and(|row| row.attachments.contains(photo));
+            if !listed || !answered.contains(photo) {
+                self.photos_unlisted += 1;
+            }
+            let stored = std::fs::read(server::attachment_file(data, photo.id));
+            match stored {
+                Ok(bytes)
+                    if bytes.len() as u64 == photo.size
+                        && photos::sha256_hex(&bytes) == photo.sha256 =>
+                {
+                    self.photos_verified += 1;
+                }
+                _ => self.photos_damaged += 1,
+            }
+        }
     }
 
     fn failures(&self) -> Vec<String> {
@@ -339,6 +428,23 @@ impl Check {
             !self.broken_sequences.is_empty(),
             format!("sequences with gaps: {}", self.broken_sequences.join(", ")),
         );
+        let photos = self.photos_submitted;
+        fail(
+            self.photos_verified != photos,
+            format!("{} of {photos} photos verified", self.photos_verified),
+        );
+        fail(
+            self.photos_unlisted > 0,
+            format!("{} photos not listed by their row", self.photos_unlisted),
+        );
+        fail(
+            self.photos_damaged > 0,
+            format!("{} photos missing or damaged in the store", self.photos_damaged),
+        );
+        fail(
+            self.photos_unexpected > 0,
+            format!("{} photos on rows that no device listed", self.photos_unexpected),
+        );
         failures
     }
 
@@ -365,6 +471,7 @@ fn print_figures(
         stats.broken += o.stats.broken;
         stats.drains += o.stats.drains;
         stats.crashed_drains += o.stats.crashed_drains;
+        stats.uploads.add(&o.stats.uploads);
         for (status, n) in &o.stats.by_status {
             *stats.by_status.entry(*status).or_default() += n;
         }
@@ -384,6 +491,23 @@ fn print_figures(
     row("district sequences with gaps", check.broken_sequences.len().to_string());
     row("one item on the wire twice at once", check.overlapping_sends.to_string());
     println!("  {}", "-".repeat(55));
+    row("photos submitted", check.photos_submitted.to_string());
+    row("photo bytes", format!("{:.1} MiB", check.photo_bytes as f64 / 1_048_576.0));
+    row("photos verified (listed, size and SHA-256)", check.photos_verified.to_string());
+    row("photos not listed by their row", check.photos_unlisted.to_string());
+    row("photos missing or damaged in the store", check.photos_damaged.to_string());
+    row("photos on rows no device listed", check.photos_unexpected.to_string());
+    let uploads = stats.uploads;
+    row("upload requests", uploads.requests().to_string());
+    row("  status (GET)", uploads.status_requests.to_string());
+    row("  parts (PUT)", uploads.part_requests.to_string());
+    row("  complete (POST)", uploads.complete_requests.to_string());
+    row("part bytes sent", format!("{:.1} MiB", uploads.part_bytes as f64 / 1_048_576.0));
+    row("parts skipped on resume (already held)", uploads.parts_resumed.to_string());
+    row("photos found complete on a retry", uploads.already_held.to_string());
+    row("completions answered 2xx", uploads.completed.to_string());
+    row("attempts ended by an unfinished upload", uploads.unfinished.to_string());
+    println!("  {}", "-".repeat(55));
     let total: u64 = Fault::ALL.iter().map(|&f| counters.of(f)).sum();
     row("requests seen by the proxy", total.to_string());
     for fault in Fault::ALL {
@@ -397,7 +521,9 @@ fn print_figures(
     row("network-down periods", disruption.outages.to_string());
     row("  total time down", format!("{:.1} s", disruption.outage_ms as f64 / 1000.0));
     println!("  {}", "-".repeat(55));
-    row("attempts by devices", stats.attempts.to_string());
+    row("attempts by devices (uploads, then the post)", stats.attempts.to_string());
+    row("  tries per item, no photos: mean / most", check.tries[0].describe());
+    row("  tries per item with photos: mean / most", check.tries[1].describe());
     for (status, n) in &stats.by_status {
         row(&format!("  answered {status}"), n.to_string());
     }
@@ -413,6 +539,79 @@ fn print_figures(
 }
 
 /// The district code a submission is addressed to (every form asks for it).
-fn district_of(request: &adal_core::api::SubmissionRequest) -> &str {
+fn district_of(request: &SubmissionRequest) -> &str {
     request.answers.get("district").and_then(|d| d.as_str()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission(attachments: Vec<AttachmentRef>) -> SubmissionRequest {
+        SubmissionRequest {
+            id: Uuid::from_u128(1),
+            form: adal_core::form::current("complaint").expect("complaint").form_ref(),
+            answers: serde_json::from_value(serde_json::json!({ "photos": attachments }))
+                .expect("answers"),
+            attachments,
+            receipt_secret: None,
+        }
+    }
+
+    fn store(data: &Path, photo: &AttachmentRef, bytes: &[u8]) {
+        let path = server::attachment_file(data, photo.id);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+
+    #[test]
+    fn a_photo_counts_only_listed_by_its_row_and_stored_with_its_size_and_hash() {
+        let data = tempfile::tempdir().expect("a temporary directory");
+        let mut rng = StdRng::seed_from_u64(3);
+        let mut photo = |n| photos::take(&mut rng, Uuid::from_u128(n), 300 * 1024);
+        let (whole, damaged, missing, unlisted, extra) =
+            (photo(10), photo(11), photo(12), photo(13), photo(14));
+        let bytes = |p: &photos::Photo| photos::bytes(p.seed, p.attachment.size);
+        store(data.path(), &whole.attachment, &bytes(&whole));
+        store(data.path(), &unlisted.attachment, &bytes(&unlisted));
+        let mut flipped = bytes(&damaged).to_vec();
+        flipped[1000] ^= 1;
+        store(data.path(), &damaged.attachment, &flipped);
+
+        let sent: Vec<_> =
+            [&whole, &damaged, &missing, &unlisted].map(|p| p.attachment.clone()).to_vec();
+        let request = submission(sent.clone());
+        let mut listed = sent[..3].to_vec();
+        listed.push(extra.attachment.clone());
+        let row = server::Row {
+            id: request.id,
+            tracking: "URA-2026-00001".into(),
+            answers: serde_json::json!({ "photos": sent }),
+            attachments: listed,
+        };
+        let mut check = Check::default();
+        check.photos(&request, Some(&row), data.path());
+        assert_eq!(check.photos_submitted, 4);
+        assert_eq!(check.photos_verified, 2, "the whole one, and the unlisted one's file");
+        assert_eq!(check.photos_damaged, 2, "one flipped bit, one absent file");
+        assert_eq!(check.photos_unlisted, 1);
+        assert_eq!(check.photos_unexpected, 1);
+        let failures = check.failures().join("; ");
+        assert!(failures.contains("2 of 4 photos verified"), "{failures}");
+
+        let mut lost = Check::default();
+        lost.photos(&request, None, data.path());
+        assert_eq!(lost.photos_unlisted, 4, "no row lists nothing");
+
+        let mut fine = Check::default();
+        let request = submission(vec![whole.attachment.clone()]);
+        let row = server::Row {
+            answers: serde_json::json!({ "photos": [whole.attachment] }),
+            attachments: vec![whole.attachment.clone()],
+            ..row
+        };
+        fine.photos(&request, Some(&row), data.path());
+        assert!(fine.passed(), "{:?}", fine.failures());
+        assert_eq!(fine.photos_verified, 1);
+    }
 }

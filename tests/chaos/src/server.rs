@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use adal_core::AttachmentRef;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -129,6 +130,18 @@ async fn spawn(
 pub struct Row {
     pub id: Uuid,
     pub tracking: String,
+    /// The stored (normalised) answers; a complaint's photos are under `photos`.
+    pub answers: serde_json::Value,
+    /// The verified attachments linked to the submission (absent when none).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// Where the server's default (local directory) store keeps the assembled file of
+/// attachment `id`: `<data>/attachments/files/<id[0..2]>/<id>`.
+pub fn attachment_file(data: &Path, id: Uuid) -> PathBuf {
+    let id = id.to_string();
+    data.join("attachments").join("files").join(&id[..2]).join(id)
 }
 
 /// Every row the server holds, read by the server's own `export` command.
