@@ -24,6 +24,16 @@ pub const MAX_TERMS: usize = 30;
 const SHORT: usize = 200;
 const LONG: usize = 4000;
 
+/// Words printed around the canonical text, (Kazakh, Russian). They are not hashed: a
+/// signature line or a caption changes nothing the parties agreed.
+pub const SIGNATURE: (&str, &str) = ("қолы", "подпись");
+pub const MEDIATOR: (&str, &str) = ("Медиатор", "Медиатор");
+pub const CHECK_CODE: (&str, &str) = ("Тексеру коды (SHA-256)", "Код проверки (SHA-256)");
+pub const CHECK_HOW: (&str, &str) = (
+    "Актінің мәтінін тексеру үшін QR кодты сканерлеңіз.",
+    "Чтобы проверить текст акта, отсканируйте QR-код.",
+);
+
 /// The mediator's register: professional mediators and public (общественные) mediators
 /// keep separate registers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
