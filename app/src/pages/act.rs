@@ -42,7 +42,8 @@ pub fn ActPage() -> impl IntoView {
     let error = move |path: &'static str| {
         Signal::derive(move || errors.with(|e| e.get(path)).map(|c| c.message(lang.get())))
     };
-    let set = move |edit: fn(&mut ActInput, String)| Callback::new(move |v| input.update(|a| edit(a, v)));
+    let set =
+        move |edit: fn(&mut ActInput, String)| Callback::new(move |v| input.update(|a| edit(a, v)));
     let get = move |read: fn(&ActInput) -> String| Signal::derive(move || input.with(read));
 
     view! {
@@ -160,7 +161,11 @@ fn Row(
 
 /// Name, IIN and address of party `index`.
 #[component]
-fn PartyRows(input: RwSignal<ActInput>, errors: RwSignal<FieldErrors>, index: usize) -> impl IntoView {
+fn PartyRows(
+    input: RwSignal<ActInput>,
+    errors: RwSignal<FieldErrors>,
+    index: usize,
+) -> impl IntoView {
     let lang = use_app().lang;
     type Text = fn(Lang) -> String;
     type Slot = fn(&mut PartyInput) -> &mut String;
@@ -202,7 +207,10 @@ fn ActDocument(act: ReconciliationAct, lang: RwSignal<Lang>) -> impl IntoView {
         .parties()
         .iter()
         .map(|p| (p.name.clone(), String::new()))
-        .chain(std::iter::once((act.mediator().name.clone(), format!("{} / {}", act::MEDIATOR.0, act::MEDIATOR.1))))
+        .chain(std::iter::once((
+            act.mediator().name.clone(),
+            format!("{} / {}", act::MEDIATOR.0, act::MEDIATOR.1),
+        )))
         .collect();
     view! {
         <section class="act-actions no-print">
