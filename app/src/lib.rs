@@ -25,7 +25,7 @@ use leptos_router::path;
 
 use components::{Header, StatusBar, UpdateBanner};
 use i18n::t;
-use pages::{DirectoryPage, FormPage, HomePage, ItemPage};
+use pages::{ActPage, DirectoryPage, FormPage, HomePage, ItemPage, VerifyPage};
 use state::AppState;
 
 /// The whole app.
@@ -55,6 +55,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/draft/:id") view=FormPage/>
                 <Route path=path!("/directory") view=DirectoryPage/>
                 <Route path=path!("/item/:id") view=ItemPage/>
+                <Route path=path!("/act") view=ActPage/>
+                <Route path=path!("/verify") view=VerifyPage/>
             </Routes>
         </Router>
     }

@@ -4,6 +4,7 @@
 //! callers pass "today" in, and get values or typed errors out. That is what lets the very
 //! same validation run in the browser (wasm32) and on the server.
 
+pub mod act;
 pub mod api;
 pub mod attachment;
 pub mod calendar;

@@ -3,10 +3,12 @@
 mod device;
 pub mod form;
 mod header;
+mod qr;
 mod status_bar;
 mod update_banner;
 
 pub use device::DeviceSection;
 pub use header::Header;
+pub use qr::Qr;
 pub use status_bar::StatusBar;
 pub use update_banner::UpdateBanner;

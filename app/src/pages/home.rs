@@ -51,6 +51,11 @@ pub fn HomePage() -> impl IntoView {
                         {move || t(lang.get(), "visit_clinic")}
                     </button>
                 </div>
+                <p class="staff-links">
+                    <a href=Page::Act.path()>{move || t(lang.get(), "open_act")}</a>
+                    " · "
+                    <a href=Page::Verify.path()>{move || t(lang.get(), "open_verify")}</a>
+                </p>
             </details>
 
             <section aria-labelledby="drafts-h">

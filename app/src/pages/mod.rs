@@ -1,14 +1,18 @@
 //! One file per screen. `Page` owns every path, so a link is never a hand-typed string.
 
+mod act;
 mod directory;
 mod form;
 mod home;
 mod item;
+mod verify;
 
+pub use act::ActPage;
 pub use directory::DirectoryPage;
 pub use form::FormPage;
 pub use home::HomePage;
 pub use item::ItemPage;
+pub use verify::VerifyPage;
 
 use adal_core::form::Answers;
 use adal_core::{District, Lang};
@@ -28,6 +32,10 @@ pub enum Page {
     Item(String),
     /// The directory of centres, mediators, notaries and offices.
     Directory,
+    /// A mediator prepares a printable reconciliation act.
+    Act,
+    /// Checks a printed act's text against its hash, offline.
+    Verify,
 }
 
 impl Page {
@@ -37,6 +45,8 @@ impl Page {
             Page::Draft(id) => format!("/draft/{id}"),
             Page::Item(id) => format!("/item/{id}"),
             Page::Directory => "/directory".to_owned(),
+            Page::Act => "/act".to_owned(),
+            Page::Verify => "/verify".to_owned(),
         }
     }
 }

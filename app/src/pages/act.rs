@@ -1,0 +1,255 @@
+//! The reconciliation act: a mediator fills it in, and gets a printable A4 page with
+//! Kazakh and Russian side by side, signature lines, the short hash and a QR code that
+//! leads to "verify an act". Everything is computed on the device, also offline.
+
+use adal_core::act::{self, ActInput, PartyInput, ReconciliationAct};
+use adal_core::district::region_date;
+use adal_core::validation::FieldErrors;
+use adal_core::{District, Lang};
+use leptos::prelude::*;
+use time::OffsetDateTime;
+
+use crate::components::Qr;
+use crate::i18n::t;
+use crate::state::use_app;
+
+/// The act form and, once it checks, the printable act.
+#[component]
+pub fn ActPage() -> impl IntoView {
+    let lang = use_app().lang;
+    let input = RwSignal::new(ActInput {
+        date: region_date(OffsetDateTime::now_utc()).to_string(),
+        mediator_status: "professional".to_owned(),
+        parties: vec![PartyInput::default(), PartyInput::default()],
+        terms: vec![String::new()],
+        ..Default::default()
+    });
+    let errors = RwSignal::new(FieldErrors::default());
+    let prepared = RwSignal::new(None::<ReconciliationAct>);
+    let prepare = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match input.with(ActInput::parse) {
+            Ok(act) => {
+                errors.set(FieldErrors::default());
+                prepared.set(Some(act));
+            }
+            Err(found) => {
+                errors.set(found);
+                prepared.set(None);
+            }
+        }
+    };
+    let error = move |path: &'static str| {
+        Signal::derive(move || errors.with(|e| e.get(path)).map(|c| c.message(lang.get())))
+    };
+    let set =
+        move |edit: fn(&mut ActInput, String)| Callback::new(move |v| input.update(|a| edit(a, v)));
+    let get = move |read: fn(&ActInput) -> String| Signal::derive(move || input.with(read));
+
+    view! {
+        <main id="main" class="page act-page">
+            <div class="no-print">
+                <h1>{move || t(lang.get(), "act_title")}</h1>
+                <p class="muted">{move || t(lang.get(), "act_help")}</p>
+                <form class="act-form" novalidate on:submit=prepare>
+                    <Row label="act_number" id="act-number" value=get(|a| a.number.clone()) on_input=set(|a, v| a.number = v) error=error("number")/>
+                    <div class="field">
+                        <label for="act-district">{move || t(lang.get(), "district")}</label>
+                        <select id="act-district" on:change=move |ev| input.update(|a| a.district = event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "choose_one")}</option>
+                            {District::ALL.into_iter().map(|d| view! {
+                                <option value=d.code()>{move || d.name(lang.get())}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="error-text">{move || error("district").get()}</p>
+                    </div>
+                    <Row label="act_date" id="act-date" kind="date" value=get(|a| a.date.clone()) on_input=set(|a, v| a.date = v) error=error("date")/>
+                    <Row label="act_place" id="act-place" value=get(|a| a.place.clone()) on_input=set(|a, v| a.place = v) error=error("place")/>
+                    <Row label="mediator_name" id="act-mediator" value=get(|a| a.mediator_name.clone()) on_input=set(|a, v| a.mediator_name = v) error=error("mediator_name")/>
+                    <fieldset class="field">
+                        <legend>{move || t(lang.get(), "mediator_status")}</legend>
+                        {[
+                            ("professional", (|l| t(l, "mediator_professional")) as fn(Lang) -> String),
+                            ("public", |l| t(l, "mediator_public")),
+                        ].into_iter().map(|(value, text)| view! {
+                            <label class="choice">
+                                <input type="radio" name="mediator-status" value=value
+                                    prop:checked=move || input.with(|a| a.mediator_status == value)
+                                    on:change=move |_| input.update(|a| a.mediator_status = value.to_owned())/>
+                                {move || text(lang.get())}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <Row label="mediator_organisation" id="act-organisation" value=get(|a| a.mediator_organisation.clone()) on_input=set(|a, v| a.mediator_organisation = v) error=error("mediator_organisation")/>
+
+                    <fieldset class="field">
+                        <legend>{move || t(lang.get(), "act_parties")}</legend>
+                        <p class="error-text">{move || error("parties").get()}</p>
+                        <For each=move || 0..input.with(|a| a.parties.len()) key=|i| *i let:i>
+                            <PartyRows input=input errors=errors index=i/>
+                        </For>
+                        <button type="button" class="secondary" on:click=move |_| input.update(|a| a.parties.push(PartyInput::default()))>
+                            {move || t(lang.get(), "add_party")}
+                        </button>
+                    </fieldset>
+
+                    <Row label="act_dispute" id="act-dispute" multiline=true value=get(|a| a.dispute.clone()) on_input=set(|a, v| a.dispute = v) error=error("dispute")/>
+
+                    <fieldset class="field">
+                        <legend>{move || t(lang.get(), "act_terms")}</legend>
+                        <p class="help">{move || t(lang.get(), "act_terms_help")}</p>
+                        <p class="error-text">{move || error("terms").get()}</p>
+                        <For each=move || 0..input.with(|a| a.terms.len()) key=|i| *i let:i>
+                            <textarea id=format!("act-term-{i}") rows="3"
+                                aria-label=move || format!("{} {}", t(lang.get(), "act_term"), i + 1)
+                                prop:value=move || input.with(|a| a.terms.get(i).cloned().unwrap_or_default())
+                                on:input=move |ev| input.update(|a| a.terms[i] = event_target_value(&ev))></textarea>
+                            <p class="error-text">{move || errors.with(|e| e.get(&format!("terms.{i}"))).map(|c| c.message(lang.get()))}</p>
+                        </For>
+                        <button type="button" class="secondary" on:click=move |_| input.update(|a| a.terms.push(String::new()))>
+                            {move || t(lang.get(), "add_term")}
+                        </button>
+                    </fieldset>
+
+                    <Row label="language_note" id="act-language-note" value=get(|a| a.language_note.clone()) on_input=set(|a, v| a.language_note = v) error=error("language_note")/>
+                    <Show when=move || errors.with(|e| !e.is_empty())>
+                        <p class="banner error" role="alert">{move || t(lang.get(), "act_fix_errors")}</p>
+                    </Show>
+                    <button type="submit" class="primary big">{move || t(lang.get(), "act_prepare")}</button>
+                </form>
+            </div>
+            {move || prepared.get().map(|act| view! { <ActDocument act=act lang=lang/> })}
+        </main>
+    }
+}
+
+/// One text input (or text area) with its label and error, for the act's form.
+#[component]
+fn Row(
+    label: &'static str,
+    id: &'static str,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    error: Signal<Option<String>>,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] multiline: bool,
+) -> impl IntoView {
+    let lang = use_app().lang;
+    let eid = format!("{id}-error");
+    let invalid = move || error.with(Option::is_some).to_string();
+    let control = if multiline {
+        view! {
+            <textarea id=id rows="4" aria-invalid=invalid aria-describedby=eid.clone()
+                prop:value=value on:input=move |ev| on_input.run(event_target_value(&ev))></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id type=kind.unwrap_or("text") autocomplete="off" aria-invalid=invalid aria-describedby=eid.clone()
+                prop:value=value on:input=move |ev| on_input.run(event_target_value(&ev))/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{move || t(lang.get(), label)}</label>
+            {control}
+            <p id=eid class="error-text">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// Name, IIN and address of party `index`.
+#[component]
+fn PartyRows(
+    input: RwSignal<ActInput>,
+    errors: RwSignal<FieldErrors>,
+    index: usize,
+) -> impl IntoView {
+    let lang = use_app().lang;
+    type Text = fn(Lang) -> String;
+    type Slot = fn(&mut PartyInput) -> &mut String;
+    let rows: [(&'static str, Text, Slot); 3] = [
+        ("name", |l| t(l, "party_name"), |p| &mut p.name),
+        ("iin", |l| t(l, "party_iin"), |p| &mut p.iin),
+        ("address", |l| t(l, "party_address"), |p| &mut p.address),
+    ];
+    view! {
+        <div class="party">
+            <p class="label">{move || format!("{} {}", t(lang.get(), "act_party"), index + 1)}</p>
+            {rows.into_iter().map(|(key, text, field)| {
+                let id = format!("act-party-{index}-{key}");
+                let path = format!("parties.{index}.{key}");
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{move || text(lang.get())}</label>
+                        <input id=id type="text" autocomplete="off"
+                            prop:value=move || input.with(|a| a.parties.get(index).map(|p| field(&mut p.clone()).clone()).unwrap_or_default())
+                            on:input=move |ev| input.update(|a| *field(&mut a.parties[index]) = event_target_value(&ev))/>
+                        <p class="error-text">{move || errors.with(|e| e.get(&path)).map(|c| c.message(lang.get()))}</p>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The act as it is printed: the two columns, the signature lines, the hash and the QR
+/// code; below it (not printed), the canonical text to copy for verification.
+#[component]
+fn ActDocument(act: ReconciliationAct, lang: RwSignal<Lang>) -> impl IntoView {
+    let text = act.text();
+    let short = act.short_hash();
+    let hash = act.hash();
+    let origin = window().location().origin().unwrap_or_default();
+    let url = format!("{origin}{}", act.verify_path());
+    let signers: Vec<(String, String)> = act
+        .parties()
+        .iter()
+        .map(|p| (p.name.clone(), String::new()))
+        .chain(std::iter::once((
+            act.mediator().name.clone(),
+            format!("{} / {}", act::MEDIATOR.0, act::MEDIATOR.1),
+        )))
+        .collect();
+    view! {
+        <section class="act-actions no-print">
+            <h2>{move || t(lang.get(), "act_ready")}</h2>
+            <button type="button" class="primary" on:click=move |_| { let _ = window().print(); }>
+                {move || t(lang.get(), "act_print")}
+            </button>
+        </section>
+        <article class="act-doc" data-testid="act-doc">
+            <table class="act-columns">
+                <tbody>
+                    {act.paragraphs().into_iter().map(|p| view! {
+                        <tr><td lang="kk">{p.kk}</td><td lang="ru">{p.ru}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <div class="signatures">
+                {signers.into_iter().map(|(name, role)| view! {
+                    <div class="signature">
+                        <span class="signer">{name}<small>{role}</small></span>
+                        <span class="sign-line"></span>
+                        <small>{format!("{} / {}", act::SIGNATURE.0, act::SIGNATURE.1)}</small>
+                    </div>
+                }).collect_view()}
+            </div>
+            <footer class="act-proof">
+                <Qr data=url label=Signal::derive(move || t(lang.get(), "act_qr"))/>
+                <div>
+                    <p>{format!("{} / {}", act::CHECK_CODE.0, act::CHECK_CODE.1)}</p>
+                    <p class="tracking big-hash" data-testid="short-hash">{short}</p>
+                    <p class="full-hash" data-testid="full-hash">{hash}</p>
+                    <p><small>{act::CHECK_HOW.0}<br/>{act::CHECK_HOW.1}</small></p>
+                </div>
+            </footer>
+        </article>
+        <section class="no-print">
+            <h2>{move || t(lang.get(), "act_text")}</h2>
+            <p class="help">{move || t(lang.get(), "act_text_help")}</p>
+            <pre class="act-text" data-testid="act-text">{text}</pre>
+        </section>
+    }
+}

@@ -1,0 +1,554 @@
+//! The reconciliation act (акт примирения / татуластыру актісі): the settlement agreement
+//! that ends a mediation (Law "On mediation", Art. 27), as the reconciliation centres print
+//! it — Kazakh and Russian side by side, signed on paper.
+//!
+//! Architecture invariant: the act's **canonical text** is written here and only here.
+//! The printed page shows its paragraphs, the hash on the paper is the SHA-256 of that text,
+//! and "verify an act" recomputes the hash of a pasted text. Anything not in the canonical
+//! text (signature lines, the QR code) is decoration and is not covered by the hash.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::Date;
+use time::macros::format_description;
+
+use crate::validation::{self, FieldErrors};
+use crate::{District, ErrorCode, Iin};
+
+/// At least two parties sign a settlement, and it settles something.
+pub const MIN_PARTIES: usize = 2;
+pub const MIN_TERMS: usize = 1;
+/// Bounds that keep one act on a few A4 pages.
+pub const MAX_PARTIES: usize = 10;
+pub const MAX_TERMS: usize = 30;
+const SHORT: usize = 200;
+const LONG: usize = 4000;
+
+/// Words printed around the canonical text, (Kazakh, Russian). They are not hashed: a
+/// signature line or a caption changes nothing the parties agreed.
+pub const SIGNATURE: (&str, &str) = ("қолы", "подпись");
+pub const MEDIATOR: (&str, &str) = ("Медиатор", "Медиатор");
+pub const CHECK_CODE: (&str, &str) = ("Тексеру коды (SHA-256)", "Код проверки (SHA-256)");
+pub const CHECK_HOW: (&str, &str) = (
+    "Актінің мәтінін тексеру үшін QR кодты сканерлеңіз.",
+    "Чтобы проверить текст акта, отсканируйте QR-код.",
+);
+
+/// The mediator's register: professional mediators and public (общественные) mediators
+/// keep separate registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediatorStatus {
+    Professional,
+    Public,
+}
+
+impl MediatorStatus {
+    /// From the form's value (`professional`, `public`).
+    pub fn parse(raw: &str) -> Result<MediatorStatus, ErrorCode> {
+        match raw.trim() {
+            "professional" => Ok(MediatorStatus::Professional),
+            "public" => Ok(MediatorStatus::Public),
+            "" => Err(ErrorCode::Required),
+            _ => Err(ErrorCode::UnknownChoice),
+        }
+    }
+
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            MediatorStatus::Professional => ("кәсіби медиатор", "профессиональный медиатор"),
+            MediatorStatus::Public => ("қоғамдық медиатор", "общественный медиатор"),
+        }
+    }
+}
+
+/// What the act form holds, as typed. `ActInput::parse` is the only way to an act.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActInput {
+    pub number: String,
+    /// A district code (`URA`).
+    pub district: String,
+    /// `YYYY-MM-DD`, as a date input gives it.
+    pub date: String,
+    pub place: String,
+    pub mediator_name: String,
+    /// `professional` or `public`.
+    pub mediator_status: String,
+    pub mediator_organisation: String,
+    pub parties: Vec<PartyInput>,
+    pub dispute: String,
+    /// One agreed term per entry, with how and when it is performed.
+    pub terms: Vec<String>,
+    pub language_note: String,
+}
+
+/// One party as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyInput {
+    pub name: String,
+    pub iin: String,
+    pub address: String,
+}
+
+/// The mediator who conducted the mediation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mediator {
+    pub name: String,
+    pub status: MediatorStatus,
+    /// Empty when the mediator works outside an organisation.
+    pub organisation: String,
+}
+
+/// One party to the settlement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub name: String,
+    pub iin: Option<Iin>,
+    /// Empty when not given.
+    pub address: String,
+}
+
+/// A checked reconciliation act. Its fields are read-only: it is built by
+/// [`ActInput::parse`] alone, so every act has two parties and a term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReconciliationAct {
+    number: String,
+    district: District,
+    date: Date,
+    place: String,
+    mediator: Mediator,
+    parties: Vec<Party>,
+    dispute: String,
+    terms: Vec<String>,
+    language_note: String,
+}
+
+/// One paragraph of the act in both languages. User-typed content (names, the dispute,
+/// the terms) is the same in both columns: it is quoted as the parties wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    pub kk: String,
+    pub ru: String,
+}
+
+impl ActInput {
+    /// Checks every field and reports every problem at once. Rows of parties and terms
+    /// left entirely blank are ignored, so a form may show an empty row to fill.
+    pub fn parse(&self) -> Result<ReconciliationAct, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let number =
+            errors.check("number", validation::text(&self.number, 1, 40).map(|s| line(&s)));
+        let district = errors.check(
+            "district",
+            match self.district.trim() {
+                "" => Err(ErrorCode::Required),
+                code => District::from_code(code).ok_or(ErrorCode::UnknownChoice),
+            },
+        );
+        let date = errors.check("date", parse_date(&self.date));
+        let place = errors.check("place", single(&self.place));
+        let mediator_name = errors.check("mediator_name", single(&self.mediator_name));
+        let mediator_status =
+            errors.check("mediator_status", MediatorStatus::parse(&self.mediator_status));
+        let organisation = line(&self.mediator_organisation);
+        if organisation.chars().count() > SHORT {
+            errors.push("mediator_organisation", ErrorCode::TooLong { max: SHORT });
+        }
+
+        let mut parties = Vec::new();
+        for (i, p) in self.parties.iter().enumerate() {
+            if [&p.name, &p.iin, &p.address].iter().all(|s| s.trim().is_empty()) {
+                continue;
+            }
+            let field = validation::Field::new("parties");
+            let name = errors.check(field.item(i, "name"), single(&p.name));
+            let iin = match p.iin.trim() {
+                "" => Some(None),
+                raw => errors.check(field.item(i, "iin"), Iin::parse(raw)).map(Some),
+            };
+            let address = line(&p.address);
+            if address.chars().count() > SHORT {
+                errors.push(field.item(i, "address"), ErrorCode::TooLong { max: SHORT });
+            }
+            if let (Some(name), Some(iin)) = (name, iin) {
+                parties.push(Party { name, iin, address });
+            }
+        }
+        let typed_parties = self.parties.iter().filter(|p| !p.name.trim().is_empty()).count();
+        if typed_parties < MIN_PARTIES {
+            errors.push("parties", ErrorCode::TooFewItems { min: MIN_PARTIES });
+        } else if typed_parties > MAX_PARTIES {
+            errors.push("parties", ErrorCode::TooManyItems { max: MAX_PARTIES });
+        }
+
+        let dispute = errors.check("dispute", validation::text(&self.dispute, 1, LONG));
+        let mut terms = Vec::new();
+        for (i, term) in self.terms.iter().enumerate() {
+            if term.trim().is_empty() {
+                continue;
+            }
+            let field = validation::Field::new(format!("terms.{i}"));
+            if let Some(term) = errors.check(field, validation::text(term, 1, LONG)) {
+                terms.push(block(&term));
+            }
+        }
+        if self.terms.iter().all(|t| t.trim().is_empty()) {
+            errors.push("terms", ErrorCode::TooFewItems { min: MIN_TERMS });
+        } else if terms.len() > MAX_TERMS {
+            errors.push("terms", ErrorCode::TooManyItems { max: MAX_TERMS });
+        }
+        let language_note = block(&self.language_note);
+
+        match (number, district, date, place, mediator_name, mediator_status, dispute) {
+            (
+                Some(number),
+                Some(district),
+                Some(date),
+                Some(place),
+                Some(name),
+                Some(status),
+                Some(dispute),
+            ) if errors.is_empty() => Ok(ReconciliationAct {
+                number,
+                district,
+                date,
+                place,
+                mediator: Mediator { name, status, organisation },
+                parties,
+                dispute: block(&dispute),
+                terms,
+                language_note,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl ReconciliationAct {
+    pub fn number(&self) -> &str {
+        &self.number
+    }
+
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    pub fn mediator(&self) -> &Mediator {
+        &self.mediator
+    }
+
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
+    /// The act's paragraphs, Kazakh and Russian, in order: fixed wording with the fields
+    /// filled in. The printed page lays them out in two columns.
+    pub fn paragraphs(&self) -> Vec<Paragraph> {
+        let p = |kk: String, ru: String| Paragraph { kk, ru };
+        let same = |s: &str| Paragraph { kk: s.to_owned(), ru: s.to_owned() };
+        let date = self
+            .date
+            .format(format_description!("[day].[month].[year]"))
+            .unwrap_or_else(|_| self.date.to_string());
+        let (status_kk, status_ru) = self.mediator.status.words();
+        let organisation = if self.mediator.organisation.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", self.mediator.organisation)
+        };
+        let mut out = vec![
+            p(
+                format!("ТАТУЛАСТЫРУ АКТІСІ № {}", self.number),
+                format!("АКТ ПРИМИРЕНИЯ № {}", self.number),
+            ),
+            p(
+                "(дауды реттеу туралы келісім)".to_owned(),
+                "(соглашение об урегулировании спора)".to_owned(),
+            ),
+            p(
+                format!("{date} ж., {}, {}", self.place, self.district.name(crate::Lang::Kk)),
+                format!("{date} г., {}, {}", self.place, self.district.name(crate::Lang::Ru)),
+            ),
+            p(
+                format!(
+                    "Медиация Қазақстан Республикасының «Медиация туралы» Заңына сәйкес өткізілді. \
+                     Медиатор: {}, {status_kk}{organisation}.",
+                    self.mediator.name
+                ),
+                format!(
+                    "Медиация проведена в соответствии с Законом Республики Казахстан «О медиации». \
+                     Медиатор: {}, {status_ru}{organisation}.",
+                    self.mediator.name
+                ),
+            ),
+            p("Тараптар:".to_owned(), "Стороны:".to_owned()),
+        ];
+        for (i, party) in self.parties.iter().enumerate() {
+            let mut kk = format!("{}. {}", i + 1, party.name);
+            let mut ru = kk.clone();
+            if let Some(iin) = &party.iin {
+                kk.push_str(&format!(", ЖСН {}", iin.as_str()));
+                ru.push_str(&format!(", ИИН {}", iin.as_str()));
+            }
+            if !party.address.is_empty() {
+                kk.push_str(&format!(", мекенжайы: {}", party.address));
+                ru.push_str(&format!(", адрес: {}", party.address));
+            }
+            out.push(p(kk, ru));
+        }
+        out.push(p("Дау мәні:".to_owned(), "Предмет спора:".to_owned()));
+        out.push(same(&self.dispute));
+        out.push(p(
+            "Тараптар төмендегі шарттармен келісті (орындау тәсілі мен мерзімі көрсетілген):"
+                .to_owned(),
+            "Стороны пришли к соглашению на следующих условиях (с указанием способа и срока исполнения):"
+                .to_owned(),
+        ));
+        for (i, term) in self.terms.iter().enumerate() {
+            out.push(same(&format!("{}. {term}", i + 1)));
+        }
+        out.push(p(
+            "Тараптар осы келісімді өз еркімен жасасты және оны орындауға міндеттенеді. Келісім \
+             жазбаша нысанда жасалды және оған тараптар мен медиатор қол қояды."
+                .to_owned(),
+            "Стороны заключили настоящее соглашение добровольно и обязуются его исполнить. \
+             Соглашение составлено в письменной форме и подписывается сторонами и медиатором."
+                .to_owned(),
+        ));
+        if !self.language_note.is_empty() {
+            out.push(p(
+                format!("Тіл туралы белгі: {}", self.language_note),
+                format!("Отметка о языке: {}", self.language_note),
+            ));
+        }
+        out
+    }
+
+    /// The canonical text: each paragraph in Kazakh, then in Russian, paragraphs separated
+    /// by a blank line; `\n` line ends, no trailing whitespace. This is what is hashed.
+    pub fn text(&self) -> String {
+        let text = self
+            .paragraphs()
+            .iter()
+            .map(|p| format!("{}\n{}", p.kk, p.ru))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        normalise(&text)
+    }
+
+    /// The SHA-256 of [`text`](Self::text), 64 lowercase hex digits.
+    pub fn hash(&self) -> String {
+        sha256_hex(&self.text())
+    }
+
+    /// The hash as printed on paper: its first 16 hex digits in groups of four.
+    pub fn short_hash(&self) -> String {
+        short_form(&self.hash())
+    }
+
+    /// Where the QR code leads, relative to the app's origin.
+    pub fn verify_path(&self) -> String {
+        format!("/verify#{}", self.hash())
+    }
+}
+
+/// Whether `text` is the act that `hash` was printed for. Line endings (CRLF, CR) and
+/// trailing whitespace are forgiven — copying through e-mail or a word processor changes
+/// them — but nothing else. `hash` is the full 64 hex digits or the printed short form
+/// (the first 16, spaces and case ignored), which is what a person can type from paper.
+pub fn verify(text: &str, hash: &str) -> bool {
+    let given: String = hash
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if !(given.len() == 16 || given.len() == 64) || !given.chars().all(|c| c.is_ascii_hexdigit()) {
+        return false;
+    }
+    sha256_hex(&normalise(text)).starts_with(&given)
+}
+
+/// `hash`'s first 16 hex digits in groups of four: `3f2a 9c01 77de 10b4`.
+pub fn short_form(hash: &str) -> String {
+    let head: Vec<char> = hash.chars().take(16).collect();
+    head.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+}
+
+/// LF line ends, no trailing whitespace on any line or at the end.
+fn normalise(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_end()
+        .to_owned()
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A one-line field: whitespace runs (including line breaks) become one space.
+fn line(raw: &str) -> String {
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A required one-line field of at most `SHORT` characters.
+fn single(raw: &str) -> Result<String, ErrorCode> {
+    validation::text(&line(raw), 1, SHORT)
+}
+
+/// A multi-line field: each line's spaces collapsed, blank lines dropped, so that the
+/// paragraph structure of the canonical text (blank line = next paragraph) holds.
+fn block(raw: &str) -> String {
+    raw.lines().map(line).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+fn parse_date(raw: &str) -> Result<Date, ErrorCode> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    Date::parse(raw, format_description!("[year]-[month]-[day]"))
+        .map_err(|_| ErrorCode::InvalidDate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ActInput {
+        ActInput {
+            number: "URA-2026-7".into(),
+            district: "URA".into(),
+            date: "2026-03-12".into(),
+            place: "Орал, Достық даңғылы 1".into(),
+            mediator_name: "Назым Ғабдуллина".into(),
+            mediator_status: "professional".into(),
+            mediator_organisation: "Татуласу орталығы".into(),
+            parties: vec![
+                PartyInput {
+                    name: "Айгерим Сарсенова".into(),
+                    iin: "900101300007".into(),
+                    address: "Орал, Абай к. 5".into(),
+                },
+                PartyInput { name: "Болат Кенжебеков".into(), ..Default::default() },
+                PartyInput::default(),
+            ],
+            dispute: "Забор на границе участков.\r\n\r\nСосед против.".into(),
+            terms: vec!["Перенести забор до 1 мая 2026 года за свой счёт.".into(), "  ".into()],
+            language_note: "Стороны владеют обоими языками.".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_act_parses_and_its_text_has_both_languages() {
+        let act = input().parse().unwrap();
+        assert_eq!(act.parties().len(), 2);
+        let text = act.text();
+        assert!(
+            text.starts_with("ТАТУЛАСТЫРУ АКТІСІ № URA-2026-7\nАКТ ПРИМИРЕНИЯ № URA-2026-7\n\n")
+        );
+        assert!(text.contains("ЖСН 900101300007"));
+        assert!(text.contains("ИИН 900101300007"));
+        assert!(text.contains("12.03.2026 г., Орал, Достық даңғылы 1, город Уральск"));
+        assert!(text.contains("\n1. Перенести забор до 1 мая 2026 года за свой счёт.\n"));
+        assert!(!text.contains('\r'));
+        assert_eq!(normalise(&text), text, "the canonical text is already normalised");
+        assert_eq!(act.hash().len(), 64);
+        assert_eq!(act.short_hash().len(), 19);
+        assert_eq!(act.short_hash().replace(' ', ""), act.hash()[..16]);
+        assert_eq!(act.verify_path(), format!("/verify#{}", act.hash()));
+    }
+
+    #[test]
+    fn the_same_act_always_has_the_same_text_and_hash() {
+        assert_eq!(input().parse().unwrap().text(), input().parse().unwrap().text());
+        assert_eq!(input().parse().unwrap().hash(), input().parse().unwrap().hash());
+    }
+
+    #[test]
+    fn the_hash_changes_if_any_field_changes() {
+        let base = input().parse().unwrap().hash();
+        let edits: Vec<fn(&mut ActInput)> = vec![
+            |a| a.number.push('1'),
+            |a| a.district = "AKZ".into(),
+            |a| a.date = "2026-03-13".into(),
+            |a| a.place.push('.'),
+            |a| a.mediator_name.push('а'),
+            |a| a.mediator_status = "public".into(),
+            |a| a.mediator_organisation.clear(),
+            |a| a.parties[0].name.push('а'),
+            |a| a.parties[0].iin.clear(),
+            |a| a.parties[1].address = "Орал".into(),
+            |a| a.parties[2].name = "Третья сторона".into(),
+            |a| a.dispute.push('!'),
+            |a| a.terms[0] = a.terms[0].replace("1 мая", "2 мая"),
+            |a| a.terms.push("Второе условие.".into()),
+            |a| a.language_note.clear(),
+        ];
+        for (i, edit) in edits.into_iter().enumerate() {
+            let mut changed = input();
+            edit(&mut changed);
+            let act = changed.parse().unwrap_or_else(|e| panic!("edit {i}: {e:?}"));
+            assert_ne!(act.hash(), base, "edit {i} left the hash unchanged");
+        }
+    }
+
+    #[test]
+    fn verify_forgives_line_endings_and_trailing_spaces_only() {
+        let act = input().parse().unwrap();
+        let (text, hash) = (act.text(), act.hash());
+        assert!(verify(&text, &hash));
+        assert!(verify(&text.replace('\n', "\r\n"), &hash));
+        assert!(verify(&text.replace('\n', "  \n"), &hash));
+        assert!(verify(&format!("{text}\n\n  \n"), &hash.to_uppercase()));
+        assert!(verify(&text, &act.short_hash()));
+        assert!(verify(&text, &format!(" {} ", act.short_hash().to_uppercase())));
+    }
+
+    #[test]
+    fn verify_refuses_a_changed_term_or_a_wrong_hash() {
+        let act = input().parse().unwrap();
+        let (text, hash) = (act.text(), act.hash());
+        assert!(!verify(&text.replace("1 мая", "1 июня"), &hash));
+        assert!(!verify(&text.replace("Перенести забор", "Перенести  забор"), &hash));
+        assert!(!verify(&format!(" {text}"), &hash));
+        assert!(!verify(&text, &hash[..63]));
+        assert!(!verify(&text, &hash[..12]));
+        assert!(!verify(&text, ""));
+        assert!(!verify(&text, &"z".repeat(64)));
+    }
+
+    #[test]
+    fn an_act_needs_two_named_parties_and_a_term() {
+        let mut one = input();
+        one.parties.truncate(1);
+        one.terms = vec![String::new()];
+        let errors = one.parse().unwrap_err();
+        assert_eq!(errors.get("parties"), Some(ErrorCode::TooFewItems { min: 2 }));
+        assert_eq!(errors.get("terms"), Some(ErrorCode::TooFewItems { min: 1 }));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let mut bad = input();
+        bad.number = " ".into();
+        bad.district = "XXX".into();
+        bad.date = "12.03.2026".into();
+        bad.mediator_status = "judge".into();
+        bad.parties[0].iin = "900101300008".into();
+        bad.parties[1].name = String::new();
+        bad.parties[1].address = "Орал".into();
+        let errors = bad.parse().unwrap_err();
+        assert_eq!(errors.get("number"), Some(ErrorCode::Required));
+        assert_eq!(errors.get("district"), Some(ErrorCode::UnknownChoice));
+        assert_eq!(errors.get("date"), Some(ErrorCode::InvalidDate));
+        assert_eq!(errors.get("mediator_status"), Some(ErrorCode::UnknownChoice));
+        assert_eq!(errors.get("parties.0.iin"), Some(ErrorCode::InvalidIin));
+        assert_eq!(errors.get("parties.1.name"), Some(ErrorCode::Required));
+        assert_eq!(errors.get("parties"), Some(ErrorCode::TooFewItems { min: 2 }));
+    }
+}
