@@ -133,7 +133,10 @@ impl AppState {
     pub fn refresh(self) {
         spawn_local(async move {
             match store::snapshot().await {
-                Ok(snapshot) => self.snapshot.set(snapshot),
+                Ok(snapshot) => {
+                    self.snapshot.set(snapshot);
+                    mark_ready();
+                }
                 Err(_) => self.storage_failed.set(true),
             }
         });
@@ -173,6 +176,27 @@ impl AppState {
         self.refresh_reference_data();
         self.drain(false);
     }
+}
+
+thread_local! {
+    static READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Once per page, when the first snapshot from the device is on screen (the lists are
+/// drawn by the time the next frame starts): `data-ready` on `<html>` and a
+/// `performance.mark("adal-ready")`, for tests and the start-up benchmark.
+fn mark_ready() {
+    if READY.replace(true) {
+        return;
+    }
+    request_animation_frame(|| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-ready", "");
+        }
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("adal-ready");
+        }
+    });
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
