@@ -6,6 +6,7 @@
 pub mod answers;
 pub mod api;
 pub mod backup;
+pub mod bench;
 pub mod components;
 pub mod i18n;
 pub mod pages;
@@ -65,6 +66,8 @@ pub fn App() -> impl IntoView {
 /// Replaces the static shell of `index.html` with the live app.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    // Only with `?bench` in the address (the browser benchmark); otherwise a no-op.
+    bench::install();
     if let Some(shell) = document().get_element_by_id("shell") {
         shell.remove();
     }

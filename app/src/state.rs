@@ -90,6 +90,17 @@ impl AppState {
         known.or_else(|| adal_core::form::find(id, version).cloned())
     }
 
+    /// The title of form `id` in `version`, in `lang`, as `schema` finds it but without
+    /// copying the schema: the home screen asks once or twice for every item it lists.
+    pub fn form_title(self, id: &str, version: u32, lang: Lang) -> Option<String> {
+        let title = |f: &FormSchema| {
+            (f.id == id && f.version == version).then(|| f.title.get(lang).to_owned())
+        };
+        self.forms
+            .with_untracked(|forms| forms.iter().find_map(title))
+            .or_else(|| adal_core::form::find(id, version).and_then(title))
+    }
+
     /// The newest version of form `id` this device knows.
     pub fn current_schema(self, id: &str) -> Option<FormSchema> {
         self.forms.with_untracked(|forms| {
@@ -131,12 +142,14 @@ impl AppState {
 
     /// Re-reads the lists from the device.
     pub fn refresh(self) {
-        spawn_local(async move {
-            match store::snapshot().await {
-                Ok(snapshot) => self.snapshot.set(snapshot),
-                Err(_) => self.storage_failed.set(true),
-            }
-        });
+        spawn_local(self.load_snapshot());
+    }
+
+    async fn load_snapshot(self) {
+        match store::snapshot().await {
+            Ok(snapshot) => self.snapshot.set(snapshot),
+            Err(_) => self.storage_failed.set(true),
+        }
     }
 
     /// Sends what is due (everything, with `force`), then refreshes the lists.
@@ -169,9 +182,38 @@ impl AppState {
         .forget();
         EventListener::new(&win, "offline", move |_| self.online.set(false)).forget();
         Interval::new(DRAIN_EVERY_MS, move || self.drain(false)).forget();
-        self.refresh();
-        self.refresh_reference_data();
-        self.drain(false);
+        // The person's lists first. Reading the forms and the directory (10,000 entries
+        // take a few hundred milliseconds to read) and the outbox waits until they are
+        // on screen, so a full directory never delays the start screen.
+        spawn_local(async move {
+            self.load_snapshot().await;
+            next_frame().await;
+            mark_ready();
+            self.refresh_reference_data();
+            self.drain(false);
+        });
+    }
+}
+
+/// Resolves at the next animation frame, by which time what the last signal changes
+/// drew is in the DOM; or after 200 ms in a hidden tab, which gets no frames.
+async fn next_frame() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        let win = window();
+        let _ = win.request_animation_frame(&resolve);
+        let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 200);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+}
+
+/// The first snapshot from the device is on screen: `data-ready` on `<html>` and a
+/// `performance.mark("adal-ready")`, for tests and the start-up benchmark.
+fn mark_ready() {
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("data-ready", "");
+    }
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark("adal-ready");
     }
 }
 

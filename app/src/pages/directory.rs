@@ -34,7 +34,9 @@ pub fn DirectoryPage() -> impl IntoView {
     let language = RwSignal::new(String::new());
     let here: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
     let locating = RwSignal::new(false);
-    let shown = RwSignal::new(PAGE);
+    // The browser benchmark may ask for a longer page (`?bench&page=N`, see `bench`).
+    let page = crate::bench::directory_page().unwrap_or(PAGE);
+    let shown = RwSignal::new(page);
 
     let hits = Memo::new(move |_| {
         let q = Query::parse(&query.get());
@@ -66,7 +68,7 @@ pub fn DirectoryPage() -> impl IntoView {
         district.track();
         kind.track();
         language.track();
-        shown.set(PAGE);
+        shown.set(page);
     });
 
     let locate = move |_| {
@@ -134,7 +136,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 />
             </ul>
             <Show when=move || { hits.with(Vec::len) > shown.get() }>
-                <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
+                <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += page)>
                     {move || t(lang.get(), "show_more")}
                 </button>
             </Show>

@@ -66,7 +66,7 @@ pub fn HomePage() -> impl IntoView {
                 >
                     <ul class="items">
                         <For
-                            each=move || snapshot.get().drafts
+                            each=move || snapshot.with(|s| s.drafts.clone())
                             key=|d| (d.id.clone(), d.updated_at.to_bits())
                             children=move |d| {
                                 let href = Page::Draft(d.id.clone()).path();
@@ -95,7 +95,7 @@ pub fn HomePage() -> impl IntoView {
                     <p class="muted">{move || t(lang.get(), "waiting_help")}</p>
                     <ul class="items">
                         <For
-                            each=move || snapshot.get().outbox
+                            each=move || snapshot.with(|s| s.outbox.clone())
                             key=|i| i.id.clone()
                             children=move |i| {
                                 let href = Page::Item(i.id.clone()).path();
@@ -119,7 +119,7 @@ pub fn HomePage() -> impl IntoView {
                     <h2 id="sent-h">{move || t(lang.get(), "sent")}</h2>
                     <ul class="items">
                         <For
-                            each=move || snapshot.get().sent
+                            each=move || snapshot.with(|s| s.sent.clone())
                             key=|s| s.id.clone()
                             children=move |s| {
                                 let href = Page::Item(s.id.clone()).path();

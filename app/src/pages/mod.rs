@@ -77,10 +77,7 @@ pub async fn start_draft(app: AppState, form_id: &str, prefill: Answers) -> Opti
 pub fn title(app: AppState, form_id: &str, version: u32, answers: &Answers, lang: Lang) -> String {
     match answers.get("institution").and_then(|v| v.as_str()).map(str::trim) {
         Some(name) if !name.is_empty() => name.to_owned(),
-        _ => app
-            .schema(form_id, version)
-            .map(|s| s.title.get(lang).to_owned())
-            .unwrap_or_else(|| form_id.to_owned()),
+        _ => app.form_title(form_id, version, lang).unwrap_or_else(|| form_id.to_owned()),
     }
 }
 
@@ -92,7 +89,7 @@ pub fn summary(
     answers: &Answers,
     lang: Lang,
 ) -> String {
-    let form = app.schema(form_id, version).map(|s| s.title.get(lang).to_owned());
+    let form = app.form_title(form_id, version, lang);
     let district = answers
         .get("district")
         .and_then(|v| v.as_str())
