@@ -4,13 +4,20 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::Lang;
 use crate::form::{Answers, FormSchema};
 use crate::validation::{ErrorCode, Field, FieldErrors};
+use crate::{District, Lang};
 
 /// The largest request body the API accepts. A 4000-character description in Kazakh
 /// is about 8 KB in UTF-8; the rest is headroom for the other fields.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The most submissions one `POST /api/v1/submissions/batch` takes.
+pub const MAX_BATCH_ITEMS: usize = 100;
+
+/// The largest batch body. A hundred ordinary submissions are about 200 KB; a client
+/// packs a batch until it holds [`MAX_BATCH_ITEMS`] or would pass this size.
+pub const MAX_BATCH_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// Which form, in which version, a set of answers belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,6 +43,65 @@ pub struct SubmissionRequest {
     pub form: FormRef,
     #[serde(default)]
     pub answers: Answers,
+}
+
+/// `POST /api/v1/submissions/batch`: up to [`MAX_BATCH_ITEMS`] submissions, each with
+/// the meaning it has alone, stored in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRequest {
+    pub submissions: Vec<SubmissionRequest>,
+}
+
+/// The answer to a batch: one outcome per submission, in the order they were sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResponse {
+    pub results: Vec<BatchOutcome>,
+}
+
+/// What became of one submission of a batch: what `POST /api/v1/submissions` would have
+/// answered for it alone, with its HTTP status as `status` (201, 200, 409, 422, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BatchOutcome {
+    /// Stored now (201) or before (200, a resend).
+    Stored { id: Uuid, status: u16, receipt: Receipt },
+    /// Refused; `id` is missing only when the item was too malformed to have one.
+    Refused {
+        #[serde(default)]
+        id: Option<Uuid>,
+        status: u16,
+        problem: Problem,
+    },
+}
+
+impl BatchOutcome {
+    pub fn status(&self) -> u16 {
+        match self {
+            BatchOutcome::Stored { status, .. } | BatchOutcome::Refused { status, .. } => *status,
+        }
+    }
+}
+
+/// A stored submission as staff read it (`/api/v1/staff/submissions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSubmission {
+    pub id: Uuid,
+    pub tracking: String,
+    pub form: FormRef,
+    pub district: District,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// The normalised answers, as stored.
+    pub answers: Answers,
+}
+
+/// `GET /api/v1/staff/submissions`: one page, newest first. `next` is the cursor for the
+/// following page (`?after=`), missing on the last page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionPage {
+    pub submissions: Vec<StaffSubmission>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// `GET /api/v1/forms`: the current version of every form and every previous version
@@ -72,6 +138,7 @@ pub enum ProblemCode {
     BodyTooLarge,
     UnsupportedMediaType,
     RateLimited,
+    Unauthorized,
     NotFound,
     MethodNotAllowed,
     Internal,
@@ -88,6 +155,7 @@ impl ProblemCode {
             ProblemCode::BodyTooLarge => "body_too_large",
             ProblemCode::UnsupportedMediaType => "unsupported_media_type",
             ProblemCode::RateLimited => "rate_limited",
+            ProblemCode::Unauthorized => "unauthorized",
             ProblemCode::NotFound => "not_found",
             ProblemCode::MethodNotAllowed => "method_not_allowed",
             ProblemCode::Internal => "internal",
@@ -104,6 +172,7 @@ impl ProblemCode {
             ProblemCode::BodyTooLarge => 413,
             ProblemCode::UnsupportedMediaType => 415,
             ProblemCode::RateLimited => 429,
+            ProblemCode::Unauthorized => 401,
             ProblemCode::NotFound => 404,
             ProblemCode::MethodNotAllowed => 405,
             ProblemCode::Internal => 500,
@@ -141,6 +210,9 @@ impl ProblemCode {
             (RateLimited, Lang::Kk) => "Сұраулар тым көп; сәлден соң қайталаңыз.",
             (RateLimited, Lang::Ru) => "Слишком много запросов; повторите чуть позже.",
             (RateLimited, Lang::En) => "Too many requests; please try again shortly.",
+            (Unauthorized, Lang::Kk) => "Кіру үшін қызметкер кілті қажет.",
+            (Unauthorized, Lang::Ru) => "Нужен ключ сотрудника.",
+            (Unauthorized, Lang::En) => "A staff token is required.",
             (NotFound, Lang::Kk) => "Табылмады.",
             (NotFound, Lang::Ru) => "Не найдено.",
             (NotFound, Lang::En) => "Not found.",
@@ -255,6 +327,7 @@ mod tests {
             BodyTooLarge,
             UnsupportedMediaType,
             RateLimited,
+            Unauthorized,
             NotFound,
             MethodNotAllowed,
             Internal,

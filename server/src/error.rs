@@ -10,7 +10,7 @@ use adal_core::api::{FormRef, Problem, ProblemCode};
 use adal_core::{FieldErrors, Lang};
 use axum::extract::Request;
 use axum::extract::rejection::JsonRejection;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_governor::GovernorError;
@@ -38,6 +38,9 @@ pub enum ApiError {
     ConflictingResubmission { id: Uuid },
     #[error("rate limited")]
     RateLimited { retry_after_s: u64 },
+    /// A staff endpoint without the right bearer token.
+    #[error("unauthorized")]
+    Unauthorized,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -59,6 +62,7 @@ impl ApiError {
             ApiError::UnknownForm(_) => ProblemCode::UnknownForm,
             ApiError::ConflictingResubmission { .. } => ProblemCode::ConflictingResubmission,
             ApiError::RateLimited { .. } => ProblemCode::RateLimited,
+            ApiError::Unauthorized => ProblemCode::Unauthorized,
             ApiError::NotFound => ProblemCode::NotFound,
             ApiError::MethodNotAllowed => ProblemCode::MethodNotAllowed,
             ApiError::Database(_) | ApiError::Internal(_) => ProblemCode::Internal,
@@ -77,7 +81,7 @@ impl ApiError {
     }
 
     /// Logs the error with ids and codes only: no answers, names or phones.
-    fn log(&self) {
+    pub(crate) fn log(&self) {
         let code = self.code().as_str();
         match self {
             ApiError::Database(_) | ApiError::Internal(_) => {
@@ -121,8 +125,16 @@ impl ApiError {
             (header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag())),
         ];
         let mut response = (status, headers, body).into_response();
-        if let ApiError::RateLimited { retry_after_s } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, (*retry_after_s).into());
+        match self {
+            ApiError::RateLimited { retry_after_s } => {
+                response.headers_mut().insert(header::RETRY_AFTER, (*retry_after_s).into());
+            }
+            ApiError::Unauthorized => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
         }
         response
     }
@@ -131,12 +143,7 @@ impl ApiError {
 /// Middleware: rewrites every [`ApiError`] response in the language the request asked
 /// for, and logs the error. The one place errors are logged.
 pub async fn render_problems(request: Request, next: Next) -> Response {
-    let lang = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok())
-        .map(Lang::negotiate)
-        .unwrap_or_default();
+    let lang = request_lang(request.headers());
     let response = next.run(request).await;
     match response.extensions().get::<Arc<ApiError>>() {
         Some(error) => {
@@ -145,6 +152,15 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
         }
         None => response,
     }
+}
+
+/// The language a request's `Accept-Language` asks for, Russian by default.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(Lang::negotiate)
+        .unwrap_or_default()
 }
 
 impl From<JsonRejection> for ApiError {

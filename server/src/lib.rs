@@ -36,6 +36,7 @@ use tower_http::trace::TraceLayer;
 pub use db::submissions::StoredSubmission;
 
 use crate::db::Db;
+use crate::db::writer::Writer;
 use crate::error::ApiError;
 
 /// Everything the server needs to start.
@@ -51,6 +52,9 @@ pub struct Config {
     pub rate_limit_per_second: NonZeroU32,
     /// Submissions a client IP address may send at once.
     pub rate_limit_burst: NonZeroU32,
+    /// The bearer token of the staff read API; `None` leaves that API out (404).
+    /// Interim: one shared token until staff accounts and roles exist.
+    pub staff_token: Option<String>,
 }
 
 /// Generous on purpose: a whole village office may share one IP address and flush
@@ -68,6 +72,7 @@ impl Config {
             static_dir,
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
+            staff_token: None,
         }
     }
 }
@@ -76,12 +81,17 @@ impl Config {
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Stores submissions, many to a transaction (see [`db::writer`]).
+    pub writer: Writer,
+    pub staff_token: Option<Arc<str>>,
     pub static_dir: PathBuf,
     /// One limiter for the process, keyed by peer IP address.
     pub rate_limit: Arc<GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>>,
 }
 
 impl AppState {
+    /// Also starts the writer thread, which stops when the last clone of the state is
+    /// dropped.
     pub fn new(db: Db, config: &Config) -> anyhow::Result<AppState> {
         let period = Duration::from_secs(1) / config.rate_limit_per_second.get();
         let rate_limit = GovernorConfigBuilder::default()
@@ -89,7 +99,15 @@ impl AppState {
             .burst_size(config.rate_limit_burst.get())
             .finish()
             .context("rate limit period rounds to zero")?;
-        Ok(AppState { db, static_dir: config.static_dir.clone(), rate_limit: Arc::new(rate_limit) })
+        let writer = db.start_writer().context("starting the writer thread")?;
+        let staff_token = config.staff_token.as_deref().map(Arc::from);
+        Ok(AppState {
+            db,
+            writer,
+            staff_token,
+            static_dir: config.static_dir.clone(),
+            rate_limit: Arc::new(rate_limit),
+        })
     }
 }
 

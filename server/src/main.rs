@@ -70,6 +70,11 @@ struct ServeArgs {
     /// Submissions a client IP address may send at once.
     #[arg(long, env = "ADAL_RATE_LIMIT_BURST", default_value_t = DEFAULT_RATE_LIMIT_BURST)]
     rate_limit_burst: NonZeroU32,
+    /// Bearer token for the staff read API (/api/v1/staff/...). Without it that API
+    /// answers 404. Interim, until staff accounts exist: prefer the environment
+    /// variable, as flags show in the process list.
+    #[arg(long, env = "ADAL_STAFF_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    staff_token: Option<String>,
 }
 
 #[derive(Args)]
@@ -101,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config {
         rate_limit_per_second: args.rate_limit_per_second,
         rate_limit_burst: args.rate_limit_burst,
+        staff_token: args.staff_token.filter(|token| !token.is_empty()),
         ..Config::new(args.listen, args.data, args.static_dir)
     };
     let app = Application::build(config).await?;

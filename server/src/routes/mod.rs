@@ -3,6 +3,7 @@
 pub mod directory;
 pub mod forms;
 pub mod health;
+pub mod staff;
 pub mod submissions;
 
 use axum::Router;
@@ -11,11 +12,15 @@ use axum::routing::any;
 use crate::AppState;
 use crate::error::ApiError;
 
-/// Every API route, plus a problem+json 404 for unknown paths under `/api`, so that a
+/// Every API route (the staff routes only with a staff token), plus a problem+json 404 for unknown paths under `/api`, so that a
 /// mistyped API call is never answered by the web app's `index.html`.
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .merge(submissions::router(state))
+    let mut api = Router::new();
+    // Without a staff token the staff routes do not exist: 404, like any unknown path.
+    if let Some(token) = &state.staff_token {
+        api = api.merge(staff::router(token));
+    }
+    api.merge(submissions::router(state))
         .merge(health::router())
         .merge(directory::router())
         .merge(forms::router())

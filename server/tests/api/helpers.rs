@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::Path;
 
-use adal_core::api::{FormRef, Problem, Receipt, SubmissionRequest};
+use adal_core::api::{BatchOutcome, BatchResponse, FormRef, Problem, Receipt, SubmissionRequest};
 use adal_core::form::{self, Answers};
 use adal_server::{Application, Config, StoredSubmission};
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, IF_NONE_MATCH};
@@ -87,6 +87,20 @@ async fn start(
     }
 }
 
+/// The staff token of [`spawn_staff_app`].
+pub const STAFF_TOKEN: &str = "test-staff-token-3f9c";
+
+/// Starts the real application with the staff read API on (token [`STAFF_TOKEN`]) and a
+/// rate limit no test reaches.
+pub async fn spawn_staff_app() -> TestApp {
+    spawn_app_with(|config| {
+        config.staff_token = Some(STAFF_TOKEN.into());
+        config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+        config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+    })
+    .await
+}
+
 /// A rate limit of `burst` requests at once and then one per second.
 pub fn tiny_rate_limit(burst: u32) -> impl FnOnce(&mut Config) {
     move |config| {
@@ -142,6 +156,49 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// `POST /api/v1/submissions/batch` of `requests`.
+    pub async fn post_batch(&self, requests: &[SubmissionRequest]) -> Response {
+        self.post_batch_in("ru", requests).await
+    }
+
+    pub async fn post_batch_in(&self, lang: &str, requests: &[SubmissionRequest]) -> Response {
+        self.client
+            .post(self.url("/api/v1/submissions/batch"))
+            .header(ACCEPT_LANGUAGE, lang)
+            .json(&json!({ "submissions": requests }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a batch that must be answered 200, and returns its outcomes.
+    pub async fn batch(&self, requests: &[SubmissionRequest]) -> Vec<BatchOutcome> {
+        let response = self.post_batch(requests).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<BatchResponse>().await.unwrap().results
+    }
+
+    /// Posts `body` as is to `path`.
+    pub async fn post_raw_to(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `GET path` with the staff token.
+    pub async fn staff_get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(STAFF_TOKEN).send().await.unwrap()
     }
 
     /// Posts `body` as is, to test what a broken or hostile client might send.
