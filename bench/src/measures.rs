@@ -101,6 +101,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     }
     if wanted("export") {
         rows.extend(bench.export(options.export_rows).await?);
+        rows.extend(bench.export_everything(options.stored).await?);
     }
     if wanted("idle") {
         rows.extend(bench.idle().await?);
@@ -467,6 +468,36 @@ impl Bench {
                 "VmHWM of a server process started for the export".into(),
             ),
         ])
+    }
+
+    /// One export of the big database, when the read measures seeded it: the export's
+    /// memory must not grow with its size.
+    async fn export_everything(&self, stored: u64) -> anyhow::Result<Vec<Row>> {
+        let dir = self.work.join(format!("seed-{stored}"));
+        if !dir.join(format!("seeded-{stored}-v1")).is_file() {
+            return Ok(Vec::new());
+        }
+        eprintln!("CSV export of {stored} rows, once");
+        let server = self.launcher.start(&dir)?;
+        let started = Instant::now();
+        let (bytes, lines) = stream_export(server.addr).await?;
+        let elapsed = started.elapsed().as_secs_f64();
+        let (_, peak) = server.memory_mb()?;
+        ensure!(lines == stored + 1, "the export had {lines} lines for {stored} rows");
+        eprintln!("  {elapsed:.2} s, {:.0} MB, server peak RSS {peak:.1} MB", bytes as f64 / 1e6);
+        let stored_text = crate::report::number(stored as f64);
+        Ok(vec![Row::new(
+            &format!("streamed CSV export, {stored_text} rows: time (server peak RSS in notes)"),
+            elapsed,
+            None,
+            "s",
+            Goal::None,
+            format!(
+                "one run; {:.0} MB of CSV; server peak RSS {peak:.1} MB: memory does not grow \
+                 with the export",
+                bytes as f64 / 1e6
+            ),
+        )])
     }
 
     /// Resident memory of a server just started on an empty database.

@@ -27,6 +27,8 @@ pub struct Row {
 /// What a row is held to.
 #[derive(Debug, Clone, Copy)]
 pub enum Goal {
+    /// The row informs; nothing to meet.
+    None,
     AtLeast(f64),
     AtMost(f64),
     RatioAtLeast(f64),
@@ -45,6 +47,7 @@ impl Row {
     ) -> Row {
         let ratio = baseline.filter(|b| *b > 0.0).map(|b| ours / b);
         let (goal_text, met) = match goal {
+            Goal::None => ("—".to_owned(), None),
             Goal::AtLeast(x) => (format!("≥ {} {unit}", number(x)), Some(ours >= x)),
             Goal::AtMost(x) => (format!("≤ {} {unit}", number(x)), Some(ours <= x)),
             Goal::RatioAtLeast(r) => (format!("≥ {r}× baseline"), ratio.map(|q| q >= r)),
@@ -191,6 +194,7 @@ mod tests {
             "".into(),
         );
         assert_eq!(row.met, Some(false), "ratio met, floor missed");
+        assert_eq!(Row::new("rss", 9.0, None, "MB", Goal::None, "".into()).met, None);
     }
 
     #[test]

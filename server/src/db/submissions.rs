@@ -73,6 +73,13 @@ pub fn store_group(
     // IMMEDIATE takes the write lock up front: the counters read and updated below
     // cannot interleave with another writer's (such as `adal-server directory import`).
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let [new] = group {
+        // Alone in its group, an item that fails fails the whole (one-item) transaction:
+        // no savepoint needed, and that is the common case when the server is quiet.
+        let stored = store_one(&tx, new)?;
+        tx.commit()?;
+        return Ok(vec![Ok(stored)]);
+    }
     let mut results = Vec::with_capacity(group.len());
     for new in group {
         let savepoint = tx.savepoint()?;
