@@ -7,11 +7,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, ensure};
 use rusqlite::{Connection, params};
 
-use crate::data::{Seeded, StoredRow, stored_row, today};
+use crate::data::{StoredRow, stored_row, today};
 use crate::load::Run;
 
 /// The rows to insert: a few validated templates, each row with its own id, tracking
-/// number and fingerprint, made before the clock starts.
+/// number and fingerprint, made before the clock starts. Ids are random (v4) UUIDs, as
+/// the ones phones make: inserting them touches the primary-key index at random places,
+/// as the server's inserts do.
 struct Rows {
     templates: Vec<StoredRow>,
     keys: Vec<(String, String, String)>,
@@ -25,7 +27,7 @@ impl Rows {
             .map(|n| {
                 let district = adal_core::District::ALL[(n % 13) as usize].code();
                 (
-                    Seeded::id(n).to_string(),
+                    uuid::Uuid::new_v4().to_string(),
                     format!("{district}-{}-{:05}", now.year(), n / 13 + 1),
                     format!("{:064x}", u128::from(n)),
                 )

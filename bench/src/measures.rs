@@ -111,12 +111,20 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A fresh, empty data directory under the work directory.
+/// A fresh, empty data directory under the work directory. The disk is settled first
+/// (the last run's files deleted and everything written flushed, then a pause), so that
+/// no run pays for the writeback or discards of the one before it.
 fn fresh(work: &Path, name: &str) -> anyhow::Result<PathBuf> {
-    let dir = work.join(name);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
+    for entry in std::fs::read_dir(work)? {
+        let path = entry?.path();
+        let seeded = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-"));
+        if path.is_dir() && !seeded {
+            std::fs::remove_dir_all(&path)?;
+        }
     }
+    let dir = work.join(name);
+    let _ = std::process::Command::new("sync").status();
+    std::thread::sleep(Duration::from_millis(500));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -554,7 +562,7 @@ fn list_query(seeded: &Seeded, n: u64) -> String {
         1 => format!("/api/v1/staff/submissions?limit=50&district={district}"),
         _ => format!("/api/v1/staff/submissions?limit=50&district={district}&form=complaint"),
     };
-    if n % 10 != 0 {
+    if !n.is_multiple_of(10) {
         let at =
             adal_server::db::submissions::format_time(seeded.received_at(row)).unwrap_or_default();
         query.push_str(&format!("&after={at}_{}", Seeded::id(row)));

@@ -99,7 +99,7 @@ impl AppState {
             .burst_size(config.rate_limit_burst.get())
             .finish()
             .context("rate limit period rounds to zero")?;
-        let writer = db.start_writer().context("starting the writer thread")?;
+        let writer = db.start_writer().context("starting the writer")?;
         let staff_token = config.staff_token.as_deref().map(Arc::from);
         Ok(AppState {
             db,

@@ -87,8 +87,8 @@ impl Db {
 
     /// Starts the group-commit writer (see [`writer`]) on this database's writer
     /// connection.
-    pub fn start_writer(&self) -> std::io::Result<writer::Writer> {
-        writer::Writer::start(Arc::clone(&self.conn))
+    pub fn start_writer(&self) -> Result<writer::Writer, DbError> {
+        writer::Writer::start(Arc::clone(&self.conn), self.readers.path.clone())
     }
 
     /// Runs `f` with a read-only connection on the blocking thread pool. It never waits

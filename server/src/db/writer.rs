@@ -8,11 +8,18 @@
 //! at once, in a group of one, and under load a group is whatever arrived during the
 //! previous commit. Each request is answered only after the commit of its group.
 //!
+//! Checkpoints (copying the WAL back into the database file, with an fsync of that file)
+//! run on a thread of their own, so that a commit never waits for one: with SQLite's
+//! automatic checkpoints, the commit that crosses the threshold would do it, and every
+//! request of its group would wait the extra milliseconds.
+//!
 //! Architecture invariant: submissions are stored only here, one group at a time, on the
 //! one writer connection, so tracking numbers are handed out in commit order with no
 //! gaps, and a resend is always checked against everything committed before it.
 
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, mpsc as std_mpsc};
+use std::time::Duration;
 
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
@@ -28,6 +35,11 @@ pub const MAX_GROUP: usize = 512;
 /// back-pressure that keeps memory bounded when the disk is slower than the network.
 const QUEUE: usize = 4096;
 
+/// How often the checkpointer copies the WAL into the database: often enough that the
+/// part copied while the writer waits (what was committed during the rest of the round)
+/// stays small.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
 /// What one request asked the writer to store, and where to send the outcome.
 struct Job {
     submissions: Vec<NewSubmission>,
@@ -42,10 +54,30 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on the shared writer connection.
-    pub fn start(conn: Arc<Mutex<Connection>>) -> std::io::Result<Writer> {
+    /// Starts the writer thread on the shared writer connection, and the checkpointer
+    /// on a connection of its own to the database at `path`. Both stop when the last
+    /// handle is dropped.
+    pub fn start(conn: Arc<Mutex<Connection>>, path: PathBuf) -> Result<Writer, DbError> {
+        let checkpoints = Connection::open(&path)?;
+        checkpoints.busy_timeout(Duration::from_secs(5))?;
+        // The WAL is synced before it is copied, and the database file after.
+        checkpoints.pragma_update(None, "synchronous", "FULL")?;
+        // From here on the checkpointer checkpoints, not the commits. (Tools that open
+        // the database without a writer, such as `directory import`, keep SQLite's
+        // automatic checkpoints.)
+        super::lock(&conn).pragma_update(None, "wal_autocheckpoint", 0)?;
         let (queue, jobs) = mpsc::channel(QUEUE);
-        std::thread::Builder::new().name("adal-writer".into()).spawn(move || run(&conn, jobs))?;
+        let (alive, stopped) = std_mpsc::channel::<()>();
+        let writer = Arc::clone(&conn);
+        std::thread::Builder::new()
+            .name("adal-checkpoint".into())
+            .spawn(move || checkpoint(&checkpoints, &writer, &stopped))?;
+        std::thread::Builder::new().name("adal-writer".into()).spawn(move || {
+            run(&conn, jobs);
+            // Back to automatic checkpoints for whoever uses the connection next.
+            let _ = super::lock(&conn).pragma_update(None, "wal_autocheckpoint", 1000);
+            drop(alive);
+        })?;
         Ok(Writer { queue })
     }
 
@@ -68,6 +100,49 @@ impl Writer {
             .map_err(|_| DbError::WriterGone)?;
         outcome.await.map_err(|_| DbError::WriterGone)?
     }
+}
+
+/// A checkpoint round every [`CHECKPOINT_EVERY`] until the writer stops.
+fn checkpoint(
+    checkpoints: &Connection,
+    writer: &Mutex<Connection>,
+    stopped: &std_mpsc::Receiver<()>,
+) {
+    let mut frames = 0;
+    while let Err(std_mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+        match checkpoint_round(checkpoints, writer, frames) {
+            Ok(now) => frames = now,
+            Err(error) => tracing::warn!(%error, "checkpoint failed"),
+        }
+    }
+}
+
+/// Copies the WAL into the database file without holding up the writer, then, holding
+/// the writer connection for a moment, copies the frames committed meanwhile: the WAL is
+/// then wholly copied with no transaction open, so the next transaction starts it over
+/// from the beginning. (A busy writer always has frames left uncopied at the end of an
+/// unlocked pass; without the locked one the WAL would grow without end.) `before` is
+/// what the previous round returned: the WAL's frames after it; an unchanged WAL is left
+/// alone. Returns the WAL's frames.
+pub(crate) fn checkpoint_round(
+    checkpoints: &Connection,
+    writer: &Mutex<Connection>,
+    before: i64,
+) -> Result<i64, DbError> {
+    let passive = || {
+        checkpoints.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+            Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+        })
+    };
+    let (frames, copied) = passive()?;
+    if frames == copied && frames == before {
+        // Nothing committed since the last round.
+        return Ok(frames);
+    }
+    let _no_commit_meanwhile = super::lock(writer);
+    let (frames, copied) = passive()?;
+    tracing::trace!(frames, copied, "checkpoint");
+    Ok(frames)
 }
 
 fn run(conn: &Mutex<Connection>, mut jobs: mpsc::Receiver<Job>) {
@@ -102,5 +177,52 @@ fn run(conn: &Mutex<Connection>, mut jobs: mpsc::Receiver<Job>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::db::{Db, FILE_NAME};
+
+    fn new(district: adal_core::District) -> NewSubmission {
+        NewSubmission {
+            id: Uuid::new_v4(),
+            fingerprint: "f".into(),
+            form: adal_core::api::FormRef::new("complaint", 2),
+            district,
+            answers: "{}".into(),
+            received_at: OffsetDateTime::now_utc(),
+        }
+    }
+
+    fn wal_frames(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1)).unwrap()
+    }
+
+    #[test]
+    fn a_checkpoint_round_lets_the_next_commit_start_the_wal_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        super::super::lock(&db.conn).pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        let checkpoints = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        let store = |count: usize| {
+            for _ in 0..count {
+                let item = new(adal_core::District::Uralsk);
+                store_group(&mut super::super::lock(&db.conn), &[&item]).unwrap();
+            }
+        };
+        store(200);
+        let before = wal_frames(&checkpoints);
+        assert!(before > 200, "{before}");
+
+        checkpoint_round(&checkpoints, &db.conn, 0).unwrap();
+        store(1);
+
+        let after = wal_frames(&checkpoints);
+        assert!(after < 20, "the WAL started over: {after} frames");
     }
 }
