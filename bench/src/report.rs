@@ -29,7 +29,6 @@ pub struct Row {
 pub enum Goal {
     /// The row informs; nothing to meet.
     None,
-    AtLeast(f64),
     AtMost(f64),
     RatioAtLeast(f64),
     /// Both a ratio to the baseline and an absolute floor.
@@ -48,7 +47,6 @@ impl Row {
         let ratio = baseline.filter(|b| *b > 0.0).map(|b| ours / b);
         let (goal_text, met) = match goal {
             Goal::None => ("—".to_owned(), None),
-            Goal::AtLeast(x) => (format!("≥ {} {unit}", number(x)), Some(ours >= x)),
             Goal::AtMost(x) => (format!("≤ {} {unit}", number(x)), Some(ours <= x)),
             Goal::RatioAtLeast(r) => (format!("≥ {r}× baseline"), ratio.map(|q| q >= r)),
             Goal::RatioAndAtLeast(r, x) => (

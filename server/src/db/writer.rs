@@ -36,9 +36,13 @@ pub const MAX_GROUP: usize = 512;
 const QUEUE: usize = 4096;
 
 /// How often the checkpointer copies the WAL into the database: often enough that the
-/// part copied while the writer waits (what was committed during the rest of the round)
-/// stays small.
+/// part copied while the writer waits (what was committed during the last unlocked
+/// pass) stays small.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// The WAL is restarted (see [`checkpoint_round`]) once it holds this many frames:
+/// 32 MB of 4 KiB pages, about a second of writing at full speed.
+const RESTART_AT_FRAMES: i64 = 8192;
 
 /// What one request asked the writer to store, and where to send the outcome.
 struct Job {
@@ -110,24 +114,25 @@ fn checkpoint(
 ) {
     let mut frames = 0;
     while let Err(std_mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-        match checkpoint_round(checkpoints, writer, frames) {
+        match checkpoint_round(checkpoints, writer, frames, RESTART_AT_FRAMES) {
             Ok(now) => frames = now,
             Err(error) => tracing::warn!(%error, "checkpoint failed"),
         }
     }
 }
 
-/// Copies the WAL into the database file without holding up the writer, then, holding
-/// the writer connection for a moment, copies the frames committed meanwhile: the WAL is
-/// then wholly copied with no transaction open, so the next transaction starts it over
-/// from the beginning. (A busy writer always has frames left uncopied at the end of an
-/// unlocked pass; without the locked one the WAL would grow without end.) `before` is
-/// what the previous round returned: the WAL's frames after it; an unchanged WAL is left
-/// alone. Returns the WAL's frames.
+/// Copies the WAL into the database file without holding up the writer. Once the WAL
+/// holds `restart_at` frames or more, it then also holds the writer connection for the
+/// moment it takes to copy the frames committed meanwhile: the WAL is then wholly copied
+/// with no transaction open, so the next transaction starts it over from the beginning.
+/// (A busy writer always leaves frames uncopied at the end of an unlocked pass; without
+/// the locked one the WAL would grow without end.) `before` is what the previous round
+/// returned; an unchanged WAL is left alone. Returns the WAL's frames.
 pub(crate) fn checkpoint_round(
     checkpoints: &Connection,
     writer: &Mutex<Connection>,
     before: i64,
+    restart_at: i64,
 ) -> Result<i64, DbError> {
     let passive = || {
         checkpoints.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
@@ -135,13 +140,13 @@ pub(crate) fn checkpoint_round(
         })
     };
     let (frames, copied) = passive()?;
-    if frames == copied && frames == before {
-        // Nothing committed since the last round.
+    if frames == before || frames < restart_at {
         return Ok(frames);
     }
+    // The locked pass waits for two fsyncs, and so does the group behind it: rarely.
     let _no_commit_meanwhile = super::lock(writer);
-    let (frames, copied) = passive()?;
-    tracing::trace!(frames, copied, "checkpoint");
+    let (frames, copied_now) = passive()?;
+    tracing::debug!(frames, copied, copied_now, "checkpoint: the WAL restarts");
     Ok(frames)
 }
 
@@ -219,7 +224,7 @@ mod tests {
         let before = wal_frames(&checkpoints);
         assert!(before > 200, "{before}");
 
-        checkpoint_round(&checkpoints, &db.conn, 0).unwrap();
+        checkpoint_round(&checkpoints, &db.conn, 0, 1).unwrap();
         store(1);
 
         let after = wal_frames(&checkpoints);
