@@ -47,6 +47,8 @@ pub struct Options {
 
 struct Bench {
     launcher: Launcher,
+    /// The server's core; the baselines run there too (same core, same disk).
+    server_core: Option<usize>,
     work: PathBuf,
     reps: usize,
     seconds: Duration,
@@ -76,6 +78,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let launcher = Launcher { binary, core: server_core, log: options.work.join("server.log") };
     let bench = Bench {
         launcher,
+        server_core,
         work: options.work.clone(),
         reps: options.reps,
         seconds: Duration::from_secs(options.seconds),
@@ -248,6 +251,28 @@ fn get(addr: SocketAddr, path: &str) -> Request<Full<Bytes>> {
 }
 
 impl Bench {
+    /// Runs a baseline on a thread of its own, pinned to the server's core.
+    async fn baseline(
+        &self,
+        name: &str,
+        per_transaction: usize,
+        capacity: usize,
+    ) -> anyhow::Result<Run> {
+        let dir = fresh(&self.work, name)?;
+        let (core, seconds) = (self.server_core, self.seconds);
+        tokio::task::spawn_blocking(move || {
+            std::thread::spawn(move || {
+                if let Some(id) = core {
+                    core_affinity::set_for_current(core_affinity::CoreId { id });
+                }
+                crate::baseline::insert(&dir, per_transaction, seconds, capacity)
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("the baseline panicked"))?
+        })
+        .await?
+    }
+
     fn start(&self, name: &str) -> anyhow::Result<(Server, PathBuf)> {
         let dir = fresh(&self.work, name)?;
         Ok((self.launcher.start(&dir)?, dir))
@@ -261,13 +286,9 @@ impl Bench {
         let (mut one, mut many, mut open) =
             (Summary::default(), Summary::default(), Summary::default());
         let mut many_rss = Vec::new();
+        let mut floor = Summary::default();
         for rep in 0..self.reps {
-            let dir = fresh(&self.work, "baseline-single")?;
-            let seconds = self.seconds;
-            let run = tokio::task::spawn_blocking(move || {
-                crate::baseline::insert(&dir, 1, seconds, 400_000)
-            })
-            .await??;
+            let run = self.baseline("baseline-single", 1, 400_000).await?;
             baseline.add(run, &format!("baseline single-row transactions #{rep}"))?;
 
             for (connections, summary) in [(1, &mut one), (64, &mut many)] {
@@ -299,6 +320,20 @@ impl Bench {
             )
             .await?;
             open.add(run, &format!("ingest, open loop 1,000/s #{rep}"))?;
+
+            // The same open loop on a request that never touches the disk: what this
+            // machine's scheduling alone adds to the tail.
+            let make = not_modified_requests(server.addr).await?;
+            let run = load::open_loop(
+                server.addr,
+                64,
+                1000.0,
+                self.seconds * 2,
+                make,
+                StatusCode::NOT_MODIFIED,
+            )
+            .await?;
+            floor.add(run, &format!("floor: GET /api/v1/forms 304, open loop 1,000/s #{rep}"))?;
         }
         let b = &baseline;
         Ok(vec![
@@ -348,6 +383,19 @@ impl Bench {
                     self.seconds.as_secs() * 2
                 ),
             ),
+            Row::new(
+                "floor: p99 of a request without disk (GET /api/v1/forms, 304) at 1,000 req/s",
+                floor.p99(),
+                None,
+                "ms",
+                Goal::None,
+                format!(
+                    "p50 {:.2} ms, p95 {:.2} ms; the same open loop on the same server: the tail \
+                     that scheduling on this shared machine adds by itself",
+                    floor.p50(),
+                    floor.p95()
+                ),
+            ),
         ])
     }
 
@@ -357,12 +405,7 @@ impl Bench {
         let bodies = Arc::new(Bodies::new(self.today)?);
         let (mut baseline, mut ours) = (Summary::default(), Summary::default());
         for rep in 0..self.reps {
-            let dir = fresh(&self.work, "baseline-batch")?;
-            let seconds = self.seconds;
-            let run = tokio::task::spawn_blocking(move || {
-                crate::baseline::insert(&dir, 100, seconds, 1_000_000)
-            })
-            .await??;
+            let run = self.baseline("baseline-batch", 100, 1_000_000).await?;
             baseline.add(run, &format!("baseline 100-row transactions #{rep}"))?;
 
             let (server, _dir) = self.start("batch")?;
@@ -542,6 +585,23 @@ impl Bench {
             "VmRSS 0.5 s after start, empty database".into(),
         )])
     }
+}
+
+/// `GET /api/v1/forms` with the current ETag: answered 304 from memory.
+async fn not_modified_requests(addr: SocketAddr) -> anyhow::Result<MakeRequest> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let response = sender.send_request(get(addr, "/api/v1/forms")).await?;
+    let etag = response.headers().get(hyper::header::ETAG).context("no ETag on the forms")?.clone();
+    Ok(Arc::new(move |_| {
+        let mut request = get(addr, "/api/v1/forms");
+        request.headers_mut().insert(hyper::header::IF_NONE_MATCH, etag.clone());
+        request
+    }))
 }
 
 fn ingest_requests(addr: SocketAddr, bodies: &Arc<Bodies>) -> MakeRequest {
