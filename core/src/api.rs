@@ -4,15 +4,22 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::Lang;
 use crate::attachment::AttachmentRef;
 use crate::form::{Answers, FormSchema};
 use crate::receipt::ReceiptSecret;
 use crate::validation::{ErrorCode, Field, FieldErrors};
+use crate::{District, Lang};
 
 /// The largest request body the API accepts. A 4000-character description in Kazakh
 /// is about 8 KB in UTF-8; the rest is headroom for the other fields.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The most submissions one `POST /api/v1/submissions/batch` takes.
+pub const MAX_BATCH_ITEMS: usize = 100;
+
+/// The largest batch body. A hundred ordinary submissions are about 200 KB; a client
+/// packs a batch until it holds [`MAX_BATCH_ITEMS`] or would pass this size.
+pub const MAX_BATCH_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// Which form, in which version, a set of answers belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,6 +53,66 @@ pub struct SubmissionRequest {
     /// the status. Every resend must carry the same one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_secret: Option<ReceiptSecret>,
+}
+
+/// `POST /api/v1/submissions/batch`: up to [`MAX_BATCH_ITEMS`] submissions, each with
+/// the meaning it has alone, stored in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRequest {
+    pub submissions: Vec<SubmissionRequest>,
+}
+
+/// The answer to a batch: one outcome per submission, in the order they were sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResponse {
+    pub results: Vec<BatchOutcome>,
+}
+
+/// What became of one submission of a batch: what `POST /api/v1/submissions` would have
+/// answered for it alone, with its HTTP status as `status` (201, 200, 409, 422, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BatchOutcome {
+    /// Stored now (201) or before (200, a resend).
+    Stored { id: Uuid, status: u16, receipt: Receipt },
+    /// Refused; `id` is missing only when the item was too malformed to have one.
+    Refused {
+        #[serde(default)]
+        id: Option<Uuid>,
+        status: u16,
+        problem: Problem,
+    },
+}
+
+impl BatchOutcome {
+    pub fn status(&self) -> u16 {
+        match self {
+            BatchOutcome::Stored { status, .. } | BatchOutcome::Refused { status, .. } => *status,
+        }
+    }
+}
+
+/// A stored submission as a row of the staff list (`GET /api/v1/staff/submissions`);
+/// one submission in full is [`crate::staff::StaffSubmission`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionRow {
+    pub id: Uuid,
+    pub tracking: String,
+    pub form: FormRef,
+    pub district: District,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// The normalised answers, as stored.
+    pub answers: Answers,
+}
+
+/// `GET /api/v1/staff/submissions`: one page, newest first. `next` is the cursor for the
+/// following page (`?after=`), missing on the last page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionPage {
+    pub submissions: Vec<SubmissionRow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// `GET /api/v1/forms`: the current version of every form and every previous version

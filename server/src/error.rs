@@ -11,7 +11,7 @@ use adal_core::attachment::AttachmentError;
 use adal_core::{FieldErrors, Lang};
 use axum::extract::Request;
 use axum::extract::rejection::JsonRejection;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_governor::GovernorError;
@@ -133,7 +133,7 @@ impl ApiError {
     }
 
     /// Logs the error with ids and codes only: no answers, names or phones.
-    fn log(&self) {
+    pub(crate) fn log(&self) {
         let code = self.code().as_str();
         match self {
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
@@ -193,12 +193,7 @@ impl ApiError {
 /// Middleware: rewrites every [`ApiError`] response in the language the request asked
 /// for, and logs the error. The one place errors are logged.
 pub async fn render_problems(request: Request, next: Next) -> Response {
-    let lang = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok())
-        .map(Lang::negotiate)
-        .unwrap_or_default();
+    let lang = request_lang(request.headers());
     let response = next.run(request).await;
     match response.extensions().get::<Arc<ApiError>>() {
         Some(error) => {
@@ -207,6 +202,15 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
         }
         None => response,
     }
+}
+
+/// The language a request's `Accept-Language` asks for, Russian by default.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(Lang::negotiate)
+        .unwrap_or_default()
 }
 
 impl From<JsonRejection> for ApiError {

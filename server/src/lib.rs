@@ -38,6 +38,7 @@ use tower_http::trace::TraceLayer;
 pub use db::submissions::StoredSubmission;
 
 use crate::db::Db;
+use crate::db::writer::Writer;
 use crate::error::ApiError;
 
 /// Everything the server needs to start.
@@ -96,6 +97,8 @@ impl Config {
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Stores submissions, many to a transaction (see [`db::writer`]).
+    pub writer: Writer,
     pub static_dir: PathBuf,
     /// One limiter for the process, keyed by peer IP address.
     pub rate_limit: Arc<GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>>,
@@ -106,6 +109,8 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Also starts the writer thread, which stops when the last clone of the state is
+    /// dropped.
     pub fn new(db: Db, config: &Config) -> anyhow::Result<AppState> {
         let period = Duration::from_secs(1) / config.rate_limit_per_second.get();
         let rate_limit = GovernorConfigBuilder::default()
@@ -115,8 +120,10 @@ impl AppState {
             .context("rate limit period rounds to zero")?;
         let store = attachments::open(&config.data_dir, config.attachments_url.as_deref())?;
         tracing::info!(store = %store.describe(), "attachment store");
+        let writer = db.start_writer().context("starting the writer")?;
         Ok(AppState {
             db,
+            writer,
             static_dir: config.static_dir.clone(),
             rate_limit: Arc::new(rate_limit),
             attachments: attachments::Attachments::new(store),

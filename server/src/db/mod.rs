@@ -9,13 +9,15 @@ pub mod directory;
 pub mod events;
 pub mod inbox;
 pub mod sessions;
+pub mod staff;
 pub mod submissions;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
 /// The database file inside the data directory.
@@ -27,6 +29,8 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_directory.sql")),
     M::up(include_str!("migrations/0003_attachments_receipts.sql")),
     M::up(include_str!("migrations/0004_staff.sql")),
+    // Only creates indexes `IF NOT EXISTS`: harmless to run again.
+    M::up(include_str!("migrations/0005_staff_read_indexes.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -46,25 +50,68 @@ pub enum DbError {
     Corrupt(String),
     #[error("no database at {0}")]
     Missing(PathBuf),
+    /// The writer thread is gone (it panicked): nothing more can be stored.
+    #[error("the writer thread is gone")]
+    WriterGone,
+    /// The commit of a whole group failed: none of it is stored.
+    #[error("group commit failed: {0}")]
+    GroupFailed(String),
 }
 
-/// The one writer connection, shared by all requests.
+/// The one writer connection, shared by all requests, and a few read-only connections.
 ///
 /// A single connection behind a mutex serialises every write, which is exactly what
-/// tracking-number allocation needs, and SQLite allows only one writer anyway.
+/// tracking-number allocation needs, and SQLite allows only one writer anyway. Long reads
+/// (staff lists, the CSV export) use their own read-only connections instead: in WAL mode
+/// they read a consistent snapshot without ever holding up a submission.
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
+    readers: Arc<Readers>,
 }
+
+/// Idle read-only connections, reused so that a read does not pay for opening one.
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// Idle read connections kept open; more are opened when needed and closed after.
+const IDLE_READERS: usize = 4;
 
 impl Db {
     /// Opens (creating the directory and file if needed) and migrates the database.
     pub fn open(data_dir: &Path) -> Result<Db, DbError> {
         std::fs::create_dir_all(data_dir)?;
-        let mut conn = Connection::open(data_dir.join(FILE_NAME))?;
+        let path = data_dir.join(FILE_NAME);
+        let mut conn = Connection::open(&path)?;
         configure(&conn)?;
         MIGRATIONS.to_latest(&mut conn)?;
-        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+        let readers = Readers { path, idle: Mutex::new(Vec::new()) };
+        Ok(Db { conn: Arc::new(Mutex::new(conn)), readers: Arc::new(readers) })
+    }
+
+    /// Starts the group-commit writer (see [`writer`]) on this database's writer
+    /// connection.
+    pub fn start_writer(&self) -> Result<writer::Writer, DbError> {
+        writer::Writer::start(Arc::clone(&self.conn), self.readers.path.clone())
+    }
+
+    /// Runs `f` with a read-only connection on the blocking thread pool. It never waits
+    /// for the writer, and sees the database as of the moment its first query runs.
+    pub async fn read<R, F>(&self, f: F) -> Result<R, DbError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, DbError> + Send + 'static,
+    {
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || {
+            let conn = readers.take()?;
+            let result = f(&conn);
+            readers.give_back(conn);
+            result
+        })
+        .await?
     }
 
     /// Opens a database that must already exist, for tools such as `export` where a
@@ -97,6 +144,27 @@ impl Db {
     }
 }
 
+impl Readers {
+    fn take(&self) -> Result<Connection, DbError> {
+        if let Some(conn) = lock(&self.idle).pop() {
+            return Ok(conn);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = lock(&self.idle);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+}
+
 /// A trivial query, to tell that the database answers.
 pub fn ping(conn: &Connection) -> Result<(), DbError> {
     conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?;
@@ -105,8 +173,8 @@ pub fn ping(conn: &Connection) -> Result<(), DbError> {
 
 /// A panic while holding the lock leaves no half-done write behind (an open transaction
 /// rolls back when dropped), so a poisoned mutex is safe to keep using.
-fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
-    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn configure(conn: &Connection) -> Result<(), DbError> {

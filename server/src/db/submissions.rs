@@ -66,32 +66,70 @@ pub struct StoredSubmission {
     pub identity: Option<Identity>,
 }
 
-/// Stores `new` unless its id is already stored, in one transaction, so that concurrent
-/// resends of one submission can never get two tracking numbers.
+/// Stores `new` unless its id is already stored, in its own transaction. The server
+/// stores through [`store_group`] (see `db::writer`); this is for tools and tests.
 pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbError> {
-    // IMMEDIATE takes the write lock up front: the read of the counter and its update
-    // cannot interleave with another writer's.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut results = store_group(conn, &[new])?;
+    results.pop().expect("one result per submission")
+}
+
+/// Stores every submission of `group` in one transaction: one commit, and so one fsync,
+/// for the whole group. Each item is stored in order under its own savepoint, so an item
+/// that fails rolls back alone (its tracking number too) and the others still commit;
+/// the outer `Err` means the commit itself failed and nothing of the group is stored.
+///
+/// Items are stored one after the other on one connection, so the idempotency check of
+/// an item sees every earlier item of the group: two resends of one submission in the
+/// same group get one row and one tracking number, exactly as in two transactions.
+pub fn store_group(
+    conn: &mut Connection,
+    group: &[&NewSubmission],
+) -> Result<Vec<Result<Stored, DbError>>, DbError> {
+    // IMMEDIATE takes the write lock up front: the counters read and updated below
+    // cannot interleave with another writer's (such as `adal-server directory import`).
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let [new] = group {
+        // Alone in its group, an item that fails fails the whole (one-item) transaction:
+        // no savepoint needed, and that is the common case when the server is quiet.
+        let stored = store_one(&tx, new)?;
+        tx.commit()?;
+        return Ok(vec![Ok(stored)]);
+    }
+    let mut results = Vec::with_capacity(group.len());
+    for new in group {
+        let savepoint = tx.savepoint()?;
+        match store_one(&savepoint, new) {
+            Ok(stored) => {
+                savepoint.commit()?;
+                results.push(Ok(stored));
+            }
+            // Dropping the savepoint rolls this item back.
+            Err(error) => results.push(Err(error)),
+        }
+    }
+    tx.commit()?;
+    Ok(results)
+}
+
+/// Stores one submission inside the caller's transaction.
+fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> {
     let id = new.id.to_string();
-    let existing = tx
-        .query_row(
-            "SELECT fingerprint, tracking, received_at FROM submissions WHERE id = ?1",
-            params![id],
-            |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
-            },
-        )
+    let existing = conn
+        .prepare_cached("SELECT fingerprint, tracking, received_at FROM submissions WHERE id = ?1")?
+        .query_row(params![id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        })
         .optional()?;
     if let Some((fingerprint, tracking, received_at)) = existing {
         if fingerprint != new.fingerprint
-            || !super::events::same_secret(&tx, new.id, new.receipt_secret_sha256.as_deref())?
+            || !super::events::same_secret(conn, new.id, new.receipt_secret_sha256.as_deref())?
         {
             return Ok(Stored::Conflict);
         }
         let received_at = parse_time(&received_at)?;
         return Ok(Stored::AlreadyStored(Receipt { id: new.id, tracking, received_at }));
     }
-    let incomplete = super::attachments::not_complete(&tx, &new.attachments)?;
+    let incomplete = super::attachments::not_complete(conn, &new.attachments)?;
     if !incomplete.is_empty() {
         return Ok(Stored::AttachmentsIncomplete(incomplete));
     }
@@ -102,43 +140,35 @@ pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbErr
     let district = new.district.code();
     // The year a person in the region sees on the calendar, not the UTC year.
     let year = adal_core::district::region_date(received_at).year();
-    tx.execute(
-        "INSERT INTO tracking_counters (district, year, next) VALUES (?1, ?2, 1) \
-         ON CONFLICT (district, year) DO NOTHING",
-        params![district, year],
-    )?;
-    let sequence: u32 = tx.query_row(
-        "SELECT next FROM tracking_counters WHERE district = ?1 AND year = ?2",
-        params![district, year],
-        |row| row.get(0),
-    )?;
-    tx.execute(
-        "UPDATE tracking_counters SET next = next + 1 WHERE district = ?1 AND year = ?2",
-        params![district, year],
-    )?;
+    // One statement takes the next number and advances the counter (an upsert with
+    // RETURNING: SQLite 3.35 and Postgres alike).
+    let sequence: u32 = conn
+        .prepare_cached(
+            "INSERT INTO tracking_counters (district, year, next) VALUES (?1, ?2, 2) \
+             ON CONFLICT (district, year) DO UPDATE SET next = tracking_counters.next + 1 \
+             RETURNING next - 1",
+        )?
+        .query_row(params![district, year], |row| row.get(0))?;
     let tracking = TrackingNumber { district: new.district, year, sequence }.to_string();
-    let received_at_text = received_at
-        .format(TIMESTAMP)
-        .map_err(|e| DbError::Corrupt(format!("unformattable received_at: {e}")))?;
-    tx.execute(
+    let received_at_text = format_time(received_at)?;
+    conn.prepare_cached(
         "INSERT INTO submissions \
          (id, fingerprint, form_id, form_version, district, tracking, answers, received_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            id,
-            new.fingerprint,
-            new.form.id,
-            new.form.version,
-            district,
-            tracking,
-            new.answers,
-            received_at_text
-        ],
-    )?;
-    super::attachments::link(&tx, new.id, &new.attachments)?;
+    )?
+    .execute(params![
+        id,
+        new.fingerprint,
+        new.form.id,
+        new.form.version,
+        district,
+        tracking,
+        new.answers,
+        received_at_text
+    ])?;
+    super::attachments::link(conn, new.id, &new.attachments)?;
     let secret = new.receipt_secret_sha256.as_deref();
-    super::events::record_receipt(&tx, new.id, secret, new.anonymous, received_at)?;
-    tx.commit()?;
+    super::events::record_receipt(conn, new.id, secret, new.anonymous, received_at)?;
     Ok(Stored::Created(Receipt { id: new.id, tracking, received_at }))
 }
 
@@ -172,14 +202,14 @@ pub fn for_each(
     Ok(count)
 }
 
-/// A timestamp as stored: UTC, to the millisecond.
-pub(super) fn format_time(at: OffsetDateTime) -> Result<String, DbError> {
+/// A timestamp as stored (see [`TIMESTAMP`]): UTC, to the millisecond.
+pub fn format_time(at: OffsetDateTime) -> Result<String, DbError> {
     at.to_offset(time::UtcOffset::UTC)
         .format(TIMESTAMP)
         .map_err(|e| DbError::Corrupt(format!("unformattable timestamp: {e}")))
 }
 
-pub(super) fn parse_time(raw: &str) -> Result<OffsetDateTime, DbError> {
+pub(crate) fn parse_time(raw: &str) -> Result<OffsetDateTime, DbError> {
     PrimitiveDateTime::parse(raw, TIMESTAMP)
         .map(PrimitiveDateTime::assume_utc)
         .map_err(|e| DbError::Corrupt(format!("received_at {raw:?}: {e}")))

@@ -1,22 +1,27 @@
-//! `POST /api/v1/submissions`: receives a filled form from a device's outbox.
+//! `POST /api/v1/submissions` (and `/batch`): receives filled forms from a device's outbox.
 //!
 //! Every resend of one submission (same client-made id) gets the receipt the first one
 //! got, so the client can retry blindly after a timeout; an id reused for different
 //! content is refused with 409 rather than silently overwritten.
 
-use adal_core::api::{FormRef, MAX_BODY_BYTES, Receipt, SubmissionRequest};
+use adal_core::api::{
+    BatchOutcome, BatchResponse, FormRef, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
+    Receipt, SubmissionRequest,
+};
 use adal_core::form::{self, Answers};
-use adal_core::{AttachmentRef, District};
+use adal_core::{AttachmentRef, District, Lang};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
+use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
+use uuid::Uuid;
 
 use crate::AppState;
 use crate::db::submissions::{NewSubmission, Stored};
@@ -26,21 +31,115 @@ use crate::extract::Json;
 pub fn router(state: &AppState) -> Router<AppState> {
     let rate_limit = GovernorLayer::new(state.rate_limit.clone())
         .error_handler(|error| ApiError::from(error).into_response());
-    Router::new()
+    let single = Router::new()
         .route("/api/v1/submissions", post(post_submission))
-        .route_layer(rate_limit)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    // A batch counts as one request for the rate limit: it is how a device that was
+    // offline for a week catches up without being told to slow down.
+    let batch = Router::new()
+        .route("/api/v1/submissions/batch", post(post_submission_batch))
+        .layer(DefaultBodyLimit::max(MAX_BATCH_BODY_BYTES));
+    single.merge(batch).route_layer(rate_limit)
 }
 
 async fn post_submission(
     State(state): State<AppState>,
     Json(request): Json<SubmissionRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let new = prepare(request, OffsetDateTime::now_utc())?;
+    let (id, form_id, district) = (new.id, new.form.id.clone(), new.district.code());
+    // Answered only once the group holding this submission has committed.
+    let stored = state.writer.store(new).await?;
+    answer(id, &form_id, district, stored)
+}
+
+/// The body of a batch, read item by item so that one malformed item is refused alone.
+#[derive(Debug, Deserialize)]
+struct BatchBody {
+    submissions: Vec<Value>,
+}
+
+/// `POST /api/v1/submissions/batch`: every item means what it would mean alone (a
+/// resend gets its first receipt, a reused id 409, invalid fields 422), and all the items
+/// that can be stored are stored in one transaction. The answer is 200 with one outcome
+/// per item, in order; only a body that is not a batch at all is refused as a whole.
+async fn post_submission_batch(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<BatchBody>,
+) -> Result<Json<BatchResponse>, ApiError> {
+    if body.submissions.len() > MAX_BATCH_ITEMS {
+        let detail = format!("a batch holds at most {MAX_BATCH_ITEMS} submissions");
+        return Err(ApiError::MalformedRequest { detail });
+    }
+    let lang = crate::error::request_lang(&headers);
+    let received_at = OffsetDateTime::now_utc();
+    // Validating a hundred submissions takes a while: off the async workers.
+    let prepared = tokio::task::spawn_blocking(move || {
+        body.submissions
+            .into_iter()
+            .map(|item| {
+                let id = item.get("id").and_then(Value::as_str).and_then(|id| id.parse().ok());
+                let request: SubmissionRequest = serde_json::from_value(item)
+                    .map_err(|e| (id, ApiError::MalformedRequest { detail: e.to_string() }))?;
+                let id = request.id;
+                prepare(request, received_at).map_err(|error| (Some(id), error))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .context("validating a batch")?;
+
+    let mut valid = Vec::new();
+    let mut outcomes: Vec<Option<BatchOutcome>> = Vec::with_capacity(prepared.len());
+    let mut keys = Vec::new();
+    for item in prepared {
+        match item {
+            Ok(new) => {
+                keys.push((new.id, new.form.id.clone(), new.district.code()));
+                valid.push(new);
+                outcomes.push(None);
+            }
+            Err((id, error)) => outcomes.push(Some(refused(id, &error, lang))),
+        }
+    }
+    let mut stored = state.writer.store_all(valid).await?.into_iter().zip(keys);
+    let results = outcomes
+        .into_iter()
+        .map(|outcome| match outcome {
+            Some(refusal) => refusal,
+            None => {
+                let (stored, (id, form_id, district)) =
+                    stored.next().expect("one result per stored submission");
+                let answered = stored.map_err(ApiError::from);
+                match answered.and_then(|stored| answer(id, &form_id, district, stored)) {
+                    Ok((status, Json(receipt))) => {
+                        BatchOutcome::Stored { id, status: status.as_u16(), receipt }
+                    }
+                    Err(error) => refused(Some(id), &error, lang),
+                }
+            }
+        })
+        .collect();
+    Ok(Json(BatchResponse { results }))
+}
+
+/// A refused item of a batch, logged as the middleware logs a refused request.
+fn refused(id: Option<Uuid>, error: &ApiError, lang: Lang) -> BatchOutcome {
+    error.log();
+    let problem = error.problem(lang);
+    BatchOutcome::Refused { id, status: problem.status, problem }
+}
+
+/// Validates and normalises one submission into what is stored.
+fn prepare(
+    request: SubmissionRequest,
+    received_at: OffsetDateTime,
+) -> Result<NewSubmission, ApiError> {
     // Any accepted version: a draft written offline before an update is still sent.
     let Some(schema) = form::find(&request.form.id, request.form.version) else {
         return Err(ApiError::UnknownForm(request.form));
     };
-    let received_at = OffsetDateTime::now_utc();
     let answers =
         form::validate(schema, &request.answers, adal_core::district::region_date(received_at))
             .map_err(ApiError::Validation)?;
@@ -58,7 +157,7 @@ async fn post_submission(
     // Only a form with an `anonymous` box can be sent anonymously, and only with the box
     // ticked: the normalised answers keep no key the form does not have.
     let anonymous = answers.get("anonymous") == Some(&Value::Bool(true));
-    let new = NewSubmission {
+    Ok(NewSubmission {
         id: request.id,
         fingerprint: fingerprint(&request.form, &answers, &request.attachments),
         district,
@@ -71,11 +170,17 @@ async fn post_submission(
             .as_ref()
             .map(|secret| crate::db::events::secret_hash(secret.expose())),
         anonymous,
-    };
-    let district = district.code();
-    let form_id = new.form.id.clone();
-    let id = new.id;
-    match state.db.call(move |conn| crate::db::submissions::store(conn, &new)).await? {
+    })
+}
+
+/// The answer for one stored submission, logged with ids only.
+fn answer(
+    id: Uuid,
+    form_id: &str,
+    district: &str,
+    stored: Stored,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    match stored {
         Stored::Created(receipt) => {
             tracing::info!(submission.id = %id, form.id = %form_id, tracking = %receipt.tracking, district, "submission stored");
             Ok((StatusCode::CREATED, Json(receipt)))

@@ -4,10 +4,11 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::Path;
 
-use adal_core::api::{FormRef, Problem, Receipt, SubmissionRequest};
+use adal_core::api::{BatchOutcome, BatchResponse, FormRef, Problem, Receipt, SubmissionRequest};
 use adal_core::form::{self, Answers};
+use adal_core::staff::Role;
 use adal_server::{Application, Config, StoredSubmission};
-use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, IF_NONE_MATCH};
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, IF_NONE_MATCH, SET_COOKIE};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -28,6 +29,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data_dir: TempDir,
     pub static_dir: TempDir,
+    /// The session cookie [`TestApp::staff_get`] sends, if a staff member logged in.
+    pub staff_cookie: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -82,9 +85,27 @@ async fn start(
         client,
         data_dir,
         static_dir,
+        staff_cookie: None,
         shutdown: Some(shutdown),
         server: Some(server),
     }
+}
+
+/// The login and password of the staff member [`spawn_staff_app`] logs in.
+pub const STAFF_LOGIN: &str = "front";
+pub const STAFF_PASSWORD: &str = "a long staff password 1";
+
+/// Starts the real application with a rate limit no test reaches, adds a front-office
+/// account (regional: reads every district) the way `adal-server user add` does, and
+/// logs it in: [`TestApp::staff_get`] then sends its session cookie.
+pub async fn spawn_staff_app() -> TestApp {
+    let mut app = spawn_app_with(|config| {
+        config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+        config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+    })
+    .await;
+    app.staff_cookie = Some(app.log_in_staff(STAFF_LOGIN, Role::FrontOffice, None).await);
+    app
 }
 
 /// A rate limit of `burst` requests at once and then one per second.
@@ -142,6 +163,86 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// `POST /api/v1/submissions/batch` of `requests`.
+    pub async fn post_batch(&self, requests: &[SubmissionRequest]) -> Response {
+        self.post_batch_in("ru", requests).await
+    }
+
+    pub async fn post_batch_in(&self, lang: &str, requests: &[SubmissionRequest]) -> Response {
+        self.client
+            .post(self.url("/api/v1/submissions/batch"))
+            .header(ACCEPT_LANGUAGE, lang)
+            .json(&json!({ "submissions": requests }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a batch that must be answered 200, and returns its outcomes.
+    pub async fn batch(&self, requests: &[SubmissionRequest]) -> Vec<BatchOutcome> {
+        let response = self.post_batch(requests).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<BatchResponse>().await.unwrap().results
+    }
+
+    /// Posts `body` as is to `path`.
+    pub async fn post_raw_to(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Adds an account (password [`STAFF_PASSWORD`]) and logs it in through
+    /// `POST /api/v1/staff/login`; returns the session cookie.
+    pub async fn log_in_staff(
+        &self,
+        login: &str,
+        role: Role,
+        district: Option<adal_core::District>,
+    ) -> String {
+        adal_server::accounts::add_user(
+            self.data_dir.path(),
+            login,
+            role,
+            district,
+            STAFF_PASSWORD,
+        )
+        .unwrap();
+        let response = self
+            .client
+            .post(self.url("/api/v1/staff/login"))
+            .json(&json!({ "login": login, "password": STAFF_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "login of {login}");
+        let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+        set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// `GET path` with the session cookie of the logged-in staff member, if any.
+    pub async fn staff_get(&self, path: &str) -> Response {
+        self.staff_get_as(self.staff_cookie.as_deref(), path).await
+    }
+
+    /// `GET path` with the session `cookie`, if any.
+    pub async fn staff_get_as(&self, cookie: Option<&str>, path: &str) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
     }
 
     /// Posts `body` as is, to test what a broken or hostile client might send.

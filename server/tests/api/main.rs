@@ -2,11 +2,13 @@
 //! free port with its own temporary database.
 
 mod attachments;
+mod batch;
 mod directory;
 mod forms;
 mod health;
 mod helpers;
 mod receipts;
 mod staff;
+mod staff_read;
 mod static_files;
 mod submissions;

@@ -7,7 +7,8 @@ use serde_json::json;
 use crate::attachments::photo_bytes;
 use crate::helpers::{
     complaint, mediation_request, monitoring_clinic, monitoring_school, problem, spawn_app,
-    spawn_app_with, submission, submission_of, submission_of_version, tiny_rate_limit, with,
+    spawn_app_with, spawn_staff_app, submission, submission_of, submission_of_version,
+    tiny_rate_limit, with,
 };
 
 #[tokio::test]
@@ -499,4 +500,65 @@ async fn answers_missing_altogether_get_field_errors_not_a_refusal() {
     let errors = problem(response).await.field_errors();
     assert_eq!(errors.get("district"), Some(ErrorCode::Required));
     assert_eq!(errors.get("queue_length"), Some(ErrorCode::Required));
+}
+
+#[tokio::test]
+async fn many_concurrent_distinct_submissions_get_contiguous_unique_tracking_numbers() {
+    let app = spawn_staff_app().await;
+    let districts = ["URA", "TER", "BUR"];
+    let requests: Vec<_> = (0..150)
+        .map(|i| submission(with(complaint(), json!({ "district": districts[i % 3] }))))
+        .collect();
+
+    // All in flight at once, so that the writer commits them in groups.
+    let receipts = futures_util::future::join_all(requests.iter().map(|r| app.submit(r))).await;
+
+    let year = receipts[0].received_at.year();
+    for district in districts {
+        let mut sequences: Vec<u32> = receipts
+            .iter()
+            .map(|r| r.tracking.parse::<TrackingNumber>().unwrap())
+            .filter(|t| t.district.code() == district)
+            .inspect(|t| assert_eq!(t.year, year))
+            .map(|t| t.sequence)
+            .collect();
+        sequences.sort_unstable();
+        assert_eq!(sequences, (1..=50).collect::<Vec<_>>(), "{district}: no gap, no repeat");
+    }
+    let stored = app.export();
+    assert_eq!(stored.len(), 150);
+    for (request, receipt) in requests.iter().zip(&receipts) {
+        assert_eq!(receipt.id, request.id);
+        let row = stored.iter().find(|s| s.id == request.id).unwrap();
+        assert_eq!(row.tracking, receipt.tracking, "each answer names its own row");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_resends_mixed_with_other_submissions_still_get_one_row() {
+    let app = spawn_staff_app().await;
+    let resent = submission(complaint());
+    let others: Vec<_> = (0..40).map(|_| submission(complaint())).collect();
+
+    let resends = futures_util::future::join_all((0..10).map(|_| app.post_submission(&resent)));
+    let fresh = futures_util::future::join_all(others.iter().map(|r| app.submit(r)));
+    let (resends, _) = tokio::join!(resends, fresh);
+
+    let mut created = 0;
+    let mut receipts = Vec::new();
+    for response in resends {
+        match response.status() {
+            StatusCode::CREATED => created += 1,
+            StatusCode::OK => {}
+            other => panic!("unexpected {other}"),
+        }
+        receipts.push(response.json::<Receipt>().await.unwrap());
+    }
+    assert_eq!(created, 1);
+    assert!(receipts.iter().all(|r| *r == receipts[0]));
+    assert_eq!(app.export().len(), 41);
+    let mut numbers: Vec<_> = app.export().into_iter().map(|s| s.tracking).collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 41);
 }

@@ -10,6 +10,7 @@ pub mod actor;
 pub mod admin;
 pub mod inbox;
 pub mod policy;
+pub mod read;
 pub mod session;
 
 use std::net::IpAddr;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/staff/submissions/{tracking}/events", post(inbox::post_event))
         .route("/api/v1/staff/users", post(admin::post_user))
         .route("/api/v1/staff/audit", get(admin::get_audit))
+        .merge(read::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 

@@ -1,0 +1,236 @@
+//! Group commit: one writer thread stores every submission, many to a transaction.
+//!
+//! A receipt promises that the submission is on disk, so every commit waits for an fsync
+//! (`synchronous = FULL`), and the disk, not the CPU, bounds how many commits a second
+//! there can be. The writer therefore commits *groups*: while one group's fsync runs,
+//! the submissions that arrive wait in the queue, and the next transaction takes all of
+//! them (up to [`MAX_GROUP`]). Nobody waits for a timer: a lone submission is committed
+//! at once, in a group of one, and under load a group is whatever arrived during the
+//! previous commit. Each request is answered only after the commit of its group.
+//!
+//! Checkpoints (copying the WAL back into the database file, with an fsync of that file)
+//! run on a thread of their own, so that a commit never waits for one: with SQLite's
+//! automatic checkpoints, the commit that crosses the threshold would do it, and every
+//! request of its group would wait the extra milliseconds.
+//!
+//! Architecture invariant: submissions are stored only here, one group at a time, on the
+//! one writer connection, so tracking numbers are handed out in commit order with no
+//! gaps, and a resend is always checked against everything committed before it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, mpsc as std_mpsc};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::DbError;
+use super::submissions::{NewSubmission, Stored, store_group};
+
+/// The most submissions one transaction takes (a batch request is never split, so a
+/// group may exceed it by one batch). Bounds how long one commit holds the write lock.
+pub const MAX_GROUP: usize = 512;
+
+/// Requests waiting for the writer. When it is full, handlers wait for room: that is the
+/// back-pressure that keeps memory bounded when the disk is slower than the network.
+const QUEUE: usize = 4096;
+
+/// How often the checkpointer copies the WAL into the database: often enough that the
+/// part copied while the writer waits (what was committed during the last unlocked
+/// pass) stays small.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// The WAL is restarted (see [`checkpoint_round`]) once it holds this many frames:
+/// 32 MB of 4 KiB pages, about a second of writing at full speed.
+const RESTART_AT_FRAMES: i64 = 8192;
+
+/// What one request asked the writer to store, and where to send the outcome.
+struct Job {
+    submissions: Vec<NewSubmission>,
+    reply: oneshot::Sender<Result<Vec<Result<Stored, DbError>>, DbError>>,
+}
+
+/// A handle to the writer thread; cheap to clone. The thread stops when the last handle
+/// is dropped, after storing what is already queued.
+#[derive(Clone)]
+pub struct Writer {
+    queue: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread on the shared writer connection, and the checkpointer
+    /// on a connection of its own to the database at `path`. Both stop when the last
+    /// handle is dropped.
+    pub fn start(conn: Arc<Mutex<Connection>>, path: PathBuf) -> Result<Writer, DbError> {
+        let checkpoints = Connection::open(&path)?;
+        checkpoints.busy_timeout(Duration::from_secs(5))?;
+        // The WAL is synced before it is copied, and the database file after.
+        checkpoints.pragma_update(None, "synchronous", "FULL")?;
+        // From here on the checkpointer checkpoints, not the commits. (Tools that open
+        // the database without a writer, such as `directory import`, keep SQLite's
+        // automatic checkpoints.)
+        super::lock(&conn).pragma_update(None, "wal_autocheckpoint", 0)?;
+        let (queue, jobs) = mpsc::channel(QUEUE);
+        let (alive, stopped) = std_mpsc::channel::<()>();
+        let writer = Arc::clone(&conn);
+        std::thread::Builder::new()
+            .name("adal-checkpoint".into())
+            .spawn(move || checkpoint(&checkpoints, &writer, &stopped))?;
+        std::thread::Builder::new().name("adal-writer".into()).spawn(move || {
+            run(&conn, jobs);
+            // Back to automatic checkpoints for whoever uses the connection next.
+            let _ = super::lock(&conn).pragma_update(None, "wal_autocheckpoint", 1000);
+            drop(alive);
+        })?;
+        Ok(Writer { queue })
+    }
+
+    /// Stores `new` and answers once the transaction holding it has committed.
+    pub async fn store(&self, new: NewSubmission) -> Result<Stored, DbError> {
+        let mut results = self.store_all(vec![new]).await?;
+        results.pop().ok_or(DbError::WriterGone)?
+    }
+
+    /// Stores every submission of `batch` in one transaction, in order, and answers with
+    /// one result for each once it has committed.
+    pub async fn store_all(
+        &self,
+        batch: Vec<NewSubmission>,
+    ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
+        let (reply, outcome) = oneshot::channel();
+        self.queue
+            .send(Job { submissions: batch, reply })
+            .await
+            .map_err(|_| DbError::WriterGone)?;
+        outcome.await.map_err(|_| DbError::WriterGone)?
+    }
+}
+
+/// A checkpoint round every [`CHECKPOINT_EVERY`] until the writer stops.
+fn checkpoint(
+    checkpoints: &Connection,
+    writer: &Mutex<Connection>,
+    stopped: &std_mpsc::Receiver<()>,
+) {
+    let mut frames = 0;
+    while let Err(std_mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+        match checkpoint_round(checkpoints, writer, frames, RESTART_AT_FRAMES) {
+            Ok(now) => frames = now,
+            Err(error) => tracing::warn!(%error, "checkpoint failed"),
+        }
+    }
+}
+
+/// Copies the WAL into the database file without holding up the writer. Once the WAL
+/// holds `restart_at` frames or more, it then also holds the writer connection for the
+/// moment it takes to copy the frames committed meanwhile: the WAL is then wholly copied
+/// with no transaction open, so the next transaction starts it over from the beginning.
+/// (A busy writer always leaves frames uncopied at the end of an unlocked pass; without
+/// the locked one the WAL would grow without end.) `before` is what the previous round
+/// returned; an unchanged WAL is left alone. Returns the WAL's frames.
+pub(crate) fn checkpoint_round(
+    checkpoints: &Connection,
+    writer: &Mutex<Connection>,
+    before: i64,
+    restart_at: i64,
+) -> Result<i64, DbError> {
+    let passive = || {
+        checkpoints.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+            Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+        })
+    };
+    let (frames, copied) = passive()?;
+    if frames == before || frames < restart_at {
+        return Ok(frames);
+    }
+    // The locked pass waits for two fsyncs, and so does the group behind it: rarely.
+    let _no_commit_meanwhile = super::lock(writer);
+    let (frames, copied_now) = passive()?;
+    tracing::debug!(frames, copied, copied_now, "checkpoint: the WAL restarts");
+    Ok(frames)
+}
+
+fn run(conn: &Mutex<Connection>, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.blocking_recv() {
+        let mut size = first.submissions.len();
+        let mut group = vec![first];
+        while size < MAX_GROUP {
+            let Ok(job) = jobs.try_recv() else { break };
+            size += job.submissions.len();
+            group.push(job);
+        }
+        let started = std::time::Instant::now();
+        let items: Vec<&NewSubmission> =
+            group.iter().flat_map(|job| job.submissions.iter()).collect();
+        let outcome = store_group(&mut super::lock(conn), &items);
+        let duration_us = started.elapsed().as_micros() as u64;
+        tracing::debug!(jobs = group.len(), submissions = size, duration_us, "group committed");
+        match outcome {
+            Ok(results) => {
+                let mut results = results.into_iter();
+                for job in group {
+                    let mine = results.by_ref().take(job.submissions.len()).collect();
+                    // The requester may have gone (client disconnected): nothing to tell.
+                    let _ = job.reply.send(Ok(mine));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, submissions = size, "group commit failed");
+                let message = error.to_string();
+                for job in group {
+                    let _ = job.reply.send(Err(DbError::GroupFailed(message.clone())));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::db::{Db, FILE_NAME};
+
+    fn new(district: adal_core::District) -> NewSubmission {
+        NewSubmission {
+            id: Uuid::new_v4(),
+            fingerprint: "f".into(),
+            form: adal_core::api::FormRef::new("complaint", 2),
+            district,
+            answers: "{}".into(),
+            received_at: OffsetDateTime::now_utc(),
+            attachments: Vec::new(),
+            receipt_secret_sha256: None,
+            anonymous: false,
+        }
+    }
+
+    fn wal_frames(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1)).unwrap()
+    }
+
+    #[test]
+    fn a_checkpoint_round_lets_the_next_commit_start_the_wal_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        super::super::lock(&db.conn).pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        let checkpoints = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        let store = |count: usize| {
+            for _ in 0..count {
+                let item = new(adal_core::District::Uralsk);
+                store_group(&mut super::super::lock(&db.conn), &[&item]).unwrap();
+            }
+        };
+        store(200);
+        let before = wal_frames(&checkpoints);
+        assert!(before > 200, "{before}");
+
+        checkpoint_round(&checkpoints, &db.conn, 0, 1).unwrap();
+        store(1);
+
+        let after = wal_frames(&checkpoints);
+        assert!(after < 20, "the WAL started over: {after} frames");
+    }
+}

@@ -1,0 +1,224 @@
+use adal_core::api::{BatchOutcome, BatchResponse, MAX_BATCH_ITEMS, ProblemCode};
+use adal_core::{ErrorCode, TrackingNumber};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{complaint, problem, spawn_staff_app, submission, with};
+
+fn receipt(outcome: &BatchOutcome) -> &adal_core::api::Receipt {
+    match outcome {
+        BatchOutcome::Stored { receipt, .. } => receipt,
+        BatchOutcome::Refused { problem, .. } => panic!("refused: {problem:?}"),
+    }
+}
+
+fn refusal(outcome: &BatchOutcome) -> &adal_core::api::Problem {
+    match outcome {
+        BatchOutcome::Refused { problem, .. } => problem,
+        BatchOutcome::Stored { receipt, .. } => panic!("stored: {receipt:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_batch_stores_every_submission_and_answers_each_in_order() {
+    let app = spawn_staff_app().await;
+    let requests: Vec<_> = (0..MAX_BATCH_ITEMS).map(|_| submission(complaint())).collect();
+
+    let results = app.batch(&requests).await;
+
+    assert_eq!(results.len(), MAX_BATCH_ITEMS);
+    for (i, (outcome, request)) in results.iter().zip(&requests).enumerate() {
+        assert_eq!(outcome.status(), 201);
+        let receipt = receipt(outcome);
+        assert_eq!(receipt.id, request.id);
+        let tracking: TrackingNumber = receipt.tracking.parse().unwrap();
+        assert_eq!(tracking.sequence as usize, i + 1, "numbered in the order sent");
+    }
+    assert_eq!(app.export().len(), MAX_BATCH_ITEMS);
+}
+
+#[tokio::test]
+async fn an_invalid_item_is_refused_alone_with_field_errors_in_the_requested_language() {
+    let app = spawn_staff_app().await;
+    let good = submission(complaint());
+    let bad = submission(with(complaint(), json!({ "description": "Short", "phone": "12345" })));
+    let also_good = submission(complaint());
+
+    let response = app.post_batch_in("en", &[good.clone(), bad.clone(), also_good.clone()]).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let results = response.json::<BatchResponse>().await.unwrap().results;
+    assert_eq!(results[0].status(), 201);
+    assert_eq!(results[2].status(), 201);
+    let BatchOutcome::Refused { id, status, problem } = &results[1] else { panic!() };
+    assert_eq!((*id, *status), (Some(bad.id), 422));
+    assert_eq!(problem.code, ProblemCode::ValidationFailed);
+    assert_eq!(problem.field_errors().get("phone"), Some(ErrorCode::InvalidPhone));
+    assert_eq!(problem.field_errors().get("description"), Some(ErrorCode::TooShort { min: 10 }));
+    let message = &problem.errors.iter().find(|e| e.field == "phone").unwrap().message;
+    assert_eq!(*message, ErrorCode::InvalidPhone.message(adal_core::Lang::En));
+    let year = receipt(&results[0]).received_at.year();
+    assert_eq!(receipt(&results[0]).tracking, format!("URA-{year}-00001"));
+    assert_eq!(receipt(&results[2]).tracking, format!("URA-{year}-00002"), "no number used");
+    assert_eq!(app.export().len(), 2);
+}
+
+#[tokio::test]
+async fn resends_in_a_batch_get_their_first_receipt_and_reused_ids_a_conflict() {
+    let app = spawn_staff_app().await;
+    let earlier = submission(complaint());
+    let first = app.submit(&earlier).await;
+    let mut reused = earlier.clone();
+    reused.answers.insert("description".into(), json!("Another story about another school."));
+    let twice = submission(complaint());
+
+    let results = app.batch(&[earlier.clone(), reused, twice.clone(), twice.clone()]).await;
+
+    let statuses: Vec<_> = results.iter().map(BatchOutcome::status).collect();
+    assert_eq!(statuses, [200, 409, 201, 200]);
+    assert_eq!(*receipt(&results[0]), first);
+    assert_eq!(refusal(&results[1]).code, ProblemCode::ConflictingResubmission);
+    assert_eq!(receipt(&results[2]), receipt(&results[3]), "sent twice, stored once");
+    assert_eq!(app.export().len(), 2);
+}
+
+#[tokio::test]
+async fn concurrent_identical_batches_store_each_submission_once() {
+    let app = spawn_staff_app().await;
+    let requests: Vec<_> = (0..20).map(|_| submission(complaint())).collect();
+
+    let (a, b, c) = tokio::join!(app.batch(&requests), app.batch(&requests), app.batch(&requests));
+
+    for i in 0..requests.len() {
+        let mut statuses = [a[i].status(), b[i].status(), c[i].status()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 200, 201]);
+        assert_eq!(receipt(&a[i]), receipt(&b[i]));
+        assert_eq!(receipt(&a[i]), receipt(&c[i]));
+    }
+    assert_eq!(app.export().len(), 20);
+}
+
+#[tokio::test]
+async fn a_malformed_item_is_refused_alone() {
+    let app = spawn_staff_app().await;
+    let good = submission(complaint());
+    let id = uuid::Uuid::new_v4();
+    let body = json!({ "submissions": [
+        { "id": "not-a-uuid", "form": { "id": "complaint", "version": 2 }, "answers": {} },
+        { "id": id, "answers": {} },
+        good,
+        { "id": uuid::Uuid::new_v4(), "form": { "id": "petition", "version": 1 }, "answers": {} },
+    ]});
+
+    let response =
+        app.post_raw_to("/api/v1/submissions/batch", body.to_string(), "application/json").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let results = response.json::<BatchResponse>().await.unwrap().results;
+    let BatchOutcome::Refused { id: none, status: 400, problem: malformed } = &results[0] else {
+        panic!("{:?}", results[0])
+    };
+    assert_eq!((*none, malformed.code), (None, ProblemCode::MalformedRequest));
+    assert!(malformed.detail.is_some());
+    let BatchOutcome::Refused { id: named, status: 400, .. } = &results[1] else { panic!() };
+    assert_eq!(*named, Some(id), "the id is named when it could be read");
+    assert_eq!(results[2].status(), 201);
+    assert_eq!(refusal(&results[3]).code, ProblemCode::UnknownForm);
+    assert_eq!(app.export().len(), 1);
+}
+
+#[tokio::test]
+async fn a_batch_of_more_than_100_is_refused_as_malformed() {
+    let app = spawn_staff_app().await;
+    let requests: Vec<_> = (0..=MAX_BATCH_ITEMS).map(|_| submission(complaint())).collect();
+
+    let response = app.post_batch(&requests).await;
+
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let problem = problem(response).await;
+    assert_eq!(problem.code, ProblemCode::MalformedRequest);
+    assert!(problem.detail.unwrap().contains("100"));
+    assert!(app.export().is_empty());
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_a_batch_is_refused_with_a_problem() {
+    let app = spawn_staff_app().await;
+    let path = "/api/v1/submissions/batch";
+
+    let broken = app.post_raw_to(path, r#"{"submissions": ["#, "application/json").await;
+    let array = app.post_raw_to(path, "[]", "application/json").await;
+    let text = app.post_raw_to(path, r#"{"submissions": []}"#, "text/plain").await;
+    let empty = app.post_raw_to(path, r#"{"submissions": []}"#, "application/json").await;
+
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(problem(broken).await.code, ProblemCode::MalformedRequest);
+    assert_eq!(problem(array).await.code, ProblemCode::MalformedRequest);
+    assert_eq!(problem(text).await.code, ProblemCode::UnsupportedMediaType);
+    assert_eq!(empty.status(), StatusCode::OK);
+    assert!(empty.json::<BatchResponse>().await.unwrap().results.is_empty());
+}
+
+#[tokio::test]
+async fn a_batch_over_2_mib_is_refused_as_too_large() {
+    let app = spawn_staff_app().await;
+    let body = json!({ "submissions": [submission(complaint())], "padding": "a".repeat(3 << 20) });
+
+    let response =
+        app.post_raw_to("/api/v1/submissions/batch", body.to_string(), "application/json").await;
+
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem(response).await.code, ProblemCode::BodyTooLarge);
+    assert!(app.export().is_empty());
+}
+
+#[tokio::test]
+async fn a_batch_item_is_stored_with_everything_a_lone_submission_stores() {
+    use adal_core::api::SubmissionRequest;
+    use adal_core::receipt::{EventKind, ReceiptSecret};
+
+    use crate::attachments::photo_bytes;
+    use crate::helpers::{monitoring_clinic, submission_of};
+
+    let app = spawn_staff_app().await;
+    let secret = ReceiptSecret::parse(&uuid::Uuid::new_v4().simple().to_string()).unwrap();
+    let photo = app.upload(&photo_bytes(1000, 7)).await;
+    let never_uploaded = adal_core::AttachmentRef { id: uuid::Uuid::new_v4(), ..photo.clone() };
+    let clinic = |photo: &adal_core::AttachmentRef| SubmissionRequest {
+        attachments: vec![photo.clone()],
+        receipt_secret: Some(secret.clone()),
+        ..submission_of(
+            "monitoring_clinic",
+            with(monitoring_clinic(), json!({ "photos": [photo] })),
+        )
+    };
+    let with_photo = clinic(&photo);
+    let incomplete = clinic(&never_uploaded);
+    let unlisted = SubmissionRequest { attachments: vec![], ..clinic(&photo) };
+    let anonymous = SubmissionRequest {
+        receipt_secret: Some(secret.clone()),
+        ..submission(with(complaint(), json!({ "anonymous": true, "name": null, "phone": null })))
+    };
+
+    let results = app.batch(&[with_photo.clone(), incomplete, unlisted, anonymous]).await;
+    let another_secret = SubmissionRequest { receipt_secret: None, ..with_photo.clone() };
+    let resends = app.batch(&[with_photo.clone(), another_secret]).await;
+
+    assert_eq!(results.iter().map(BatchOutcome::status).collect::<Vec<_>>(), [201, 409, 422, 201]);
+    assert_eq!(refusal(&results[1]).code, ProblemCode::AttachmentsIncomplete);
+    assert_eq!(refusal(&results[2]).code, ProblemCode::ValidationFailed);
+    assert_eq!(resends.iter().map(BatchOutcome::status).collect::<Vec<_>>(), [200, 409]);
+    assert_eq!(receipt(&resends[0]), receipt(&results[0]));
+    let stored = app.export();
+    assert_eq!(stored.len(), 2);
+    let row = stored.iter().find(|s| s.id == with_photo.id).unwrap();
+    assert_eq!(row.attachments, vec![photo], "the attachment is linked");
+    // The receipt secret's hash and the `received` event: the status opens with the secret.
+    for (outcome, anonymous) in [(&results[0], false), (&results[3], true)] {
+        let status = app.status(&receipt(outcome).tracking, &secret).await;
+        assert_eq!(status.anonymous, anonymous);
+        assert_eq!(status.timeline.len(), 1);
+        assert_eq!(status.timeline[0].kind, EventKind::Received);
+    }
+}
