@@ -31,6 +31,16 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Background Sync: when the browser has a connection again it wakes this worker, which
+// asks every open page to send its outbox (the sender, with its lease, lives in the page).
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "adal-outbox") return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window" })
+      .then((pages) => pages.forEach((page) => page.postMessage({ type: "DRAIN" }))),
+  );
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;

@@ -113,6 +113,25 @@ impl Pwa {
         });
     }
 
+    /// Asks the browser to wake the service worker when a connection is back (Background
+    /// Sync, where the browser has it); the worker then asks open pages to send.
+    pub fn request_background_sync(self) {
+        spawn_local(async move {
+            let Ok(ready) = window().navigator().service_worker().ready() else { return };
+            let Ok(registration) = JsFuture::from(ready).await else { return };
+            let Ok(sync) = js_sys::Reflect::get(&registration, &"sync".into()) else { return };
+            if sync.is_undefined() {
+                return;
+            }
+            if let Ok(register) = js_sys::Reflect::get(&sync, &"register".into())
+                && let Ok(register) = register.dyn_into::<js_sys::Function>()
+                && let Ok(promise) = register.call1(&sync, &"adal-outbox".into())
+            {
+                let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+            }
+        });
+    }
+
     /// Shows the browser's install dialog, if it offered one.
     pub fn install(self) {
         let Some(event) = self.install_prompt.with_value(Clone::clone) else { return };

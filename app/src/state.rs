@@ -181,6 +181,16 @@ impl AppState {
         })
         .forget();
         EventListener::new(&win, "offline", move |_| self.online.set(false)).forget();
+        // The service worker relays Background Sync: "a connection is back, send now".
+        EventListener::new(&win.navigator().service_worker(), "message", move |event| {
+            let data = js_sys::Reflect::get(event, &"data".into()).ok();
+            let kind = data.and_then(|d| js_sys::Reflect::get(&d, &"type".into()).ok());
+            if kind.and_then(|k| k.as_string()).as_deref() == Some("DRAIN") {
+                self.online.set(true);
+                self.drain(true);
+            }
+        })
+        .forget();
         Interval::new(DRAIN_EVERY_MS, move || self.drain(false)).forget();
         // The person's lists first. Reading the forms and the directory (10,000 entries
         // take a few hundred milliseconds to read) and the outbox waits until they are

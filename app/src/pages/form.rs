@@ -103,6 +103,7 @@ fn FormEditor(
     changes: Vec<Change>,
 ) -> impl IntoView {
     let app = use_app();
+    let pwa = crate::pwa::use_pwa();
     let lang = app.lang;
     let navigate = use_navigate();
     let id = draft.id.clone();
@@ -276,6 +277,7 @@ fn FormEditor(
                 }
                 app.refresh();
                 app.drain(true);
+                pwa.request_background_sync();
                 navigate(&Page::Item(item.id).path(), Default::default());
             });
         }
