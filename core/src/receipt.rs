@@ -87,6 +87,18 @@ pub enum EventKind {
     Closed,
     /// The person added their name and phone to an anonymous complaint.
     IdentityAdded,
+    /// The office asks the person for more information; the note is the question.
+    InfoRequested,
+    /// The person's reply to a question, sent from their receipt; the note is the reply.
+    InfoProvided,
+    /// A mediation session is scheduled; the note says when, where and with whom.
+    SessionScheduled,
+    /// A mediation session was held; the note is its outcome.
+    SessionHeld,
+    /// The parties signed a reconciliation act; the note is the act's number and hash.
+    ActSigned,
+    /// An internal note of the office. Never shown to the person (see [`EventKind::is_public`]).
+    Note,
     /// A kind this build does not know yet: a newer server may add kinds, and an older
     /// app must still read the rest of the timeline.
     #[serde(other)]
@@ -94,7 +106,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::Received,
         EventKind::Registered,
         EventKind::Forwarded,
@@ -103,6 +115,12 @@ impl EventKind {
         EventKind::Answered,
         EventKind::Closed,
         EventKind::IdentityAdded,
+        EventKind::InfoRequested,
+        EventKind::InfoProvided,
+        EventKind::SessionScheduled,
+        EventKind::SessionHeld,
+        EventKind::ActSigned,
+        EventKind::Note,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,6 +133,12 @@ impl EventKind {
             EventKind::Answered => "answered",
             EventKind::Closed => "closed",
             EventKind::IdentityAdded => "identity_added",
+            EventKind::InfoRequested => "info_requested",
+            EventKind::InfoProvided => "info_provided",
+            EventKind::SessionScheduled => "session_scheduled",
+            EventKind::SessionHeld => "session_held",
+            EventKind::ActSigned => "act_signed",
+            EventKind::Note => "note",
             EventKind::Other => "other",
         }
     }
@@ -122,7 +146,19 @@ impl EventKind {
     /// Whether staff record this kind by hand. `received` and `identity_added` are
     /// written only by the server, when what they record happens.
     pub fn is_recorded_by_staff(self) -> bool {
-        !matches!(self, EventKind::Received | EventKind::IdentityAdded | EventKind::Other)
+        !matches!(
+            self,
+            EventKind::Received
+                | EventKind::IdentityAdded
+                | EventKind::InfoProvided
+                | EventKind::Other
+        )
+    }
+
+    /// Whether the person who sent the submission sees this kind on their receipt.
+    /// Internal notes stay in the office.
+    pub fn is_public(self) -> bool {
+        self != EventKind::Note
     }
 }
 

@@ -6,9 +6,10 @@
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use crate::District;
+use crate::act::ActInput;
 use crate::api::FormRef;
 use crate::calendar::Deadlines;
 use crate::receipt::{EventKind, Identity, StatusEvent};
@@ -23,6 +24,10 @@ pub const PASSWORD_MIN_CHARS: usize = 12;
 pub const PASSWORD_MAX_CHARS: usize = 256;
 /// Longest public answer or reason a staff member may write.
 pub const NOTE_MAX_CHARS: usize = 4000;
+/// The header that makes a staff action idempotent: the app sends a UUID made when the
+/// action was queued (possibly offline), and a retry with the same key changes nothing
+/// and gets the first answer again.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
 /// What a staff account is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -207,7 +212,9 @@ pub struct StaffSubmission {
 }
 
 /// `POST /api/v1/staff/submissions/{tracking}/events`: one step of handling. Each becomes
-/// an event of the public timeline; notes written here are read by the citizen.
+/// an event of the timeline; all but [`StaffAction::Note`] are shown to the citizen.
+/// Sent with an [`IDEMPOTENCY_HEADER`], so that an action queued offline and sent twice
+/// happens once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum StaffAction {
@@ -218,13 +225,44 @@ pub enum StaffAction {
         #[serde(default)]
         to: Option<District>,
     },
-    /// To a staff member by login; not shown to the citizen.
+    /// To a staff member by login; the login is not shown to the citizen.
     Assign {
         to: String,
+    },
+    /// Ask the citizen for more information; the question is shown on their receipt and
+    /// they reply from it.
+    AskInfo {
+        question: String,
+    },
+    /// An internal note: who, when, what, never shown to the citizen.
+    Note {
+        text: String,
+    },
+    /// Extend the answer deadline to `until` (at most two months after registration),
+    /// with the reason the citizen is told.
+    Extend {
+        reason: String,
+        #[serde(with = "crate::calendar::iso_date")]
+        until: Date,
     },
     /// The public answer, shown on the citizen's receipt.
     Answer {
         text: String,
+    },
+    /// Schedule a mediation session; the parties see it on their receipt.
+    ScheduleSession {
+        session: MediationSession,
+    },
+    /// What a held session came to.
+    RecordOutcome {
+        outcome: SessionOutcome,
+        #[serde(default)]
+        note: String,
+    },
+    /// The parties signed a reconciliation act: the server checks and stores it, and the
+    /// receipt shows its number and hash.
+    SignAct {
+        act: ActInput,
     },
     Close,
 }
@@ -235,10 +273,38 @@ impl StaffAction {
             StaffAction::Register => EventKind::Registered,
             StaffAction::Forward { .. } => EventKind::Forwarded,
             StaffAction::Assign { .. } => EventKind::Assigned,
+            StaffAction::AskInfo { .. } => EventKind::InfoRequested,
+            StaffAction::Note { .. } => EventKind::Note,
+            StaffAction::Extend { .. } => EventKind::Extended,
             StaffAction::Answer { .. } => EventKind::Answered,
+            StaffAction::ScheduleSession { .. } => EventKind::SessionScheduled,
+            StaffAction::RecordOutcome { .. } => EventKind::SessionHeld,
+            StaffAction::SignAct { .. } => EventKind::ActSigned,
             StaffAction::Close => EventKind::Closed,
         }
     }
+}
+
+/// A mediation session: local date and time in the region, the place, the mediator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediationSession {
+    #[serde(with = "crate::calendar::iso_date")]
+    pub date: Date,
+    /// `HH:MM`, local time in the region.
+    pub time: String,
+    pub place: String,
+    pub mediator: String,
+}
+
+/// What a mediation session came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionOutcome {
+    /// The parties agreed; an act follows ([`StaffAction::SignAct`]).
+    Agreed,
+    NotAgreed,
+    /// Another session is needed.
+    Postponed,
 }
 
 /// One line of the audit log. Says who did what to which item, never what a citizen
