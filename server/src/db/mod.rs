@@ -5,12 +5,15 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod calendar;
 pub mod directory;
 pub mod events;
 pub mod inbox;
 pub mod sessions;
 pub mod staff;
 pub mod submissions;
+pub mod tasks;
+pub mod triage;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +34,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_staff.sql")),
     // Only creates indexes `IF NOT EXISTS`: harmless to run again.
     M::up(include_str!("migrations/0005_staff_read_indexes.sql")),
+    M::up(include_str!("migrations/0006_triage.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
