@@ -449,17 +449,38 @@ const OFFICE_PHRASES: [&str; 8] = [
 /// it (conflict of interest). `own` are the names (in any language) of the district's
 /// directory entries of those kinds and of the mediators working there. Matched folded
 /// (any script, case, accents): the institution contains a name, or a name contains the
-/// institution (at least five letters), or it uses one of the general phrases.
+/// institution (at least five letters), or it uses one of the general phrases. What a
+/// name says in brackets ("(sample)", "(образец)") is left out.
 pub fn names_an_office<'a>(institution: &str, own: impl IntoIterator<Item = &'a str>) -> bool {
     let institution = crate::search::fold(institution);
     if institution.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
         return false;
     }
     let generic = OFFICE_PHRASES.iter().map(|p| crate::search::fold(p));
-    let names = own.into_iter().map(crate::search::fold).filter(|n| n.len() >= 5);
+    let names = own
+        .into_iter()
+        .map(|name| crate::search::fold(&without_brackets(name)))
+        .filter(|n| n.len() >= 5);
     generic.chain(names).any(|name| {
         institution.contains(&name) || (institution.len() >= 5 && name.contains(&institution))
     })
+}
+
+fn without_brackets(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| match c {
+            '(' => {
+                depth += 1;
+                false
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
 }
 
 /// The key that ties complaints about one school or clinic to each other and to the
@@ -743,6 +764,7 @@ mod tests {
         assert!(names_an_office("Tsentr primireniya g. Uralsk, mediator", own));
         assert!(names_an_office("Адалдык аланы офисі", own), "a general phrase");
         assert!(names_an_office("The integrity office in Uralsk", []));
+        assert!(names_an_office("mediator Aigul Sarsenova", ["Aigul Sarsenova (sample)"]));
         assert!(!names_an_office("School No. 12", own));
         assert!(!names_an_office("г.", own), "too short to name anything");
     }
