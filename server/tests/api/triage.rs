@@ -294,17 +294,17 @@ async fn the_inbox_filters_by_form_status_category_institution_words_and_due_dat
     let trackings = |inbox: InboxResponse| -> Vec<String> {
         inbox.items.into_iter().map(|i| i.tracking).collect()
     };
-    assert_eq!(trackings(inbox(&app, &staff, "?category=clinic").await), [clinic.clone()]);
-    assert_eq!(trackings(inbox(&app, &staff, "?status=registered").await), [clinic.clone()]);
+    assert_eq!(trackings(inbox(&app, &staff, "?category=clinic").await), [clinic.as_str()]);
+    assert_eq!(trackings(inbox(&app, &staff, "?status=registered").await), [clinic.as_str()]);
     // Institution in another script, and words of the description.
     let gorodskaya = "?institution=gorodskaia%20poliklinika";
-    assert_eq!(trackings(inbox(&app, &staff, gorodskaya).await), [clinic.clone()]);
-    assert_eq!(trackings(inbox(&app, &staff, "?q=BLOOD%20nurse").await), [clinic.clone()]);
+    assert_eq!(trackings(inbox(&app, &staff, gorodskaya).await), [clinic.as_str()]);
+    assert_eq!(trackings(inbox(&app, &staff, "?q=BLOOD%20nurse").await), [clinic.as_str()]);
     let by_number = format!("?q={}", school.to_lowercase());
-    assert_eq!(trackings(inbox(&app, &staff, &by_number).await), [school.clone()]);
-    assert_eq!(trackings(inbox(&app, &staff, "?due=overdue").await), [overdue.clone()]);
+    assert_eq!(trackings(inbox(&app, &staff, &by_number).await), [school.as_str()]);
+    assert_eq!(trackings(inbox(&app, &staff, "?due=overdue").await), [overdue.as_str()]);
     let week = trackings(inbox(&app, &staff, "?due=week&form=complaint&category=school").await);
-    assert_eq!(week, [overdue.clone()]);
+    assert_eq!(week, [overdue.as_str()]);
     assert_eq!(inbox(&app, &staff, "?form=complaint&q=").await.items.len(), 3);
     assert!(inbox(&app, &staff, "?form=mediation_request").await.items.is_empty());
 
