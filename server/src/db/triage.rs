@@ -27,11 +27,37 @@ pub fn on_stored(
     answers: &str,
     received_at: OffsetDateTime,
 ) -> Result<(), DbError> {
-    if form_id != "complaint" && !form_id.starts_with("monitoring_") {
+    let Some((conflict, key, institution)) = classify(conn, id, form_id, district, answers)? else {
         return Ok(());
+    };
+    let Some(key) = key else { return Ok(()) };
+    if form_id == "complaint" {
+        raise_task(conn, district, &key, &institution, received_at)
+    } else {
+        debug_assert!(!conflict);
+        conn.prepare_cached(
+            "UPDATE monitoring_tasks SET done_by = ?1 \
+             WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
+        )?
+        .execute(params![tracking, district.code(), key])?;
+        Ok(())
+    }
+}
+
+/// Works out and stores the submission's `conflict` flag and `institution_key`; `None`
+/// for forms that have neither (what else it returns: the flag, the key, the institution).
+fn classify(
+    conn: &Connection,
+    id: &str,
+    form_id: &str,
+    district: District,
+    answers: &str,
+) -> Result<Option<(bool, Option<String>, String)>, DbError> {
+    if form_id != "complaint" && !form_id.starts_with("monitoring_") {
+        return Ok(None);
     }
     let answers: serde_json::Value = serde_json::from_str(answers)
-        .map_err(|e| DbError::Corrupt(format!("answers of {tracking}: {e}")))?;
+        .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?;
     let institution = answers.get("institution").and_then(|v| v.as_str()).unwrap_or("");
     let conflict = form_id == "complaint"
         && !institution.is_empty()
@@ -46,17 +72,27 @@ pub fn on_stored(
         )?
         .execute(params![conflict, key, id])?;
     }
-    let Some(key) = key else { return Ok(()) };
-    if form_id == "complaint" {
-        raise_task(conn, district, &key, institution, received_at)
-    } else {
-        conn.prepare_cached(
-            "UPDATE monitoring_tasks SET done_by = ?1 \
-             WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
-        )?
-        .execute(params![tracking, district.code(), key])?;
-        Ok(())
+    Ok(Some((conflict, key, institution.to_owned())))
+}
+
+/// Migration 0006's hook: classifies the submissions stored before it, so that an older
+/// complaint about an office leaves that office's inbox too. Raises no tasks: the
+/// 30-day windows of the past are over or will be seen by the next complaint.
+pub fn classify_stored(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let fail = |e: DbError| rusqlite_migration::HookError::Hook(e.to_string());
+    let mut statement = tx.prepare(
+        "SELECT id, form_id, district, answers FROM submissions \
+         WHERE form_id IN ('complaint', 'monitoring_school', 'monitoring_clinic')",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get(1)?, row.get::<_, String>(2)?, row.get(3)?))
+    })?;
+    let rows: Vec<(String, String, String, String)> = rows.collect::<Result<_, _>>()?;
+    for (id, form_id, district, answers) in rows {
+        let Some(district) = District::from_code(&district) else { continue };
+        classify(tx, &id, &form_id, district, &answers).map_err(fail)?;
     }
+    Ok(())
 }
 
 /// The office names of every district, for one database at one directory version: the
@@ -146,4 +182,38 @@ fn raise_task(
         format_time(received_at)?
     ])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    #[test]
+    fn the_migration_classifies_complaints_stored_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("before.sqlite3")).unwrap();
+        super::super::migrations().to_version(&mut conn, 5).unwrap();
+        let insert = |id: &str, answers: &str| {
+            conn.execute(
+                "INSERT INTO submissions \
+                 (id, fingerprint, form_id, form_version, district, tracking, answers, received_at) \
+                 VALUES (?1, ?1, 'complaint', 2, 'URA', ?1, ?2, '2026-03-02T05:00:00.000Z')",
+                [id, answers],
+            )
+            .unwrap();
+        };
+        insert("a", r#"{"category":"other","institution":"Центр примирения, Уральск"}"#);
+        insert("b", r#"{"category":"school","institution":"School No. 12"}"#);
+        super::super::migrations().to_latest(&mut conn).unwrap();
+        let row = |id: &str| -> (bool, Option<String>) {
+            conn.query_row(
+                "SELECT conflict, institution_key FROM submissions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+        };
+        assert_eq!(row("a"), (true, None));
+        assert_eq!(row("b"), (false, Some("school:schol no 12".into())));
+    }
 }
