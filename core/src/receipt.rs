@@ -183,6 +183,13 @@ pub struct StatusEvent {
     /// Text for the person who sent the submission; public, so never internal notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `extended`: the new day the answer is due by (the law wants the person told).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::calendar::optional_date"
+    )]
+    pub until: Option<time::Date>,
 }
 
 /// `GET /api/v1/submissions/{tracking}` with the receipt secret.
@@ -281,6 +288,7 @@ mod tests {
             kind,
             at: datetime!(2026-11-25 10:00 UTC),
             note: note.map(Into::into),
+            until: None,
         };
         let mut timeline = vec![event(EventKind::Received, None)];
         assert_eq!(SubmissionStatus::public_answer_of(&timeline), None);

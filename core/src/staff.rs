@@ -302,7 +302,11 @@ pub struct StaffEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
     /// Extended: the new answer day.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "optional_date")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::calendar::optional_date"
+    )]
     pub until: Option<Date>,
 }
 
@@ -313,25 +317,8 @@ impl StaffEvent {
             kind: self.kind,
             at: self.at,
             note: self.note.clone(),
+            until: self.until,
         })
-    }
-}
-
-mod optional_date {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use time::Date;
-
-    pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-        match date {
-            Some(date) => crate::calendar::iso_date::serialize(date, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-        #[derive(Deserialize)]
-        struct Wrapped(#[serde(with = "crate::calendar::iso_date")] Date);
-        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(date)| date))
     }
 }
 

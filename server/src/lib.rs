@@ -326,5 +326,5 @@ pub fn record_event(
         anyhow::bail!("no submission with tracking number {tracking}");
     }
     tracing::info!(%tracking, kind = kind.as_str(), "event recorded");
-    Ok(adal_core::receipt::StatusEvent { kind, at, note })
+    Ok(adal_core::receipt::StatusEvent { kind, at, note, until: None })
 }

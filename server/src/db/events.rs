@@ -231,19 +231,26 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
 /// The status of a found submission: its timeline, oldest first.
 pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, DbError> {
     let mut statement = conn.prepare(
-        "SELECT kind, at, note FROM submission_events WHERE submission_id = ?1 ORDER BY at, id",
+        "SELECT kind, at, note, until FROM submission_events \
+         WHERE submission_id = ?1 ORDER BY at, id",
     )?;
     let rows = statement.query_map(params![found.id.to_string()], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, Option<String>>(3)?,
+        ))
     })?;
     let timeline = rows
         .map(|row| {
-            let (kind, at, note) = row?;
+            let (kind, at, note, until) = row?;
             Ok(StatusEvent {
                 // A kind this build does not know still shows, as `other`.
                 kind: kind.parse().unwrap_or(EventKind::Other),
                 at: parse_time(&at)?,
                 note,
+                until: until.as_deref().map(parse_date).transpose()?,
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;

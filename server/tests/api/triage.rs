@@ -79,7 +79,8 @@ async fn the_citizen_answers_a_question_once_and_never_sees_notes_or_who_handled
     let secret = secret();
     let request =
         SubmissionRequest { receipt_secret: Some(secret.clone()), ..submission(complaint()) };
-    let tracking = app.submit(&request).await.tracking;
+    let receipt = app.submit(&request).await;
+    let tracking = receipt.tracking;
     let staff = log_in(&app, "staff.ura").await;
     let mediator = log_in(&app, "mediator.ura").await;
 
@@ -142,6 +143,18 @@ async fn the_citizen_answers_a_question_once_and_never_sees_notes_or_who_handled
     let listed = inbox(&app, &staff, "").await;
     assert_eq!(listed.items[0].status, EventKind::InfoProvided);
     assert_eq!(listed.items[0].assignee.as_deref(), Some("mediator.ura"));
+
+    // An extension tells the citizen the reason and the new day.
+    let calendar = adal_core::calendar::Calendar::kazakhstan();
+    let latest = calendar.deadlines(receipt.received_at).extended_answer_by;
+    let extend = json!({ "action": "extend", "reason": "Awaiting the school's reply.",
+                         "until": latest.to_string() });
+    assert_eq!(step(&app, &staff, &tracking, extend).await.status(), 201);
+    let status = app.status(&tracking, &secret).await;
+    let extended = status.timeline.last().unwrap();
+    assert_eq!(extended.kind, EventKind::Extended);
+    assert_eq!(extended.until, Some(latest));
+    assert_eq!(extended.note.as_deref(), Some("Awaiting the school's reply."));
 }
 
 #[tokio::test]
