@@ -24,6 +24,7 @@ pub struct Row {
     pub extended_until: Option<Date>,
     /// The login of the latest assignment, if any.
     pub assignee: Option<String>,
+    /// It names the office of the district it is in (see `db::triage`).
     pub conflict: bool,
     /// JSON of the answers.
     pub answers: String,
@@ -52,7 +53,7 @@ pub fn of_district(conn: &Connection, district: District) -> Result<Vec<Row>, Db
                 (SELECT e.assignee FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'assigned' \
                  ORDER BY e.at DESC, e.id DESC LIMIT 1), \
-                s.conflict, s.answers \
+                COALESCE(s.conflict_district = s.district, 0), s.answers \
          FROM submissions s LEFT JOIN receipts r ON r.submission_id = s.id \
          WHERE s.district = ?1 ORDER BY s.received_at DESC, s.tracking DESC",
         internal = internal_kinds()
@@ -112,7 +113,8 @@ pub struct Located {
 /// The submission with tracking number `tracking`, if any.
 pub fn locate(conn: &Connection, tracking: &str) -> Result<Option<Located>, DbError> {
     let mut statement = conn.prepare(
-        "SELECT s.district, s.answers, s.conflict, s.received_at, \
+        "SELECT s.district, s.answers, COALESCE(s.conflict_district = s.district, 0), \
+                s.received_at, \
                 (SELECT MAX(e.until) FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'extended') \
          FROM submissions s WHERE s.tracking = ?1",

@@ -68,9 +68,9 @@ fn classify(
     let key = monitoring_key(form_id, &answers);
     if conflict || key.is_some() {
         conn.prepare_cached(
-            "UPDATE submissions SET conflict = ?1, institution_key = ?2 WHERE id = ?3",
+            "UPDATE submissions SET conflict_district = ?1, institution_key = ?2 WHERE id = ?3",
         )?
-        .execute(params![conflict, key, id])?;
+        .execute(params![conflict.then(|| district.code()), key, id])?;
     }
     Ok(Some((conflict, key, institution.to_owned())))
 }
@@ -207,7 +207,8 @@ mod tests {
         super::super::migrations().to_latest(&mut conn).unwrap();
         let row = |id: &str| -> (bool, Option<String>) {
             conn.query_row(
-                "SELECT conflict, institution_key FROM submissions WHERE id = ?1",
+                "SELECT conflict_district IS NOT NULL, institution_key FROM submissions \
+                 WHERE id = ?1",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

@@ -401,6 +401,13 @@ async fn a_complaint_about_the_districts_own_office_is_handled_only_by_its_curat
     assert_eq!(step(&app, &curator, &ordinary, close).await.status(), 403);
     assert!(staff_view(&app, &front, &conflict).await.conflict);
 
+    // Forwarded to another district, it is an ordinary item there.
+    let forward = json!({ "action": "forward", "reason": "For Terekti's office.", "to": "TER" });
+    assert_eq!(step(&app, &curator, &conflict, forward).await.status(), 201);
+    add_user(&app, "staff.ter", Role::OfficeStaff, Some(District::Terekti));
+    let terekti = log_in(&app, "staff.ter").await;
+    assert!(!staff_view(&app, &terekti, &conflict).await.conflict);
+
     let admin = log_in(&app, "admin").await;
     let denied: Vec<_> = audit(&app, &admin)
         .await

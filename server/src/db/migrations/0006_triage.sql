@@ -11,9 +11,11 @@ ALTER TABLE submission_events ADD COLUMN to_district TEXT;
 ALTER TABLE submission_events ADD COLUMN assignee TEXT;
 ALTER TABLE submission_events ADD COLUMN until TEXT;
 
--- 1 when a complaint names its district's own integrity office or reconciliation
--- centre (adal_core::staff::names_an_office): only the curator and the front office see it.
-ALTER TABLE submissions ADD COLUMN conflict INTEGER NOT NULL DEFAULT 0;
+-- The district whose own integrity office or reconciliation centre a complaint names
+-- (adal_core::staff::names_an_office); NULL for most. While the submission is in that
+-- district, only its curator and the front office see it; forwarded elsewhere, it is an
+-- ordinary item there.
+ALTER TABLE submissions ADD COLUMN conflict_district TEXT;
 -- `school:<folded name>` or `clinic:<folded name>` for complaints about a school or a
 -- clinic and for monitoring checklists (adal_core::staff::monitoring_key).
 ALTER TABLE submissions ADD COLUMN institution_key TEXT;
