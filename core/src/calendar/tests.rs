@@ -191,3 +191,20 @@ fn the_calendar_round_trips_through_json_and_refuses_inconsistent_edits() {
     wrong_year["years"][2]["days_off"][0] = "2026-01-01".into();
     assert!(serde_json::from_value::<Calendar>(wrong_year).is_err());
 }
+
+#[test]
+fn an_edited_year_replaces_the_shipped_one_and_is_checked_like_it() {
+    let shipped = Calendar::kazakhstan();
+    let mut year = shipped.years().iter().find(|y| y.year == 2026).unwrap().clone();
+    year.days_off.push(date!(2026 - 09 - 04));
+    let edited = shipped.with_year(year.clone()).unwrap();
+    assert!(shipped.is_working_day(date!(2026 - 09 - 04)));
+    assert!(!edited.is_working_day(date!(2026 - 09 - 04)));
+    assert_eq!(edited.years().len(), shipped.years().len());
+    let mut saturday = year;
+    saturday.days_off.push(date!(2026 - 09 - 05));
+    assert_eq!(
+        shipped.with_year(saturday).unwrap_err(),
+        CalendarError::DayOffOnWeekend(date!(2026 - 09 - 05))
+    );
+}

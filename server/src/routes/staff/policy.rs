@@ -149,6 +149,15 @@ mod tests {
     }
 
     #[test]
+    fn volunteers_see_their_districts_tasks_and_nothing_else() {
+        let ter = Some(District::Terekti);
+        assert!(authorize(Role::Volunteer, ter, ReadTasks, Target::of(ter)));
+        assert!(!authorize(Role::Volunteer, ter, ReadTasks, Target::of(Some(District::Uralsk))));
+        assert!(!authorize(Role::Volunteer, ter, ReadInbox, Target::of(ter)));
+        assert!(!authorize(Role::Mediator, ter, ReadTasks, Target::of(ter)));
+    }
+
+    #[test]
     fn a_conflict_item_goes_to_the_curator_and_the_front_office_only() {
         let ura = Some(District::Uralsk);
         let conflict = Target { district: ura, conflict: true };
