@@ -151,10 +151,12 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
         .query_row(params![district, year], |row| row.get(0))?;
     let tracking = TrackingNumber { district: new.district, year, sequence }.to_string();
     let received_at_text = format_time(received_at)?;
+    let triage = super::triage::classify(conn, &new.form.id, new.district, &new.answers)?;
     conn.prepare_cached(
         "INSERT INTO submissions \
-         (id, fingerprint, form_id, form_version, district, tracking, answers, received_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         (id, fingerprint, form_id, form_version, district, tracking, answers, received_at, \
+          conflict_district, institution_key) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id,
@@ -164,18 +166,12 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
         district,
         tracking,
         new.answers,
-        received_at_text
+        received_at_text,
+        triage.conflict_district.map(District::code),
+        triage.institution_key,
     ])?;
     super::attachments::link(conn, new.id, &new.attachments)?;
-    super::triage::on_stored(
-        conn,
-        &id,
-        &tracking,
-        &new.form.id,
-        new.district,
-        &new.answers,
-        received_at,
-    )?;
+    super::triage::after_stored(conn, &tracking, new.district, &triage, received_at)?;
     let secret = new.receipt_secret_sha256.as_deref();
     super::events::record_receipt(conn, new.id, secret, new.anonymous, received_at)?;
     Ok(Stored::Created(Receipt { id: new.id, tracking, received_at }))

@@ -1,6 +1,6 @@
 //! What is decided about a submission when it is stored, in the transaction that stores
-//! it: the conflict-of-interest flag, the institution key, and the monitoring tasks that
-//! repeated complaints raise and checklists finish.
+//! it: the conflict of interest and the institution key (stored in its row), and the
+//! monitoring tasks that repeated complaints raise and checklists finish.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,63 +16,65 @@ use time::{Duration, OffsetDateTime};
 use super::DbError;
 use super::submissions::format_time;
 
-/// Classifies the submission just stored (`id`, tracking number `tracking`) and raises or
-/// finishes monitoring tasks. Part of the transaction that stores it.
-pub fn on_stored(
-    conn: &Connection,
-    id: &str,
-    tracking: &str,
-    form_id: &str,
-    district: District,
-    answers: &str,
-    received_at: OffsetDateTime,
-) -> Result<(), DbError> {
-    let Some((conflict, key, institution)) = classify(conn, id, form_id, district, answers)? else {
-        return Ok(());
-    };
-    let Some(key) = key else { return Ok(()) };
-    if form_id == "complaint" {
-        raise_task(conn, district, &key, &institution, received_at)
-    } else {
-        debug_assert!(!conflict);
-        conn.prepare_cached(
-            "UPDATE monitoring_tasks SET done_by = ?1 \
-             WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
-        )?
-        .execute(params![tracking, district.code(), key])?;
-        Ok(())
-    }
+/// What triage decides about a submission, before it is stored (and stored with it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Triage {
+    /// The district whose own office the complaint names, if it names one.
+    pub conflict_district: Option<District>,
+    /// `school:<folded name>` or `clinic:<folded name>` (`monitoring_key`).
+    pub institution_key: Option<String>,
+    /// The `institution` answer as written.
+    institution: String,
+    complaint: bool,
 }
 
-/// Works out and stores the submission's `conflict` flag and `institution_key`; `None`
-/// for forms that have neither (what else it returns: the flag, the key, the institution).
-fn classify(
+/// Works out a submission's conflict of interest and institution key; writes nothing.
+pub fn classify(
     conn: &Connection,
-    id: &str,
     form_id: &str,
     district: District,
     answers: &str,
-) -> Result<Option<(bool, Option<String>, String)>, DbError> {
+) -> Result<Triage, DbError> {
     if form_id != "complaint" && !form_id.starts_with("monitoring_") {
-        return Ok(None);
+        return Ok(Triage::default());
     }
     let answers: serde_json::Value = serde_json::from_str(answers)
-        .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?;
+        .map_err(|e| DbError::Corrupt(format!("answers of a {form_id}: {e}")))?;
     let institution = answers.get("institution").and_then(|v| v.as_str()).unwrap_or("");
-    let conflict = form_id == "complaint"
+    let complaint = form_id == "complaint";
+    let conflict = complaint
         && !institution.is_empty()
         && names_an_office(
             institution,
             own_office_names(conn, district)?.iter().map(String::as_str),
         );
-    let key = monitoring_key(form_id, &answers);
-    if conflict || key.is_some() {
-        conn.prepare_cached(
-            "UPDATE submissions SET conflict_district = ?1, institution_key = ?2 WHERE id = ?3",
-        )?
-        .execute(params![conflict.then(|| district.code()), key, id])?;
+    Ok(Triage {
+        conflict_district: conflict.then_some(district),
+        institution_key: monitoring_key(form_id, &answers),
+        institution: institution.to_owned(),
+        complaint,
+    })
+}
+
+/// Raises or finishes the monitoring task the submission just stored (`tracking`)
+/// concerns. Part of the transaction that stores it, after its row.
+pub fn after_stored(
+    conn: &Connection,
+    tracking: &str,
+    district: District,
+    triage: &Triage,
+    received_at: OffsetDateTime,
+) -> Result<(), DbError> {
+    let Some(key) = &triage.institution_key else { return Ok(()) };
+    if triage.complaint {
+        return raise_task(conn, district, key, &triage.institution, received_at);
     }
-    Ok(Some((conflict, key, institution.to_owned())))
+    conn.prepare_cached(
+        "UPDATE monitoring_tasks SET done_by = ?1 \
+         WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
+    )?
+    .execute(params![tracking, district.code(), key])?;
+    Ok(())
 }
 
 /// Migration 0006's hook: classifies the submissions stored before it, so that an older
@@ -90,7 +92,14 @@ pub fn classify_stored(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Ho
     let rows: Vec<(String, String, String, String)> = rows.collect::<Result<_, _>>()?;
     for (id, form_id, district, answers) in rows {
         let Some(district) = District::from_code(&district) else { continue };
-        classify(tx, &id, &form_id, district, &answers).map_err(fail)?;
+        let triage = classify(tx, &form_id, district, &answers).map_err(fail)?;
+        if triage.conflict_district.is_some() || triage.institution_key.is_some() {
+            tx.execute(
+                "UPDATE submissions SET conflict_district = ?1, institution_key = ?2 \
+                 WHERE id = ?3",
+                params![triage.conflict_district.map(District::code), triage.institution_key, id],
+            )?;
+        }
     }
     Ok(())
 }
