@@ -1,8 +1,7 @@
-//! Calendar years replaced by administrators, and the idempotency records of staff
-//! actions.
+//! Calendar years replaced by administrators.
 
 use adal_core::calendar::Year;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::DbError;
@@ -35,57 +34,6 @@ pub fn put_year(
          ON CONFLICT (year) DO UPDATE SET data = excluded.data, \
          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         params![year.year, data, format_time(at)?, by],
-    )?;
-    Ok(())
-}
-
-/// A staff action already done under an idempotency key.
-#[derive(Debug, Clone)]
-pub struct DoneRequest {
-    pub account_id: i64,
-    pub request_sha256: String,
-    pub status: u16,
-    /// The JSON answered.
-    pub response: String,
-}
-
-pub fn done_request(conn: &Connection, key: &str) -> Result<Option<DoneRequest>, DbError> {
-    Ok(conn
-        .query_row(
-            "SELECT account_id, request_sha256, status, response FROM staff_requests \
-             WHERE idempotency_key = ?1",
-            params![key],
-            |row| {
-                Ok(DoneRequest {
-                    account_id: row.get(0)?,
-                    request_sha256: row.get(1)?,
-                    status: row.get(2)?,
-                    response: row.get(3)?,
-                })
-            },
-        )
-        .optional()?)
-}
-
-/// Records what a keyed request was answered; part of the transaction that did it.
-pub fn record_request(
-    conn: &Connection,
-    key: &str,
-    done: &DoneRequest,
-    at: OffsetDateTime,
-) -> Result<(), DbError> {
-    conn.execute(
-        "INSERT INTO staff_requests \
-         (idempotency_key, account_id, request_sha256, status, response, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            key,
-            done.account_id,
-            done.request_sha256,
-            done.status,
-            done.response,
-            format_time(at)?
-        ],
     )?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod directory;
 pub mod events;
 pub mod inbox;
+pub mod requests;
 pub mod sessions;
 pub mod staff;
 pub mod submissions;

@@ -9,8 +9,9 @@ use adal_core::District;
 use adal_core::provider::ProviderKind;
 use adal_core::staff::{
     REPEATED_COMPLAINT_DAYS, REPEATED_COMPLAINTS, monitoring_form, monitoring_key, names_an_office,
+    office_name_key,
 };
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use time::{Duration, OffsetDateTime};
 
 use super::DbError;
@@ -46,7 +47,7 @@ pub fn classify(
         && !institution.is_empty()
         && names_an_office(
             institution,
-            own_office_names(conn, district)?.iter().map(String::as_str),
+            own_office_names(conn)?.get(&district).into_iter().flatten().map(String::as_str),
         );
     Ok(Triage {
         conflict_district: conflict.then_some(district),
@@ -104,26 +105,27 @@ pub fn classify_stored(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Ho
     Ok(())
 }
 
-/// The office names of every district, for one database at one directory version: the
-/// directory changes seldom, and reading it whole for each complaint would slow the writer.
+/// The office names of every district (as `office_name_key`s), for one database at one
+/// directory version: the directory changes seldom, and reading and folding it for each
+/// complaint would slow the writer.
 type Names = HashMap<District, Vec<String>>;
 static NAMES: Mutex<Option<(String, u64, Arc<Names>)>> = Mutex::new(None);
 
-/// The names, in every language, of `district`'s integrity offices and reconciliation
+/// The names, in every language, of each district's integrity offices and reconciliation
 /// centres and of the mediators who work at them.
-fn own_office_names(conn: &Connection, district: District) -> Result<Vec<String>, DbError> {
-    let path = conn.path().unwrap_or_default().to_owned();
+fn own_office_names(conn: &Connection) -> Result<Arc<Names>, DbError> {
+    let path = conn.path().unwrap_or_default();
     let version = super::directory::current_version(conn)?;
-    let cached = NAMES.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let names = match cached {
-        Some((p, v, names)) if p == path && v == version => names,
-        _ => {
-            let names = Arc::new(office_names(conn)?);
-            *NAMES.lock().unwrap_or_else(|e| e.into_inner()) = Some((path, version, names.clone()));
-            names
-        }
-    };
-    Ok(names.get(&district).cloned().unwrap_or_default())
+    let mut cache = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((p, v, names)) = cache.as_ref()
+        && p == path
+        && *v == version
+    {
+        return Ok(names.clone());
+    }
+    let names = Arc::new(office_names(conn)?);
+    *cache = Some((path.to_owned(), version, names.clone()));
+    Ok(names)
 }
 
 fn office_names(conn: &Connection) -> Result<Names, DbError> {
@@ -142,11 +144,10 @@ fn office_names(conn: &Connection) -> Result<Names, DbError> {
             .is_some_and(|centre| offices.iter().any(|o| &o.id == centre));
         if works_there || offices.iter().any(|o| o.id == provider.id) {
             let name = &provider.name;
-            names.entry(provider.district).or_default().extend([
-                name.kk.clone(),
-                name.ru.clone(),
-                name.en.clone(),
-            ]);
+            names
+                .entry(provider.district)
+                .or_default()
+                .extend([&name.kk, &name.ru, &name.en].map(|n| office_name_key(n)));
         }
     }
     Ok(names)
@@ -161,13 +162,27 @@ fn raise_task(
     institution: &str,
     received_at: OffsetDateTime,
 ) -> Result<(), DbError> {
+    // Most complaints about a busy school find its task open: one indexed lookup.
+    let open: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM monitoring_tasks \
+             WHERE district = ?1 AND institution_key = ?2 AND done_by IS NULL",
+        )?
+        .query_row(params![district.code(), key], |row| row.get(0))
+        .optional()?;
+    if open.is_some() {
+        return Ok(());
+    }
+    // Counting stops at the threshold, so a school with thousands of complaints costs
+    // what one with three does.
     let since = format_time(received_at - Duration::days(REPEATED_COMPLAINT_DAYS))?;
     let complaints: u32 = conn
         .prepare_cached(
-            "SELECT COUNT(*) FROM submissions WHERE district = ?1 AND institution_key = ?2 \
-             AND form_id = 'complaint' AND received_at > ?3",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
+             WHERE district = ?1 AND institution_key = ?2 AND form_id = 'complaint' \
+             AND received_at > ?3 LIMIT ?4)",
         )?
-        .query_row(params![district.code(), key, since], |row| row.get(0))?;
+        .query_row(params![district.code(), key, since, REPEATED_COMPLAINTS], |row| row.get(0))?;
     if complaints < REPEATED_COMPLAINTS {
         return Ok(());
     }

@@ -29,7 +29,7 @@ use super::actor::{Actor, WriteActor};
 use super::policy::{self, Action, Target};
 use crate::AppState;
 use crate::accounts::sha256_hex;
-use crate::db::{self, calendar::DoneRequest, inbox::Located};
+use crate::db::{self, inbox::Located, requests::DoneRequest};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
@@ -318,7 +318,7 @@ pub async fn post_event(
     let request_json = serde_json::to_string(&action).map_err(|e| ApiError::Internal(e.into()))?;
     let request_sha256 = sha256_hex(&format!("{tracking}\n{request_json}"));
     if let Some(key) = key.clone() {
-        let done = state.db.call(move |conn| db::calendar::done_request(conn, &key)).await?;
+        let done = state.db.call(move |conn| db::requests::done_request(conn, &key)).await?;
         if let Some(done) = done {
             return answer_again(done, actor.account_id, &request_sha256);
         }
@@ -360,6 +360,7 @@ pub async fn post_event(
     };
     let entry =
         actor.entry(policy_action.as_str(), Some(&audit_target), Some(found.district), "allowed");
+    let (role, home) = (actor.role, actor.district);
     let calendar = state.calendar.get();
     let account_id = actor.account_id;
     let (key_for_db, hash_for_db, item) = (key.clone(), request_sha256.clone(), target(&found));
@@ -370,13 +371,27 @@ pub async fn post_event(
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             // A concurrent retry may have got here first.
             if let Some(key) = &key_for_db
-                && let Some(done) = db::calendar::done_request(&tx, key)?
+                && let Some(done) = db::requests::done_request(&tx, key)?
             {
                 return Ok(Err(done));
             }
             let Some(current) = db::inbox::locate(&tx, &tracking_for_db)? else {
                 return Ok(Ok(Err(ApiError::NotFound)));
             };
+            // Someone may have forwarded it meanwhile: the policy decides on where it is now.
+            if target(&current) != item
+                && !policy::authorize(role, home, policy_action, target(&current))
+            {
+                let denied = db::audit::NewEntry {
+                    outcome: "denied",
+                    district: Some(current.district),
+                    target: Some(tracking_for_db.clone()),
+                    ..entry
+                };
+                db::audit::append(&tx, &denied)?;
+                tx.commit()?;
+                return Ok(Ok(Err(ApiError::Forbidden)));
+            }
             if let Some(refusal) = refuse(&tx, &event, &current, item, &calendar)? {
                 return Ok(Ok(Err(refusal)));
             }
@@ -396,7 +411,7 @@ pub async fn post_event(
                     status: StatusCode::CREATED.as_u16(),
                     response: response.clone(),
                 };
-                db::calendar::record_request(&tx, key, &done, at)?;
+                db::requests::record_request(&tx, key, &done, at)?;
             }
             tx.commit()?;
             Ok(Ok(Ok((event.kind, response))))
