@@ -482,4 +482,43 @@ mod tests {
         let close: StaffAction = serde_json::from_str(r#"{"action":"close"}"#).unwrap();
         assert_eq!(close.event_kind(), EventKind::Closed);
     }
+
+    #[test]
+    fn a_session_is_today_or_later_at_a_time_of_day_in_a_named_place() {
+        let today = time::macros::date!(2026 - 11 - 25);
+        let typed = MediationSession {
+            date: today,
+            time: "9:30".into(),
+            place: "  Uralsk, Dostyk 12, room 4 ".into(),
+            mediator: "A. Serikova".into(),
+        };
+        let session = typed.check(today).unwrap();
+        assert_eq!(
+            (session.time.as_str(), session.place.as_str()),
+            ("09:30", "Uralsk, Dostyk 12, room 4")
+        );
+        assert_eq!(session.note(), "2026-11-25 09:30 · Uralsk, Dostyk 12, room 4 · A. Serikova");
+        let bad = MediationSession {
+            date: today.previous_day().unwrap(),
+            time: "25:00".into(),
+            place: "x".into(),
+            mediator: "m".repeat(201),
+        };
+        let errors = bad.check(today).unwrap_err();
+        assert_eq!(errors.get("session.date"), Some(ErrorCode::DateInPast));
+        assert_eq!(errors.get("session.time"), Some(ErrorCode::InvalidTime));
+        assert_eq!(errors.get("session.place"), Some(ErrorCode::TooShort { min: 2 }));
+        assert_eq!(errors.get("session.mediator"), Some(ErrorCode::TooLong { max: 200 }));
+    }
+
+    #[test]
+    fn an_outcome_reads_in_the_acts_languages_with_the_mediators_note() {
+        assert_eq!(
+            SessionOutcome::Postponed.note("  "),
+            "Тағы бір кездесу қажет / Нужна ещё одна встреча"
+        );
+        assert!(SessionOutcome::Agreed.note("terms drafted").ends_with("\nterms drafted"));
+        let outcome: SessionOutcome = serde_json::from_str("\"not_agreed\"").unwrap();
+        assert_eq!(outcome.as_str(), "not_agreed");
+    }
 }
