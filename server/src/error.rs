@@ -73,6 +73,20 @@ pub enum ApiError {
     CsrfRejected,
     #[error("login taken")]
     LoginTaken,
+    /// A mediation action on a submission of another form.
+    #[error("not a mediation request")]
+    NotMediation,
+    #[error("no session awaits an outcome")]
+    NoOpenSession,
+    #[error("no agreement recorded")]
+    NoAgreement,
+    #[error("act already signed")]
+    ActAlreadySigned,
+    #[error("period not over")]
+    PeriodNotOver,
+    /// A staff action this build does not carry out yet.
+    #[error("action unavailable")]
+    ActionUnavailable,
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error(transparent)]
@@ -105,6 +119,12 @@ impl ApiError {
             ApiError::Forbidden => ProblemCode::Forbidden,
             ApiError::CsrfRejected => ProblemCode::CsrfRejected,
             ApiError::LoginTaken => ProblemCode::LoginTaken,
+            ApiError::NotMediation => ProblemCode::NotMediation,
+            ApiError::NoOpenSession => ProblemCode::NoOpenSession,
+            ApiError::NoAgreement => ProblemCode::NoAgreement,
+            ApiError::ActAlreadySigned => ProblemCode::ActAlreadySigned,
+            ApiError::PeriodNotOver => ProblemCode::PeriodNotOver,
+            ApiError::ActionUnavailable => ProblemCode::ActionUnavailable,
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 ProblemCode::Internal
             }

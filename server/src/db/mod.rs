@@ -8,6 +8,8 @@ pub mod audit;
 pub mod directory;
 pub mod events;
 pub mod inbox;
+pub mod mediation;
+pub mod reports;
 pub mod sessions;
 pub mod staff;
 pub mod submissions;
@@ -31,6 +33,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_staff.sql")),
     // Only creates indexes `IF NOT EXISTS`: harmless to run again.
     M::up(include_str!("migrations/0005_staff_read_indexes.sql")),
+    M::up(include_str!("migrations/0007_mediation_reports.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

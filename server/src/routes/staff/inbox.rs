@@ -128,6 +128,15 @@ pub async fn post_event(
 ) -> Result<Response, ApiError> {
     let (tracking, district, _) = locate(&state, &tracking).await?;
     let policy_action = match action {
+        StaffAction::ScheduleSession { .. }
+        | StaffAction::RecordOutcome { .. }
+        | StaffAction::SignAct { .. } => {
+            return super::mediation::post_action(&state, &actor, tracking, district, action).await;
+        }
+        // Not carried out by this build yet.
+        StaffAction::AskInfo { .. } | StaffAction::Note { .. } | StaffAction::Extend { .. } => {
+            return Err(ApiError::ActionUnavailable);
+        }
         StaffAction::Register => Action::Register,
         StaffAction::Forward { .. } => Action::Forward,
         StaffAction::Assign { .. } => Action::Assign,
@@ -140,7 +149,7 @@ pub async fn post_event(
         StaffAction::Forward { reason, to } => (Some(note(reason, "reason")?), *to, None),
         StaffAction::Answer { text } => (Some(note(text, "answer")?), None, None),
         StaffAction::Assign { to } => (None, None, Some(to.trim().to_lowercase())),
-        StaffAction::Register | StaffAction::Close => (None, None, None),
+        _ => (None, None, None),
     };
     let now = OffsetDateTime::now_utc();
     let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);

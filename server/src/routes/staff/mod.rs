@@ -9,8 +9,10 @@
 pub mod actor;
 pub mod admin;
 pub mod inbox;
+pub mod mediation;
 pub mod policy;
 pub mod read;
+pub mod reports;
 pub mod session;
 
 use std::net::IpAddr;
@@ -36,9 +38,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/staff/inbox", get(inbox::get_inbox))
         .route("/api/v1/staff/submissions/{tracking}", get(inbox::get_submission))
         .route("/api/v1/staff/submissions/{tracking}/events", post(inbox::post_event))
+        .route("/api/v1/staff/submissions/{tracking}/mediation", get(mediation::get_mediation))
+        .route("/api/v1/staff/submissions/{tracking}/act", get(mediation::get_act))
         .route("/api/v1/staff/users", post(admin::post_user))
         .route("/api/v1/staff/audit", get(admin::get_audit))
         .merge(read::router())
+        .merge(reports::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 

@@ -13,6 +13,12 @@ pub enum Action {
     Assign,
     Answer,
     Close,
+    /// Schedule a mediation session, record its outcome, store the signed act.
+    Mediate,
+    /// Read the two-weekly report (live figures, CSV, the list of published ones).
+    ReadReport,
+    /// Freeze a report's figures in a published snapshot.
+    PublishReport,
     ManageAccounts,
     ReadAudit,
 }
@@ -28,6 +34,9 @@ impl Action {
             Action::Assign => "assign",
             Action::Answer => "answer",
             Action::Close => "close",
+            Action::Mediate => "mediate",
+            Action::ReadReport => "read_report",
+            Action::PublishReport => "publish_report",
             Action::ManageAccounts => "manage_accounts",
             Action::ReadAudit => "read_audit",
         }
@@ -46,21 +55,38 @@ enum Reach {
 use Action::*;
 
 /// The policy. Administrators manage accounts but do not read citizens' submissions;
-/// mediators read their district and record outcomes; curators oversee (read, assign,
-/// forward); volunteers only submit, through the public forms.
+/// mediators read their district and run its mediations; curators oversee (read, assign,
+/// forward, the report of their district, and publish it); office staff handle their
+/// district and read its report; the front office does all of it for every district and
+/// the region; volunteers only submit, through the public forms.
 const POLICY: [(Role, Reach, &[Action]); 6] = [
     (Role::Volunteer, Reach::OwnDistrict, &[]),
     (
         Role::OfficeStaff,
         Reach::OwnDistrict,
-        &[ReadInbox, ReadSubmission, Register, Forward, Assign, Answer, Close],
+        &[ReadInbox, ReadSubmission, Register, Forward, Assign, Answer, Close, Mediate, ReadReport],
     ),
-    (Role::Mediator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Answer]),
-    (Role::Curator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Forward, Assign]),
+    (Role::Mediator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Answer, Mediate]),
+    (
+        Role::Curator,
+        Reach::OwnDistrict,
+        &[ReadInbox, ReadSubmission, Forward, Assign, ReadReport, PublishReport],
+    ),
     (
         Role::FrontOffice,
         Reach::Region,
-        &[ReadInbox, ReadSubmission, Register, Forward, Assign, Answer, Close],
+        &[
+            ReadInbox,
+            ReadSubmission,
+            Register,
+            Forward,
+            Assign,
+            Answer,
+            Close,
+            Mediate,
+            ReadReport,
+            PublishReport,
+        ],
     ),
     (Role::Administrator, Reach::Region, &[ManageAccounts, ReadAudit]),
 ];
@@ -105,5 +131,16 @@ mod tests {
         assert!(!authorize(Role::OfficeStaff, None, ReadInbox, None));
         assert!(authorize(Role::FrontOffice, None, Answer, Some(District::Terekti)));
         assert!(!authorize(Role::Administrator, None, ReadSubmission, ura));
+    }
+
+    #[test]
+    fn only_regional_roles_read_the_regions_report() {
+        let ura = Some(District::Uralsk);
+        assert!(authorize(Role::Curator, ura, ReadReport, ura));
+        assert!(!authorize(Role::Curator, ura, ReadReport, None));
+        assert!(authorize(Role::FrontOffice, None, PublishReport, None));
+        assert!(!authorize(Role::OfficeStaff, ura, PublishReport, ura));
+        assert!(!authorize(Role::Mediator, ura, ReadReport, ura));
+        assert!(!authorize(Role::Administrator, None, ReadReport, None));
     }
 }
