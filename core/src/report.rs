@@ -395,7 +395,8 @@ pub struct PublishedReport {
     pub url: String,
 }
 
-/// `GET /api/v1/staff/reports/published`, newest first.
+/// `GET /api/v1/staff/reports/published[?district=URA]`, newest first: that district's
+/// snapshots, or without a district every snapshot (regional roles only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedList {
     pub reports: Vec<PublishedReport>,

@@ -12,7 +12,10 @@ use super::DbError;
 use super::submissions::{format_time, parse_time};
 
 /// The id and form of the submission `tracking`.
-pub fn submission_form(conn: &Connection, tracking: &str) -> Result<Option<(Uuid, String)>, DbError> {
+pub fn submission_form(
+    conn: &Connection,
+    tracking: &str,
+) -> Result<Option<(Uuid, String)>, DbError> {
     let row: Option<(String, String)> = conn
         .query_row(
             "SELECT id, form_id FROM submissions WHERE tracking = ?1",

@@ -29,7 +29,8 @@ async fn get_published_report(
     let key = hash.clone();
     let snapshot = state.db.read(move |conn| db::reports::by_hash(conn, &key)).await?;
     let snapshot = snapshot.ok_or(ApiError::NotFound)?;
-    let etag = HeaderValue::from_str(&format!("\"{hash}\"")).map_err(|e| ApiError::Internal(e.into()))?;
+    let etag =
+        HeaderValue::from_str(&format!("\"{hash}\"")).map_err(|e| ApiError::Internal(e.into()))?;
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
         // It never changes: any cache may keep it for good.

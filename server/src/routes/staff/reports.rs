@@ -189,7 +189,8 @@ async fn post_publish(
         return Err(ApiError::PeriodNotOver);
     }
     let entry = actor.entry(Action::PublishReport.as_str(), Some(&target), district, "allowed");
-    let published = state.db.read(move |conn| db::reports::of_period(conn, period, district)).await?;
+    let published =
+        state.db.read(move |conn| db::reports::of_period(conn, period, district)).await?;
     let (snapshot, created) = match published {
         Some(snapshot) => {
             state.db.call(move |conn| db::audit::append(conn, &entry)).await?;
@@ -204,9 +205,8 @@ async fn post_publish(
                 .call(move |conn| {
                     let tx = conn.transaction()?;
                     let at = report.as_of;
-                    let stored = db::reports::publish(
-                        &tx, period, district, &content, &hash, at, account,
-                    )?;
+                    let stored =
+                        db::reports::publish(&tx, period, district, &content, &hash, at, account)?;
                     db::audit::append(&tx, &entry)?;
                     tx.commit()?;
                     Ok(stored)
@@ -219,13 +219,27 @@ async fn post_publish(
     Ok((status, Json::<PublishedReport>(snapshot.listed)).into_response())
 }
 
-/// `GET /api/v1/staff/reports/published`: every published snapshot, newest first. They
-/// are public anyway; the list is for those who read reports.
+/// `?district=URA`: that district's snapshots; none: every snapshot (regional roles).
+#[derive(Debug, Deserialize)]
+pub struct PublishedQuery {
+    district: Option<String>,
+}
+
+/// `GET /api/v1/staff/reports/published[?district=URA]`, newest first. The snapshots are
+/// public by their hash; the list is for those who read that scope's reports.
 async fn get_published(
     State(state): State<AppState>,
     actor: Actor,
+    query: Result<Query<PublishedQuery>, QueryRejection>,
 ) -> Result<Json<PublishedList>, ApiError> {
-    actor.authorize(&state, Action::ReadReport, actor.district, Some("reports/published")).await?;
+    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let district = district_of(query.district.as_deref())?;
+    let target = format!("reports/published {}", db::reports::scope(district));
+    actor.authorize(&state, Action::ReadReport, district, Some(&target)).await?;
     let reports = state.db.read(db::reports::list).await?;
+    let reports = match district {
+        Some(d) => reports.into_iter().filter(|r| r.district == Some(d)).collect(),
+        None => reports,
+    };
     Ok(Json(PublishedList { reports }))
 }
