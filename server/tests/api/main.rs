@@ -7,6 +7,7 @@ mod directory;
 mod forms;
 mod health;
 mod helpers;
+mod mediation;
 mod receipts;
 mod staff;
 mod staff_read;
