@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod mediation;
 mod receipts;
+mod reports;
 mod staff;
 mod staff_read;
 mod static_files;
