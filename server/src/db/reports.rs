@@ -26,7 +26,16 @@ fn region_midnight(day: Date) -> OffsetDateTime {
 
 /// Every submission the report of `period` may count: received in it, or with an event in
 /// it; each with its whole timeline (the report needs the first answer, the extension).
+/// Both queries read one snapshot of the database, so a submission stored meanwhile is
+/// either wholly in the figures or not at all.
 pub fn rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbError> {
+    let snapshot = conn.unchecked_transaction()?;
+    let rows = read_rows(&snapshot, period)?;
+    snapshot.finish()?;
+    Ok(rows)
+}
+
+fn read_rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbError> {
     let from = format_time(region_midnight(period.start()))?;
     let until = format_time(region_midnight(period.next().start()))?;
     let selected = "SELECT s.id FROM submissions s \
