@@ -26,7 +26,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(directory::router())
         .merge(forms::router())
         .merge(staff::router())
-        .merge(reports::router())
+        .merge(reports::router(state))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)

@@ -7,14 +7,18 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower_governor::GovernorLayer;
 
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::Path;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/reports/{hash}", get(get_published_report))
+/// Rate-limited per client address like every public endpoint.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let rate_limit = GovernorLayer::new(state.rate_limit.clone())
+        .error_handler(|error| ApiError::from(error).into_response());
+    Router::new().route("/api/v1/reports/{hash}", get(get_published_report)).route_layer(rate_limit)
 }
 
 async fn get_published_report(
