@@ -316,3 +316,54 @@ async fn a_published_snapshot_never_changes_and_anyone_can_check_its_hash() {
         .unwrap();
     assert_eq!(publishes, 3);
 }
+
+/// Not a check but a measurement: `cargo test -p adal-server --test api -- --ignored
+/// reports::a_region_report` prints how long the region's report takes over a year of
+/// submissions (50,000, three events each, written straight into the database).
+#[tokio::test]
+#[ignore = "a measurement; run by hand"]
+async fn a_region_report_over_a_year_of_submissions_takes() {
+    let app = spawn_staff_app().await;
+    let front = app.staff_session("front.2", Role::FrontOffice, None).await;
+    let template = app.submit(&complaint_about("URA", "school", "School No. 12")).await.tracking;
+    let mut conn = db(&app);
+    let tx = conn.transaction().unwrap();
+    let start = datetime!(2026-01-01 09:00 +5);
+    for n in 0..50_000i64 {
+        let district = District::ALL[n as usize % District::ALL.len()];
+        let at = start + time::Duration::minutes(n * 10);
+        let id = uuid::Uuid::new_v4().to_string();
+        tx.execute(
+            "INSERT INTO submissions (id, fingerprint, form_id, form_version, district, tracking, \
+             answers, received_at) SELECT ?1, fingerprint, form_id, form_version, ?2, ?3, \
+             json_set(answers, '$.institution', ?4), ?5 FROM submissions WHERE tracking = ?6",
+            (
+                &id,
+                district.code(),
+                format!("M-{n}"),
+                format!("School No. {}", n % 300),
+                format_time(at).unwrap(),
+                &template,
+            ),
+        )
+        .unwrap();
+        for (kind, after) in [("received", 0), ("registered", 60), ("answered", 60 * 24 * 12)] {
+            let when = format_time(at + time::Duration::minutes(after)).unwrap();
+            tx.execute(
+                "INSERT INTO submission_events (submission_id, kind, at) VALUES (?1, ?2, ?3)",
+                (&id, kind, &when),
+            )
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let region = report(&app, &front, "period=2026-03-09").await;
+        println!(
+            "region report over 50,000 submissions: {} ms ({} received in the period)",
+            started.elapsed().as_millis(),
+            region.figures.received
+        );
+    }
+}
