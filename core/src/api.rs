@@ -170,8 +170,6 @@ pub enum ProblemCode {
     CsrfRejected,
     /// An account with this login exists already.
     LoginTaken,
-    /// The staff API knows this action but this server does not carry it out yet.
-    NotSupportedYet,
     /// An extension without a reason (the law requires one, and the citizen is told it).
     ExtensionReasonMissing,
     /// An extension to a day not later than the answer day already set.
@@ -186,6 +184,16 @@ pub enum ProblemCode {
     CannotDisableSelf,
     /// A working-day calendar year that does not hold together.
     InvalidCalendar,
+    /// Only a mediation request is handled this way.
+    NotMediation,
+    /// No scheduled session awaits an outcome.
+    NoOpenSession,
+    /// An act follows a session where the parties agreed.
+    NoAgreement,
+    /// The request has its act; an act never changes.
+    ActAlreadySigned,
+    /// A report is published once its period has ended.
+    PeriodNotOver,
 }
 
 impl ProblemCode {
@@ -215,7 +223,6 @@ impl ProblemCode {
             ProblemCode::Forbidden => "forbidden",
             ProblemCode::CsrfRejected => "csrf_rejected",
             ProblemCode::LoginTaken => "login_taken",
-            ProblemCode::NotSupportedYet => "not_supported_yet",
             ProblemCode::ExtensionReasonMissing => "extension_reason_missing",
             ProblemCode::ExtensionNotLater => "extension_not_later",
             ProblemCode::ExtensionTooLong => "extension_too_long",
@@ -223,6 +230,11 @@ impl ProblemCode {
             ProblemCode::IdempotencyKeyReused => "idempotency_key_reused",
             ProblemCode::CannotDisableSelf => "cannot_disable_self",
             ProblemCode::InvalidCalendar => "invalid_calendar",
+            ProblemCode::NotMediation => "not_mediation",
+            ProblemCode::NoOpenSession => "no_open_session",
+            ProblemCode::NoAgreement => "no_agreement",
+            ProblemCode::ActAlreadySigned => "act_already_signed",
+            ProblemCode::PeriodNotOver => "period_not_over",
         }
     }
 
@@ -252,7 +264,6 @@ impl ProblemCode {
             ProblemCode::Forbidden => 403,
             ProblemCode::CsrfRejected => 403,
             ProblemCode::LoginTaken => 409,
-            ProblemCode::NotSupportedYet => 422,
             ProblemCode::ExtensionReasonMissing => 422,
             ProblemCode::ExtensionNotLater => 422,
             ProblemCode::ExtensionTooLong => 422,
@@ -260,6 +271,11 @@ impl ProblemCode {
             ProblemCode::IdempotencyKeyReused => 409,
             ProblemCode::CannotDisableSelf => 409,
             ProblemCode::InvalidCalendar => 422,
+            ProblemCode::NotMediation => 422,
+            ProblemCode::NoOpenSession => 409,
+            ProblemCode::NoAgreement => 409,
+            ProblemCode::ActAlreadySigned => 409,
+            ProblemCode::PeriodNotOver => 422,
         }
     }
 
@@ -374,9 +390,6 @@ impl ProblemCode {
             (LoginTaken, Lang::Kk) => "Бұл логин бос емес.",
             (LoginTaken, Lang::Ru) => "Этот логин уже занят.",
             (LoginTaken, Lang::En) => "This login is already taken.",
-            (NotSupportedYet, Lang::Kk) => "Бұл әрекет серверде әлі қолжетімді емес.",
-            (NotSupportedYet, Lang::Ru) => "Это действие сервер пока не поддерживает.",
-            (NotSupportedYet, Lang::En) => "The server does not support this action yet.",
             (ExtensionReasonMissing, Lang::Kk) => {
                 "Мерзімді ұзарту себебін жазыңыз: ол азаматқа хабарланады."
             }
@@ -429,6 +442,41 @@ impl ProblemCode {
             }
             (InvalidCalendar, Lang::En) => {
                 "The calendar year does not hold together; fix it and retry."
+            }
+            (NotMediation, Lang::Kk) => "Бұл әрекет тек медиацияға өтінішке арналған.",
+            (NotMediation, Lang::Ru) => "Это действие только для заявок на медиацию.",
+            (NotMediation, Lang::En) => "This action is only for mediation requests.",
+            (NoOpenSession, Lang::Kk) => {
+                "Нәтиже жазылатын кездесу жоқ: алдымен кездесуді белгілеңіз."
+            }
+            (NoOpenSession, Lang::Ru) => "Нет встречи, ожидающей итога: сначала назначьте встречу.",
+            (NoOpenSession, Lang::En) => {
+                "No session is waiting for an outcome: schedule a session first."
+            }
+            (NoAgreement, Lang::Kk) => {
+                "Акт тараптар келісімге келген кездесуден кейін ғана жасалады."
+            }
+            (NoAgreement, Lang::Ru) => {
+                "Акт составляется только после встречи, на которой стороны договорились."
+            }
+            (NoAgreement, Lang::En) => {
+                "An act is signed only after a session where the parties agreed."
+            }
+            (ActAlreadySigned, Lang::Kk) => {
+                "Бұл өтініш бойынша акт қол қойылған; оны өзгертуге болмайды."
+            }
+            (ActAlreadySigned, Lang::Ru) => "По этой заявке акт уже подписан; изменить его нельзя.",
+            (ActAlreadySigned, Lang::En) => {
+                "An act is already signed for this request; it cannot be changed."
+            }
+            (PeriodNotOver, Lang::Kk) => {
+                "Бұл кезең әлі аяқталған жоқ; оны соңғы күнінен кейін жариялаңыз."
+            }
+            (PeriodNotOver, Lang::Ru) => {
+                "Этот период ещё не закончился; опубликуйте его после последнего дня."
+            }
+            (PeriodNotOver, Lang::En) => {
+                "This period has not ended yet; publish it after its last day."
             }
         }
     }
@@ -530,7 +578,7 @@ mod tests {
         assert_eq!(back.field_errors(), errors);
     }
 
-    const ALL_CODES: [ProblemCode; 31] = {
+    const ALL_CODES: [ProblemCode; 35] = {
         use ProblemCode::*;
         [
             MalformedRequest,
@@ -556,7 +604,6 @@ mod tests {
             Forbidden,
             CsrfRejected,
             LoginTaken,
-            NotSupportedYet,
             ExtensionReasonMissing,
             ExtensionNotLater,
             ExtensionTooLong,
@@ -564,6 +611,11 @@ mod tests {
             IdempotencyKeyReused,
             CannotDisableSelf,
             InvalidCalendar,
+            NotMediation,
+            NoOpenSession,
+            NoAgreement,
+            ActAlreadySigned,
+            PeriodNotOver,
         ]
     };
 

@@ -73,9 +73,6 @@ pub enum ApiError {
     CsrfRejected,
     #[error("login taken")]
     LoginTaken,
-    /// A staff action this server does not carry out yet.
-    #[error("not supported yet")]
-    NotSupportedYet,
     #[error("extension without a reason")]
     ExtensionReasonMissing,
     #[error("extension not later than the answer day")]
@@ -92,6 +89,17 @@ pub enum ApiError {
     /// `detail` says what does not hold together (dates, no personal data).
     #[error("invalid calendar")]
     InvalidCalendar { detail: String },
+    /// A mediation action on a submission of another form.
+    #[error("not a mediation request")]
+    NotMediation,
+    #[error("no session awaits an outcome")]
+    NoOpenSession,
+    #[error("no agreement recorded")]
+    NoAgreement,
+    #[error("act already signed")]
+    ActAlreadySigned,
+    #[error("period not over")]
+    PeriodNotOver,
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error(transparent)]
@@ -124,7 +132,6 @@ impl ApiError {
             ApiError::Forbidden => ProblemCode::Forbidden,
             ApiError::CsrfRejected => ProblemCode::CsrfRejected,
             ApiError::LoginTaken => ProblemCode::LoginTaken,
-            ApiError::NotSupportedYet => ProblemCode::NotSupportedYet,
             ApiError::ExtensionReasonMissing => ProblemCode::ExtensionReasonMissing,
             ApiError::ExtensionNotLater { .. } => ProblemCode::ExtensionNotLater,
             ApiError::ExtensionTooLong { .. } => ProblemCode::ExtensionTooLong,
@@ -132,6 +139,11 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => ProblemCode::IdempotencyKeyReused,
             ApiError::CannotDisableSelf => ProblemCode::CannotDisableSelf,
             ApiError::InvalidCalendar { .. } => ProblemCode::InvalidCalendar,
+            ApiError::NotMediation => ProblemCode::NotMediation,
+            ApiError::NoOpenSession => ProblemCode::NoOpenSession,
+            ApiError::NoAgreement => ProblemCode::NoAgreement,
+            ApiError::ActAlreadySigned => ProblemCode::ActAlreadySigned,
+            ApiError::PeriodNotOver => ProblemCode::PeriodNotOver,
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 ProblemCode::Internal
             }

@@ -263,6 +263,8 @@ pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, 
         anonymous: found.anonymous(),
         public_answer: SubmissionStatus::public_answer_of(&timeline),
         timeline,
+        sessions: super::mediation::sessions(conn, found.id)?,
+        act: super::mediation::act(conn, found.id)?,
     })
 }
 

@@ -9,6 +9,8 @@ pub mod calendar;
 pub mod directory;
 pub mod events;
 pub mod inbox;
+pub mod mediation;
+pub mod reports;
 pub mod requests;
 pub mod sessions;
 pub mod staff;
@@ -38,6 +40,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0005_staff_read_indexes.sql")),
         // The hook classifies what was stored before (conflict flag, institution key).
         M::up_with_hook(include_str!("migrations/0006_triage.sql"), triage::classify_stored),
+        M::up(include_str!("migrations/0007_mediation_reports.sql")),
     ])
 }
 

@@ -5,6 +5,7 @@ pub mod directory;
 pub mod forms;
 pub mod health;
 pub mod receipts;
+pub mod reports;
 pub mod staff;
 pub mod submissions;
 
@@ -25,6 +26,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(directory::router())
         .merge(forms::router())
         .merge(staff::router())
+        .merge(reports::router(state))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)

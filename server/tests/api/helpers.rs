@@ -22,6 +22,12 @@ pub const JS_FILE: &str = "adal-app-0123456789abcdef.js";
 pub const INDEX_HTML: &str =
     "<!doctype html><html><head><title>Adal</title></head><body></body></html>\n";
 
+/// A logged-in staff member: the session cookie and the CSRF token.
+pub struct StaffSession {
+    pub cookie: String,
+    pub csrf: String,
+}
+
 /// A running server on a free port with its own data and static directories.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
@@ -229,6 +235,61 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::OK, "login of {login}");
         let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap();
         set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// Adds an account and logs it in, keeping what the app keeps: the cookie and the
+    /// CSRF token, for [`TestApp::staff_send`].
+    pub async fn staff_session(
+        &self,
+        login: &str,
+        role: Role,
+        district: Option<adal_core::District>,
+    ) -> StaffSession {
+        adal_server::accounts::add_user(
+            self.data_dir.path(),
+            login,
+            role,
+            district,
+            STAFF_PASSWORD,
+        )
+        .unwrap();
+        let response = self
+            .client
+            .post(self.url("/api/v1/staff/login"))
+            .json(&json!({ "login": login, "password": STAFF_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "login of {login}");
+        let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let body: adal_core::staff::LoginResponse = response.json().await.unwrap();
+        StaffSession { cookie, csrf: body.csrf_token }
+    }
+
+    /// A staff request as the app sends it: the cookie, and on a POST the CSRF token and
+    /// the JSON body; `Accept-Language: lang`.
+    pub async fn staff_send(
+        &self,
+        session: &StaffSession,
+        lang: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let request = match body {
+            Some(body) => self
+                .client
+                .post(self.url(path))
+                .header(adal_core::staff::CSRF_HEADER, &session.csrf)
+                .json(body),
+            None => self.client.get(self.url(path)),
+        };
+        request
+            .header(COOKIE, &session.cookie)
+            .header(reqwest::header::ACCEPT_LANGUAGE, lang)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// `GET path` with the session cookie of the logged-in staff member, if any.

@@ -9,7 +9,10 @@ use reqwest::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, complaint, problem, spawn_app, spawn_app_with, submission, with};
+use crate::helpers::{
+    TestApp, complaint, mediation_request, problem, spawn_app, spawn_app_with, submission,
+    submission_of, with,
+};
 
 pub(crate) const PASSWORD: &str = "a long staff password 1";
 
@@ -102,6 +105,26 @@ fn endpoints() -> Vec<Endpoint> {
         ok: StatusCode::CREATED,
         roles,
     };
+    let mediation = |name, body: Value, ok| Endpoint {
+        name,
+        method: Method::POST,
+        path: "/api/v1/staff/submissions/{m}/events",
+        body: Some(body),
+        action: "mediate",
+        district_scoped: true,
+        ok,
+        roles: &[OfficeStaff, Mediator, FrontOffice],
+    };
+    let report = |name, path, district_scoped| Endpoint {
+        name,
+        method: Method::GET,
+        path,
+        body: None,
+        action: "read_report",
+        district_scoped,
+        ok: StatusCode::OK,
+        roles: if district_scoped { &[OfficeStaff, Curator, FrontOffice] } else { &[FrontOffice] },
+    };
     vec![
         Endpoint {
             name: "me",
@@ -176,6 +199,73 @@ fn endpoints() -> Vec<Endpoint> {
             district_scoped: true,
             ok: StatusCode::OK,
             roles: &[Volunteer, OfficeStaff, Curator, FrontOffice],
+        },
+        // Mediation, on the district's mediation request (`{m}`): each allowed role
+        // schedules a session, then records an outcome for one of them; an empty act is
+        // refused only after the policy let the request through (422, not 403).
+        mediation(
+            "schedule_session",
+            json!({ "action": "schedule_session", "session": {
+            "date": next_week(), "time": "10:00", "place": "Reconciliation centre, room 4",
+            "mediator": "A. Serikova" } }),
+            StatusCode::CREATED,
+        ),
+        mediation(
+            "record_outcome",
+            json!({ "action": "record_outcome", "outcome": "agreed" }),
+            StatusCode::CREATED,
+        ),
+        mediation(
+            "sign_act",
+            json!({ "action": "sign_act", "act": adal_core::act::ActInput::default() }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Endpoint {
+            name: "mediation",
+            method: Method::GET,
+            path: "/api/v1/staff/submissions/{m}/mediation",
+            body: None,
+            action: "read_submission",
+            district_scoped: true,
+            ok: StatusCode::OK,
+            roles: &[OfficeStaff, Mediator, Curator, FrontOffice],
+        },
+        Endpoint {
+            name: "act",
+            method: Method::GET,
+            path: "/api/v1/staff/submissions/{m}/act",
+            body: None,
+            action: "read_submission",
+            district_scoped: true,
+            // Allowed, and none signed yet.
+            ok: StatusCode::NOT_FOUND,
+            roles: &[OfficeStaff, Mediator, Curator, FrontOffice],
+        },
+        report("report", "/api/v1/staff/reports?period=2026-01-12&district={d}", true),
+        report("report_region", "/api/v1/staff/reports?period=2026-01-12", false),
+        report("report_csv", "/api/v1/staff/reports.csv?period=2026-01-12&district={d}", true),
+        report("published", "/api/v1/staff/reports/published?district={d}", true),
+        report("published_all", "/api/v1/staff/reports/published", false),
+        Endpoint {
+            name: "publish",
+            method: Method::POST,
+            path: "/api/v1/staff/reports/publish",
+            body: None, // the target's district, below
+            action: "publish_report",
+            district_scoped: true,
+            // The first publication is 201, a repeat 200 with the same snapshot.
+            ok: StatusCode::OK,
+            roles: &[Curator, FrontOffice],
+        },
+        Endpoint {
+            name: "publish_region",
+            method: Method::POST,
+            path: "/api/v1/staff/reports/publish",
+            body: Some(json!({ "period": "2026-01-12" })),
+            action: "publish_report",
+            district_scoped: false,
+            ok: StatusCode::CREATED,
+            roles: &[FrontOffice],
         },
         Endpoint {
             name: "users",
@@ -257,6 +347,11 @@ pub(crate) fn shipped_year(year: i32) -> Value {
     serde_json::to_value(year).unwrap()
 }
 
+/// A week from today, as a session's date.
+fn next_week() -> String {
+    (time::OffsetDateTime::now_utc().date() + time::Duration::days(7)).to_string()
+}
+
 fn login_of(role: Role) -> &'static str {
     match role {
         Role::Volunteer => "volunteer.ura",
@@ -287,6 +382,14 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
     extensions.insert(own.tracking.clone(), answer_by(own.received_at));
     extensions.insert(other.tracking.clone(), answer_by(other.received_at));
     let (own, other) = (own.tracking, other.tracking);
+    let mediation_in = |district: &str| {
+        submission_of(
+            "mediation_request",
+            with(mediation_request(), json!({ "district": district })),
+        )
+    };
+    let own_mediation = app.submit(&mediation_in("URA")).await.tracking;
+    let other_mediation = app.submit(&mediation_in("TER")).await.tracking;
     let mut sessions = BTreeMap::new();
     for role in Role::ALL {
         sessions.insert(role, log_in(&app, login_of(role)).await);
@@ -298,13 +401,20 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
     let mut refused: BTreeMap<(String, String, Option<String>), usize> = BTreeMap::new();
     let mut new_logins = 0;
     for endpoint in endpoints() {
-        let targets: Vec<(&str, &str, bool)> = if endpoint.district_scoped {
-            vec![(own.as_str(), "URA", true), (other.as_str(), "TER", false)]
+        let targets: Vec<(&str, &str, &str, bool)> = if endpoint.district_scoped {
+            vec![
+                (own.as_str(), own_mediation.as_str(), "URA", true),
+                (other.as_str(), other_mediation.as_str(), "TER", false),
+            ]
         } else {
-            vec![("", "", true)]
+            vec![("", "", "", true)]
         };
-        for (tracking, district, is_own) in targets {
-            let path = endpoint.path.replace("{t}", tracking).replace("{d}", district);
+        for (tracking, mediation, district, is_own) in targets {
+            let path = endpoint
+                .path
+                .replace("{t}", tracking)
+                .replace("{m}", mediation)
+                .replace("{d}", district);
             let actors = std::iter::once(None).chain(Role::ALL.into_iter().map(Some));
             for role in actors {
                 let body = match endpoint.name {
@@ -326,6 +436,7 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
                             "until": until.to_string(),
                         }))
                     }
+                    "publish" => Some(json!({ "period": "2026-01-12", "district": district })),
                     _ => endpoint.body.clone(),
                 };
                 let session = role.map(|role| &sessions[&role]);
@@ -341,7 +452,11 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
                     }
                     Some(_) => StatusCode::FORBIDDEN,
                 };
-                let status = response.status();
+                let status = match response.status() {
+                    // Publishing: the first time 201, then 200 with the same snapshot.
+                    StatusCode::CREATED if endpoint.name == "publish" => StatusCode::OK,
+                    status => status,
+                };
                 assert_eq!(status, expected, "{} {path} as {role:?}", endpoint.name);
                 if !status.is_success() {
                     problem(response).await;
@@ -382,7 +497,7 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
         endpoints().len(),
         Role::ALL.len(),
     );
-    assert_eq!(cases, 11 * 2 * 7 + 8 * 7);
+    assert_eq!(cases, 20 * 2 * 7 + 11 * 7);
 }
 
 #[tokio::test]

@@ -267,12 +267,12 @@ async fn a_retried_step_is_recorded_once_even_when_the_retries_race() {
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     assert!(problem(malformed).await.detail.unwrap().contains(IDEMPOTENCY_HEADER));
 
-    // Mediation steps are known but not carried out by this server yet.
+    // A mediation step goes through the same keys, and a complaint has no sessions.
     let session = json!({ "action": "schedule_session", "session": {
-        "date": "2026-12-01", "time": "10:00", "place": "Centre", "mediator": "A. S." } });
-    let unsupported = keyed(&uuid::Uuid::new_v4().to_string(), session).await.unwrap();
-    assert_eq!(unsupported.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(problem(unsupported).await.code.as_str(), "not_supported_yet");
+        "date": "2099-12-01", "time": "10:00", "place": "Centre", "mediator": "A. S." } });
+    let refused = keyed(&uuid::Uuid::new_v4().to_string(), session).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem(refused).await.code.as_str(), "not_mediation");
 
     // A forward moves the item out of reach; its retry still gets the first answer.
     let forward = json!({ "action": "forward", "reason": "It is in Terekti.", "to": "TER" });

@@ -217,7 +217,7 @@ async fn locate(state: &AppState, tracking: &str) -> Result<(String, Located), A
     Ok((tracking, found.ok_or(ApiError::NotFound)?))
 }
 
-fn target(found: &Located) -> Target {
+pub(super) fn target(found: &Located) -> Target {
     Target { district: Some(found.district), conflict: found.conflict }
 }
 
@@ -273,14 +273,14 @@ fn note(text: &str, what: &str) -> Result<String, ApiError> {
 }
 
 /// The idempotency key of a request, if it sent one; 400 if it is not a UUID.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get(IDEMPOTENCY_HEADER) else { return Ok(None) };
     let key = value.to_str().ok().and_then(|v| Uuid::parse_str(v.trim()).ok());
     key.map(|k| Some(k.to_string())).ok_or_else(|| bad(IDEMPOTENCY_HEADER, "give a UUID"))
 }
 
 /// The answer given to a keyed request before, given again.
-fn replay(done: DoneRequest) -> Response {
+pub(super) fn replay(done: DoneRequest) -> Response {
     let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
     let content_type = HeaderValue::from_static("application/json");
     (status, [(header::CONTENT_TYPE, content_type)], done.response).into_response()
@@ -307,10 +307,9 @@ pub async fn post_event(
         StaffAction::Extend { .. } => Action::Extend,
         StaffAction::Answer { .. } => Action::Answer,
         StaffAction::Close => Action::Close,
-        // Mediation: sessions, outcomes and acts are not carried out by this server yet.
         StaffAction::ScheduleSession { .. }
         | StaffAction::RecordOutcome { .. }
-        | StaffAction::SignAct { .. } => return Err(ApiError::NotSupportedYet),
+        | StaffAction::SignAct { .. } => Action::Mediate,
     };
     // A retry of a step already done answers as the first time, before any other check:
     // a forward has moved the item out of reach of whoever forwarded it.
@@ -324,7 +323,10 @@ pub async fn post_event(
         }
     }
     actor.authorize_on(&state, policy_action, target(&found), Some(&tracking)).await?;
-
+    if policy_action == Action::Mediate {
+        let done = super::mediation::Idempotent { key, request_sha256 };
+        return super::mediation::post_action(&state, &actor, tracking, &found, action, done).await;
+    }
     let now = OffsetDateTime::now_utc();
     let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
     let mut event = StaffEvent {
@@ -427,7 +429,7 @@ pub async fn post_event(
 }
 
 /// The stored answer if the same account sent the same request; 409 otherwise.
-fn answer_again(
+pub(super) fn answer_again(
     done: DoneRequest,
     account_id: i64,
     request_sha256: &str,

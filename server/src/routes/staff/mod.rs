@@ -11,8 +11,10 @@ pub mod actor;
 pub mod admin;
 pub mod calendar;
 pub mod inbox;
+pub mod mediation;
 pub mod policy;
 pub mod read;
+pub mod reports;
 pub mod session;
 pub mod tasks;
 
@@ -45,8 +47,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/staff/calendar", get(calendar::get_calendar))
         .route("/api/v1/staff/calendar/{year}", put(calendar::put_calendar_year))
         .route("/api/v1/calendar", get(calendar::get_public_calendar))
+        .route("/api/v1/staff/submissions/{tracking}/mediation", get(mediation::get_mediation))
+        .route("/api/v1/staff/submissions/{tracking}/act", get(mediation::get_act))
         .route("/api/v1/staff/audit", get(admin::get_audit))
         .merge(read::router())
+        .merge(reports::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 

@@ -23,6 +23,12 @@ pub enum Action {
     Close,
     /// Monitoring tasks of a district.
     ReadTasks,
+    /// Schedule a mediation session, record its outcome, store the signed act.
+    Mediate,
+    /// Read the two-weekly report (live figures, CSV, the list of published ones).
+    ReadReport,
+    /// Freeze a report's figures in a published snapshot.
+    PublishReport,
     ManageAccounts,
     ReadAudit,
     /// Replace a year of the working-day calendar.
@@ -44,6 +50,9 @@ impl Action {
             Action::Answer => "answer",
             Action::Close => "close",
             Action::ReadTasks => "read_tasks",
+            Action::Mediate => "mediate",
+            Action::ReadReport => "read_report",
+            Action::PublishReport => "publish_report",
             Action::ManageAccounts => "manage_accounts",
             Action::ReadAudit => "read_audit",
             Action::ManageCalendar => "manage_calendar",
@@ -88,25 +97,63 @@ const HANDLE: &[Action] = &[
     Answer,
     Close,
     ReadTasks,
+    Mediate,
+];
+
+/// Everything an office does, and its reports.
+const OFFICE: &[Action] = &[
+    ReadInbox,
+    ReadSubmission,
+    Register,
+    Forward,
+    Assign,
+    AskInfo,
+    Note,
+    Extend,
+    Answer,
+    Close,
+    ReadTasks,
+    Mediate,
+    ReadReport,
+];
+
+/// The regional front office: everything an office does, and publishing reports.
+const REGION: &[Action] = &[
+    ReadInbox,
+    ReadSubmission,
+    Register,
+    Forward,
+    Assign,
+    AskInfo,
+    Note,
+    Extend,
+    Answer,
+    Close,
+    ReadTasks,
+    Mediate,
+    ReadReport,
+    PublishReport,
 ];
 
 /// The policy: per role, where it reaches, what it may do on ordinary items (and with
 /// what belongs to no item), and what on conflict items. Administrators manage
 /// accounts and the calendar but do not read citizens' submissions; mediators read
-/// their district, answer and add notes; curators oversee (read, assign, forward, add
-/// notes) and handle conflict items in full; volunteers see their district's monitoring
-/// tasks and otherwise submit through the public forms.
+/// their district, run its mediations, answer and add notes; curators oversee (read,
+/// assign, forward, add notes, read and publish their district's report) and handle
+/// conflict items in full; office staff handle their district and read its report; the
+/// front office does all of it for every district and the region; volunteers see their
+/// district's monitoring tasks and otherwise submit through the public forms.
 const POLICY: [(Role, Reach, &[Action], &[Action]); 6] = [
     (Role::Volunteer, Reach::OwnDistrict, &[ReadTasks], &[]),
-    (Role::OfficeStaff, Reach::OwnDistrict, HANDLE, &[]),
-    (Role::Mediator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Answer, Note], &[]),
+    (Role::OfficeStaff, Reach::OwnDistrict, OFFICE, &[]),
+    (Role::Mediator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Answer, Note, Mediate], &[]),
     (
         Role::Curator,
         Reach::OwnDistrict,
-        &[ReadInbox, ReadSubmission, Forward, Assign, Note, ReadTasks],
+        &[ReadInbox, ReadSubmission, Forward, Assign, Note, ReadTasks, ReadReport, PublishReport],
         HANDLE,
     ),
-    (Role::FrontOffice, Reach::Region, HANDLE, HANDLE),
+    (Role::FrontOffice, Reach::Region, REGION, HANDLE),
     (Role::Administrator, Reach::Region, &[ManageAccounts, ReadAudit, ManageCalendar], &[]),
 ];
 
@@ -171,5 +218,16 @@ mod tests {
         assert!(!authorize(Role::Curator, ura, Close, Target::of(ura)));
         let elsewhere = Target { district: Some(District::Terekti), conflict: true };
         assert!(!authorize(Role::Curator, ura, Close, elsewhere));
+    }
+
+    #[test]
+    fn only_regional_roles_read_the_regions_report() {
+        let ura = Some(District::Uralsk);
+        assert!(authorize(Role::Curator, ura, ReadReport, Target::of(ura)));
+        assert!(!authorize(Role::Curator, ura, ReadReport, Target::of(None)));
+        assert!(authorize(Role::FrontOffice, None, PublishReport, Target::of(None)));
+        assert!(!authorize(Role::OfficeStaff, ura, PublishReport, Target::of(ura)));
+        assert!(!authorize(Role::Mediator, ura, ReadReport, Target::of(ura)));
+        assert!(!authorize(Role::Administrator, None, ReadReport, Target::of(None)));
     }
 }

@@ -1,0 +1,226 @@
+//! Mediation requests: sessions, their outcomes and the signed reconciliation act.
+//!
+//! `POST /api/v1/staff/submissions/{tracking}/events` hands `schedule_session`,
+//! `record_outcome` and `sign_act` here ([`post_action`]). Each is refused (422) for any
+//! form but `mediation_request`; an outcome needs a session waiting for one (409); an act
+//! needs an `agreed` outcome and is stored once (a second is 409). The act is checked and
+//! its canonical text and hash computed by `adal_core::act`, nowhere else.
+
+use adal_core::act::SignedAct;
+use adal_core::staff::{
+    MediationRecord, MediationSession, NOTE_MAX_CHARS, SessionOutcome, StaffAction, StaffEvent,
+};
+use adal_core::{Field, FieldErrors, TrackingNumber};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::actor::Actor;
+use super::inbox::{answer_again, target};
+use super::policy::Action;
+use crate::AppState;
+use crate::db::{self, inbox::Located, requests::DoneRequest};
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+
+/// The only form these actions apply to.
+const MEDIATION_FORM: &str = "mediation_request";
+
+/// The idempotency of one staff request: its key (if the app sent one) and the hash of
+/// what it asked, as `inbox::post_event` worked them out.
+pub struct Idempotent {
+    pub key: Option<String>,
+    pub request_sha256: String,
+}
+
+/// Runs a mediation action on the submission `tracking` (the policy has allowed it where
+/// `found` is); answers 201 with the event added to the timeline, as every staff action
+/// does, and a retry with the same idempotency key answers the same and records nothing.
+pub async fn post_action(
+    state: &AppState,
+    actor: &Actor,
+    tracking: String,
+    found: &Located,
+    action: StaffAction,
+    idempotent: Idempotent,
+) -> Result<Response, ApiError> {
+    let submission = mediation_request(state, &tracking).await?;
+    let now = OffsetDateTime::now_utc();
+    let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
+    let mut event = StaffEvent {
+        kind: action.event_kind(),
+        at,
+        note: None,
+        by: Some(actor.login.clone()),
+        to: None,
+        assignee: None,
+        until: None,
+    };
+    let entry = actor.entry(action_name(&action), Some(&tracking), Some(found.district), "allowed");
+    // What to write besides the event, checked before the transaction where it can be.
+    let step = match action {
+        StaffAction::ScheduleSession { session } => {
+            let today = adal_core::district::region_date(now);
+            let session = session.check(today).map_err(ApiError::Validation)?;
+            event.note = Some(session.note());
+            Step::Schedule(session)
+        }
+        StaffAction::RecordOutcome { outcome, note } => {
+            let note = note.trim().to_owned();
+            if note.chars().count() > NOTE_MAX_CHARS {
+                let mut errors = FieldErrors::default();
+                errors.push("note", adal_core::ErrorCode::TooLong { max: NOTE_MAX_CHARS });
+                return Err(ApiError::Validation(errors));
+            }
+            event.note = Some(outcome.note(&note));
+            Step::Outcome(outcome, note)
+        }
+        StaffAction::SignAct { act: input } => {
+            let act = input.parse().map_err(|errors| ApiError::Validation(under("act", errors)))?;
+            let signed = SignedAct::new(input, &act, at);
+            event.note = Some(signed.note());
+            Step::Act(Box::new(signed))
+        }
+        _ => return Err(ApiError::Internal(anyhow::anyhow!("not a mediation action"))),
+    };
+    let account_id = actor.account_id;
+    let Idempotent { key, request_sha256 } = idempotent;
+    let hash_for_db = request_sha256.clone();
+    let outcome = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // A concurrent retry may have got here first.
+            if let Some(key) = &key
+                && let Some(done) = db::requests::done_request(&tx, key)?
+            {
+                return Ok(Err(done));
+            }
+            let refused = match &step {
+                Step::Schedule(session) => {
+                    db::mediation::schedule(&tx, submission, session, at)?;
+                    None
+                }
+                Step::Outcome(outcome, note) => {
+                    let own = (!note.is_empty()).then_some(note.as_str());
+                    (!db::mediation::record_outcome(&tx, submission, *outcome, own, at)?)
+                        .then_some(ApiError::NoOpenSession)
+                }
+                Step::Act(signed) => {
+                    if db::mediation::act(&tx, submission)?.is_some() {
+                        Some(ApiError::ActAlreadySigned)
+                    } else if !db::mediation::agreed(&tx, submission)? {
+                        Some(ApiError::NoAgreement)
+                    } else {
+                        db::mediation::store_act(&tx, submission, signed)?;
+                        None
+                    }
+                }
+            };
+            if let Some(refused) = refused {
+                return Ok(Ok(Err(refused)));
+            }
+            db::events::append_staff(&tx, submission, &event)?;
+            db::audit::append(&tx, &entry)?;
+            let response = serde_json::to_string(&event)
+                .map_err(|e| db::DbError::Corrupt(format!("event: {e}")))?;
+            if let Some(key) = &key {
+                let done = DoneRequest {
+                    account_id,
+                    request_sha256: hash_for_db,
+                    status: StatusCode::CREATED.as_u16(),
+                    response: response.clone(),
+                };
+                db::requests::record_request(&tx, key, &done, at)?;
+            }
+            tx.commit()?;
+            Ok(Ok(Ok((event.kind, response))))
+        })
+        .await?;
+    let (kind, response) = match outcome {
+        Err(done) => return answer_again(done, account_id, &request_sha256),
+        Ok(refused) => refused?,
+    };
+    tracing::info!(%tracking, kind = kind.as_str(), "mediation event recorded");
+    let content_type = HeaderValue::from_static("application/json");
+    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, content_type)], response).into_response())
+}
+
+/// What a mediation action writes besides its event.
+enum Step {
+    Schedule(MediationSession),
+    Outcome(SessionOutcome, String),
+    Act(Box<SignedAct>),
+}
+
+/// As written in the audit log.
+fn action_name(action: &StaffAction) -> &'static str {
+    match action {
+        StaffAction::ScheduleSession { .. } => "schedule_session",
+        StaffAction::RecordOutcome { .. } => "record_outcome",
+        _ => "sign_act",
+    }
+}
+
+/// The errors of a part of the request body, with paths from the body's root
+/// (`parties.0.iin` of the act is `act.parties.0.iin`).
+fn under(prefix: &str, errors: FieldErrors) -> FieldErrors {
+    let mut out = FieldErrors::default();
+    for error in errors.0 {
+        out.push(Field::new(format!("{prefix}.{}", error.field)), error.code);
+    }
+    out
+}
+
+/// The id of the submission `tracking` if it is a mediation request; 422 otherwise.
+async fn mediation_request(state: &AppState, tracking: &str) -> Result<Uuid, ApiError> {
+    let key = tracking.to_owned();
+    let found = state.db.call(move |conn| db::mediation::submission_form(conn, &key)).await?;
+    match found {
+        Some((id, form)) if form == MEDIATION_FORM => Ok(id),
+        Some(_) => Err(ApiError::NotMediation),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+/// The submission `tracking` as the actor may read it: its district checked by the policy.
+async fn readable(state: &AppState, actor: &Actor, tracking: &str) -> Result<Uuid, ApiError> {
+    let tracking = tracking.parse::<TrackingNumber>().map_err(|_| ApiError::NotFound)?.to_string();
+    let key = tracking.clone();
+    let found = state.db.call(move |conn| db::inbox::locate(conn, &key)).await?;
+    let found = found.ok_or(ApiError::NotFound)?;
+    actor.authorize_on(state, Action::ReadSubmission, target(&found), Some(&tracking)).await?;
+    mediation_request(state, &tracking).await
+}
+
+/// `GET /api/v1/staff/submissions/{tracking}/mediation`: sessions and the act.
+pub async fn get_mediation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(tracking): Path<String>,
+) -> Result<Json<MediationRecord>, ApiError> {
+    let id = readable(&state, &actor, &tracking).await?;
+    let record = state
+        .db
+        .call(move |conn| {
+            Ok(MediationRecord {
+                sessions: db::mediation::sessions(conn, id)?,
+                act: db::mediation::act(conn, id)?,
+            })
+        })
+        .await?;
+    Ok(Json(record))
+}
+
+/// `GET /api/v1/staff/submissions/{tracking}/act`: the signed act; 404 until there is one.
+pub async fn get_act(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(tracking): Path<String>,
+) -> Result<Json<SignedAct>, ApiError> {
+    let id = readable(&state, &actor, &tracking).await?;
+    let act = state.db.call(move |conn| db::mediation::act(conn, id)).await?;
+    act.map(Json).ok_or(ApiError::NotFound)
+}

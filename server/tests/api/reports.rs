@@ -1,0 +1,369 @@
+//! The two-weekly report on a seeded data set: figures counted by hand, the CSV, and
+//! published snapshots that a later event cannot change.
+//!
+//! Submissions are sent through the API; their dates are then set in the past, and
+//! staff events written at known times, through the same function behind
+//! `adal-server submissions event` — the API stamps everything "now".
+
+use adal_core::District;
+use adal_core::receipt::EventKind;
+use adal_core::report::{PublishedList, PublishedReport, Report, hash_of};
+use adal_core::staff::Role;
+use adal_server::db::{events, submissions::format_time};
+use reqwest::StatusCode;
+use serde_json::json;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use crate::helpers::{
+    StaffSession, TestApp, complaint, mediation_request, monitoring_school, problem,
+    spawn_staff_app, submission, submission_of, with,
+};
+
+fn db(app: &TestApp) -> rusqlite::Connection {
+    rusqlite::Connection::open(app.data_dir.path().join(adal_server::db::FILE_NAME)).unwrap()
+}
+
+/// Sends `request` and sets its reception to `at` (its `received` event too).
+async fn received_at(
+    app: &TestApp,
+    request: adal_core::api::SubmissionRequest,
+    at: OffsetDateTime,
+) -> String {
+    let tracking = app.submit(&request).await.tracking;
+    let at = format_time(at).unwrap();
+    let conn = db(app);
+    conn.execute("UPDATE submissions SET received_at = ?1 WHERE tracking = ?2", (&at, &tracking))
+        .unwrap();
+    conn.execute(
+        "UPDATE submission_events SET at = ?1 WHERE kind = 'received' AND submission_id = \
+         (SELECT id FROM submissions WHERE tracking = ?2)",
+        (&at, &tracking),
+    )
+    .unwrap();
+    tracking
+}
+
+/// Records `kind` on `tracking` at `at`, as `adal-server submissions event` does.
+fn event(app: &TestApp, tracking: &str, kind: EventKind, at: OffsetDateTime) {
+    assert!(events::append_by_tracking(&db(app), tracking, kind, at, None).unwrap());
+}
+
+fn complaint_about(
+    district: &str,
+    category: &str,
+    institution: &str,
+) -> adal_core::api::SubmissionRequest {
+    submission(with(
+        complaint(),
+        json!({
+        "district": district, "category": category, "institution": institution }),
+    ))
+}
+
+/// The data set of `core::report`'s tests, through the server: 9–22 February 2026 (no
+/// holidays), the period before it, Uralsk and Terekti.
+async fn seed(app: &TestApp) -> Vec<String> {
+    use EventKind::*;
+    // A: answered on the 4th working day (and corrected later: still one answer).
+    let a = received_at(
+        app,
+        complaint_about("URA", "school", "School No. 12"),
+        datetime!(2026-02-09 10:00 +5),
+    )
+    .await;
+    event(app, &a, Registered, datetime!(2026-02-09 11:00 +5));
+    event(app, &a, Answered, datetime!(2026-02-13 12:00 +5));
+    event(app, &a, Answered, datetime!(2026-02-20 12:00 +5));
+    // B: registered and forwarded.
+    let b = received_at(
+        app,
+        complaint_about("URA", "school", "school no. 12"),
+        datetime!(2026-02-10 09:00 +5),
+    )
+    .await;
+    event(app, &b, Registered, datetime!(2026-02-10 09:30 +5));
+    event(app, &b, Forwarded, datetime!(2026-02-11 10:00 +5));
+    // C, D, E: one clinic in two spellings, in two districts.
+    let c = received_at(
+        app,
+        complaint_about("URA", "clinic", "Акжаик clinic"),
+        datetime!(2026-02-16 19:00 +5),
+    )
+    .await;
+    event(app, &c, Registered, datetime!(2026-02-17 09:00 +5));
+    received_at(
+        app,
+        complaint_about("URA", "clinic", "Акжаик clinic"),
+        datetime!(2026-02-20 10:00 +5),
+    )
+    .await;
+    received_at(
+        app,
+        complaint_about("TER", "akimat", "Ақжайық clinic"),
+        datetime!(2026-02-11 10:00 +5),
+    )
+    .await;
+    // F: a mediation ending in an act.
+    let mediation =
+        submission_of("mediation_request", with(mediation_request(), json!({ "district": "URA" })));
+    let f = received_at(app, mediation, datetime!(2026-02-12 10:00 +5)).await;
+    event(app, &f, Registered, datetime!(2026-02-12 11:00 +5));
+    event(app, &f, ActSigned, datetime!(2026-02-20 15:00 +5));
+    // G: a monitoring visit sent at 20:00 UTC on 8 February, 01:00 on the 9th in Uralsk.
+    let visit =
+        submission_of("monitoring_school", with(monitoring_school(), json!({ "district": "URA" })));
+    received_at(app, visit, datetime!(2026-02-08 20:00 UTC)).await;
+    // H: January, answer_by 2 February, answered 10 February: late, 21 working days.
+    let h = received_at(
+        app,
+        complaint_about("URA", "school", "Old school"),
+        datetime!(2026-01-12 10:00 +5),
+    )
+    .await;
+    event(app, &h, Registered, datetime!(2026-01-12 11:00 +5));
+    event(app, &h, Answered, datetime!(2026-02-10 10:00 +5));
+    // I: extended (to the legal two months), answered 16 February: on time, 24 days.
+    let i = received_at(
+        app,
+        complaint_about("URA", "school", "Old school"),
+        datetime!(2026-01-13 10:00 +5),
+    )
+    .await;
+    event(app, &i, Registered, datetime!(2026-01-13 11:00 +5));
+    event(app, &i, Extended, datetime!(2026-01-30 10:00 +5));
+    event(app, &i, Answered, datetime!(2026-02-16 10:00 +5));
+    // J: answer_by 4 February, answered 9 February: late, 18 working days.
+    let j = received_at(
+        app,
+        complaint_about("URA", "school", "Old school"),
+        datetime!(2026-01-14 10:00 +5),
+    )
+    .await;
+    event(app, &j, Registered, datetime!(2026-01-14 11:00 +5));
+    event(app, &j, Answered, datetime!(2026-02-09 16:00 +5));
+    vec![a, b]
+}
+
+async fn report(app: &TestApp, who: &StaffSession, query: &str) -> Report {
+    let response = app.staff_send(who, "en", &format!("/api/v1/staff/reports?{query}"), None).await;
+    assert_eq!(response.status(), StatusCode::OK, "{query}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_report_counts_a_districts_and_the_regions_two_weeks_as_counted_by_hand() {
+    let app = spawn_staff_app().await;
+    seed(&app).await;
+    let curator = app.staff_session("curator.ura", Role::Curator, Some(District::Uralsk)).await;
+    let front = app.staff_session("front.2", Role::FrontOffice, None).await;
+
+    let uralsk = report(&app, &curator, "period=2026-02-15&district=URA").await;
+    assert_eq!(uralsk.period.start().to_string(), "2026-02-09");
+    let f = &uralsk.figures;
+    assert_eq!(f.received, 6);
+    assert_eq!(
+        serde_json::to_value(&f.received_by_form).unwrap(),
+        json!({ "complaint": 4, "mediation_request": 1, "monitoring_school": 1 })
+    );
+    assert_eq!(
+        serde_json::to_value(&f.received_by_category).unwrap(),
+        json!({ "clinic": 2, "school": 2 })
+    );
+    assert_eq!((f.registered, f.forwarded), (4, 1));
+    assert_eq!((f.answered_on_time, f.answered_late), (2, 2));
+    assert_eq!((f.acts_signed, f.monitoring_visits), (1, 1));
+    assert_eq!(f.median_working_days_to_answer, Some(19.5));
+    let top: Vec<_> = f.top_institutions.iter().map(|i| (i.name.as_str(), i.count)).collect();
+    assert_eq!(top, [("Акжаик clinic", 2), ("School No. 12", 2)]);
+
+    let region = report(&app, &front, "period=2026-02-09").await;
+    assert_eq!(region.district, None);
+    assert_eq!(region.figures.received, 7);
+    let top: Vec<_> =
+        region.figures.top_institutions.iter().map(|i| (i.name.as_str(), i.count)).collect();
+    assert_eq!(top, [("Акжаик clinic", 3), ("School No. 12", 2)]);
+    let terekti = region.districts.iter().find(|d| d.district == District::Terekti).unwrap();
+    assert_eq!(terekti.figures.received_by_category.get("akimat"), Some(&1));
+    assert_eq!(
+        region.districts.iter().find(|d| d.district == District::Uralsk).unwrap().figures,
+        uralsk.figures
+    );
+
+    // The period before: the January complaints.
+    let january = report(&app, &curator, "period=2026-01-25&district=URA").await;
+    assert_eq!((january.figures.received, january.figures.registered), (3, 3));
+
+    // A curator reads their district, not the region nor another district.
+    for query in ["period=2026-02-09", "period=2026-02-09&district=TER"] {
+        let path = format!("/api/v1/staff/reports?{query}");
+        assert_eq!(
+            app.staff_send(&curator, "en", &path, None).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    for query in ["period=2026-02-31", "period=soon", "district=XXX"] {
+        let path = format!("/api/v1/staff/reports?{query}");
+        assert_eq!(problem(app.staff_send(&front, "en", &path, None).await).await.status, 400);
+    }
+}
+
+#[tokio::test]
+async fn the_csv_has_a_byte_order_mark_a_header_and_one_figure_a_line() {
+    let app = spawn_staff_app().await;
+    seed(&app).await;
+    let front = app.staff_session("front.2", Role::FrontOffice, None).await;
+    let response =
+        app.staff_send(&front, "en", "/api/v1/staff/reports.csv?period=2026-02-09", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("report-2026-02-09-region.csv")
+    );
+    let body = response.text().await.unwrap();
+    let body = body.strip_prefix('\u{feff}').expect("a byte-order mark for Excel");
+    let lines: Vec<_> = body.lines().collect();
+    assert_eq!(lines[0], "period_start,period_end,district,figure,key,value");
+    for line in [
+        "2026-02-09,2026-02-22,region,received,,7",
+        "2026-02-09,2026-02-22,region,top_institution,Акжаик clinic,3",
+        "2026-02-09,2026-02-22,URA,received_by_form,mediation_request,1",
+        "2026-02-09,2026-02-22,URA,median_working_days_to_answer,,19.5",
+        "2026-02-09,2026-02-22,TER,received_by_category,akimat,1",
+        "2026-02-09,2026-02-22,ZHG,received,,0",
+    ] {
+        assert!(lines.contains(&line), "{line} missing");
+    }
+}
+
+#[tokio::test]
+async fn a_published_snapshot_never_changes_and_anyone_can_check_its_hash() {
+    // Arrange: the data set, a front-office member and a curator.
+    let app = spawn_staff_app().await;
+    let seeded = seed(&app).await;
+    let front = app.staff_session("front.2", Role::FrontOffice, None).await;
+    let curator = app.staff_session("curator.ura", Role::Curator, Some(District::Uralsk)).await;
+    let publish = |who, body| {
+        let app = &app;
+        async move { app.staff_send(who, "en", "/api/v1/staff/reports/publish", Some(&body)).await }
+    };
+
+    // Act: publish the region's February period.
+    let response = publish(&front, json!({ "period": "2026-02-15" })).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let published: PublishedReport = response.json().await.unwrap();
+    assert_eq!(published.url, format!("/api/v1/reports/{}", published.hash));
+
+    // Assert: anyone reads the very bytes that were hashed.
+    let public = app.client.get(app.url(&published.url)).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    assert!(public.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let bytes = public.text().await.unwrap();
+    assert_eq!(hash_of(&bytes), published.hash);
+    let frozen: Report = serde_json::from_str(&bytes).unwrap();
+    assert_eq!(frozen.figures.answered_on_time, 2);
+
+    // A later answer, dated in the period, changes the live figures but not the snapshot.
+    event(&app, &seeded[1], EventKind::Answered, datetime!(2026-02-12 10:00 +5));
+    let live = report(&app, &front, "period=2026-02-09").await;
+    assert_eq!(live.figures.answered_on_time, 3);
+    let again = publish(&front, json!({ "period": "2026-02-09" })).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: PublishedReport = again.json().await.unwrap();
+    assert_eq!(again, published);
+    let public = app.client.get(app.url(&published.url)).send().await.unwrap();
+    assert_eq!(public.text().await.unwrap(), bytes);
+
+    // The table itself refuses to be changed.
+    let conn = db(&app);
+    let update = conn.execute("UPDATE report_snapshots SET content = '{}'", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    assert!(conn.execute("DELETE FROM report_snapshots", []).is_err());
+
+    // A district's snapshot is its own; the curator publishes and lists it.
+    let district = publish(&curator, json!({ "period": "2026-02-09", "district": "URA" })).await;
+    assert_eq!(district.status(), StatusCode::CREATED);
+    let district: PublishedReport = district.json().await.unwrap();
+    assert_ne!(district.hash, published.hash);
+    let path = "/api/v1/staff/reports/published?district=URA";
+    let list: PublishedList =
+        app.staff_send(&curator, "en", path, None).await.json().await.unwrap();
+    assert_eq!(list.reports, std::slice::from_ref(&district));
+    let all: PublishedList = app
+        .staff_send(&front, "en", "/api/v1/staff/reports/published", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.reports.len(), 2);
+
+    // A period not over yet is not published; unknown hashes are simply not found.
+    let today = adal_core::district::region_date(OffsetDateTime::now_utc()).to_string();
+    let early = problem(publish(&front, json!({ "period": today })).await).await;
+    assert_eq!((early.status, early.code.as_str()), (422, "period_not_over"));
+    for hash in ["0".repeat(64), "not-a-hash".into(), published.hash.to_uppercase()] {
+        let response =
+            app.client.get(app.url(&format!("/api/v1/reports/{hash}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+
+    // Each publication is in the audit log.
+    let publishes: i64 = conn
+        .query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'publish_report' AND outcome = 'allowed'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(publishes, 3);
+}
+
+/// Not a check but a measurement: `cargo test -p adal-server --test api -- --ignored
+/// reports::a_region_report` prints how long the region's report takes over a year of
+/// submissions (50,000, three events each, written straight into the database).
+#[tokio::test]
+#[ignore = "a measurement; run by hand"]
+async fn a_region_report_over_a_year_of_submissions_takes() {
+    let app = spawn_staff_app().await;
+    let front = app.staff_session("front.2", Role::FrontOffice, None).await;
+    let template = app.submit(&complaint_about("URA", "school", "School No. 12")).await.tracking;
+    let mut conn = db(&app);
+    let tx = conn.transaction().unwrap();
+    let start = datetime!(2026-01-01 09:00 +5);
+    for n in 0..50_000i64 {
+        let district = District::ALL[n as usize % District::ALL.len()];
+        let at = start + time::Duration::minutes(n * 10);
+        let id = uuid::Uuid::new_v4().to_string();
+        tx.execute(
+            "INSERT INTO submissions (id, fingerprint, form_id, form_version, district, tracking, \
+             answers, received_at) SELECT ?1, fingerprint, form_id, form_version, ?2, ?3, \
+             json_set(answers, '$.institution', ?4), ?5 FROM submissions WHERE tracking = ?6",
+            (
+                &id,
+                district.code(),
+                format!("M-{n}"),
+                format!("School No. {}", n % 300),
+                format_time(at).unwrap(),
+                &template,
+            ),
+        )
+        .unwrap();
+        for (kind, after) in [("received", 0), ("registered", 60), ("answered", 60 * 24 * 12)] {
+            let when = format_time(at + time::Duration::minutes(after)).unwrap();
+            tx.execute(
+                "INSERT INTO submission_events (submission_id, kind, at) VALUES (?1, ?2, ?3)",
+                (&id, kind, &when),
+            )
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let region = report(&app, &front, "period=2026-03-09").await;
+        println!(
+            "region report over 50,000 submissions: {} ms ({} received in the period)",
+            started.elapsed().as_millis(),
+            region.figures.received
+        );
+    }
+}
