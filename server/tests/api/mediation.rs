@@ -261,3 +261,37 @@ async fn mediation_actions_apply_to_mediation_requests_only_and_sessions_are_che
         app.staff_send(&staff, "en", &path, None).await.json().await.unwrap();
     assert!(record.sessions.is_empty() && record.act.is_none());
 }
+
+#[tokio::test]
+async fn a_queued_session_sent_twice_is_scheduled_once() {
+    // Arrange: a mediation request and its mediator, whose app queued one step offline.
+    let app = spawn_staff_app().await;
+    let request =
+        submission_of("mediation_request", with(mediation_request(), json!({ "district": "URA" })));
+    let tracking = app.submit(&request).await.tracking;
+    let mediator = app.staff_session("mediator.ura", Role::Mediator, Some(District::Uralsk)).await;
+    let path = format!("/api/v1/staff/submissions/{tracking}/events");
+    let key = uuid::Uuid::new_v4().to_string();
+    let body = schedule(&in_days(3), "11:00", "Reconciliation centre, room 2");
+    let send = || {
+        app.client
+            .post(app.url(&path))
+            .header(reqwest::header::COOKIE, &mediator.cookie)
+            .header(adal_core::staff::CSRF_HEADER, &mediator.csrf)
+            .header(adal_core::staff::IDEMPOTENCY_HEADER, &key)
+            .json(&body)
+            .send()
+    };
+
+    // Act: the first try's answer was lost on the way, so the app sends it again.
+    let (first, second) = tokio::join!(send(), send());
+    let (first, second) = (first.unwrap(), second.unwrap());
+
+    // Assert: both answers are the same event, and the record holds one session.
+    assert_eq!((first.status(), second.status()), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(first.text().await.unwrap(), second.text().await.unwrap());
+    let path = format!("/api/v1/staff/submissions/{tracking}/mediation");
+    let record: adal_core::staff::MediationRecord =
+        app.staff_send(&mediator, "en", &path, None).await.json().await.unwrap();
+    assert_eq!(record.sessions.len(), 1);
+}
