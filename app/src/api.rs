@@ -3,7 +3,7 @@
 //! decided in core (`adal_core::sync::classify`), by the sync engine.
 
 use adal_core::Lang;
-use adal_core::api::SubmissionRequest;
+use adal_core::api::{BatchRequest, SubmissionRequest};
 use adal_core::sync::engine::{Answer, TransportError};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
@@ -14,21 +14,35 @@ use gloo::timers::callback::Timeout;
 pub const REQUEST_TIMEOUT_MS: u32 = 30_000;
 
 pub const SUBMISSIONS_URL: &str = "/api/v1/submissions";
+pub const BATCH_URL: &str = "/api/v1/submissions/batch";
 
 /// Sends one submission; the answer's body is `None` when it was cut off.
 pub async fn post_submission(
     request: &SubmissionRequest,
     lang: Lang,
 ) -> Result<Answer, TransportError> {
+    post(SUBMISSIONS_URL, request, lang).await
+}
+
+/// Sends up to a hundred submissions in one request; the body lists each one's outcome.
+pub async fn post_batch(batch: &BatchRequest, lang: Lang) -> Result<Answer, TransportError> {
+    post(BATCH_URL, batch, lang).await
+}
+
+async fn post(
+    url: &str,
+    body: &impl serde::Serialize,
+    lang: Lang,
+) -> Result<Answer, TransportError> {
     let controller = web_sys::AbortController::new()
         .map_err(|_| TransportError::Unreachable("no AbortController".into()))?;
     let abort = controller.clone();
     let _timeout = Timeout::new(REQUEST_TIMEOUT_MS, move || abort.abort());
-    let request = Request::post(SUBMISSIONS_URL)
+    let request = Request::post(url)
         .header("Accept", "application/json, application/problem+json")
         .header("Accept-Language", lang.tag())
         .abort_signal(Some(&controller.signal()))
-        .json(request)
+        .json(body)
         .map_err(|e| TransportError::Unreachable(e.to_string()))?;
     let response = request.send().await.map_err(|e| {
         if controller.signal().aborted() {
