@@ -67,7 +67,8 @@ async fn run(op: String, arg: JsValue) -> Result<JsValue, JsValue> {
         }
         "setDelta" => {
             let json = arg.as_string().ok_or("setDelta takes the server's JSON")?;
-            DELTA.set(Some(serde_json::from_str::<DirectoryDelta>(&json).map_err(error)?));
+            // Decoded as `api` decodes the server's answer.
+            DELTA.set(Some(from_js::<DirectoryDelta>(js_sys::JSON::parse(&json)?)?));
         }
         "applyDelta" => {
             let delta = DELTA.with_borrow(Clone::clone).ok_or("no delta: setDelta first")?;
