@@ -3,7 +3,7 @@
 //! decided in core (`adal_core::sync::classify`), by the sync engine.
 
 use adal_core::Lang;
-use adal_core::api::SubmissionRequest;
+use adal_core::api::{BatchRequest, SubmissionRequest};
 use adal_core::sync::engine::{Answer, TransportError};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
@@ -14,21 +14,35 @@ use gloo::timers::callback::Timeout;
 pub const REQUEST_TIMEOUT_MS: u32 = 30_000;
 
 pub const SUBMISSIONS_URL: &str = "/api/v1/submissions";
+pub const BATCH_URL: &str = "/api/v1/submissions/batch";
 
 /// Sends one submission; the answer's body is `None` when it was cut off.
 pub async fn post_submission(
     request: &SubmissionRequest,
     lang: Lang,
 ) -> Result<Answer, TransportError> {
+    post(SUBMISSIONS_URL, request, lang).await
+}
+
+/// Sends up to a hundred submissions in one request; the body lists each one's outcome.
+pub async fn post_batch(batch: &BatchRequest, lang: Lang) -> Result<Answer, TransportError> {
+    post(BATCH_URL, batch, lang).await
+}
+
+async fn post(
+    url: &str,
+    body: &impl serde::Serialize,
+    lang: Lang,
+) -> Result<Answer, TransportError> {
     let controller = web_sys::AbortController::new()
         .map_err(|_| TransportError::Unreachable("no AbortController".into()))?;
     let abort = controller.clone();
     let _timeout = Timeout::new(REQUEST_TIMEOUT_MS, move || abort.abort());
-    let request = Request::post(SUBMISSIONS_URL)
+    let request = Request::post(url)
         .header("Accept", "application/json, application/problem+json")
         .header("Accept-Language", lang.tag())
         .abort_signal(Some(&controller.signal()))
-        .json(request)
+        .json(body)
         .map_err(|e| TransportError::Unreachable(e.to_string()))?;
     let response = request.send().await.map_err(|e| {
         if controller.signal().aborted() {
@@ -53,7 +67,7 @@ pub async fn get_forms(etag: Option<&str>) -> Option<(Vec<adal_core::form::FormS
         return None;
     }
     let etag = response.headers().get("etag").unwrap_or_default();
-    let body: adal_core::api::FormsResponse = response.json().await.ok()?;
+    let body: adal_core::api::FormsResponse = json(&response).await?;
     Some((body.forms, etag))
 }
 
@@ -63,7 +77,7 @@ pub async fn get_directory(since: u64) -> Option<adal_core::provider::DirectoryD
     if response.status() != 200 {
         return None;
     }
-    response.json().await.ok()
+    json(&response).await
 }
 
 /// Uploads every photo the server does not hold yet, in 256 KiB parts, resuming after
@@ -77,7 +91,7 @@ pub async fn upload_attachments(
     for photo in attachments {
         let url = format!("/api/v1/attachments/{}", photo.id);
         let status: UploadStatus = match Request::get(&url).send().await {
-            Ok(r) if r.status() == 200 => r.json().await.map_err(|_| ())?,
+            Ok(r) if r.status() == 200 => json(&r).await.ok_or(())?,
             _ => return Err(()),
         };
         if status.holds(photo) {
@@ -128,7 +142,7 @@ pub async fn get_status(
     if response.status() != 200 {
         return None;
     }
-    response.json().await.ok()
+    json(&response).await
 }
 
 /// `POST /api/v1/submissions/{tracking}/identity`: turns an anonymous complaint into a
@@ -146,7 +160,16 @@ pub async fn post_identity(
         .map_err(|_| None)?;
     let response = request.send().await.map_err(|_| None)?;
     if response.status() == 200 {
-        return response.json().await.map_err(|_| None);
+        return json(&response).await.ok_or(None);
     }
-    Err(response.json().await.ok())
+    Err(json(&response).await)
+}
+
+/// Reads a JSON body with the browser's `JSON.parse` and decodes it as IndexedDB values
+/// are decoded (`serde-wasm-bindgen`). The same types are read from the device too, so
+/// this keeps one decoder of each in the wasm instead of a second, `serde_json`'s, that
+/// would add about as much code again. `None` when the body is not that JSON.
+async fn json<T: serde::de::DeserializeOwned>(response: &gloo::net::http::Response) -> Option<T> {
+    let text = response.text().await.ok()?;
+    serde_wasm_bindgen::from_value(js_sys::JSON::parse(&text).ok()?).ok()
 }

@@ -44,7 +44,7 @@ struct Sealed {
 
 /// The file's text: plain JSON, or sealed when a passphrase is given.
 pub async fn seal(backup: &Backup, passphrase: Option<&str>) -> Result<String, BackupError> {
-    let json = serde_json::to_string(backup).map_err(|_| BackupError::Crypto)?;
+    let json = to_json(backup)?;
     let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
         return Ok(json);
     };
@@ -68,18 +68,17 @@ pub async fn seal(backup: &Backup, passphrase: Option<&str>) -> Result<String, B
         iv: B64.encode(iv),
         data: B64.encode(Uint8Array::new(&sealed).to_vec()),
     };
-    serde_json::to_string(&envelope).map_err(|_| BackupError::Crypto)
+    to_json(&envelope)
 }
 
 /// Reads a file's text back into a backup, opening it with `passphrase` if sealed.
 pub async fn open(text: &str, passphrase: Option<&str>) -> Result<Backup, BackupError> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|_| BackupError::NotABackup)?;
-    match value.get("format").and_then(|f| f.as_str()) {
-        Some(FORMAT) => serde_json::from_value(value).map_err(|_| BackupError::NotABackup),
+    let value = js_sys::JSON::parse(text).map_err(|_| BackupError::NotABackup)?;
+    let format = js_sys::Reflect::get(&value, &"format".into()).ok().and_then(|f| f.as_string());
+    match format.as_deref() {
+        Some(FORMAT) => from_js(value),
         Some(ENCRYPTED_FORMAT) => {
-            let envelope: Sealed =
-                serde_json::from_value(value).map_err(|_| BackupError::NotABackup)?;
+            let envelope: Sealed = from_js(value)?;
             let passphrase =
                 passphrase.filter(|p| !p.is_empty()).ok_or(BackupError::PassphraseNeeded)?;
             let decode = |s: &str| B64.decode(s).map_err(|_| BackupError::NotABackup);
@@ -92,11 +91,27 @@ pub async fn open(text: &str, passphrase: Option<&str>) -> Result<Backup, Backup
                 .map_err(|_| BackupError::Crypto)?;
             // AES-GCM authenticates: a wrong passphrase or a changed byte fails here.
             let plain = JsFuture::from(promise).await.map_err(|_| BackupError::WrongPassphrase)?;
-            serde_json::from_slice(&Uint8Array::new(&plain).to_vec())
-                .map_err(|_| BackupError::NotABackup)
+            let plain = String::from_utf8(Uint8Array::new(&plain).to_vec())
+                .map_err(|_| BackupError::NotABackup)?;
+            from_js(js_sys::JSON::parse(&plain).map_err(|_| BackupError::NotABackup)?)
         }
         _ => Err(BackupError::NotABackup),
     }
+}
+
+// JSON goes through the browser's `JSON` and the same `serde-wasm-bindgen` code that
+// reads and writes these items in IndexedDB, so the wasm carries one (de)serialiser of
+// each type, not a second one from `serde_json`.
+
+fn to_json(value: &impl Serialize) -> Result<String, BackupError> {
+    let value = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| BackupError::Crypto)?;
+    js_sys::JSON::stringify(&value).map(String::from).map_err(|_| BackupError::Crypto)
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, BackupError> {
+    serde_wasm_bindgen::from_value(value).map_err(|_| BackupError::NotABackup)
 }
 
 async fn derive_key(

@@ -11,7 +11,7 @@
 //! - `"putDrafts"`, `"putOutbox"` (arrays) — store drafts / outbox items, one
 //!   transaction each, as the app writes them;
 //! - `"drain"` — send everything queued now (`sync::drain` with `force`), resolving to
-//!   the report's counts `[delivered, refused, postponed, busy, waiting]`.
+//!   the report's counts `[delivered, refused, postponed, busy, waiting, requests]`.
 //!
 //! One function rather than one per hook: each closure costs its own glue in the wasm.
 //! `/directory?bench&page=N` also draws `N` results at once instead of a screenful.
@@ -67,7 +67,8 @@ async fn run(op: String, arg: JsValue) -> Result<JsValue, JsValue> {
         }
         "setDelta" => {
             let json = arg.as_string().ok_or("setDelta takes the server's JSON")?;
-            DELTA.set(Some(serde_json::from_str::<DirectoryDelta>(&json).map_err(error)?));
+            // Decoded as `api` decodes the server's answer.
+            DELTA.set(Some(from_js::<DirectoryDelta>(js_sys::JSON::parse(&json)?)?));
         }
         "applyDelta" => {
             let delta = DELTA.with_borrow(Clone::clone).ok_or("no delta: setDelta first")?;
@@ -85,7 +86,7 @@ async fn run(op: String, arg: JsValue) -> Result<JsValue, JsValue> {
         }
         "drain" => {
             let r = sync::drain(true, adal_core::Lang::default()).await.map_err(error)?;
-            let counts = [r.delivered, r.refused, r.postponed, r.busy, r.waiting];
+            let counts = [r.delivered, r.refused, r.postponed, r.busy, r.waiting, r.requests];
             return Ok(counts
                 .into_iter()
                 .map(|n| JsValue::from(n as u32))

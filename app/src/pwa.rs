@@ -53,9 +53,17 @@ impl Pwa {
         })
         .forget();
         EventListener::new(&win, "appinstalled", move |_| self.can_install.set(false)).forget();
-        self.refresh_storage();
+        // Nothing here is needed for the first screen: it waits until the page is idle.
+        spawn_local(async move {
+            crate::state::idle().await;
+            self.refresh_storage();
+            self.register();
+        });
+    }
 
-        let container = win.navigator().service_worker();
+    /// Registers the service worker and follows its updates.
+    fn register(self) {
+        let container = window().navigator().service_worker();
         EventListener::new(&container, "controllerchange", move |_| {
             // Only a person's "reload" makes a waiting worker take over (see `apply_update`).
             if self.update_ready.get_untracked() {

@@ -216,6 +216,29 @@ async fn next_frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
 }
 
+/// Resolves when the browser has a moment with nothing else to do (at most two seconds
+/// later; 200 ms where `requestIdleCallback` is missing), for work the first screen does
+/// not need.
+pub async fn idle() {
+    let idle = js_sys::Promise::new(&mut |resolve, _| {
+        let win = window();
+        let request = js_sys::Reflect::get(&win, &"requestIdleCallback".into())
+            .ok()
+            .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok());
+        match request {
+            Some(request) => {
+                let options = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&options, &"timeout".into(), &2_000.into());
+                let _ = request.call2(&win, &resolve, &options);
+            }
+            None => {
+                let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 200);
+            }
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(idle).await;
+}
+
 /// The first snapshot from the device is on screen: `data-ready` on `<html>` and a
 /// `performance.mark("adal-ready")`, for tests and the start-up benchmark.
 fn mark_ready() {

@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use adal_core::Lang;
-use adal_core::api::{Problem, Receipt, SubmissionRequest};
+use adal_core::api::{BatchRequest, Problem, Receipt, SubmissionRequest};
 use adal_core::sync::engine::{
     self, Answer, Device, Engine, Item, Millis, Outbox, Policy, TransportError,
 };
@@ -108,11 +108,18 @@ impl engine::Transport for Fetch {
     /// uploaded and verified. An upload that cannot finish now makes this attempt a
     /// broken one, retried with back-off like any other; uploads resume where they
     /// stopped.
-    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
+    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
         api::upload_attachments(&request.attachments)
             .await
-            .map_err(|()| TransportError::Broken("photo upload unfinished".into()))?;
+            .map_err(|()| TransportError::Broken("photo upload unfinished".into()))
+    }
+
+    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
         api::post_submission(request, self.lang).await
+    }
+
+    async fn post_batch(&self, batch: &BatchRequest) -> Result<Answer, TransportError> {
+        api::post_batch(batch, self.lang).await
     }
 }
 

@@ -433,13 +433,13 @@ async function measureDelivery(context, origin, server) {
   const items = Array.from({ length: COUNT }, (_, i) => outboxItem(i, now, now + DAY_MS));
   await page.evaluate((items) => window.__adalBench("putOutbox", items), items);
   const r = await page.evaluate(async ({ count, deadline }) => {
-    const totals = { delivered: 0, refused: 0, postponed: 0, drains: 0 };
+    const totals = { delivered: 0, refused: 0, postponed: 0, requests: 0, drains: 0 };
     const t0 = performance.now();
     while (totals.delivered + totals.refused < count && performance.now() - t0 < deadline) {
-      const [delivered, refused, postponed] = await window.__adalBench("drain");
-      const report = { delivered, refused, postponed };
+      const [delivered, refused, postponed, , , requests] = await window.__adalBench("drain");
+      const report = { delivered, refused, postponed, requests };
       totals.drains++;
-      for (const k of ["delivered", "refused", "postponed"]) totals[k] += report[k];
+      for (const k of ["delivered", "refused", "postponed", "requests"]) totals[k] += report[k];
       // Another drain of this tab (its timer) held the queue: try again shortly.
       if (report.delivered + report.refused + report.postponed === 0) await new Promise((ok) => setTimeout(ok, 50));
     }
@@ -450,7 +450,7 @@ async function measureDelivery(context, origin, server) {
   const held = server.stored().filter((s) => ids.has(s.id)).length;
   const s = r.ms / 1000;
   return [row(`deliver ${COUNT} queued submissions over loopback`, round(s), "s", "< 10 s", held === COUNT && s < 10, {
-    notes: `the app's drain (core sync engine: lease, POST, receipt, one IndexedDB transaction each side) forced from the page until every item had its receipt; server then held ${held}/${COUNT} (export); delivered ${r.delivered}, refused ${r.refused}, postponed ${r.postponed}; one POST /api/v1/submissions per item (${(r.ms / COUNT).toFixed(1)} ms each): the app does not batch yet; the fix is batches of ≤ 100 a request (POST /api/v1/submissions/batch, not in this server yet)`,
+    notes: `the app's drain (core sync engine: lease each item, POST /api/v1/submissions/batch of ≤ 100, file each item's receipt, one IndexedDB transaction each side per item) forced from the page until every item had its receipt; server then held ${held}/${COUNT} (export); delivered ${r.delivered}, refused ${r.refused}, postponed ${r.postponed}, in ${r.requests} requests over ${r.drains} drains (${(r.ms / COUNT).toFixed(1)} ms an item)`,
   })];
 }
 

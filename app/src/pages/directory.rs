@@ -5,21 +5,39 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
 use super::start_draft;
 use crate::i18n::t;
 use crate::state::use_app;
+use crate::store::providers::StoredProvider;
 
 /// How many results are drawn at once; more follow on "show more".
 const PAGE: usize = 30;
 
-/// One search result: the entry and, when the person shared their location, how far.
-#[derive(Clone, PartialEq)]
+/// One search result: an entry of the directory in memory (shared, not copied: an empty
+/// query lists all 10,000) and, when the person shared their location, how far.
+#[derive(Clone)]
 struct Hit {
-    provider: Provider,
+    directory: Arc<Vec<StoredProvider>>,
+    index: usize,
     km: Option<f64>,
+}
+
+impl Hit {
+    fn provider(&self) -> &Provider {
+        &self.directory[self.index].provider
+    }
+}
+
+impl PartialEq for Hit {
+    fn eq(&self, other: &Hit) -> bool {
+        Arc::ptr_eq(&self.directory, &other.directory)
+            && self.index == other.index
+            && self.km.map(f64::to_bits) == other.km.map(f64::to_bits)
+    }
 }
 
 /// `/directory`: every centre, mediator, notary, lawyer, imam, priest and office, searched
@@ -44,16 +62,18 @@ pub fn DirectoryPage() -> impl IntoView {
             (district.get(), kind.get(), language.get(), here.get());
         let mut hits: Vec<Hit> = app.directory.with(|dir| {
             dir.iter()
-                .filter(|p| district.is_empty() || p.district == district)
-                .filter(|p| kind.is_empty() || p.kind == kind)
-                .filter(|p| {
+                .enumerate()
+                .map(|(index, p)| (Hit { directory: Arc::clone(dir), index, km: None }, p))
+                .filter(|(_, p)| district.is_empty() || p.district == district)
+                .filter(|(_, p)| kind.is_empty() || p.kind == kind)
+                .filter(|(_, p)| {
                     language.is_empty() || p.provider.languages.iter().any(|l| l.tag() == language)
                 })
-                .filter(|p| q.matches(&p.search))
-                .map(|p| Hit {
-                    provider: p.provider.clone(),
+                .filter(|(_, p)| q.matches(&p.search))
+                .map(|(hit, p)| Hit {
                     km: here
                         .map(|(lat, lon)| distance_km(lat, lon, p.provider.lat, p.provider.lon)),
+                    ..hit
                 })
                 .collect()
         });
@@ -69,6 +89,23 @@ pub fn DirectoryPage() -> impl IntoView {
         kind.track();
         language.track();
         shown.set(page);
+    });
+
+    let navigate = use_navigate();
+    // "Mediate here" on a card: a mediation request addressed to that entry.
+    let start_mediation = Callback::new(move |(id, district): (String, String)| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let prefill = [
+                ("district".to_owned(), Value::String(district)),
+                ("preferred_provider".to_owned(), Value::String(id)),
+            ]
+            .into_iter()
+            .collect();
+            if let Some(page) = start_draft(app, "mediation_request", prefill).await {
+                navigate(&page.path(), Default::default());
+            }
+        });
     });
 
     let locate = move |_| {
@@ -129,10 +166,16 @@ pub fn DirectoryPage() -> impl IntoView {
                 <p class="banner warn">{move || t(lang.get(), "directory_empty")}</p>
             </Show>
             <ul class="items providers">
+                // Keyed by the language too: a card is drawn once, with plain text, and
+                // drawn again when the language changes (rare), rather than keeping a
+                // reactive binding per line of every card.
                 <For
-                    each=move || hits.with(|h| h.iter().take(shown.get()).cloned().collect::<Vec<_>>())
-                    key=|h| (h.provider.id.clone(), h.km.map(f64::to_bits))
-                    children=move |hit| view! { <ProviderCard hit/> }
+                    each=move || {
+                        let lang = lang.get();
+                        hits.with(|h| h.iter().take(shown.get()).map(|h| (h.clone(), lang)).collect::<Vec<_>>())
+                    }
+                    key=|(h, lang)| (h.index, h.km.map(f64::to_bits), *lang)
+                    children=move |(hit, lang)| view! { <ProviderCard hit lang start=start_mediation/> }
                 />
             </ul>
             <Show when=move || { hits.with(Vec::len) > shown.get() }>
@@ -145,51 +188,30 @@ pub fn DirectoryPage() -> impl IntoView {
 }
 
 /// One entry: what it is, where, when, which languages, how to call, and (for centres
-/// and mediators) a way to start a mediation request addressed to it.
+/// and mediators) a way to start a mediation request addressed to it (`start`, with the
+/// entry's id and district).
 #[component]
-fn ProviderCard(hit: Hit) -> impl IntoView {
-    let app = use_app();
-    let lang = app.lang;
-    let navigate = use_navigate();
-    let p = StoredValue::new(hit.provider);
-    let mediates = p.with_value(|p| {
-        matches!(p.kind, ProviderKind::ReconciliationCentre | ProviderKind::Mediator)
-    });
-    let start_mediation = move |_| {
-        let (id, district) = p.with_value(|p| (p.id.clone(), p.district.code().to_owned()));
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let prefill = [
-                ("district".to_owned(), Value::String(district)),
-                ("preferred_provider".to_owned(), Value::String(id)),
-            ]
-            .into_iter()
-            .collect();
-            if let Some(page) = start_draft(app, "mediation_request", prefill).await {
-                navigate(&page.path(), Default::default());
-            }
-        });
-    };
-    let phones =
-        p.with_value(|p| p.phones.iter().map(|ph| ph.as_str().to_owned()).collect::<Vec<_>>());
+fn ProviderCard(hit: Hit, lang: Lang, start: Callback<(String, String)>) -> impl IntoView {
+    let p = hit.provider();
+    let mediates = matches!(p.kind, ProviderKind::ReconciliationCentre | ProviderKind::Mediator);
+    let (id, district) = (p.id.clone(), p.district.code().to_owned());
+    let languages = p.languages.iter().map(|l| l.native_name()).collect::<Vec<_>>().join(", ");
+    let phones = p.phones.iter().map(|ph| ph.as_str().to_owned()).collect::<Vec<_>>();
     view! {
         <li class="provider">
-            <h2 class="provider-name">{move || p.with_value(|p| p.name.get(lang.get()).to_owned())}</h2>
+            <h2 class="provider-name">{p.name.get(lang).to_owned()}</h2>
             <span class="meta">
-                {move || p.with_value(|p| format!("{} · {}", p.kind.label(lang.get()), p.district.name(lang.get())))}
+                {format!("{} · {}", p.kind.label(lang), p.district.name(lang))}
                 {hit.km.map(|km| format!(" · {km:.1} km"))}
             </span>
-            <span>{move || p.with_value(|p| p.address.get(lang.get()).to_owned())}</span>
-            <span class="meta">{move || p.with_value(|p| p.hours.get(lang.get()).to_owned())}</span>
-            <span class="meta">{move || p.with_value(|p| p.services.get(lang.get()).to_owned())}</span>
-            <span class="meta">
-                {move || t(lang.get(), "speaks")} ": "
-                {move || p.with_value(|p| p.languages.iter().map(|l| l.native_name()).collect::<Vec<_>>().join(", "))}
-            </span>
+            <span>{p.address.get(lang).to_owned()}</span>
+            <span class="meta">{p.hours.get(lang).to_owned()}</span>
+            <span class="meta">{p.services.get(lang).to_owned()}</span>
+            <span class="meta">{t(lang, "speaks")} ": " {languages}</span>
             <div class="row">
                 {phones.into_iter().map(|ph| view! { <a class="button secondary" href=format!("tel:{ph}")>{format!("☎ {ph}")}</a> }).collect_view()}
                 {mediates.then(|| view! {
-                    <button type="button" class="primary" on:click=start_mediation.clone()>{move || t(lang.get(), "mediate_here")}</button>
+                    <button type="button" class="primary" on:click=move |_| start.run((id.clone(), district.clone()))>{t(lang, "mediate_here")}</button>
                 })}
             </div>
         </li>

@@ -9,6 +9,11 @@ use crate::i18n::t;
 use crate::pwa::use_pwa;
 use crate::state::use_app;
 
+/// How many entries of each list the start screen draws at first; "Show more" draws
+/// this many more. A first screen holds fewer, and a device with a thousand waiting
+/// items must not draw a thousand rows before the person can tap anything.
+const LIST_PAGE: usize = 30;
+
 /// The start screen: a way to begin, and everything the person has on this device.
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -30,6 +35,17 @@ pub fn HomePage() -> impl IntoView {
         }
     };
     let snapshot = app.snapshot;
+    let (drafts_shown, outbox_shown, sent_shown) =
+        (RwSignal::new(LIST_PAGE), RwSignal::new(LIST_PAGE), RwSignal::new(LIST_PAGE));
+    let more = move |shown: RwSignal<usize>, len: Signal<usize>| {
+        view! {
+            <Show when=move || { len.get() > shown.get() }>
+                <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += LIST_PAGE)>
+                    {move || t(lang.get(), "show_more")}
+                </button>
+            </Show>
+        }
+    };
     view! {
         <main id="main" class="page">
             <div class="starts">
@@ -66,7 +82,7 @@ pub fn HomePage() -> impl IntoView {
                 >
                     <ul class="items">
                         <For
-                            each=move || snapshot.with(|s| s.drafts.clone())
+                            each=move || snapshot.with(|s| s.drafts.iter().take(drafts_shown.get()).cloned().collect::<Vec<_>>())
                             key=|d| (d.id.clone(), d.updated_at.to_bits())
                             children=move |d| {
                                 let href = Page::Draft(d.id.clone()).path();
@@ -86,6 +102,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                         />
                     </ul>
+                    {more(drafts_shown, Signal::derive(move || snapshot.with(|s| s.drafts.len())))}
                 </Show>
             </section>
 
@@ -95,7 +112,7 @@ pub fn HomePage() -> impl IntoView {
                     <p class="muted">{move || t(lang.get(), "waiting_help")}</p>
                     <ul class="items">
                         <For
-                            each=move || snapshot.with(|s| s.outbox.clone())
+                            each=move || snapshot.with(|s| s.outbox.iter().take(outbox_shown.get()).cloned().collect::<Vec<_>>())
                             key=|i| i.id.clone()
                             children=move |i| {
                                 let href = Page::Item(i.id.clone()).path();
@@ -111,6 +128,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                         />
                     </ul>
+                    {more(outbox_shown, Signal::derive(move || snapshot.with(|s| s.outbox.len())))}
                 </section>
             </Show>
 
@@ -119,7 +137,7 @@ pub fn HomePage() -> impl IntoView {
                     <h2 id="sent-h">{move || t(lang.get(), "sent")}</h2>
                     <ul class="items">
                         <For
-                            each=move || snapshot.with(|s| s.sent.clone())
+                            each=move || snapshot.with(|s| s.sent.iter().take(sent_shown.get()).cloned().collect::<Vec<_>>())
                             key=|s| s.id.clone()
                             children=move |s| {
                                 let href = Page::Item(s.id.clone()).path();
@@ -138,6 +156,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                         />
                     </ul>
+                    {more(sent_shown, Signal::derive(move || snapshot.with(|s| s.sent.len())))}
                 </section>
             </Show>
 

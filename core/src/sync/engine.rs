@@ -7,8 +7,11 @@
 //!
 //! The rules it keeps:
 //!
-//! - **One item at a time, in queue order**; an item is deleted only after a 2xx whose
-//!   body is a receipt for that very item ([`classify`]).
+//! - **In queue order, up to [`MAX_BATCH_ITEMS`] items a request**: due items are
+//!   gathered into one `POST /api/v1/submissions/batch` (a lone item goes to
+//!   `POST /api/v1/submissions`), and each item's outcome in the answer is filed on its
+//!   own, exactly as if it had been sent alone ([`classify_batched`]). An item is deleted
+//!   only after a receipt for that very item ([`classify`]).
 //! - **One failing item never blocks the others**: a refusal returns it to the drafts
 //!   (under a new id when the old one is spent, e.g. after a conflict) and a transient
 //!   failure reschedules only that item, with capped exponential back-off and jitter.
@@ -21,24 +24,30 @@
 //!   and only if no live lease is held, so two tabs, two timers or a tab that crashed
 //!   mid-send never put the same item on the wire twice at once. Filing the outcome
 //!   releases the lease; a drain that died leaves a lease that simply expires. The lease
-//!   must outlast the transport's own timeout. The server's idempotency by UUID stays the
-//!   last guard.
+//!   must outlast the transport's own timeout: a batch is posted before half the lease of
+//!   its first item has run, so a request that times out still ends under every lease
+//!   when the timeout is at most half the lease. The server's idempotency by UUID stays
+//!   the last guard.
 //!
 //! Architecture invariant: nothing here awaits anything but the three traits, so the
 //! engine runs on any executor, single-threaded wasm included (hence no `Send` bounds).
 //!
-//! Attachments (photos) travel inside the transport's one call: before the post it
-//! uploads the parts of the item's photos that the server does not hold yet, planned by
+//! Attachments (photos) go first: once an item with photos is leased, the transport
+//! uploads the parts of its photos that the server does not hold yet, planned by
 //! [`crate::attachment::parts_to_send`] from what `GET /api/v1/attachments/{id}` lists,
 //! each part idempotent by (attachment UUID, part number) and the whole file verified by
-//! SHA-256 on `complete`. An upload that cannot finish now is a [`TransportError`]; a
-//! post the server refuses for a missing photo is [`Outcome::UploadAttachments`]. Both
-//! reschedule the item like any transient failure, and the next attempt resumes.
+//! SHA-256 on `complete`; only then does the item join the batch. An upload that cannot
+//! finish now is a [`TransportError`]; a post the server refuses for a missing photo is
+//! [`Outcome::UploadAttachments`]. Both reschedule the item like any transient failure,
+//! and the next attempt resumes.
 
 use uuid::Uuid;
 
-use super::{Backoff, Outcome, classify};
-use crate::api::{Problem, Receipt, SubmissionRequest};
+use super::{Backoff, Outcome, classify, classify_batched};
+use crate::api::{
+    BatchRequest, BatchResponse, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, Problem, Receipt,
+    SubmissionRequest,
+};
 
 /// Milliseconds since the Unix epoch, on the device's clock.
 pub type Millis = u64;
@@ -138,12 +147,20 @@ pub enum TransportError {
     Broken(String),
 }
 
-/// How one submission reaches the server: `POST /api/v1/submissions`, after uploading
-/// what the server lacks of the photos its `attachments` list (an unfinished upload is an
-/// error, e.g. [`TransportError::Broken`], and nothing is posted).
+/// How submissions reach the server. The engine uploads an item's photos before it
+/// posts the item, and never posts an item whose upload did not finish.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
+    /// Uploads what the server lacks of the photos `request.attachments` lists. An upload
+    /// that cannot finish now is an error (e.g. [`TransportError::Broken`]).
+    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError>;
+
+    /// `POST /api/v1/submissions`: one submission.
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError>;
+
+    /// `POST /api/v1/submissions/batch`: 2 to [`MAX_BATCH_ITEMS`] submissions, at most
+    /// [`MAX_BATCH_BODY_BYTES`] as JSON.
+    async fn post_batch(&self, batch: &BatchRequest) -> Result<Answer, TransportError>;
 }
 
 /// What only the device can say: the time, a random number, a fresh id.
@@ -195,8 +212,16 @@ impl<O: Outbox + ?Sized> Outbox for &O {
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
+    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
+        (**self).upload_attachments(request).await
+    }
+
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
         (**self).post_submission(request).await
+    }
+
+    async fn post_batch(&self, batch: &BatchRequest) -> Result<Answer, TransportError> {
+        (**self).post_batch(batch).await
     }
 }
 
@@ -216,13 +241,16 @@ impl<D: Device + ?Sized> Device for &D {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
     pub backoff: Backoff,
-    /// How long a sending lease lasts. Must be longer than the transport's timeout.
+    /// How long a sending lease lasts. Must be at least twice the transport's timeout.
     pub lease_ms: Millis,
+    /// The most items one request carries: [`MAX_BATCH_ITEMS`], or 1 to send each item
+    /// by itself (`POST /api/v1/submissions` only).
+    pub max_batch: usize,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { backoff: Backoff::DEFAULT, lease_ms: DEFAULT_LEASE_MS }
+        Policy { backoff: Backoff::DEFAULT, lease_ms: DEFAULT_LEASE_MS, max_batch: MAX_BATCH_ITEMS }
     }
 }
 
@@ -242,6 +270,8 @@ pub struct Report {
     /// The drain stopped early: the server could not be reached at all, so the items
     /// after the one that found out were left for the next drain, untouched.
     pub unreachable: bool,
+    /// Submission requests made (a batch counts once; photo uploads are not counted).
+    pub requests: usize,
 }
 
 /// The drain, with the parts it needs. Cheap to build; build one per drain or keep one.
@@ -263,59 +293,127 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
         Engine { policy, ..self }
     }
 
-    /// Tries every due item once (every item with `force`), one at a time in queue order.
-    /// Fails only if the outbox itself fails; the server's answers never stop the drain.
+    /// Tries every due item once (every item with `force`), in queue order, up to
+    /// [`MAX_BATCH_ITEMS`] a request. Fails only if the outbox itself fails; the server's
+    /// answers never stop the drain.
     pub async fn drain(&self, force: bool) -> Result<Report, O::Error> {
         let mut report = Report::default();
         let mut items = self.outbox.pending().await?;
         items.sort_by(|a, b| a.queued_at.cmp(&b.queued_at).then(a.id().cmp(&b.id())));
         let started = self.device.now_ms();
+        let mut batch = Batch::default();
         for item in items {
             if !force && item.next_attempt_at > started {
                 report.waiting += 1;
                 continue;
             }
-            match self.send_one(item.id()).await? {
-                Some(Sent::Delivered) => report.delivered += 1,
-                Some(Sent::Refused) => report.refused += 1,
-                Some(Sent::Postponed) => report.postponed += 1,
-                Some(Sent::Unreachable) => {
-                    // No connection is nobody's item's fault: the rest wait, untouched,
-                    // for the next drain instead of each failing in turn.
-                    report.postponed += 1;
-                    report.unreachable = true;
-                    break;
-                }
-                None => report.busy += 1,
+            let now = self.device.now_ms();
+            // Post before the first lease of the batch is half spent (see the module's
+            // note on leases), or when this item would not fit.
+            let size = serde_json::to_vec(&item.request).map_or(0, |json| json.len());
+            let full = batch.items.len() >= self.policy.max_batch.clamp(1, MAX_BATCH_ITEMS);
+            if (full || batch.is_due(now, self.policy.lease_ms) || !batch.fits(size))
+                && self.post(std::mem::take(&mut batch), &mut report).await?
+            {
+                return Ok(report);
             }
+            let until = now.saturating_add(self.policy.lease_ms);
+            let Some(item) = self.outbox.lease(item.id(), now, until).await? else {
+                report.busy += 1;
+                continue;
+            };
+            if !item.request.attachments.is_empty()
+                && let Err(error) = self.transport.upload_attachments(&item.request).await
+            {
+                let unreachable = matches!(error, TransportError::Unreachable(_));
+                report.count(self.file(&item, Outcome::RetryLater, unreachable).await?);
+                if unreachable {
+                    // The items gathered before it were leased for this drain: they go
+                    // (or fail) now, the rest wait untouched.
+                    self.post(std::mem::take(&mut batch), &mut report).await?;
+                    return Ok(report);
+                }
+                continue;
+            }
+            batch.push(item, size, now);
         }
+        self.post(batch, &mut report).await?;
         Ok(report)
     }
 
-    /// Leases, sends and files one item. `None` when the lease was not granted.
-    async fn send_one(&self, id: Uuid) -> Result<Option<Sent>, O::Error> {
-        let now = self.device.now_ms();
-        let until = now.saturating_add(self.policy.lease_ms);
-        let Some(item) = self.outbox.lease(id, now, until).await? else {
-            return Ok(None);
+    /// Posts the gathered items (alone, or as a batch) and files each one's outcome.
+    /// Returns whether the server could not be reached at all.
+    async fn post(&self, batch: Batch, report: &mut Report) -> Result<bool, O::Error> {
+        let items = batch.items;
+        let answers: Vec<(Outcome, bool)> = match items.as_slice() {
+            [] => return Ok(false),
+            [item] => {
+                report.requests += 1;
+                vec![self.answer_alone(&item.request).await]
+            }
+            _ => {
+                report.requests += 1;
+                let request = BatchRequest {
+                    submissions: items.iter().map(|item| item.request.clone()).collect(),
+                };
+                match self.transport.post_batch(&request).await {
+                    Ok(answer) => match split(&answer, &items) {
+                        Some(outcomes) => outcomes.into_iter().map(|o| (o, false)).collect(),
+                        None if refuses_batches(answer.status) => {
+                            // The server (or something in between) does not take this
+                            // batch as a batch: each item alone still says what it is.
+                            let mut answers = Vec::with_capacity(items.len());
+                            for item in &items {
+                                report.requests += 1;
+                                answers.push(self.answer_alone(&item.request).await);
+                            }
+                            answers
+                        }
+                        None => items.iter().map(|_| (Outcome::RetryLater, false)).collect(),
+                    },
+                    Err(error) => {
+                        let unreachable = matches!(error, TransportError::Unreachable(_));
+                        items.iter().map(|_| (Outcome::RetryLater, unreachable)).collect()
+                    }
+                }
+            }
         };
-        let (outcome, unreachable) = match self.transport.post_submission(&item.request).await {
+        let mut unreachable_at_all = false;
+        for (item, (outcome, unreachable)) in items.iter().zip(answers) {
+            unreachable_at_all |= unreachable;
+            report.count(self.file(item, outcome, unreachable).await?);
+        }
+        Ok(unreachable_at_all)
+    }
+
+    /// Posts one item by itself.
+    async fn answer_alone(&self, request: &SubmissionRequest) -> (Outcome, bool) {
+        match self.transport.post_submission(request).await {
             Ok(answer) => (classify(answer.status, answer.body.as_deref()), false),
             Err(error) => (Outcome::RetryLater, matches!(error, TransportError::Unreachable(_))),
-        };
+        }
+    }
+
+    /// Files the outcome of one attempt of a leased item, which releases its lease.
+    async fn file(
+        &self,
+        item: &Item,
+        outcome: Outcome,
+        unreachable: bool,
+    ) -> Result<Sent, O::Error> {
         match outcome {
             // A receipt for another id proves nothing about this item.
             Outcome::Delivered(receipt) if receipt.id == item.id() => {
-                self.outbox.deliver(&item, &receipt).await?;
-                Ok(Some(Sent::Delivered))
+                self.outbox.deliver(item, &receipt).await?;
+                Ok(Sent::Delivered)
             }
             Outcome::NeedsAttention(problem) => {
                 // After a conflict the id is spent on other content: once fixed, the draft
                 // must go out as a new submission. A fixable refusal keeps its id.
                 let draft_id =
                     if problem.is_fixable_by_editing() { item.id() } else { self.device.new_id() };
-                self.outbox.return_to_drafts(&item, draft_id, &problem).await?;
-                Ok(Some(Sent::Refused))
+                self.outbox.return_to_drafts(item, draft_id, &problem).await?;
+                Ok(Sent::Refused)
             }
             // The server lacks a photo (or got it damaged): the transport uploads what is
             // missing on the next attempt, which comes with the usual back-off.
@@ -324,7 +422,84 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
                 let delay = self.policy.backoff.delay_ms(attempts, self.device.random());
                 let next = self.device.now_ms().saturating_add(delay);
                 self.outbox.reschedule(item.id(), attempts, next).await?;
-                Ok(Some(if unreachable { Sent::Unreachable } else { Sent::Postponed }))
+                Ok(if unreachable { Sent::Unreachable } else { Sent::Postponed })
+            }
+        }
+    }
+}
+
+/// Leased items waiting to be posted together.
+#[derive(Default)]
+struct Batch {
+    items: Vec<Item>,
+    /// The JSON size of the batch so far.
+    bytes: usize,
+    /// When the first item's lease was taken.
+    leased_at: Option<Millis>,
+}
+
+impl Batch {
+    /// The `{"submissions":[...]}` around the items, and a comma between two.
+    const FRAME_BYTES: usize = 20;
+
+    fn push(&mut self, item: Item, size: usize, leased_at: Millis) {
+        self.leased_at.get_or_insert(leased_at);
+        self.bytes += size + 1;
+        self.items.push(item);
+    }
+
+    fn fits(&self, size: usize) -> bool {
+        self.items.is_empty() || self.bytes + size + 1 + Self::FRAME_BYTES <= MAX_BATCH_BODY_BYTES
+    }
+
+    /// Whether half the first lease has run: post now, so the request ends under it.
+    fn is_due(&self, now: Millis, lease_ms: Millis) -> bool {
+        self.leased_at.is_some_and(|at| now.saturating_sub(at) >= lease_ms / 2)
+    }
+}
+
+/// Each item's outcome from a batch's answer: `None` unless it is a 200 whose body lists
+/// one result per item, in order. A result naming another id proves nothing about the
+/// item in its place, so that item is tried again.
+fn split(answer: &Answer, items: &[Item]) -> Option<Vec<Outcome>> {
+    if answer.status != 200 {
+        return None;
+    }
+    let response: BatchResponse = serde_json::from_str(answer.body.as_deref()?).ok()?;
+    if response.results.len() != items.len() {
+        return None;
+    }
+    let outcomes = items.iter().zip(&response.results).map(|(item, result)| {
+        let id = match result {
+            crate::api::BatchOutcome::Stored { id, .. } => Some(*id),
+            crate::api::BatchOutcome::Refused { id, .. } => *id,
+        };
+        match id {
+            Some(id) if id != item.id() => Outcome::RetryLater,
+            _ => classify_batched(result),
+        }
+    });
+    Some(outcomes.collect())
+}
+
+/// Whether a status refuses the batch itself rather than any item: no batch endpoint
+/// (an older server), a body too large for something in between, a batch it cannot read.
+/// Its items are then sent one by one.
+fn refuses_batches(status: u16) -> bool {
+    matches!(status, 400 | 404 | 405 | 413 | 415 | 422)
+}
+
+impl Report {
+    fn count(&mut self, sent: Sent) {
+        match sent {
+            Sent::Delivered => self.delivered += 1,
+            Sent::Refused => self.refused += 1,
+            Sent::Postponed => self.postponed += 1,
+            Sent::Unreachable => {
+                // No connection is nobody's item's fault: the rest wait, untouched,
+                // for the next drain instead of each failing in turn.
+                self.postponed += 1;
+                self.unreachable = true;
             }
         }
     }

@@ -9,7 +9,7 @@
 pub mod engine;
 pub mod memory;
 
-use crate::api::{Problem, ProblemCode, Receipt};
+use crate::api::{BatchOutcome, Problem, ProblemCode, Receipt};
 
 /// What to do with an outbox item after one attempt to send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,15 +32,32 @@ pub enum Outcome {
 
 /// Classifies an HTTP answer. `body` is the response text, when one arrived whole.
 pub fn classify(status: u16, body: Option<&str>) -> Outcome {
-    let parse_problem =
-        |body: Option<&str>| body.and_then(|b| serde_json::from_str::<Problem>(b).ok());
     match status {
         200 | 201 => match body.and_then(|b| serde_json::from_str::<Receipt>(b).ok()) {
             Some(receipt) => Outcome::Delivered(receipt),
             // A truncated or garbled 2xx proves nothing; the resend will get the receipt.
             None => Outcome::RetryLater,
         },
-        400 | 409 | 413 | 415 | 422 => match parse_problem(body) {
+        _ => refusal(status, body.and_then(|b| serde_json::from_str::<Problem>(b).ok())),
+    }
+}
+
+/// Classifies what a batch answered for one of its items: exactly what
+/// [`classify`] makes of the same status and body sent alone.
+pub fn classify_batched(outcome: &BatchOutcome) -> Outcome {
+    match outcome {
+        BatchOutcome::Stored { status: 200 | 201, receipt, .. } => {
+            Outcome::Delivered(receipt.clone())
+        }
+        BatchOutcome::Stored { .. } => Outcome::RetryLater,
+        BatchOutcome::Refused { status, problem, .. } => refusal(*status, Some(problem.clone())),
+    }
+}
+
+/// What a status other than success means, with the problem the body held (if any).
+fn refusal(status: u16, problem: Option<Problem>) -> Outcome {
+    match status {
+        400 | 409 | 413 | 415 | 422 => match problem {
             Some(problem) if problem.asks_for_upload() => Outcome::UploadAttachments(problem),
             Some(problem) => Outcome::NeedsAttention(problem),
             // A 4xx that is not our problem format came from something in between

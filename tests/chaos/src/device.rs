@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use adal_core::AttachmentRef;
-use adal_core::api::{Receipt, SubmissionRequest};
+use adal_core::api::{BatchRequest, Receipt, SubmissionRequest};
 use adal_core::attachment::{UploadStatus, parts_to_send};
 use adal_core::sync::engine::{
     Answer, Device, Engine, Item, Millis, Policy, Transport, TransportError,
@@ -62,7 +62,10 @@ pub struct Outcome {
 /// Counted on the device's side of the wire.
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
+    /// Submission posts (alone or as a batch).
     pub attempts: u64,
+    /// Of those, batches (`POST /api/v1/submissions/batch`).
+    pub batches: u64,
     pub by_status: BTreeMap<u16, u64>,
     /// 2xx answers whose body did not arrive whole.
     pub cut_bodies: u64,
@@ -124,33 +127,65 @@ struct Http {
     in_flight: RefCell<HashSet<Uuid>>,
 }
 
-/// Removes an id from the in-flight set however the request ends, a crash included.
-struct InFlight<'a>(&'a Http, Uuid);
+impl Transport for Http {
+    /// Photos first, as the app does: the server stores a submission only once each of
+    /// its photos is uploaded and verified.
+    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
+        let _in_flight = self.on_the_wire(&[request.id]);
+        self.upload_photos(&request.attachments).await.map_err(|why| {
+            self.stats.borrow_mut().uploads.unfinished += 1;
+            TransportError::Broken(format!("photo upload unfinished: {why}"))
+        })
+    }
 
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.in_flight.borrow_mut().remove(&self.1);
+    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
+        let _in_flight = self.on_the_wire(&[request.id]);
+        self.post("submissions", serde_json::to_vec(request)).await
+    }
+
+    async fn post_batch(&self, batch: &BatchRequest) -> Result<Answer, TransportError> {
+        let ids: Vec<Uuid> = batch.submissions.iter().map(|s| s.id).collect();
+        let _in_flight = self.on_the_wire(&ids);
+        self.stats.borrow_mut().batches += 1;
+        self.post("submissions/batch", serde_json::to_vec(batch)).await
     }
 }
 
-impl Transport for Http {
-    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
-        if !self.in_flight.borrow_mut().insert(request.id) {
-            self.stats.borrow_mut().overlapping_sends += 1;
+/// Removes ids from the in-flight set however the request ends, a crash included.
+struct InFlight<'a>(&'a Http, Vec<Uuid>);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut in_flight = self.0.in_flight.borrow_mut();
+        self.1.iter().for_each(|id| {
+            in_flight.remove(id);
+        });
+    }
+}
+
+impl Http {
+    /// Marks items as on the wire until the guard drops, counting any already there.
+    fn on_the_wire(&self, ids: &[Uuid]) -> InFlight<'_> {
+        let mut in_flight = self.in_flight.borrow_mut();
+        for id in ids {
+            if !in_flight.insert(*id) {
+                self.stats.borrow_mut().overlapping_sends += 1;
+            }
         }
-        let _in_flight = InFlight(self, request.id);
+        InFlight(self, ids.to_vec())
+    }
+
+    /// One POST of a submission or a batch, counted.
+    async fn post(
+        &self,
+        path: &str,
+        body: serde_json::Result<Vec<u8>>,
+    ) -> Result<Answer, TransportError> {
         self.stats.borrow_mut().attempts += 1;
-        // Photos first, as the app does: the server stores a submission only once each of
-        // its photos is uploaded and verified.
-        if let Err(why) = self.upload_attachments(&request.attachments).await {
-            self.stats.borrow_mut().uploads.unfinished += 1;
-            return Err(TransportError::Broken(format!("photo upload unfinished: {why}")));
-        }
-        let body =
-            serde_json::to_vec(request).map_err(|e| TransportError::Broken(e.to_string()))?;
+        let body = body.map_err(|e| TransportError::Broken(e.to_string()))?;
         let sent = self
             .client
-            .post(format!("{}/submissions", self.api))
+            .post(format!("{}/{path}", self.api))
             .header("content-type", "application/json")
             .header("accept", "application/json, application/problem+json")
             .header("accept-language", "kk")
@@ -188,7 +223,7 @@ impl Http {
     /// Uploads every photo the server does not hold yet, as the app's
     /// `api::upload_attachments` does: status first, then the missing parts, then
     /// `complete`. `Err` when any photo could not be finished now.
-    async fn upload_attachments(&self, attachments: &[AttachmentRef]) -> Result<(), String> {
+    async fn upload_photos(&self, attachments: &[AttachmentRef]) -> Result<(), String> {
         for photo in attachments {
             let url = format!("{}/attachments/{}", self.api, photo.id);
             self.count(|u| u.status_requests += 1);

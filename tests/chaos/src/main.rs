@@ -142,6 +142,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         policy: Policy {
             backoff: Backoff { base_ms: 200, cap_ms: 5_000 },
             lease_ms: 2 * args.client_timeout_ms + 1_000,
+            ..Policy::default()
         },
         crash_rate: 0.03,
         photo_rate: args.photo_rate.clamp(0.0, 1.0),
@@ -465,6 +466,7 @@ fn print_figures(
     let mut stats = device::Stats::default();
     for o in outcomes {
         stats.attempts += o.stats.attempts;
+        stats.batches += o.stats.batches;
         stats.cut_bodies += o.stats.cut_bodies;
         stats.unreachable += o.stats.unreachable;
         stats.timed_out += o.stats.timed_out;
@@ -521,7 +523,8 @@ fn print_figures(
     row("network-down periods", disruption.outages.to_string());
     row("  total time down", format!("{:.1} s", disruption.outage_ms as f64 / 1000.0));
     println!("  {}", "-".repeat(55));
-    row("attempts by devices (uploads, then the post)", stats.attempts.to_string());
+    row("submission posts by devices", stats.attempts.to_string());
+    row("  of which batches (2 to 100 items)", stats.batches.to_string());
     row("  tries per item, no photos: mean / most", check.tries[0].describe());
     row("  tries per item with photos: mean / most", check.tries[1].describe());
     for (status, n) in &stats.by_status {

@@ -4,26 +4,28 @@
 //! real server through a faulty network.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use futures::executor::block_on;
 use uuid::Uuid;
 
 use super::*;
-use crate::api::{FormRef, Problem, ProblemCode, Receipt, SubmissionRequest};
+use crate::api::{BatchOutcome, FormRef, Problem, ProblemCode, Receipt, SubmissionRequest};
 use crate::sync::memory::MemoryOutbox;
 use crate::{Lang, sync::Backoff};
 
-/// A canned answer of the scripted server.
+/// A canned answer of the scripted server, for one item (alone or in a batch) or, in
+/// `Script::batch_replies`, for a whole batch.
 enum Reply {
     /// 201 with a receipt for the request's id.
     Receipt,
     /// 201 with a receipt for some other id.
     ReceiptFor(Uuid),
-    /// Any status, with the body as given.
+    /// Any status, with the body as given (in a batch: a refusal with that status).
     Raw(u16, Option<String>),
     /// A refusal in problem+json.
     Refuse(ProblemCode),
@@ -31,12 +33,23 @@ enum Reply {
     Fail(TransportError),
 }
 
-/// Answers each post with the next scripted reply (a receipt once the script is used
-/// up), and records what was posted and whether two posts of one id ever overlapped.
+/// Answers each item with the next scripted reply (a receipt once the script is used
+/// up), and records what was uploaded and posted, how requests were made, and whether
+/// two posts of one id ever overlapped.
 #[derive(Default)]
 struct Script {
     replies: RefCell<VecDeque<Reply>>,
+    /// Replies to whole batches (`Raw` or `Fail`), used before any per-item reply.
+    batch_replies: RefCell<VecDeque<Reply>>,
+    /// Uploads that fail, by item id.
+    upload_failures: RefCell<HashMap<Uuid, TransportError>>,
+    uploaded: RefCell<Vec<Uuid>>,
+    /// A device clock each upload moves forward by `upload_ms`.
+    clock: Option<(Rc<Cell<Millis>>, Millis)>,
     posted: RefCell<Vec<Uuid>>,
+    /// Items per request, in order (1 for `POST /api/v1/submissions`), and batch bodies.
+    requests: RefCell<Vec<usize>>,
+    batch_bytes: RefCell<Vec<usize>>,
     in_flight: RefCell<HashSet<Uuid>>,
     overlaps: Cell<usize>,
     issued: Cell<u32>,
@@ -47,37 +60,106 @@ impl Script {
         Script { replies: RefCell::new(replies.into_iter().collect()), ..Script::default() }
     }
 
-    fn receipt(&self, id: Uuid) -> String {
+    fn receipt(&self, id: Uuid) -> Receipt {
         self.issued.set(self.issued.get() + 1);
-        let receipt = Receipt {
+        Receipt {
             id,
             tracking: format!("URA-2026-{:05}", self.issued.get()),
             received_at: time::macros::datetime!(2026-11-25 10:00 UTC),
-        };
-        serde_json::to_string(&receipt).unwrap()
+        }
+    }
+
+    /// Puts `ids` on the "wire" while any other drain runs, then takes them off.
+    async fn on_the_wire(&self, ids: &[Uuid]) {
+        for id in ids {
+            self.posted.borrow_mut().push(*id);
+            if !self.in_flight.borrow_mut().insert(*id) {
+                self.overlaps.set(self.overlaps.get() + 1);
+            }
+        }
+        YieldOnce(false).await;
+        for id in ids {
+            self.in_flight.borrow_mut().remove(id);
+        }
+    }
+
+    fn next_reply(&self) -> Reply {
+        self.replies.borrow_mut().pop_front().unwrap_or(Reply::Receipt)
     }
 }
 
+fn problem_body(code: ProblemCode) -> String {
+    serde_json::to_string(&Problem::new(code, Lang::En)).unwrap()
+}
+
 impl Transport for Script {
-    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
-        self.posted.borrow_mut().push(request.id);
-        if !self.in_flight.borrow_mut().insert(request.id) {
-            self.overlaps.set(self.overlaps.get() + 1);
+    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
+        self.uploaded.borrow_mut().push(request.id);
+        if let Some((clock, upload_ms)) = &self.clock {
+            clock.set(clock.get() + upload_ms);
         }
-        // Let any other drain run while this request is "on the wire".
-        YieldOnce(false).await;
-        self.in_flight.borrow_mut().remove(&request.id);
-        let reply = self.replies.borrow_mut().pop_front().unwrap_or(Reply::Receipt);
-        match reply {
-            Reply::Receipt => Ok(Answer { status: 201, body: Some(self.receipt(request.id)) }),
-            Reply::ReceiptFor(other) => Ok(Answer { status: 201, body: Some(self.receipt(other)) }),
+        match self.upload_failures.borrow_mut().remove(&request.id) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
+        self.requests.borrow_mut().push(1);
+        self.on_the_wire(&[request.id]).await;
+        match self.next_reply() {
+            Reply::Receipt => {
+                let body = serde_json::to_string(&self.receipt(request.id)).unwrap();
+                Ok(Answer { status: 201, body: Some(body) })
+            }
+            Reply::ReceiptFor(other) => {
+                let body = serde_json::to_string(&self.receipt(other)).unwrap();
+                Ok(Answer { status: 201, body: Some(body) })
+            }
             Reply::Raw(status, body) => Ok(Answer { status, body }),
-            Reply::Refuse(code) => Ok(Answer {
-                status: code.status(),
-                body: Some(serde_json::to_string(&Problem::new(code, Lang::En)).unwrap()),
-            }),
+            Reply::Refuse(code) => {
+                Ok(Answer { status: code.status(), body: Some(problem_body(code)) })
+            }
             Reply::Fail(error) => Err(error),
         }
+    }
+
+    async fn post_batch(&self, batch: &BatchRequest) -> Result<Answer, TransportError> {
+        let ids: Vec<Uuid> = batch.submissions.iter().map(|s| s.id).collect();
+        self.requests.borrow_mut().push(ids.len());
+        self.batch_bytes.borrow_mut().push(serde_json::to_vec(batch).unwrap().len());
+        self.on_the_wire(&ids).await;
+        let whole = self.batch_replies.borrow_mut().pop_front();
+        match whole {
+            Some(Reply::Raw(status, body)) => return Ok(Answer { status, body }),
+            Some(Reply::Fail(error)) => return Err(error),
+            Some(_) => panic!("a batch reply is Raw or Fail"),
+            None => {}
+        }
+        let results = ids
+            .iter()
+            .map(|&id| match self.next_reply() {
+                Reply::Receipt => {
+                    BatchOutcome::Stored { id, status: 201, receipt: self.receipt(id) }
+                }
+                Reply::ReceiptFor(other) => {
+                    BatchOutcome::Stored { id: other, status: 201, receipt: self.receipt(other) }
+                }
+                Reply::Refuse(code) => BatchOutcome::Refused {
+                    id: Some(id),
+                    status: code.status(),
+                    problem: Problem::new(code, Lang::En),
+                },
+                Reply::Raw(status, _) => BatchOutcome::Refused {
+                    id: Some(id),
+                    status,
+                    problem: Problem::new(ProblemCode::Internal, Lang::En),
+                },
+                Reply::Fail(_) => panic!("an item of a batch cannot fail alone"),
+            })
+            .collect();
+        let body = serde_json::to_string(&BatchResponse { results }).unwrap();
+        Ok(Answer { status: 200, body: Some(body) })
     }
 }
 
@@ -97,13 +179,13 @@ impl Future for YieldOnce {
 
 /// A clock the test moves by hand, a fixed "random" number and counted ids.
 struct TestDevice {
-    now: Cell<Millis>,
+    now: Rc<Cell<Millis>>,
     ids: Cell<u128>,
 }
 
 impl TestDevice {
     fn at(now: Millis) -> TestDevice {
-        TestDevice { now: Cell::new(now), ids: Cell::new(0) }
+        TestDevice { now: Rc::new(Cell::new(now)), ids: Cell::new(0) }
     }
 }
 
@@ -151,7 +233,7 @@ fn every_item_is_delivered_in_queue_order_and_its_receipt_kept() {
 
     let report = block_on(engine.drain(false)).unwrap();
 
-    assert_eq!(report, Report { delivered: 3, ..Report::default() });
+    assert_eq!(report, Report { delivered: 3, requests: 1, ..Report::default() });
     assert_eq!(*script.posted.borrow(), [id(2), id(3), id(1)]);
     assert!(outbox.queued().is_empty());
     let sent = outbox.sent();
@@ -166,18 +248,18 @@ fn every_item_is_delivered_in_queue_order_and_its_receipt_kept() {
 #[test]
 fn only_a_parsable_receipt_for_the_item_itself_deletes_it() {
     let outbox = outbox_with([item(1, T0), item(2, T0 + 1), item(3, T0 + 2), item(4, T0 + 3)]);
-    let whole = Script::default().receipt(id(1));
+    let whole = serde_json::to_string(&Script::default().receipt(id(1))).unwrap();
     let script = Script::with([
         Reply::Raw(201, Some(whole[..whole.len() / 2].to_owned())),
         Reply::Raw(201, None),
         Reply::ReceiptFor(id(99)),
         Reply::Raw(200, Some("<html>captive portal</html>".into())),
     ]);
-    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10)).with_policy(ALONE);
 
     let report = block_on(engine.drain(false)).unwrap();
 
-    assert_eq!(report, Report { postponed: 4, ..Report::default() });
+    assert_eq!(report, Report { postponed: 4, requests: 4, ..Report::default() });
     assert!(outbox.sent().is_empty());
     assert_eq!(outbox.queued().len(), 4);
     assert!(outbox.queued().iter().all(|i| i.attempts == 1));
@@ -194,7 +276,7 @@ fn a_refused_item_returns_to_the_drafts_and_the_items_behind_it_still_go() {
 
     let report = block_on(engine.drain(false)).unwrap();
 
-    assert_eq!(report, Report { delivered: 1, refused: 2, ..Report::default() });
+    assert_eq!(report, Report { delivered: 1, refused: 2, requests: 1, ..Report::default() });
     assert!(outbox.queued().is_empty());
     let drafts = outbox.drafts();
     // A fixable refusal keeps its id; after a conflict the id is spent.
@@ -214,7 +296,7 @@ fn a_failing_item_at_the_head_of_the_queue_blocks_nothing() {
 
     let report = block_on(engine.drain(false)).unwrap();
 
-    assert_eq!(report, Report { delivered: 2, postponed: 1, ..Report::default() });
+    assert_eq!(report, Report { delivered: 2, postponed: 1, requests: 1, ..Report::default() });
     assert_eq!(outbox.queued().iter().map(Item::id).collect::<Vec<_>>(), [id(1)]);
 }
 
@@ -228,8 +310,11 @@ fn transient_failures_back_off_exponentially_and_force_ignores_the_back_off() {
     ]);
     let backoff = Backoff { base_ms: 1_000, cap_ms: 60_000 };
     let device = TestDevice::at(T0);
-    let engine =
-        Engine::new(&outbox, &script, &device).with_policy(Policy { backoff, lease_ms: 10_000 });
+    let engine = Engine::new(&outbox, &script, &device).with_policy(Policy {
+        backoff,
+        lease_ms: 10_000,
+        ..Policy::default()
+    });
 
     assert_eq!(block_on(engine.drain(false)).unwrap().postponed, 1);
     let after_one = outbox.queued()[0].clone();
@@ -309,18 +394,185 @@ fn rescheduling_releases_the_lease_for_the_next_drain() {
 
 #[test]
 fn with_no_connection_at_all_the_drain_stops_and_leaves_the_rest_untouched() {
-    let outbox = outbox_with([item(1, T0), item(2, T0 + 1), item(3, T0 + 2)]);
+    let outbox = outbox_with((1..=3).map(|n| item(n, T0 + n as u64)));
     let script = Script::with([Reply::Fail(TransportError::Unreachable("refused".into()))]);
-    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10)).with_policy(ALONE);
 
     let report = block_on(engine.drain(false)).unwrap();
 
-    assert_eq!(report, Report { postponed: 1, unreachable: true, ..Report::default() });
+    assert_eq!(
+        report,
+        Report { postponed: 1, unreachable: true, requests: 1, ..Report::default() }
+    );
     assert_eq!(*script.posted.borrow(), [id(1)]);
     let attempts: Vec<_> = outbox.queued().iter().map(|i| (i.id(), i.attempts)).collect();
     assert_eq!(attempts, [(id(1), 1), (id(2), 0), (id(3), 0)]);
     // A timeout or a broken connection says nothing about the next item: it goes on.
     let script = Script::with([Reply::Fail(TransportError::TimedOut)]);
-    let report = block_on(Engine::new(&outbox, &script, TestDevice::at(T0 + 10)).drain(true));
-    assert_eq!(report.unwrap(), Report { delivered: 2, postponed: 1, ..Report::default() });
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10)).with_policy(ALONE);
+    let report = block_on(engine.drain(true)).unwrap();
+    assert_eq!(report, Report { delivered: 2, postponed: 1, requests: 3, ..Report::default() });
+}
+
+/// Each item by itself, as before batches: for the rules of one request's answer.
+const ALONE: Policy =
+    Policy { backoff: Backoff::DEFAULT, lease_ms: DEFAULT_LEASE_MS, max_batch: 1 };
+
+#[test]
+fn a_long_queue_goes_out_in_batches_of_at_most_a_hundred_in_queue_order() {
+    let outbox = outbox_with((1..=250).map(|n| item(n, T0 + n as u64)));
+    let script = Script::default();
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 1_000));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { delivered: 250, requests: 3, ..Report::default() });
+    assert_eq!(*script.requests.borrow(), [100, 100, 50]);
+    assert_eq!(*script.posted.borrow(), (1..=250).map(id).collect::<Vec<_>>());
+    assert!(outbox.queued().is_empty());
+    let sent = outbox.sent();
+    assert!(sent.iter().all(|(item, receipt)| item.id() == receipt.id));
+    assert_eq!(sent[249].1.tracking, "URA-2026-00250");
+}
+
+#[test]
+fn a_batch_stays_under_the_body_limit() {
+    let long = "ә".repeat(15_000); // 30 KB of UTF-8 in one answer
+    let outbox = outbox_with((1..=100).map(|n| {
+        let mut item = item(n, T0 + n as u64);
+        item.request.answers.insert("description".into(), long.clone().into());
+        item
+    }));
+    let script = Script::default();
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 1_000));
+
+    assert_eq!(block_on(engine.drain(false)).unwrap().delivered, 100);
+    let requests = script.requests.borrow().clone();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(requests.iter().sum::<usize>(), 100);
+    assert!(script.batch_bytes.borrow().iter().all(|&b| b <= MAX_BATCH_BODY_BYTES));
+}
+
+#[test]
+fn each_item_of_a_batch_is_filed_by_its_own_outcome() {
+    let outbox = outbox_with((1..=6).map(|n| item(n, T0 + n as u64)));
+    let script = Script::with([
+        Reply::Receipt,
+        Reply::Refuse(ProblemCode::ValidationFailed),
+        Reply::Refuse(ProblemCode::ConflictingResubmission),
+        Reply::Refuse(ProblemCode::AttachmentsIncomplete),
+        Reply::Raw(500, None),
+        Reply::ReceiptFor(id(99)),
+    ]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    let expected =
+        Report { delivered: 1, refused: 2, postponed: 3, requests: 1, ..Report::default() };
+    assert_eq!(report, expected);
+    assert_eq!(outbox.sent().iter().map(|(i, _)| i.id()).collect::<Vec<_>>(), [id(1)]);
+    let drafts = outbox.drafts();
+    assert_eq!((drafts[0].item.id(), drafts[0].draft_id), (id(2), id(2)));
+    assert_eq!((drafts[1].item.id(), drafts[1].draft_id), (id(3), Uuid::from_u128(0xdead_0001)));
+    let waiting: Vec<_> = outbox.queued().iter().map(|i| (i.id(), i.attempts)).collect();
+    assert_eq!(waiting, [(id(4), 1), (id(5), 1), (id(6), 1)]);
+    assert!(outbox.queued().iter().all(|i| outbox.lease_of(i.id()).is_none()));
+}
+
+#[test]
+fn a_batch_that_fails_as_a_whole_postpones_only_its_own_items() {
+    let outbox = outbox_with((1..=150).map(|n| item(n, T0 + n as u64)));
+    let script = Script::default();
+    script
+        .batch_replies
+        .borrow_mut()
+        .extend([Reply::Raw(200, Some("{\"results\": [".into())), Reply::Raw(503, None)]);
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 1_000));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { postponed: 150, requests: 2, ..Report::default() });
+    assert!(outbox.queued().iter().all(|i| i.attempts == 1));
+    // Unreachable: the batch's items are postponed, the ones behind it left untouched.
+    script
+        .batch_replies
+        .borrow_mut()
+        .push_back(Reply::Fail(TransportError::Unreachable("x".into())));
+    let report = block_on(engine.drain(true)).unwrap();
+    assert_eq!(
+        report,
+        Report { postponed: 100, unreachable: true, requests: 1, ..Report::default() }
+    );
+    let tried: Vec<u32> = outbox.queued().iter().map(|i| i.attempts).collect();
+    assert_eq!(tried[..100], [2; 100]);
+    assert_eq!(tried[100..], [1; 50]);
+}
+
+#[test]
+fn a_server_without_batches_gets_each_item_alone() {
+    let outbox = outbox_with((1..=3).map(|n| item(n, T0 + n as u64)));
+    let script = Script::default();
+    script
+        .batch_replies
+        .borrow_mut()
+        .push_back(Reply::Raw(404, Some(problem_body(ProblemCode::NotFound))));
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { delivered: 3, requests: 4, ..Report::default() });
+    assert_eq!(*script.requests.borrow(), [3, 1, 1, 1]);
+    assert!(outbox.drafts().is_empty());
+}
+
+#[test]
+fn photos_are_uploaded_before_their_item_is_posted_and_an_unfinished_upload_holds_only_it() {
+    let mut with_photo = item(2, T0 + 2);
+    with_photo.request.attachments = vec![crate::attachment::AttachmentRef {
+        id: Uuid::from_u128(0xf0),
+        sha256: "0".repeat(64),
+        size: 1_000,
+        content_type: "image/jpeg".into(),
+    }];
+    let mut failing = with_photo.clone();
+    failing.request.id = id(3);
+    failing.queued_at = T0 + 3;
+    let outbox = outbox_with([item(1, T0 + 1), with_photo, failing, item(4, T0 + 4)]);
+    let script = Script::default();
+    script.upload_failures.borrow_mut().insert(id(3), TransportError::Broken("cut".into()));
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report, Report { delivered: 3, postponed: 1, requests: 1, ..Report::default() });
+    assert_eq!(*script.uploaded.borrow(), [id(2), id(3)]);
+    assert_eq!(*script.posted.borrow(), [id(1), id(2), id(4)]);
+    let waiting: Vec<_> = outbox.queued().iter().map(|i| (i.id(), i.attempts)).collect();
+    assert_eq!(waiting, [(id(3), 1)]);
+}
+
+#[test]
+fn a_batch_is_posted_before_half_the_first_lease_has_run() {
+    // Each photo upload takes 3 s of a 10 s lease: the batch goes after the second.
+    let items = (1..=4).map(|n| {
+        let mut item = item(n, T0 + n as u64);
+        item.request.attachments = vec![crate::attachment::AttachmentRef {
+            id: Uuid::from_u128(0xf0 + n),
+            sha256: "0".repeat(64),
+            size: 1_000,
+            content_type: "image/jpeg".into(),
+        }];
+        item
+    });
+    let outbox = outbox_with(items);
+    let device = TestDevice::at(T0 + 10);
+    let script = Script { clock: Some((Rc::clone(&device.now), 3_000)), ..Script::default() };
+    let engine = Engine::new(&outbox, &script, &device)
+        .with_policy(Policy { lease_ms: 10_000, ..Policy::default() });
+
+    let report = block_on(engine.drain(false)).unwrap();
+
+    assert_eq!(report.delivered, 4);
+    assert_eq!(*script.requests.borrow(), [2, 2]);
 }
