@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, ensure};
 use rusqlite::{Connection, params};
 
-use crate::data::{StoredRow, stored_row, today};
+use crate::data::{FULL_DESCRIPTION, StoredRow, stored_row, today};
 use crate::load::Run;
 
 /// The rows to insert: a few validated templates, each row with its own id, tracking
@@ -22,7 +22,9 @@ struct Rows {
 impl Rows {
     fn new(count: usize) -> anyhow::Result<Rows> {
         let now = time::OffsetDateTime::now_utc();
-        let templates = (0..52).map(|n| stored_row(n, today(), now)).collect::<Result<_, _>>()?;
+        let templates = (0..52)
+            .map(|n| stored_row(n, today(), now, FULL_DESCRIPTION))
+            .collect::<Result<_, _>>()?;
         let keys = (0..count as u64)
             .map(|n| {
                 let district = adal_core::District::ALL[(n % 13) as usize].code();

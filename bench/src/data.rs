@@ -12,9 +12,12 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-/// About 1,600 bytes of description (Kazakh, Russian and English), which makes the
-/// whole request about 2 KB.
-fn description(n: u64) -> String {
+/// The description of the benchmark complaints sent over HTTP: about 1,600 bytes, which
+/// makes the whole request about 2 KB.
+pub const FULL_DESCRIPTION: usize = 1600;
+
+/// At least `bytes` of description (Kazakh, Russian and English).
+fn description(n: u64, bytes: usize) -> String {
     let mut text = format!("Report {n}. ");
     let sentences = [
         "Мектепте ата-аналардан перде мен жиһаз үшін 5000 теңге жинады, түбіртек берілмеді. ",
@@ -22,21 +25,22 @@ fn description(n: u64) -> String {
         "The parents' committee collected money in cash and no price list was posted. ",
         "Директорға айтқанда, бұл ерікті деп жауап берді, бірақ тізім ілініп тұр. ",
     ];
-    while text.len() < 1600 {
+    while text.len() < bytes {
         text.push_str(sentences[(n as usize + text.len()) % sentences.len()]);
     }
     text
 }
 
-/// The answers of the `n`-th benchmark complaint, as a person's phone sends them.
-pub fn complaint(n: u64, today: time::Date) -> Answers {
+/// The answers of the `n`-th benchmark complaint, as a person's phone sends them, with a
+/// description of about `bytes`.
+pub fn complaint(n: u64, today: time::Date, bytes: usize) -> Answers {
     let district = District::ALL[(n % District::ALL.len() as u64) as usize];
     let category = ["school", "clinic", "akimat", "police"][(n % 4) as usize];
     let answers = json!({
         "district": district.code(),
         "category": category,
         "institution": format!("School No. {}", n % 97 + 1),
-        "description": description(n),
+        "description": description(n, bytes),
         "amount_asked": 5000 + (n % 10) * 1000,
         "occurred_on": (today - Duration::days(3)).to_string(),
         "location": { "lat": 51.2 + (n % 100) as f64 / 1000.0, "lon": 51.37, "accuracy_m": 25 },
@@ -61,7 +65,7 @@ pub fn submission(n: u64, today: time::Date) -> SubmissionRequest {
     SubmissionRequest {
         id: Uuid::new_v4(),
         form,
-        answers: complaint(n, today),
+        answers: complaint(n, today, FULL_DESCRIPTION),
         attachments: Vec::new(),
         receipt_secret: Some(secret),
     }
@@ -75,10 +79,16 @@ pub struct StoredRow {
     pub received_at: String,
 }
 
-/// The stored columns of the `n`-th submission, received at `at`.
-pub fn stored_row(n: u64, today: time::Date, at: OffsetDateTime) -> anyhow::Result<StoredRow> {
+/// The stored columns of the `n`-th submission, received at `at`, with a description of
+/// about `bytes`.
+pub fn stored_row(
+    n: u64,
+    today: time::Date,
+    at: OffsetDateTime,
+    bytes: usize,
+) -> anyhow::Result<StoredRow> {
     let schema = form::current("complaint").context("the complaint form")?;
-    let answers = form::validate(schema, &complaint(n, today), today)
+    let answers = form::validate(schema, &complaint(n, today, bytes), today)
         .map_err(|e| anyhow::anyhow!("the benchmark complaint is invalid: {e:?}"))?;
     let district = District::ALL[(n % District::ALL.len() as u64) as usize];
     Ok(StoredRow {
@@ -113,13 +123,14 @@ impl Seeded {
     }
 }
 
-/// A database in `dir` holding `rows` submissions, made by direct SQL (not HTTP) in
-/// big transactions; reused when a previous run left one. The server's own migrations
-/// make the schema, so its indexes are the ones the server has.
-pub fn seed(dir: &Path, rows: u64) -> anyhow::Result<Seeded> {
+/// A database in `dir` holding `rows` submissions with descriptions of about
+/// `description` bytes, made by direct SQL (not HTTP) in big transactions; reused when a
+/// previous run left one (with `--keep-work`). The server's own migrations make the
+/// schema, so its indexes are the ones the server has.
+pub fn seed(dir: &Path, rows: u64, description: usize) -> anyhow::Result<Seeded> {
     let start = time::macros::datetime!(2026-01-05 04:00 UTC);
     let seeded = Seeded { rows, start };
-    let marker = dir.join(format!("seeded-{rows}-v2"));
+    let marker = dir.join(format!("seeded-{rows}-{description}-v2"));
     if marker.is_file() {
         return Ok(seeded);
     }
@@ -135,7 +146,7 @@ pub fn seed(dir: &Path, rows: u64) -> anyhow::Result<Seeded> {
     let today = today();
     // Validating each row would take longer than storing it: vary a few templates.
     let templates: Vec<StoredRow> =
-        (0..52).map(|n| stored_row(n, today, start)).collect::<Result<_, _>>()?;
+        (0..52).map(|n| stored_row(n, today, start, description)).collect::<Result<_, _>>()?;
     let forms = ["complaint", "complaint", "complaint", "mediation_request", "monitoring_school"];
     let mut n = 0;
     while n < rows {
