@@ -13,11 +13,12 @@ pub mod pages;
 pub mod photos;
 pub mod pwa;
 pub mod receipts;
+pub mod staff;
 pub mod state;
 pub mod store;
 pub mod sync;
 
-// Interface sentences, compiled in from locales/app.yml.
+// Interface sentences, compiled in from locales/app.yml and locales/staff.yml.
 rust_i18n::i18n!("locales");
 
 use leptos::prelude::*;
