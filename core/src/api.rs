@@ -170,6 +170,22 @@ pub enum ProblemCode {
     CsrfRejected,
     /// An account with this login exists already.
     LoginTaken,
+    /// The staff API knows this action but this server does not carry it out yet.
+    NotSupportedYet,
+    /// An extension without a reason (the law requires one, and the citizen is told it).
+    ExtensionReasonMissing,
+    /// An extension to a day not later than the answer day already set.
+    ExtensionNotLater,
+    /// An extension past the longest the law allows (two months after registration).
+    ExtensionTooLong,
+    /// A reply from the receipt while the office has asked nothing (or it was answered).
+    NoQuestionPending,
+    /// An idempotency key used again for a different request.
+    IdempotencyKeyReused,
+    /// An administrator disabling their own account (nobody could then undo it).
+    CannotDisableSelf,
+    /// A working-day calendar year that does not hold together.
+    InvalidCalendar,
 }
 
 impl ProblemCode {
@@ -199,6 +215,14 @@ impl ProblemCode {
             ProblemCode::Forbidden => "forbidden",
             ProblemCode::CsrfRejected => "csrf_rejected",
             ProblemCode::LoginTaken => "login_taken",
+            ProblemCode::NotSupportedYet => "not_supported_yet",
+            ProblemCode::ExtensionReasonMissing => "extension_reason_missing",
+            ProblemCode::ExtensionNotLater => "extension_not_later",
+            ProblemCode::ExtensionTooLong => "extension_too_long",
+            ProblemCode::NoQuestionPending => "no_question_pending",
+            ProblemCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ProblemCode::CannotDisableSelf => "cannot_disable_self",
+            ProblemCode::InvalidCalendar => "invalid_calendar",
         }
     }
 
@@ -228,6 +252,14 @@ impl ProblemCode {
             ProblemCode::Forbidden => 403,
             ProblemCode::CsrfRejected => 403,
             ProblemCode::LoginTaken => 409,
+            ProblemCode::NotSupportedYet => 422,
+            ProblemCode::ExtensionReasonMissing => 422,
+            ProblemCode::ExtensionNotLater => 422,
+            ProblemCode::ExtensionTooLong => 422,
+            ProblemCode::NoQuestionPending => 409,
+            ProblemCode::IdempotencyKeyReused => 409,
+            ProblemCode::CannotDisableSelf => 409,
+            ProblemCode::InvalidCalendar => 422,
         }
     }
 
@@ -342,6 +374,62 @@ impl ProblemCode {
             (LoginTaken, Lang::Kk) => "Бұл логин бос емес.",
             (LoginTaken, Lang::Ru) => "Этот логин уже занят.",
             (LoginTaken, Lang::En) => "This login is already taken.",
+            (NotSupportedYet, Lang::Kk) => "Бұл әрекет серверде әлі қолжетімді емес.",
+            (NotSupportedYet, Lang::Ru) => "Это действие сервер пока не поддерживает.",
+            (NotSupportedYet, Lang::En) => "The server does not support this action yet.",
+            (ExtensionReasonMissing, Lang::Kk) => {
+                "Мерзімді ұзарту себебін жазыңыз: ол азаматқа хабарланады."
+            }
+            (ExtensionReasonMissing, Lang::Ru) => {
+                "Укажите причину продления срока: её сообщат заявителю."
+            }
+            (ExtensionReasonMissing, Lang::En) => {
+                "Give the reason for the extension: the citizen is told it."
+            }
+            (ExtensionNotLater, Lang::Kk) => {
+                "Жаңа мерзім қазіргі жауап беру күнінен кейін болуы керек."
+            }
+            (ExtensionNotLater, Lang::Ru) => "Новый срок должен быть позже текущего срока ответа.",
+            (ExtensionNotLater, Lang::En) => {
+                "The new day must be later than the current answer day."
+            }
+            (ExtensionTooLong, Lang::Kk) => {
+                "Мерзімді тіркелген күннен бастап екі айдан артық ұзартуға болмайды."
+            }
+            (ExtensionTooLong, Lang::Ru) => {
+                "Срок нельзя продлить больше чем на два месяца со дня регистрации."
+            }
+            (ExtensionTooLong, Lang::En) => {
+                "The deadline cannot go past two months after registration."
+            }
+            (NoQuestionPending, Lang::Kk) => {
+                "Кеңсе қазір сізден ештеңе сұраған жоқ: жауап жіберуге болмайды."
+            }
+            (NoQuestionPending, Lang::Ru) => {
+                "Офис сейчас ничего у вас не спрашивает: ответ отправить нельзя."
+            }
+            (NoQuestionPending, Lang::En) => {
+                "The office has no open question for you: there is nothing to reply to."
+            }
+            (IdempotencyKeyReused, Lang::Kk) => {
+                "Бұл әрекеттің кілті басқа әрекетке қолданылған; әрекетті қайта жасаңыз."
+            }
+            (IdempotencyKeyReused, Lang::Ru) => {
+                "Ключ этого действия уже использован для другого; повторите действие заново."
+            }
+            (IdempotencyKeyReused, Lang::En) => {
+                "This action's key was already used for another one; please do it again."
+            }
+            (CannotDisableSelf, Lang::Kk) => "Өз есептік жазбаңызды өшіре алмайсыз.",
+            (CannotDisableSelf, Lang::Ru) => "Нельзя отключить собственную учётную запись.",
+            (CannotDisableSelf, Lang::En) => "You cannot disable your own account.",
+            (InvalidCalendar, Lang::Kk) => "Күнтізбе жылы дұрыс емес; түзетіп, қайталаңыз.",
+            (InvalidCalendar, Lang::Ru) => {
+                "Календарь года составлен неверно; исправьте и повторите."
+            }
+            (InvalidCalendar, Lang::En) => {
+                "The calendar year does not hold together; fix it and retry."
+            }
         }
     }
 }
@@ -442,7 +530,7 @@ mod tests {
         assert_eq!(back.field_errors(), errors);
     }
 
-    const ALL_CODES: [ProblemCode; 23] = {
+    const ALL_CODES: [ProblemCode; 31] = {
         use ProblemCode::*;
         [
             MalformedRequest,
@@ -468,6 +556,14 @@ mod tests {
             Forbidden,
             CsrfRejected,
             LoginTaken,
+            NotSupportedYet,
+            ExtensionReasonMissing,
+            ExtensionNotLater,
+            ExtensionTooLong,
+            NoQuestionPending,
+            IdempotencyKeyReused,
+            CannotDisableSelf,
+            InvalidCalendar,
         ]
     };
 

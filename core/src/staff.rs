@@ -180,11 +180,71 @@ pub struct InboxItem {
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
     pub anonymous: bool,
-    /// The latest event of its timeline.
+    /// The latest event of its timeline that the citizen sees (internal notes do not
+    /// change a status).
     pub status: EventKind,
+    /// The deadlines the law sets from the day it arrived.
     pub deadlines: Deadlines,
-    /// Working days until `deadlines.answer_by`; negative when overdue.
+    /// The answer is due by this day: `deadlines.answer_by`, or the day of the latest
+    /// extension ([`StaffAction::Extend`]).
+    #[serde(with = "crate::calendar::iso_date")]
+    pub answer_by: Date,
+    /// Working days until `answer_by`; negative when overdue.
     pub days_left: i64,
+    /// The complaint's `category` answer (a choice code), if its form has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The `institution` answer, as the person wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
+    /// The login of the staff member it was last assigned to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// It names the district's own integrity office or reconciliation centre (or their
+    /// staff): only the district's curator and the regional front office handle it.
+    #[serde(default)]
+    pub conflict: bool,
+}
+
+/// How soon an inbox item's answer is due (`?due=` of the inbox).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Due {
+    /// Past its answer day and not answered or closed.
+    Overdue,
+    /// Open and due within the next five working days (or overdue).
+    Week,
+}
+
+impl Due {
+    pub const ALL: [Due; 2] = [Due::Overdue, Due::Week];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Due::Overdue => "overdue",
+            Due::Week => "week",
+        }
+    }
+
+    /// Whether an item with `days_left` working days left, open or not, is due so.
+    pub fn matches(self, days_left: i64, open: bool) -> bool {
+        open && match self {
+            Due::Overdue => days_left < 0,
+            Due::Week => days_left < 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("due is `overdue` or `week`")]
+pub struct UnknownDue;
+
+impl FromStr for Due {
+    type Err = UnknownDue;
+
+    fn from_str(s: &str) -> Result<Due, UnknownDue> {
+        Due::ALL.into_iter().find(|d| d.as_str() == s).ok_or(UnknownDue)
+    }
 }
 
 /// `GET /api/v1/staff/inbox?district=`: open items first, by what is due first;
@@ -207,8 +267,180 @@ pub struct StaffSubmission {
     pub answers: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
-    pub timeline: Vec<StatusEvent>,
+    /// Everything that happened to it, oldest first: internal notes and who did what too.
+    pub timeline: Vec<StaffEvent>,
     pub deadlines: Deadlines,
+    /// The answer is due by this day (after any extension).
+    #[serde(with = "crate::calendar::iso_date")]
+    pub answer_by: Date,
+    /// Working days until `answer_by`; negative when overdue.
+    pub days_left: i64,
+    /// See [`InboxItem::conflict`].
+    #[serde(default)]
+    pub conflict: bool,
+}
+
+/// One entry of a submission's timeline as staff see it. The citizen's receipt shows the
+/// same events as [`StatusEvent`]s, without internal notes and without logins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffEvent {
+    pub kind: EventKind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// The public text (question, reason, answer, the citizen's reply) or, for
+    /// [`EventKind::Note`], the internal note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The login of the staff member who recorded it; none for what the server or the
+    /// citizen recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Forwarded: the district it went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<District>,
+    /// Assigned: the login it went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// Extended: the new answer day.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "optional_date")]
+    pub until: Option<Date>,
+}
+
+impl StaffEvent {
+    /// What the citizen sees of it, if anything.
+    pub fn public(&self) -> Option<StatusEvent> {
+        self.kind.is_public().then(|| StatusEvent {
+            kind: self.kind,
+            at: self.at,
+            note: self.note.clone(),
+        })
+    }
+}
+
+mod optional_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => crate::calendar::iso_date::serialize(date, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "crate::calendar::iso_date")] Date);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(date)| date))
+    }
+}
+
+/// `POST /api/v1/submissions/{tracking}/reply` with the receipt secret: the person's
+/// reply to the office's question ([`StaffAction::AskInfo`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyRequest {
+    pub text: String,
+}
+
+impl ReplyRequest {
+    /// The reply trimmed, 1 to [`NOTE_MAX_CHARS`] characters; the error is for the `text`
+    /// field.
+    pub fn validate(&self) -> Result<String, crate::validation::FieldErrors> {
+        let mut errors = crate::validation::FieldErrors::default();
+        let text = errors.check("text", crate::validation::text(&self.text, 1, NOTE_MAX_CHARS));
+        match text {
+            Some(text) if errors.is_empty() => Ok(text),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// One account as administrators see it (`GET /api/v1/staff/users`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub login: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<District>,
+    pub disabled: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// `GET /api/v1/staff/users`: every account, by login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountsResponse {
+    pub accounts: Vec<AccountSummary>,
+}
+
+/// `POST /api/v1/staff/users/{login}`: what an administrator changes about an account;
+/// whatever is missing stays. Disabling ends the account's sessions. When `role` is
+/// given, `district` is read with it (missing = no district), so that an office
+/// worker can become front office; when only `district` is given, the role stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// A new password, set by the administrator (told to its owner in person).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<District>,
+}
+
+impl AccountChange {
+    /// The role and district the account will have, checked as a new account's are,
+    /// and the password checked if one is given.
+    pub fn apply(
+        &self,
+        role: Role,
+        district: Option<District>,
+    ) -> Result<(Role, Option<District>), AccountError> {
+        if let Some(password) = &self.password {
+            check_password(password)?;
+        }
+        let (role, district) = match (self.role, self.district) {
+            (Some(role), district) => (role, district),
+            (None, Some(district)) => (role, Some(district)),
+            (None, None) => (role, district),
+        };
+        check_district(role, district)?;
+        Ok((role, district))
+    }
+}
+
+/// A monitoring visit the district's volunteers are asked to make: the third complaint
+/// within [`REPEATED_COMPLAINT_DAYS`] days about one school or clinic raises it, with the
+/// checklist form to fill there. Done when a checklist about that institution arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringTask {
+    pub id: i64,
+    pub district: District,
+    /// The institution's name as the latest complaint wrote it.
+    pub institution: String,
+    /// The checklist to fill: `monitoring_school` or `monitoring_clinic`, current version.
+    pub form: FormRef,
+    /// Complaints about it in the window when the task was raised.
+    pub complaints: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// The tracking number of the checklist that did it; none while the task is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_by: Option<String>,
+}
+
+/// The number of complaints about one institution that raises a monitoring task…
+pub const REPEATED_COMPLAINTS: u32 = 3;
+/// …within this many days.
+pub const REPEATED_COMPLAINT_DAYS: i64 = 30;
+
+/// `GET /api/v1/staff/tasks?district=`: open tasks first, then done ones, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TasksResponse {
+    pub district: District,
+    pub tasks: Vec<MonitoringTask>,
 }
 
 /// `POST /api/v1/staff/submissions/{tracking}/events`: one step of handling. Each becomes
@@ -380,5 +612,69 @@ mod tests {
         assert_eq!(forward.event_kind(), EventKind::Forwarded);
         let close: StaffAction = serde_json::from_str(r#"{"action":"close"}"#).unwrap();
         assert_eq!(close.event_kind(), EventKind::Closed);
+    }
+
+    #[test]
+    fn account_changes_are_checked_like_new_accounts() {
+        let ura = Some(District::Uralsk);
+        let office = (Role::OfficeStaff, ura);
+        assert_eq!(AccountChange::default().apply(office.0, office.1), Ok(office));
+        let front = AccountChange { role: Some(Role::FrontOffice), ..Default::default() };
+        assert_eq!(front.apply(office.0, office.1), Ok((Role::FrontOffice, None)));
+        let moved = AccountChange { district: Some(District::Terekti), ..Default::default() };
+        assert_eq!(
+            moved.apply(office.0, office.1),
+            Ok((Role::OfficeStaff, Some(District::Terekti)))
+        );
+        assert_eq!(moved.apply(Role::Administrator, None), Err(AccountError::DistrictNotAllowed));
+        let curator = AccountChange { role: Some(Role::Curator), ..Default::default() };
+        assert_eq!(curator.apply(office.0, office.1), Err(AccountError::DistrictRequired));
+        let weak = AccountChange { password: Some("short".into()), ..Default::default() };
+        assert_eq!(weak.apply(office.0, office.1), Err(AccountError::InvalidPassword));
+    }
+
+    #[test]
+    fn a_staff_timeline_shows_the_citizen_everything_but_notes_and_logins() {
+        let at = time::macros::datetime!(2026-11-25 10:00 UTC);
+        let event = |kind| StaffEvent {
+            kind,
+            at,
+            note: Some("text".into()),
+            by: Some("aigerim".into()),
+            to: None,
+            assignee: Some("bolat".into()),
+            until: None,
+        };
+        assert_eq!(event(EventKind::Note).public(), None);
+        let public = event(EventKind::Assigned).public().unwrap();
+        assert!(!serde_json::to_string(&public).unwrap().contains("bolat"));
+        let extended = StaffEvent {
+            until: Some(time::macros::date!(2027 - 01 - 15)),
+            ..event(EventKind::Extended)
+        };
+        let json = serde_json::to_value(&extended).unwrap();
+        assert_eq!(json["until"], "2027-01-15");
+        assert_eq!(serde_json::from_value::<StaffEvent>(json).unwrap(), extended);
+    }
+
+    #[test]
+    fn a_reply_is_one_to_four_thousand_characters() {
+        assert_eq!(
+            ReplyRequest { text: "  yes, School No. 12 ".into() }.validate().unwrap(),
+            "yes, School No. 12"
+        );
+        let empty = ReplyRequest { text: "   ".into() }.validate().unwrap_err();
+        assert_eq!(empty.get("text"), Some(crate::ErrorCode::Required));
+        let long = ReplyRequest { text: "ә".repeat(NOTE_MAX_CHARS + 1) }.validate().unwrap_err();
+        assert_eq!(long.get("text"), Some(crate::ErrorCode::TooLong { max: NOTE_MAX_CHARS }));
+    }
+
+    #[test]
+    fn due_filters_only_open_items() {
+        assert_eq!("overdue".parse(), Ok(Due::Overdue));
+        assert!("soon".parse::<Due>().is_err());
+        assert!(Due::Overdue.matches(-1, true) && !Due::Overdue.matches(-1, false));
+        assert!(!Due::Overdue.matches(0, true));
+        assert!(Due::Week.matches(4, true) && !Due::Week.matches(5, true));
     }
 }
