@@ -352,6 +352,45 @@ impl ReconciliationAct {
     }
 }
 
+/// An act as the server stored it when the parties signed, read back by staff
+/// (`GET /api/v1/staff/submissions/{tracking}/act`) and by the parties on their receipt
+/// (`SubmissionStatus::act`). `input` is what was typed, so the app prints the very same
+/// page with [`ActInput::parse`] and [`ReconciliationAct::paragraphs`]; `text` and `hash`
+/// are what the server computed from it then, so anyone can check them offline with
+/// [`verify`]. Stored once per submission and never changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedAct {
+    pub number: String,
+    /// The SHA-256 of `text`, 64 lowercase hex digits.
+    pub hash: String,
+    /// The hash as printed: 16 hex digits in fours.
+    pub short_hash: String,
+    /// The canonical text ([`ReconciliationAct::text`]).
+    pub text: String,
+    pub input: ActInput,
+    #[serde(with = "time::serde::rfc3339")]
+    pub signed_at: time::OffsetDateTime,
+}
+
+impl SignedAct {
+    /// The record of `act`, parsed from `input`, signed at `signed_at`.
+    pub fn new(input: ActInput, act: &ReconciliationAct, signed_at: time::OffsetDateTime) -> Self {
+        SignedAct {
+            number: act.number().to_owned(),
+            hash: act.hash(),
+            short_hash: act.short_hash(),
+            text: act.text(),
+            input,
+            signed_at,
+        }
+    }
+
+    /// The public note of its `act_signed` event: `№ 12/2026 · 3f2a 9c01 77be 0d45`.
+    pub fn note(&self) -> String {
+        format!("№ {} · {}", self.number, self.short_hash)
+    }
+}
+
 /// Whether `text` is the act that `hash` was printed for. Line endings (CRLF, CR) and
 /// trailing whitespace are forgiven — copying through e-mail or a word processor changes
 /// them — but nothing else. `hash` is the full 64 hex digits or the printed short form

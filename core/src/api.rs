@@ -186,6 +186,18 @@ pub enum ProblemCode {
     CannotDisableSelf,
     /// A working-day calendar year that does not hold together.
     InvalidCalendar,
+    /// Only a mediation request is handled this way.
+    NotMediation,
+    /// No scheduled session awaits an outcome.
+    NoOpenSession,
+    /// An act follows a session where the parties agreed.
+    NoAgreement,
+    /// The request has its act; an act never changes.
+    ActAlreadySigned,
+    /// A report is published once its period has ended.
+    PeriodNotOver,
+    /// This server does not handle the action yet.
+    ActionUnavailable,
 }
 
 impl ProblemCode {
@@ -223,6 +235,12 @@ impl ProblemCode {
             ProblemCode::IdempotencyKeyReused => "idempotency_key_reused",
             ProblemCode::CannotDisableSelf => "cannot_disable_self",
             ProblemCode::InvalidCalendar => "invalid_calendar",
+            ProblemCode::NotMediation => "not_mediation",
+            ProblemCode::NoOpenSession => "no_open_session",
+            ProblemCode::NoAgreement => "no_agreement",
+            ProblemCode::ActAlreadySigned => "act_already_signed",
+            ProblemCode::PeriodNotOver => "period_not_over",
+            ProblemCode::ActionUnavailable => "action_unavailable",
         }
     }
 
@@ -260,6 +278,12 @@ impl ProblemCode {
             ProblemCode::IdempotencyKeyReused => 409,
             ProblemCode::CannotDisableSelf => 409,
             ProblemCode::InvalidCalendar => 422,
+            ProblemCode::NotMediation => 422,
+            ProblemCode::NoOpenSession => 409,
+            ProblemCode::NoAgreement => 409,
+            ProblemCode::ActAlreadySigned => 409,
+            ProblemCode::PeriodNotOver => 422,
+            ProblemCode::ActionUnavailable => 422,
         }
     }
 
@@ -430,6 +454,44 @@ impl ProblemCode {
             (InvalidCalendar, Lang::En) => {
                 "The calendar year does not hold together; fix it and retry."
             }
+            (NotMediation, Lang::Kk) => "Бұл әрекет тек медиацияға өтінішке арналған.",
+            (NotMediation, Lang::Ru) => "Это действие только для заявок на медиацию.",
+            (NotMediation, Lang::En) => "This action is only for mediation requests.",
+            (NoOpenSession, Lang::Kk) => {
+                "Нәтиже жазылатын кездесу жоқ: алдымен кездесуді белгілеңіз."
+            }
+            (NoOpenSession, Lang::Ru) => "Нет встречи, ожидающей итога: сначала назначьте встречу.",
+            (NoOpenSession, Lang::En) => {
+                "No session is waiting for an outcome: schedule a session first."
+            }
+            (NoAgreement, Lang::Kk) => {
+                "Акт тараптар келісімге келген кездесуден кейін ғана жасалады."
+            }
+            (NoAgreement, Lang::Ru) => {
+                "Акт составляется только после встречи, на которой стороны договорились."
+            }
+            (NoAgreement, Lang::En) => {
+                "An act is signed only after a session where the parties agreed."
+            }
+            (ActAlreadySigned, Lang::Kk) => {
+                "Бұл өтініш бойынша акт қол қойылған; оны өзгертуге болмайды."
+            }
+            (ActAlreadySigned, Lang::Ru) => "По этой заявке акт уже подписан; изменить его нельзя.",
+            (ActAlreadySigned, Lang::En) => {
+                "An act is already signed for this request; it cannot be changed."
+            }
+            (PeriodNotOver, Lang::Kk) => {
+                "Бұл кезең әлі аяқталған жоқ; оны соңғы күнінен кейін жариялаңыз."
+            }
+            (PeriodNotOver, Lang::Ru) => {
+                "Этот период ещё не закончился; опубликуйте его после последнего дня."
+            }
+            (PeriodNotOver, Lang::En) => {
+                "This period has not ended yet; publish it after its last day."
+            }
+            (ActionUnavailable, Lang::Kk) => "Бұл әрекетті сервер әзірге орындамайды.",
+            (ActionUnavailable, Lang::Ru) => "Сервер пока не выполняет это действие.",
+            (ActionUnavailable, Lang::En) => "This server does not handle this action yet.",
         }
     }
 }
@@ -530,7 +592,7 @@ mod tests {
         assert_eq!(back.field_errors(), errors);
     }
 
-    const ALL_CODES: [ProblemCode; 31] = {
+    const ALL_CODES: [ProblemCode; 37] = {
         use ProblemCode::*;
         [
             MalformedRequest,
@@ -564,6 +626,12 @@ mod tests {
             IdempotencyKeyReused,
             CannotDisableSelf,
             InvalidCalendar,
+            NotMediation,
+            NoOpenSession,
+            NoAgreement,
+            ActAlreadySigned,
+            PeriodNotOver,
+            ActionUnavailable,
         ]
     };
 

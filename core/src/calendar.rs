@@ -380,7 +380,8 @@ pub struct Deadlines {
     pub provisional: bool,
 }
 
-const ISO_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+/// `2026-03-20`: how dates travel in the API and are printed in notes.
+pub const ISO_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
 /// A date as `2026-03-20`.

@@ -15,6 +15,7 @@ pub mod lang;
 pub mod phone;
 pub mod provider;
 pub mod receipt;
+pub mod report;
 pub mod search;
 pub mod staff;
 pub mod sync;

@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::Phone;
+use crate::act::SignedAct;
 use crate::api::FormRef;
 use crate::form::{NAME_MAX, NAME_MIN};
+use crate::staff::SessionRecord;
 use crate::validation::{self, FieldErrors};
 
 /// The request header that carries the receipt secret. A header rather than the query
@@ -199,6 +201,13 @@ pub struct SubmissionStatus {
     /// The note of the latest `answered` event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_answer: Option<String>,
+    /// A mediation request's sessions, oldest first: when, where, with whom, and what
+    /// each came to. Empty for other forms (and absent from older servers' answers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<SessionRecord>,
+    /// The reconciliation act the parties signed, to print again and verify offline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<SignedAct>,
 }
 
 impl SubmissionStatus {

@@ -121,6 +121,8 @@ pub enum ErrorCode {
     InvalidValue,
     #[error("mediation is not allowed when a state body is a party")]
     MediationWithStateBody,
+    #[error("date is in the past")]
+    DateInPast,
 }
 
 impl ErrorCode {
@@ -250,12 +252,19 @@ impl ErrorCode {
                  Please file a complaint instead."
                     .into()
             }
+            (DateInPast, Lang::Kk) => {
+                "Бұл күн өтіп кетті: бүгінгі не кейінгі күнді таңдаңыз.".into()
+            }
+            (DateInPast, Lang::Ru) => {
+                "Эта дата уже прошла: выберите сегодняшнюю или более позднюю.".into()
+            }
+            (DateInPast, Lang::En) => "This date has passed: choose today or a later day.".into(),
         }
     }
 
     /// One of every code, for tests that must cover them all (e.g. translations).
     #[cfg(test)]
-    pub(crate) const EXAMPLES: [ErrorCode; 26] = [
+    pub(crate) const EXAMPLES: [ErrorCode; 27] = [
         ErrorCode::Required,
         ErrorCode::TooShort { min: 3 },
         ErrorCode::TooLong { max: 3 },
@@ -282,6 +291,7 @@ impl ErrorCode {
         ErrorCode::InvalidValue,
         ErrorCode::MediationWithStateBody,
         ErrorCode::UnlistedPhoto,
+        ErrorCode::DateInPast,
     ];
 }
 
@@ -392,6 +402,7 @@ mod tests {
                 InvalidValue => 23,
                 MediationWithStateBody => 24,
                 UnlistedPhoto => 25,
+                DateInPast => 26,
             }
         };
         let numbers: HashSet<_> = ErrorCode::EXAMPLES.iter().map(|&c| number(c)).collect();

@@ -15,7 +15,7 @@ mod catalogue;
 mod condition;
 mod schema;
 mod validate;
-mod value;
+pub(crate) mod value;
 
 use std::collections::BTreeMap;
 

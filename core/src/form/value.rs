@@ -141,7 +141,7 @@ fn multiple(options: &[Choice], raw: &Value, min: usize, max: usize) -> Result<V
 }
 
 /// `H:MM` or `HH:MM`, optionally with seconds (which some browsers add); kept as `HH:MM`.
-fn time_of_day(raw: &str) -> Result<String, ErrorCode> {
+pub(crate) fn time_of_day(raw: &str) -> Result<String, ErrorCode> {
     let mut parts = raw.trim().split(':');
     let (Some(hours), Some(minutes), seconds, None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
