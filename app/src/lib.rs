@@ -27,7 +27,7 @@ use leptos_router::path;
 
 use components::{Header, StatusBar, UpdateBanner};
 use i18n::t;
-use pages::{ActPage, DirectoryPage, FormPage, HomePage, ItemPage, VerifyPage};
+use pages::{ActPage, DirectoryPage, FormPage, HomePage, ItemActPage, ItemPage, VerifyPage};
 use state::AppState;
 
 /// The whole app.
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/draft/:id") view=FormPage/>
                 <Route path=path!("/directory") view=DirectoryPage/>
                 <Route path=path!("/item/:id") view=ItemPage/>
+                <Route path=path!("/item/:id/act") view=ItemActPage/>
                 <Route path=path!("/act") view=ActPage/>
                 <Route path=path!("/verify") view=VerifyPage/>
             </Routes>

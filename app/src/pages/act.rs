@@ -197,7 +197,7 @@ fn PartyRows(
 /// The act as it is printed: the two columns, the signature lines, the hash and the QR
 /// code; below it (not printed), the canonical text to copy for verification.
 #[component]
-fn ActDocument(act: ReconciliationAct, lang: RwSignal<Lang>) -> impl IntoView {
+pub fn ActDocument(act: ReconciliationAct, lang: RwSignal<Lang>) -> impl IntoView {
     let text = act.text();
     let short = act.short_hash();
     let hash = act.hash();

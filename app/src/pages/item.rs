@@ -1,11 +1,13 @@
 use adal_core::FieldErrors;
-use adal_core::receipt::{EventKind, IdentityRequest, StatusEvent, SubmissionStatus};
-use adal_core::staff::MediationSession;
+use adal_core::receipt::{EventKind, IdentityRequest, SubmissionStatus};
+use adal_core::act::SignedAct;
+use adal_core::staff::SessionRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use super::{summary, title};
+use super::act::ActDocument;
+use super::{Page, summary, title};
 use crate::api;
 use crate::i18n::{event_label, t};
 use crate::state::{AppState, use_app};
@@ -125,8 +127,8 @@ fn Sent(item: SentItem) -> impl IntoView {
         })}
         {identified.then(|| view! { <p class="banner ok" role="status">{move || t(lang.get(), "identity_added")}</p> })}
         {status.as_ref().and_then(open_question).map(|question| view! { <Question item=item.clone() question/> })}
-        {status.as_ref().and_then(|s| latest(s, EventKind::SessionScheduled)).map(|event| view! { <Session event/> })}
-        {status.as_ref().and_then(|s| latest(s, EventKind::ActSigned)).map(|event| view! { <ActSigned event/> })}
+        {status.as_ref().and_then(|s| s.sessions.last().cloned()).map(|record| view! { <Session record/> })}
+        {status.as_ref().and_then(|s| s.act.clone()).map(|act| view! { <ActSigned act item_id=item.id.clone()/> })}
         {status.map(|status| view! { <Timeline status/> })}
         {anonymous.then(|| view! { <AddIdentity item=item.clone()/> })}
     }
@@ -153,11 +155,6 @@ fn Timeline(status: SubmissionStatus) -> impl IntoView {
             </ol>
         </section>
     }
-}
-
-/// The latest event of `kind`, if any.
-fn latest(status: &SubmissionStatus, kind: EventKind) -> Option<StatusEvent> {
-    status.timeline.iter().rev().find(|e| e.kind == kind).cloned()
 }
 
 /// The office's latest question, unless the person has answered it since.
@@ -232,13 +229,15 @@ fn Question(item: SentItem, question: String) -> impl IntoView {
     }
 }
 
-/// The scheduled mediation session: when, where, with whom.
+/// The latest mediation session: when, where, with whom, and what it came to.
 #[component]
-fn Session(event: StatusEvent) -> impl IntoView {
+fn Session(record: SessionRecord) -> impl IntoView {
     let lang = use_app().lang;
-    let note = event.note.unwrap_or_default();
-    let body = match serde_json::from_str::<MediationSession>(&note) {
-        Ok(session) => view! {
+    let session = record.session;
+    let outcome = record.outcome;
+    view! {
+        <section aria-labelledby="session-h" class="answer" data-testid="session">
+            <h2 id="session-h">{move || t(lang.get(), "session_title")}</h2>
             <dl class="facts">
                 <dt>{move || t(lang.get(), "session_when")}</dt>
                 <dd>{format!("{} {}", session.date, session.time)}</dd>
@@ -246,36 +245,57 @@ fn Session(event: StatusEvent) -> impl IntoView {
                 <dd>{session.place.clone()}</dd>
                 <dt>{move || t(lang.get(), "session_mediator")}</dt>
                 <dd>{session.mediator.clone()}</dd>
+                {outcome.map(|o| view! {
+                    <dt>{move || t(lang.get(), "session_outcome")}</dt>
+                    <dd>{move || o.label(lang.get()).to_owned()}</dd>
+                })}
             </dl>
-        }
-        .into_any(),
-        Err(_) => view! { <p>{note}</p> }.into_any(),
-    };
-    view! {
-        <section aria-labelledby="session-h" class="answer" data-testid="session">
-            <h2 id="session-h">{move || t(lang.get(), "session_title")}</h2>
-            {body}
         </section>
     }
 }
 
-/// The signed reconciliation act: its number and hash, and where to check it.
+/// The signed reconciliation act: its number and hash, where to print it again and
+/// where anyone can check it.
 #[component]
-fn ActSigned(event: StatusEvent) -> impl IntoView {
+fn ActSigned(act: SignedAct, item_id: String) -> impl IntoView {
     let lang = use_app().lang;
-    let note = event.note.unwrap_or_default();
-    let hash = note
-        .split(|c: char| !c.is_ascii_hexdigit())
-        .find(|w| w.len() == 64)
-        .map(str::to_owned);
     view! {
         <section aria-labelledby="act-signed-h" class="answer" data-testid="act-signed">
             <h2 id="act-signed-h">{move || t(lang.get(), "event_act_signed")}</h2>
-            <p class="hash">{note}</p>
-            {hash.map(|h| view! {
-                <p><a href=format!("/verify#{h}")>{move || t(lang.get(), "open_verify")}</a></p>
-            })}
+            <dl class="facts">
+                <dt>{move || t(lang.get(), "act_number")}</dt>
+                <dd>{act.number.clone()}</dd>
+                <dt>{move || t(lang.get(), "act_hash")}</dt>
+                <dd class="tracking" data-testid="act-short-hash">{act.short_hash.clone()}</dd>
+            </dl>
+            <p>
+                <a href=Page::ItemAct(item_id).path()>{move || t(lang.get(), "act_print")}</a>
+                " · "
+                <a href=format!("/verify#{}", act.hash)>{move || t(lang.get(), "open_verify")}</a>
+            </p>
         </section>
+    }
+}
+
+/// `/item/:id/act`: the signed act of a mediation request, printable again on A4.
+#[component]
+pub fn ItemActPage() -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let params = use_params_map();
+    let act = Memo::new(move |_| {
+        let id = params.read().get("id").unwrap_or_default();
+        app.snapshot.with(|s| {
+            s.sent.iter().find(|i| i.id == id).and_then(|i| i.status.as_ref()?.act.clone())
+        })
+    });
+    view! {
+        <main id="main" class="page act-page">
+            {move || match act.get().map(|a| a.input.parse()) {
+                Some(Ok(parsed)) => view! { <ActDocument act=parsed lang=lang/> }.into_any(),
+                _ => view! { <p>{move || t(lang.get(), "not_found")}</p> }.into_any(),
+            }}
+        </main>
     }
 }
 

@@ -64,6 +64,8 @@ pub fn InboxPage() -> impl IntoView {
     let form = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     let due = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let institution = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let items = move || shown.with(|s| s.as_ref().map(|s| s.items.clone()).unwrap_or_default());
     let forms = move || {
@@ -78,13 +80,22 @@ pub fn InboxPage() -> impl IntoView {
         kinds.dedup();
         kinds
     };
+    let distinct = move |pick: fn(&InboxItem) -> Option<String>| {
+        let mut values: Vec<String> = items().iter().filter_map(pick).collect();
+        values.sort();
+        values.dedup();
+        values
+    };
     let visible = move || {
         let query = Query::parse(&search.get());
         let (form, status, due) = (form.get(), status.get(), due.get());
+        let (category, institution) = (category.get(), institution.get());
         items()
             .into_iter()
             .filter(|i| form.is_empty() || i.form.id == form)
             .filter(|i| status.is_empty() || i.status.as_str() == status)
+            .filter(|i| category.is_empty() || i.category.as_deref() == Some(category.as_str()))
+            .filter(|i| institution.is_empty() || i.institution.as_deref() == Some(institution.as_str()))
             .filter(|i| match due.as_str() {
                 "overdue" => is_open(i.status) && i.days_left < 0,
                 "soon" => is_open(i.status) && i.days_left <= DUE_SOON_DAYS,
@@ -140,6 +151,26 @@ pub fn InboxPage() -> impl IntoView {
                         </select>
                     </div>
                     <div class="field">
+                        <label for="f-category">{move || t(lang.get(), "staff_category")}</label>
+                        <select id="f-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_any")}</option>
+                            {move || distinct(|i| i.category.clone()).into_iter().map(|c| {
+                                let label = category_label(&c, lang.get());
+                                view! { <option value=c>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-institution">{move || t(lang.get(), "staff_institution")}</label>
+                        <select id="f-institution" on:change=move |ev| institution.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_any")}</option>
+                            {move || distinct(|i| i.institution.clone()).into_iter().map(|c| {
+                                let value = c.clone();
+                                view! { <option value=value>{c}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
                         <label for="f-due">{move || t(lang.get(), "staff_due")}</label>
                         <select id="f-due" on:change=move |ev| due.set(event_target_value(&ev))>
                             <option value="">{move || t(lang.get(), "staff_any")}</option>
@@ -172,7 +203,14 @@ pub fn InboxPage() -> impl IntoView {
 
 /// The text a search looks through: tracking number, form, status.
 fn haystack(item: &InboxItem, lang: Lang) -> String {
-    format!("{} {} {}", item.tracking, form_title(&item.form.id, lang), event_label(item.status, lang))
+    format!(
+        "{} {} {} {} {}",
+        item.tracking,
+        form_title(&item.form.id, lang),
+        event_label(item.status, lang),
+        item.institution.as_deref().unwrap_or_default(),
+        item.category.as_deref().map(|c| category_label(c, lang)).unwrap_or_default(),
+    )
 }
 
 /// A form's title in `lang` (its newest built-in version), else its id.
@@ -183,6 +221,23 @@ pub fn form_title(id: &str, lang: Lang) -> String {
         .max_by_key(|f| f.version)
         .map(|f| f.title.get(lang).to_owned())
         .unwrap_or_else(|| id.to_owned())
+}
+
+/// A complaint category's label in `lang`, from the complaint form's own options.
+pub fn category_label(code: &str, lang: Lang) -> String {
+    use adal_core::form::FieldKind;
+    adal_core::form::catalogue()
+        .iter()
+        .filter(|f| f.id == "complaint")
+        .flat_map(|f| f.fields.iter())
+        .filter(|f| f.key == "category")
+        .find_map(|f| match &f.kind {
+            FieldKind::SingleChoice { options } => {
+                options.iter().find(|o| o.value == code).map(|o| o.label.get(lang).to_owned())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| code.to_owned())
 }
 
 #[component]
@@ -199,7 +254,10 @@ fn InboxRow(item: InboxItem) -> impl IntoView {
         <li class:overdue=overdue data-testid="inbox-row">
             <a href=StaffPage::Item(item.tracking.clone()).path()>{item.tracking.clone()}</a>
             <span class="meta">{move || form_title(&form_id, lang.get())} " · " {move || local_time(received, lang.get())}</span>
-            <span class="meta">{move || event_label(status, lang.get())}</span>
+            {item.institution.clone().map(|i| view! { <span>{i}</span> })}
+            <span class="meta">{move || event_label(status, lang.get())}
+                {item.assignee.clone().map(|a| format!(" · {a}"))}</span>
+            {item.conflict.then(|| view! { <span class="meta">{move || t(lang.get(), "staff_conflict_short")}</span> })}
             {open.then(|| view! {
                 <span class="days" class:overdue=overdue class:soon=soon data-testid="days-left">
                     {move || days_left_text(days, lang.get())}

@@ -5,8 +5,8 @@
 use adal_core::District;
 use adal_core::Lang;
 use adal_core::form::{FieldDef, FieldKind};
-use adal_core::receipt::{EventKind, StatusEvent};
-use adal_core::staff::{MediationSession, SessionOutcome, StaffAction, StaffSubmission};
+use adal_core::receipt::EventKind;
+use adal_core::staff::{MediationSession, SessionOutcome, StaffAction, StaffEvent, StaffSubmission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -75,8 +75,8 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
     let lang = st.lang;
     let tracking = sub.tracking.clone();
     let status = sub.timeline.last().map(|e| e.kind).unwrap_or(EventKind::Received);
-    let days = adal_core::calendar::Calendar::kazakhstan()
-        .working_days_left(crate::state::today(), sub.deadlines.answer_by);
+    let days = sub.days_left;
+    let answer_by = sub.answer_by;
     let deadlines = sub.deadlines.clone();
     let received = sub.received_at;
     let form_id = sub.form.id.clone();
@@ -94,6 +94,7 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
             " · " {move || local_time(received, lang.get())}
             {sub.anonymous.then(|| view! { " · " {move || t(lang.get(), "staff_anonymous")} })}
         </p>
+        {sub.conflict.then(|| view! { <p class="banner warn">{move || t(lang.get(), "staff_conflict")}</p> })}
         <section aria-labelledby="deadlines-h" class="deadlines">
             <h2 id="deadlines-h">{move || t(lang.get(), "staff_deadlines")}</h2>
             {is_open(status).then(|| view! {
@@ -102,7 +103,7 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
             <dl class="facts">
                 <dt>{move || t(lang.get(), "staff_registered_on")}</dt><dd>{deadlines.registered_on.to_string()}</dd>
                 <dt>{move || t(lang.get(), "staff_forward_by")}</dt><dd>{deadlines.forward_by.to_string()}</dd>
-                <dt>{move || t(lang.get(), "staff_answer_by")}</dt><dd>{deadlines.answer_by.to_string()}</dd>
+                <dt>{move || t(lang.get(), "staff_answer_by")}</dt><dd>{answer_by.to_string()}</dd>
                 <dt>{move || t(lang.get(), "staff_extension_limit")}</dt><dd>{deadlines.extended_answer_by.to_string()}</dd>
             </dl>
             {deadlines.provisional.then(|| view! { <p class="muted">{move || t(lang.get(), "staff_provisional")}</p> })}
@@ -138,16 +139,28 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
 }
 
 #[component]
-fn TimelineEntry(event: StatusEvent) -> impl IntoView {
+fn TimelineEntry(event: StaffEvent) -> impl IntoView {
     let lang = use_staff().lang;
     let at = event.at;
     let kind = event.kind;
     let internal = !kind.is_public();
+    // Who did it, and to whom or until when: the office sees what the citizen does not.
+    let detail = [
+        event.by.clone(),
+        event.to.map(|d| format!("→ {}", d.code())),
+        event.assignee.clone().map(|a| format!("→ {a}")),
+        event.until.map(|d| format!("→ {d}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     view! {
         <li class:internal=internal>
             <strong>{move || if kind == EventKind::InfoProvided { t(lang.get(), "staff_citizen_replied") } else { event_label(kind, lang.get()) }}</strong>
             {internal.then(|| view! { " · " <span class="tag">{move || t(lang.get(), "staff_internal")}</span> })}
             " · " <time>{move || local_time(at, lang.get())}</time>
+            {(!detail.is_empty()).then(|| view! { " · " <span class="meta">{detail}</span> })}
             {event.note.map(|n| view! { <p>{n}</p> })}
         </li>
     }
