@@ -7,6 +7,11 @@
 
 use adal_core::Lang;
 use adal_core::receipt::EventKind;
+use leptos::prelude::RwSignal;
+
+/// The interface language, in context for components both apps share (the act).
+#[derive(Clone, Copy)]
+pub struct UiLang(pub RwSignal<Lang>);
 
 /// The sentence for `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> String {

@@ -27,7 +27,9 @@ use leptos_router::path;
 
 use components::{Header, StatusBar, UpdateBanner};
 use i18n::t;
-use pages::{ActPage, DirectoryPage, FormPage, HomePage, ItemActPage, ItemPage, VerifyPage};
+use pages::{
+    ActPage, DirectoryPage, FormPage, HomePage, ItemActPage, ItemPage, StartPage, VerifyPage,
+};
 use state::AppState;
 
 /// The whole app.
@@ -35,6 +37,7 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let app = AppState::from_browser();
     provide_context(app);
+    provide_context(i18n::UiLang(app.lang));
     let pwa = pwa::Pwa::default();
     provide_context(pwa);
     // The page's language follows the person's choice, for screen readers and fonts.
@@ -60,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/item/:id/act") view=ItemActPage/>
                 <Route path=path!("/act") view=ActPage/>
                 <Route path=path!("/verify") view=VerifyPage/>
+                <Route path=path!("/start/:form") view=StartPage/>
             </Routes>
         </Router>
     }

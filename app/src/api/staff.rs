@@ -2,8 +2,9 @@
 //! sends by itself; every state-changing request repeats the login's CSRF token.
 
 use adal_core::api::{Problem, ProblemCode};
+use adal_core::calendar::Year;
 use adal_core::staff::{
-    AuditResponse, CSRF_HEADER, IDEMPOTENCY_HEADER, InboxResponse, LoginRequest, LoginResponse,
+    AccountChange, AccountsResponse, AuditResponse, TasksResponse, CSRF_HEADER, IDEMPOTENCY_HEADER, InboxResponse, LoginRequest, LoginResponse,
     Me, NewAccountRequest, StaffAction, StaffSubmission,
 };
 use adal_core::{District, Lang};
@@ -135,4 +136,40 @@ pub async fn create_user(request: &NewAccountRequest, csrf: &str, lang: Lang) ->
 
 pub async fn audit(lang: Lang) -> Result<AuditResponse> {
     get("/api/v1/staff/audit", lang).await
+}
+
+pub async fn users(lang: Lang) -> Result<AccountsResponse> {
+    get("/api/v1/staff/users", lang).await
+}
+
+/// Disables or enables an account, sets a new password, or moves it to another role or
+/// district (administrators).
+pub async fn change_user(login: &str, change: &AccountChange, csrf: &str, lang: Lang) -> Result<()> {
+    let url = format!("/api/v1/staff/users/{login}");
+    let response = send(Request::post(&url), change, csrf, None, lang).await?;
+    if response.ok() { Ok(()) } else { Err(refusal(response).await) }
+}
+
+/// The monitoring visits a district's volunteers are asked to make.
+pub async fn tasks(district: Option<District>, lang: Lang) -> Result<TasksResponse> {
+    match district {
+        Some(d) => get(&format!("/api/v1/staff/tasks?district={}", d.code()), lang).await,
+        None => get("/api/v1/staff/tasks", lang).await,
+    }
+}
+
+/// The working-day calendar's years, as an administrator edits them.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct CalendarYears {
+    pub years: Vec<Year>,
+}
+
+pub async fn calendar(lang: Lang) -> Result<CalendarYears> {
+    get("/api/v1/staff/calendar", lang).await
+}
+
+pub async fn put_calendar_year(year: &Year, csrf: &str, lang: Lang) -> Result<CalendarYears> {
+    let url = format!("/api/v1/staff/calendar/{}", year.year);
+    let response = send(Request::put(&url), year, csrf, None, lang).await?;
+    read(response).await
 }

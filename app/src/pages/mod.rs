@@ -5,13 +5,15 @@ mod directory;
 mod form;
 mod home;
 mod item;
+mod start;
 mod verify;
 
-pub use act::ActPage;
+pub use act::{ActEditor, ActPage};
 pub use directory::DirectoryPage;
 pub use form::FormPage;
 pub use home::HomePage;
 pub use item::{ItemActPage, ItemPage};
+pub use start::StartPage;
 pub use verify::VerifyPage;
 
 use adal_core::form::Answers;

@@ -15,7 +15,9 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <main id="main" class="page staff-page">
             <h1>{move || t(lang.get(), "staff_admin")}</h1>
+            <super::accounts::Accounts/>
             <NewAccount/>
+            <super::calendar::CalendarEditor/>
             <AuditLog/>
         </main>
     }

@@ -396,7 +396,10 @@ fn Actions(tracking: String, mediation: bool, district: District, limit: time::D
                 </form>
             </details>
 
-            {mediation.then(|| view! { <MediationActions take=Callback::new(take)/> })}
+            {mediation.then(|| view! {
+                <MediationActions take=Callback::new(take)/>
+                <p><a class="button secondary" href=super::StaffPage::Act(tracking.get_value()).path()>{move || t(lang.get(), "staff_prepare_act")}</a></p>
+            })}
         </section>
     }
 }
@@ -495,5 +498,32 @@ fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
                 <button type="submit" class="secondary">{move || t(lang.get(), "staff_record_outcome")}</button>
             </form>
         </details>
+    }
+}
+
+/// `/staff/item/:tracking/act`: the mediator types the act (kept as a draft on the
+/// device), prints it, and signs it: the signing is queued like any other action.
+#[component]
+pub fn StaffActPage() -> impl IntoView {
+    let st = use_staff();
+    let lang = st.lang;
+    let params = use_params_map();
+    let tracking = params.read_untracked().get("tracking").unwrap_or_default();
+    let signed = RwSignal::new(false);
+    let key = tracking.clone();
+    let sign = Callback::new(move |act: adal_core::act::ActInput| {
+        let tracking = key.clone();
+        spawn_local(async move {
+            if queue::enqueue(st, &tracking, StaffAction::SignAct { act }).await.is_ok() {
+                signed.set(true);
+            }
+        });
+    });
+    view! {
+        <div class="no-print page"><a href=super::StaffPage::Item(tracking.clone()).path() class="back">{move || t(lang.get(), "staff_back_to_item")}</a></div>
+        <Show when=move || signed.get()>
+            <p class="banner ok no-print" role="status">{move || t(lang.get(), "staff_act_queued")}</p>
+        </Show>
+        <crate::pages::ActEditor draft_key=format!("{}:{tracking}", crate::store::meta::ACT_DRAFT) on_sign=sign/>
     }
 }

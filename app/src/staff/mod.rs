@@ -2,11 +2,14 @@
 //! the same library, so the citizen app's first load does not carry it. Its own router,
 //! state, service worker and manifest; the same `store` (IndexedDB) and `api` modules.
 
+mod accounts;
 mod admin;
+mod calendar;
 mod inbox;
 mod item;
 mod login;
 pub mod queue;
+mod tasks;
 
 use adal_core::staff::{LoginResponse, Me, Role};
 use adal_core::{District, Lang};
@@ -34,7 +37,11 @@ const SESSION_KEY: &str = "session";
 pub enum StaffPage {
     Inbox,
     Item(String),
+    /// Preparing and signing the reconciliation act of a mediation request.
+    Act(String),
     Admin,
+    /// Monitoring visits for volunteers.
+    Tasks,
 }
 
 impl StaffPage {
@@ -42,7 +49,9 @@ impl StaffPage {
         match self {
             StaffPage::Inbox => format!("{BASE}/"),
             StaffPage::Item(tracking) => format!("{BASE}/item/{tracking}"),
+            StaffPage::Act(tracking) => format!("{BASE}/item/{tracking}/act"),
             StaffPage::Admin => format!("{BASE}/admin"),
+            StaffPage::Tasks => format!("{BASE}/tasks"),
         }
     }
 }
@@ -171,6 +180,7 @@ pub fn use_staff() -> StaffState {
 pub fn StaffApp() -> impl IntoView {
     let st = StaffState::from_browser();
     provide_context(st);
+    provide_context(crate::i18n::UiLang(st.lang));
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", st.lang.get().tag());
@@ -187,7 +197,9 @@ pub fn StaffApp() -> impl IntoView {
                     <Routes fallback=move || view! { <main id="main" class="page"><p>{t(st.lang.get(), "not_found")}</p></main> }>
                         <Route path=path!("/staff") view=inbox::InboxPage/>
                         <Route path=path!("/staff/item/:tracking") view=item::StaffItemPage/>
+                        <Route path=path!("/staff/item/:tracking/act") view=item::StaffActPage/>
                         <Route path=path!("/staff/admin") view=admin::AdminPage/>
+                        <Route path=path!("/staff/tasks") view=tasks::TasksPage/>
                     </Routes>
                 </Show>
             </Show>
@@ -222,7 +234,10 @@ fn StaffHeader() -> impl IntoView {
             </nav>
             <Show when=move || st.session.with(Option::is_some)>
                 <nav class="staff-nav" aria-label=move || t(lang.get(), "staff_sections")>
-                    <a href=StaffPage::Inbox.path()>{move || t(lang.get(), "staff_inbox")}</a>
+                    <Show when=move || role() != Some(Role::Administrator)>
+                        <a href=StaffPage::Inbox.path()>{move || t(lang.get(), "staff_inbox")}</a>
+                        <a href=StaffPage::Tasks.path()>{move || t(lang.get(), "staff_tasks")}</a>
+                    </Show>
                     <Show when=move || role() == Some(Role::Administrator)>
                         <a href=StaffPage::Admin.path()>{move || t(lang.get(), "staff_admin")}</a>
                     </Show>

@@ -10,7 +10,7 @@ pub mod backup;
 mod drafts;
 pub mod forms;
 mod leases;
-mod meta;
+pub mod meta;
 mod outbox;
 pub mod providers;
 pub mod replies;
