@@ -148,6 +148,16 @@ impl Calendar {
         Ok(Calendar { years, settings, days_off, working_weekends })
     }
 
+    /// This calendar with `year` in place of the year of the same number (or added),
+    /// checked as [`Calendar::new`] checks: what an administrator's edit does.
+    pub fn with_year(&self, year: Year) -> Result<Calendar, CalendarError> {
+        let mut years: Vec<Year> =
+            self.years.iter().filter(|y| y.year != year.year).cloned().collect();
+        years.push(year);
+        years.sort_by_key(|y| y.year);
+        Calendar::new(years, self.settings)
+    }
+
     /// The same days with other settings.
     pub fn with_settings(self, settings: Settings) -> Calendar {
         Calendar { settings, ..self }

@@ -433,6 +433,85 @@ pub struct MonitoringTask {
     pub done_by: Option<String>,
 }
 
+/// The phrases that name an integrity office or a reconciliation centre in general, as
+/// people write them in Kazakh, Russian or English (folded before comparing).
+const OFFICE_PHRASES: [&str; 8] = [
+    "адалдық алаңы",
+    "адалдык аланы",
+    "adaldyq alany",
+    "integrity office",
+    "татуластыру орталығы",
+    "центр примирения",
+    "reconciliation centre",
+    "reconciliation center",
+];
+
+/// Whether a complaint's `institution` names the district's own integrity office or
+/// reconciliation centre, or one of their mediators: then that office must not handle
+/// it (conflict of interest). `own` are the names (in any language) of the district's
+/// directory entries of those kinds and of the mediators working there. Matched folded
+/// (any script, case, accents): the institution contains a name, or a name contains the
+/// institution (at least five letters), or it uses one of the general phrases. What a
+/// name says in brackets ("(sample)", "(образец)") is left out.
+pub fn names_an_office<'a>(institution: &str, own: impl IntoIterator<Item = &'a str>) -> bool {
+    let institution = crate::search::fold(institution);
+    if institution.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+        return false;
+    }
+    let generic = OFFICE_PHRASES.iter().map(|p| crate::search::fold(p));
+    let names = own
+        .into_iter()
+        .map(|name| crate::search::fold(&without_brackets(name)))
+        .filter(|n| n.len() >= 5);
+    generic.chain(names).any(|name| {
+        institution.contains(&name) || (institution.len() >= 5 && name.contains(&institution))
+    })
+}
+
+fn without_brackets(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| match c {
+            '(' => {
+                depth += 1;
+                false
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
+}
+
+/// The key that ties complaints about one school or clinic to each other and to the
+/// monitoring checklist done there: `school:<folded name>` or `clinic:<folded name>`.
+/// `None` for other forms, other categories, or no institution.
+pub fn monitoring_key(form_id: &str, answers: &serde_json::Value) -> Option<String> {
+    let kind = match form_id {
+        "complaint" => match answers.get("category")?.as_str()? {
+            kind @ ("school" | "clinic") => kind,
+            _ => return None,
+        },
+        "monitoring_school" => "school",
+        "monitoring_clinic" => "clinic",
+        _ => return None,
+    };
+    let name = crate::search::fold(answers.get("institution")?.as_str()?);
+    let name = name.trim();
+    (!name.is_empty()).then(|| format!("{kind}:{name}"))
+}
+
+/// The checklist form a monitoring task of `key` ([`monitoring_key`]) asks for.
+pub fn monitoring_form(key: &str) -> Option<&'static str> {
+    match key.split_once(':')?.0 {
+        "school" => Some("monitoring_school"),
+        "clinic" => Some("monitoring_clinic"),
+        _ => None,
+    }
+}
+
 /// The number of complaints about one institution that raises a monitoring task…
 pub const REPEATED_COMPLAINTS: u32 = 3;
 /// …within this many days.
@@ -816,5 +895,31 @@ mod tests {
         assert!(SessionOutcome::Agreed.note("terms drafted").ends_with("\nterms drafted"));
         let outcome: SessionOutcome = serde_json::from_str("\"not_agreed\"").unwrap();
         assert_eq!(outcome.as_str(), "not_agreed");
+    }
+
+    #[test]
+    fn a_complaint_about_the_office_itself_is_a_conflict_of_interest() {
+        let own = ["«Ақжайық – адалдық алаңы» Орал кеңсесі", "Центр примирения г. Уральск"];
+        assert!(names_an_office("центр примирения г. уральск", own));
+        assert!(names_an_office("Tsentr primireniya g. Uralsk, mediator", own));
+        assert!(names_an_office("Адалдык аланы офисі", own), "a general phrase");
+        assert!(names_an_office("The integrity office in Uralsk", []));
+        assert!(names_an_office("mediator Aigul Sarsenova", ["Aigul Sarsenova (sample)"]));
+        assert!(!names_an_office("School No. 12", own));
+        assert!(!names_an_office("г.", own), "too short to name anything");
+    }
+
+    #[test]
+    fn complaints_and_checklists_about_one_school_share_a_key() {
+        let complaint = serde_json::json!({ "category": "school", "institution": "Школа № 12" });
+        let checklist = serde_json::json!({ "institution": "школа №12 " });
+        assert_eq!(monitoring_key("complaint", &complaint).as_deref(), Some("school:shkola 12"));
+        assert_eq!(
+            monitoring_key("complaint", &complaint),
+            monitoring_key("monitoring_school", &checklist)
+        );
+        let akimat = serde_json::json!({ "category": "akimat", "institution": "Akimat" });
+        assert_eq!(monitoring_key("complaint", &akimat), None);
+        assert_eq!(monitoring_form("clinic:emkhana 1"), Some("monitoring_clinic"));
     }
 }

@@ -73,6 +73,25 @@ pub enum ApiError {
     CsrfRejected,
     #[error("login taken")]
     LoginTaken,
+    /// A staff action this server does not carry out yet.
+    #[error("not supported yet")]
+    NotSupportedYet,
+    #[error("extension without a reason")]
+    ExtensionReasonMissing,
+    #[error("extension not later than the answer day")]
+    ExtensionNotLater { answer_by: time::Date },
+    #[error("extension past the longest allowed")]
+    ExtensionTooLong { latest: time::Date },
+    /// A reply from the receipt with no unanswered question.
+    #[error("no question pending")]
+    NoQuestionPending,
+    #[error("idempotency key reused for another request")]
+    IdempotencyKeyReused,
+    #[error("an administrator cannot disable themselves")]
+    CannotDisableSelf,
+    /// `detail` says what does not hold together (dates, no personal data).
+    #[error("invalid calendar")]
+    InvalidCalendar { detail: String },
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error(transparent)]
@@ -105,6 +124,14 @@ impl ApiError {
             ApiError::Forbidden => ProblemCode::Forbidden,
             ApiError::CsrfRejected => ProblemCode::CsrfRejected,
             ApiError::LoginTaken => ProblemCode::LoginTaken,
+            ApiError::NotSupportedYet => ProblemCode::NotSupportedYet,
+            ApiError::ExtensionReasonMissing => ProblemCode::ExtensionReasonMissing,
+            ApiError::ExtensionNotLater { .. } => ProblemCode::ExtensionNotLater,
+            ApiError::ExtensionTooLong { .. } => ProblemCode::ExtensionTooLong,
+            ApiError::NoQuestionPending => ProblemCode::NoQuestionPending,
+            ApiError::IdempotencyKeyReused => ProblemCode::IdempotencyKeyReused,
+            ApiError::CannotDisableSelf => ProblemCode::CannotDisableSelf,
+            ApiError::InvalidCalendar { .. } => ProblemCode::InvalidCalendar,
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 ProblemCode::Internal
             }
@@ -115,8 +142,15 @@ impl ApiError {
     pub fn problem(&self, lang: Lang) -> Problem {
         match self {
             ApiError::Validation(errors) => Problem::validation(errors, lang),
-            ApiError::MalformedRequest { detail } => {
+            ApiError::MalformedRequest { detail } | ApiError::InvalidCalendar { detail } => {
                 Problem::new(self.code(), lang).with_detail(detail.clone())
+            }
+            // The days, so the app can offer the right one.
+            ApiError::ExtensionNotLater { answer_by } => {
+                Problem::new(self.code(), lang).with_detail(format!("answer_by: {answer_by}"))
+            }
+            ApiError::ExtensionTooLong { latest } => {
+                Problem::new(self.code(), lang).with_detail(format!("latest: {latest}"))
             }
             // Only the malformed kinds need explaining, to the client's developers.
             ApiError::Attachment(e) if self.code() == ProblemCode::MalformedRequest => {

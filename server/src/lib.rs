@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod calendar;
 pub mod db;
 pub mod directory;
 pub mod error;
@@ -103,8 +104,9 @@ pub struct AppState {
     /// One limiter for the process, keyed by peer IP address.
     pub rate_limit: Arc<GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>>,
     pub attachments: attachments::Attachments,
-    /// Deadlines are counted on this calendar.
-    pub calendar: Arc<adal_core::calendar::Calendar>,
+    /// Deadlines are counted on this calendar (`calendar.get()`), which administrators
+    /// may edit.
+    pub calendar: calendar::SharedCalendar,
     pub staff: routes::staff::StaffLimits,
 }
 
@@ -120,6 +122,11 @@ impl AppState {
             .context("rate limit period rounds to zero")?;
         let store = attachments::open(&config.data_dir, config.attachments_url.as_deref())?;
         tracing::info!(store = %store.describe(), "attachment store");
+        let edited = db
+            .call_blocking(|conn| db::calendar::edited_years(conn))
+            .context("reading the calendar")?;
+        let calendar = calendar::SharedCalendar::new(config.calendar.clone(), edited)
+            .context("the calendar years stored by administrators")?;
         let writer = db.start_writer().context("starting the writer")?;
         Ok(AppState {
             db,
@@ -127,7 +134,7 @@ impl AppState {
             static_dir: config.static_dir.clone(),
             rate_limit: Arc::new(rate_limit),
             attachments: attachments::Attachments::new(store),
-            calendar: Arc::new(config.calendar.clone()),
+            calendar,
             staff: routes::staff::StaffLimits::new(
                 config.login_burst_per_ip,
                 config.login_burst_per_login,

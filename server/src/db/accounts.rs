@@ -1,12 +1,12 @@
 //! Staff accounts. Passwords arrive here already hashed (see `crate::staff::password`).
 
 use adal_core::District;
-use adal_core::staff::Role;
+use adal_core::staff::{AccountSummary, Role};
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
 use super::DbError;
-use super::submissions::format_time;
+use super::submissions::{format_time, parse_time};
 
 /// An account as the server reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,4 +79,56 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account, DbError>> {
         password_hash,
         disabled,
     }))
+}
+
+/// Every account, by login, as administrators see it.
+pub fn list(conn: &Connection) -> Result<Vec<AccountSummary>, DbError> {
+    let mut statement = conn.prepare(
+        "SELECT login, role, district, disabled, created_at FROM accounts ORDER BY login",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, bool>(3)?,
+            row.get::<_, String>(4)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (login, role, district, disabled, created_at) = row?;
+        let corrupt = |what: &str| DbError::Corrupt(format!("{what} of account {login}"));
+        Ok(AccountSummary {
+            role: role.parse().map_err(|_| corrupt("role"))?,
+            district: district
+                .map(|code| District::from_code(&code).ok_or_else(|| corrupt("district")))
+                .transpose()?,
+            disabled,
+            created_at: parse_time(&created_at)?,
+            login,
+        })
+    })
+    .collect()
+}
+
+/// Sets an account's role, district, disabled flag and (if given) password hash.
+pub fn update(
+    conn: &Connection,
+    id: i64,
+    role: Role,
+    district: Option<District>,
+    disabled: bool,
+    password_hash: Option<&str>,
+) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE accounts SET role = ?1, district = ?2, disabled = ?3, \
+         password_hash = COALESCE(?4, password_hash) WHERE id = ?5",
+        params![role.as_str(), district.map(District::code), disabled, password_hash, id],
+    )?;
+    Ok(())
+}
+
+/// The account summary of `login`, if any.
+pub fn summary(conn: &Connection, login: &str) -> Result<Option<AccountSummary>, DbError> {
+    Ok(list(conn)?.into_iter().find(|a| a.login == login))
 }

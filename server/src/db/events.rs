@@ -4,11 +4,13 @@
 //! Architecture invariant: a receipt secret is never stored, logged or compared in the
 //! clear. The server keeps its SHA-256 and compares hashes in constant time.
 
+use adal_core::District;
 use adal_core::api::FormRef;
 use adal_core::receipt::{EventKind, Identity, StatusEvent, SubmissionStatus};
+use adal_core::staff::StaffEvent;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::DbError;
@@ -72,11 +74,78 @@ pub fn append(
     at: OffsetDateTime,
     note: Option<&str>,
 ) -> Result<(), DbError> {
-    conn.execute(
-        "INSERT INTO submission_events (submission_id, kind, at, note) VALUES (?1, ?2, ?3, ?4)",
-        params![submission.to_string(), kind.as_str(), format_time(at)?, note],
-    )?;
+    let event = StaffEvent {
+        kind,
+        at,
+        note: note.map(str::to_owned),
+        by: None,
+        to: None,
+        assignee: None,
+        until: None,
+    };
+    append_staff(conn, submission, &event)
+}
+
+/// Appends an event with who recorded it and what it carried (see [`StaffEvent`]).
+pub fn append_staff(
+    conn: &Connection,
+    submission: Uuid,
+    event: &StaffEvent,
+) -> Result<(), DbError> {
+    conn.prepare_cached(
+        "INSERT INTO submission_events \
+         (submission_id, kind, at, note, by_login, to_district, assignee, until) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        submission.to_string(),
+        event.kind.as_str(),
+        format_time(event.at)?,
+        event.note,
+        event.by,
+        event.to.map(District::code),
+        event.assignee,
+        event.until.map(|d| d.to_string()),
+    ])?;
     Ok(())
+}
+
+/// A submission's whole timeline as staff see it, oldest first.
+pub fn staff_timeline(conn: &Connection, submission: Uuid) -> Result<Vec<StaffEvent>, DbError> {
+    let mut statement = conn.prepare(
+        "SELECT kind, at, note, by_login, to_district, assignee, until \
+         FROM submission_events WHERE submission_id = ?1 ORDER BY at, id",
+    )?;
+    let rows = statement.query_map(params![submission.to_string()], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, Option<String>>(3)?,
+            row.get::<_, Option<String>>(4)?,
+            row.get::<_, Option<String>>(5)?,
+            row.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (kind, at, note, by, to, assignee, until) = row?;
+        Ok(StaffEvent {
+            kind: kind.parse().unwrap_or(EventKind::Other),
+            at: parse_time(&at)?,
+            note,
+            by,
+            to: to.as_deref().and_then(District::from_code),
+            assignee,
+            until: until.as_deref().map(parse_date).transpose()?,
+        })
+    })
+    .collect()
+}
+
+/// A `YYYY-MM-DD` day as stored in `submission_events.until`.
+pub fn parse_date(raw: &str) -> Result<Date, DbError> {
+    Date::parse(raw, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| DbError::Corrupt(format!("date {raw}")))
 }
 
 /// Appends an event recorded by staff (from the shell or the staff API) to the timeline
@@ -178,6 +247,8 @@ pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, 
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
+    // Internal notes stay in the office (the rule is `EventKind::is_public`).
+    let timeline: Vec<StatusEvent> = timeline.into_iter().filter(|e| e.kind.is_public()).collect();
     Ok(SubmissionStatus {
         tracking: found.tracking.clone(),
         form: found.form.clone(),
@@ -186,6 +257,37 @@ pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, 
         public_answer: SubmissionStatus::public_answer_of(&timeline),
         timeline,
     })
+}
+
+/// What a reply from the receipt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replied {
+    /// Recorded now, or this very reply was recorded before (a resend).
+    Recorded,
+    /// The office has no unanswered question.
+    NoQuestion,
+}
+
+/// Records the person's reply to the office's latest question as `info_provided`, if
+/// that question is unanswered; a resend of the reply that answered it changes nothing.
+pub fn reply(
+    conn: &mut Connection,
+    found: &Receipted,
+    text: &str,
+    at: OffsetDateTime,
+) -> Result<Replied, DbError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let events = staff_timeline(&tx, found.id)?;
+    let Some(asked) = events.iter().rposition(|e| e.kind == EventKind::InfoRequested) else {
+        return Ok(Replied::NoQuestion);
+    };
+    if let Some(reply) = events[asked..].iter().find(|e| e.kind == EventKind::InfoProvided) {
+        let same = reply.note.as_deref() == Some(text);
+        return Ok(if same { Replied::Recorded } else { Replied::NoQuestion });
+    }
+    append(&tx, found.id, EventKind::InfoProvided, at, Some(text))?;
+    tx.commit()?;
+    Ok(Replied::Recorded)
 }
 
 /// What adding an identity came to.

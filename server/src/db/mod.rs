@@ -5,12 +5,15 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod calendar;
 pub mod directory;
 pub mod events;
 pub mod inbox;
 pub mod sessions;
 pub mod staff;
 pub mod submissions;
+pub mod tasks;
+pub mod triage;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -24,15 +27,18 @@ use rusqlite_migration::{M, Migrations};
 pub const FILE_NAME: &str = "adal.sqlite3";
 
 /// Append-only: a released migration is never edited, a change is a new entry.
-const MIGRATION_LIST: &[M<'static>] = &[
-    M::up(include_str!("migrations/0001_foundation.sql")),
-    M::up(include_str!("migrations/0002_directory.sql")),
-    M::up(include_str!("migrations/0003_attachments_receipts.sql")),
-    M::up(include_str!("migrations/0004_staff.sql")),
-    // Only creates indexes `IF NOT EXISTS`: harmless to run again.
-    M::up(include_str!("migrations/0005_staff_read_indexes.sql")),
-];
-const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_foundation.sql")),
+        M::up(include_str!("migrations/0002_directory.sql")),
+        M::up(include_str!("migrations/0003_attachments_receipts.sql")),
+        M::up(include_str!("migrations/0004_staff.sql")),
+        // Only creates indexes `IF NOT EXISTS`: harmless to run again.
+        M::up(include_str!("migrations/0005_staff_read_indexes.sql")),
+        // The hook classifies what was stored before (conflict flag, institution key).
+        M::up_with_hook(include_str!("migrations/0006_triage.sql"), triage::classify_stored),
+    ])
+}
 
 /// Why a database operation failed. Never shown to clients: it becomes a bare 500.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +92,7 @@ impl Db {
         let path = data_dir.join(FILE_NAME);
         let mut conn = Connection::open(&path)?;
         configure(&conn)?;
-        MIGRATIONS.to_latest(&mut conn)?;
+        migrations().to_latest(&mut conn)?;
         let readers = Readers { path, idle: Mutex::new(Vec::new()) };
         Ok(Db { conn: Arc::new(Mutex::new(conn)), readers: Arc::new(readers) })
     }
@@ -197,7 +203,7 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        MIGRATIONS.validate().unwrap();
+        migrations().validate().unwrap();
     }
 
     #[test]

@@ -60,3 +60,9 @@ pub fn delete(conn: &Connection, token_sha256: &str) -> Result<(), DbError> {
     conn.execute("DELETE FROM sessions WHERE token_sha256 = ?1", params![token_sha256])?;
     Ok(())
 }
+
+/// Ends every session of an account (it was disabled or its password reset).
+pub fn delete_all_of(conn: &Connection, account_id: i64) -> Result<(), DbError> {
+    conn.execute("DELETE FROM sessions WHERE account_id = ?1", params![account_id])?;
+    Ok(())
+}

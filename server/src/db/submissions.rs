@@ -167,6 +167,15 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
         received_at_text
     ])?;
     super::attachments::link(conn, new.id, &new.attachments)?;
+    super::triage::on_stored(
+        conn,
+        &id,
+        &tracking,
+        &new.form.id,
+        new.district,
+        &new.answers,
+        received_at,
+    )?;
     let secret = new.receipt_secret_sha256.as_deref();
     super::events::record_receipt(conn, new.id, secret, new.anonymous, received_at)?;
     Ok(Stored::Created(Receipt { id: new.id, tracking, received_at }))

@@ -1,5 +1,6 @@
-//! `/api/v1/submissions/{tracking}`: the status timeline, and adding an identity to an
-//! anonymous submission, for whoever holds the tracking number and the receipt secret.
+//! `/api/v1/submissions/{tracking}`: the status timeline, adding an identity to an
+//! anonymous submission, and replying to the office's question, for whoever holds the
+//! tracking number and the receipt secret. Internal notes and staff logins never show.
 //!
 //! An unknown tracking number, a missing secret and a wrong one get the very same 404,
 //! so the answers tell a stranger nothing, not even whether the number exists.
@@ -7,6 +8,7 @@
 use adal_core::TrackingNumber;
 use adal_core::api::MAX_BODY_BYTES;
 use adal_core::receipt::{IdentityRequest, RECEIPT_SECRET_HEADER, ReceiptSecret, SubmissionStatus};
+use adal_core::staff::ReplyRequest;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -16,7 +18,7 @@ use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
 
 use crate::AppState;
-use crate::db::events::{self, IdentityAdded, Receipted};
+use crate::db::events::{self, IdentityAdded, Receipted, Replied};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
@@ -26,6 +28,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/submissions/{tracking}", get(get_submission_status))
         .route("/api/v1/submissions/{tracking}/identity", post(post_identity))
+        .route("/api/v1/submissions/{tracking}/reply", post(post_reply))
         .route_layer(rate_limit)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -61,6 +64,30 @@ async fn post_identity(
         .await?
         .ok_or(ApiError::NotAnonymous)?;
     tracing::info!(tracking = %status.tracking, "identity added");
+    Ok(private(status))
+}
+
+/// The person's reply to the office's question, recorded as `info_provided`: 200 with
+/// the status. Resending the same reply answers as the first time; a reply while no
+/// question is open is 409.
+async fn post_reply(
+    State(state): State<AppState>,
+    Path(tracking): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<ReplyRequest>,
+) -> Result<Response, ApiError> {
+    let found = authorize(&state, &tracking, &headers).await?;
+    let text = request.validate().map_err(ApiError::Validation)?;
+    let at = OffsetDateTime::now_utc();
+    let status = state
+        .db
+        .call(move |conn| match events::reply(conn, &found, &text, at)? {
+            Replied::Recorded => events::status(conn, &found).map(Some),
+            Replied::NoQuestion => Ok(None),
+        })
+        .await?
+        .ok_or(ApiError::NoQuestionPending)?;
+    tracing::info!(tracking = %status.tracking, "reply recorded");
     Ok(private(status))
 }
 

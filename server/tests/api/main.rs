@@ -12,3 +12,4 @@ mod staff;
 mod staff_read;
 mod static_files;
 mod submissions;
+mod triage;

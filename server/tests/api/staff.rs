@@ -11,21 +11,21 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, complaint, problem, spawn_app, spawn_app_with, submission, with};
 
-const PASSWORD: &str = "a long staff password 1";
+pub(crate) const PASSWORD: &str = "a long staff password 1";
 
 /// A logged-in staff member: the cookie the browser would keep, and the CSRF token the
 /// app keeps in memory.
-struct Session {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 /// Creates an account the way `adal-server user add` does.
-fn add_user(app: &TestApp, login: &str, role: Role, district: Option<District>) {
+pub(crate) fn add_user(app: &TestApp, login: &str, role: Role, district: Option<District>) {
     adal_server::accounts::add_user(app.data_dir.path(), login, role, district, PASSWORD).unwrap();
 }
 
-async fn post_login(app: &TestApp, login: &str, password: &str) -> Response {
+pub(crate) async fn post_login(app: &TestApp, login: &str, password: &str) -> Response {
     app.client
         .post(app.url("/api/v1/staff/login"))
         .json(&json!({ "login": login, "password": password }))
@@ -34,7 +34,7 @@ async fn post_login(app: &TestApp, login: &str, password: &str) -> Response {
         .unwrap()
 }
 
-async fn log_in(app: &TestApp, login: &str) -> Session {
+pub(crate) async fn log_in(app: &TestApp, login: &str) -> Session {
     let response = post_login(app, login, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK, "login of {login}");
     let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
@@ -47,7 +47,7 @@ async fn log_in(app: &TestApp, login: &str) -> Session {
 }
 
 /// A staff request as the app sends it: cookie, and the CSRF header on non-GET requests.
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     session: Option<&Session>,
     method: Method,
@@ -68,7 +68,7 @@ async fn send(
     request.send().await.unwrap()
 }
 
-async fn audit(app: &TestApp, admin: &Session) -> AuditResponse {
+pub(crate) async fn audit(app: &TestApp, admin: &Session) -> AuditResponse {
     let response =
         send(app, Some(admin), Method::GET, "/api/v1/staff/audit?limit=10000", None).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -153,6 +153,30 @@ fn endpoints() -> Vec<Endpoint> {
             &[OfficeStaff, Mediator, FrontOffice],
         ),
         event("close", json!({ "action": "close" }), "close", &[OfficeStaff, FrontOffice]),
+        event(
+            "ask_info",
+            json!({ "action": "ask_info", "question": "Which class is your child in?" }),
+            "ask_info",
+            &[OfficeStaff, FrontOffice],
+        ),
+        event(
+            "note",
+            json!({ "action": "note", "text": "Called the school; the director is away." }),
+            "note",
+            &[OfficeStaff, Mediator, Curator, FrontOffice],
+        ),
+        // The day is filled in per request (each later than the last), below.
+        event("extend", Value::Null, "extend", &[OfficeStaff, FrontOffice]),
+        Endpoint {
+            name: "tasks",
+            method: Method::GET,
+            path: "/api/v1/staff/tasks?district={d}",
+            body: None,
+            action: "read_tasks",
+            district_scoped: true,
+            ok: StatusCode::OK,
+            roles: &[Volunteer, OfficeStaff, Curator, FrontOffice],
+        },
         Endpoint {
             name: "users",
             method: Method::POST,
@@ -161,6 +185,46 @@ fn endpoints() -> Vec<Endpoint> {
             action: "manage_accounts",
             district_scoped: false,
             ok: StatusCode::CREATED,
+            roles: &[Administrator],
+        },
+        Endpoint {
+            name: "users_list",
+            method: Method::GET,
+            path: "/api/v1/staff/users",
+            body: None,
+            action: "manage_accounts",
+            district_scoped: false,
+            ok: StatusCode::OK,
+            roles: &[Administrator],
+        },
+        Endpoint {
+            name: "user_change",
+            method: Method::POST,
+            path: "/api/v1/staff/users/volunteer.ura",
+            body: Some(json!({ "disabled": false })),
+            action: "manage_accounts",
+            district_scoped: false,
+            ok: StatusCode::OK,
+            roles: &[Administrator],
+        },
+        Endpoint {
+            name: "calendar",
+            method: Method::GET,
+            path: "/api/v1/staff/calendar",
+            body: None,
+            action: "manage_calendar",
+            district_scoped: false,
+            ok: StatusCode::OK,
+            roles: &[Administrator],
+        },
+        Endpoint {
+            name: "calendar_year",
+            method: Method::PUT,
+            path: "/api/v1/staff/calendar/2027",
+            body: Some(shipped_year(2027)),
+            action: "manage_calendar",
+            district_scoped: false,
+            ok: StatusCode::OK,
             roles: &[Administrator],
         },
         Endpoint {
@@ -186,6 +250,13 @@ fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
+/// A year of the shipped calendar, as an administrator would send it back unchanged.
+pub(crate) fn shipped_year(year: i32) -> Value {
+    let calendar = adal_core::calendar::Calendar::kazakhstan();
+    let year = calendar.years().iter().find(|y| y.year == year).unwrap();
+    serde_json::to_value(year).unwrap()
+}
+
 fn login_of(role: Role) -> &'static str {
     match role {
         Role::Volunteer => "volunteer.ura",
@@ -206,9 +277,16 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
     for role in Role::ALL {
         add_user(&app, login_of(role), role, role.has_district().then_some(District::Uralsk));
     }
-    let own = app.submit(&submission(complaint())).await.tracking;
-    let other =
-        app.submit(&submission(with(complaint(), json!({ "district": "TER" })))).await.tracking;
+    let own = app.submit(&submission(complaint())).await;
+    let other = app.submit(&submission(with(complaint(), json!({ "district": "TER" })))).await;
+    // Extensions must each be later than the last: a day after the answer day, then
+    // a day more for each request (they stay within two months).
+    let answer_by =
+        |received_at| adal_core::calendar::Calendar::kazakhstan().deadlines(received_at).answer_by;
+    let mut extensions = BTreeMap::new();
+    extensions.insert(own.tracking.clone(), answer_by(own.received_at));
+    extensions.insert(other.tracking.clone(), answer_by(other.received_at));
+    let (own, other) = (own.tracking, other.tracking);
     let mut sessions = BTreeMap::new();
     for role in Role::ALL {
         sessions.insert(role, log_in(&app, login_of(role)).await);
@@ -237,6 +315,15 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
                             "role": "volunteer",
                             "district": "URA",
                             "password": PASSWORD,
+                        }))
+                    }
+                    "extend" => {
+                        let until = extensions.get_mut(tracking).unwrap();
+                        *until = until.next_day().unwrap();
+                        Some(json!({
+                            "action": "extend",
+                            "reason": "The school's director is on leave.",
+                            "until": until.to_string(),
                         }))
                     }
                     _ => endpoint.body.clone(),
@@ -295,7 +382,7 @@ async fn every_staff_endpoint_answers_every_role_in_and_out_of_its_district_and_
         endpoints().len(),
         Role::ALL.len(),
     );
-    assert_eq!(cases, 7 * 2 * 7 + 4 * 7);
+    assert_eq!(cases, 11 * 2 * 7 + 8 * 7);
 }
 
 #[tokio::test]

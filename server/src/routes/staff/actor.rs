@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use time::OffsetDateTime;
 
-use super::policy::{self, Action};
+use super::policy::{self, Action, Target};
 use crate::AppState;
 use crate::accounts::sha256_hex;
 use crate::db::{self, events::hashes_match};
@@ -46,12 +46,30 @@ impl Actor {
         district: Option<District>,
         target: Option<&str>,
     ) -> Result<(), ApiError> {
-        if policy::authorize(self.role, self.district, action, district) {
+        self.authorize_on(state, action, Target::of(district), target).await
+    }
+
+    /// [`Actor::authorize`] for one submission, which may be a conflict item.
+    pub async fn authorize_on(
+        &self,
+        state: &AppState,
+        action: Action,
+        on: Target,
+        target: Option<&str>,
+    ) -> Result<(), ApiError> {
+        if self.may(action, on) {
             return Ok(());
         }
+        let district = on.district;
         self.audit(state, action.as_str(), target, district, "denied").await?;
         tracing::warn!(role = self.role.as_str(), action = action.as_str(), "staff request denied");
         Err(ApiError::Forbidden)
+    }
+
+    /// Whether the policy lets this actor do `action` on `on` (nothing is audited: for
+    /// leaving out of a list what the actor may not see).
+    pub fn may(&self, action: Action, on: Target) -> bool {
+        policy::authorize(self.role, self.district, action, on)
     }
 
     /// Appends a line about this actor to the audit log.

@@ -1,6 +1,8 @@
-//! What administrators do: create accounts and read the audit log.
+//! What administrators do: create, list and change accounts, and read the audit log.
 
-use adal_core::staff::{AuditResponse, Me, NewAccountRequest};
+use adal_core::staff::{
+    AccountChange, AccountSummary, AccountsResponse, AuditResponse, Me, NewAccountRequest,
+};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -14,7 +16,7 @@ use crate::AppState;
 use crate::accounts::hash_password;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, Path};
 
 /// `POST /api/v1/staff/users`: 201 with the new account; 409 if the login is taken.
 pub async fn post_user(
@@ -71,4 +73,59 @@ pub async fn get_audit(
     let limit = query.limit.unwrap_or(1000).min(10_000);
     let entries = state.db.call(move |conn| db::audit::latest(conn, limit)).await?;
     Ok(Json(AuditResponse { entries }))
+}
+
+/// `GET /api/v1/staff/users`: every account, by login.
+pub async fn get_users(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<AccountsResponse>, ApiError> {
+    actor.authorize(&state, Action::ManageAccounts, None, None).await?;
+    let accounts = state.db.call(|conn| db::accounts::list(conn)).await?;
+    Ok(Json(AccountsResponse { accounts }))
+}
+
+/// `POST /api/v1/staff/users/{login}`: 200 with the account as it now is. Disabling it
+/// or setting a new password ends its sessions; a role or district is checked as at
+/// creation; an administrator cannot disable themselves.
+pub async fn post_user_change(
+    State(state): State<AppState>,
+    WriteActor(actor): WriteActor,
+    Path(login): Path<String>,
+    Json(change): Json<AccountChange>,
+) -> Result<Json<AccountSummary>, ApiError> {
+    actor.authorize(&state, Action::ManageAccounts, None, Some(&login)).await?;
+    if login == actor.login && change.disabled == Some(true) {
+        return Err(ApiError::CannotDisableSelf);
+    }
+    let key = login.clone();
+    let account = state.db.call(move |conn| db::accounts::find_by_login(conn, &key)).await?;
+    let account = account.ok_or(ApiError::NotFound)?;
+    let (role, district) = change
+        .apply(account.role, account.district)
+        .map_err(|e| ApiError::MalformedRequest { detail: e.to_string() })?;
+    let hash = match change.password.clone() {
+        Some(password) => Some(
+            tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??,
+        ),
+        None => None,
+    };
+    let disabled = change.disabled.unwrap_or(account.disabled);
+    let entry = actor.entry(Action::ManageAccounts.as_str(), Some(&login), district, "allowed");
+    let summary = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            db::accounts::update(&tx, account.id, role, district, disabled, hash.as_deref())?;
+            if disabled || hash.is_some() {
+                db::sessions::delete_all_of(&tx, account.id)?;
+            }
+            db::audit::append(&tx, &entry)?;
+            tx.commit()?;
+            db::accounts::summary(conn, &account.login)
+        })
+        .await?;
+    summary.map(Json).ok_or(ApiError::NotFound)
 }

@@ -1,28 +1,161 @@
-//! A district's inbox, one submission in full, and the steps of handling it.
+//! A district's inbox (filtered, what is due first), one submission in full with its
+//! whole timeline, and the steps of handling it.
+//!
+//! Steps are idempotent by the [`IDEMPOTENCY_HEADER`]: the app queues them offline and
+//! may send one twice. The key, the request's hash and the answer are stored in the
+//! transaction that records the step, on the one writer connection, so a retry (even
+//! one racing the first send) gets the first answer and records nothing.
 
-use adal_core::receipt::{EventKind, StatusEvent};
-use adal_core::staff::{InboxItem, InboxResponse, NOTE_MAX_CHARS, StaffAction, StaffSubmission};
+use std::str::FromStr;
+
+use adal_core::calendar::Calendar;
+use adal_core::form::FieldKind;
+use adal_core::receipt::EventKind;
+use adal_core::search::{Query as Search, fold};
+use adal_core::staff::{
+    Due, IDEMPOTENCY_HEADER, InboxItem, InboxResponse, NOTE_MAX_CHARS, StaffAction, StaffEvent,
+    StaffSubmission,
+};
 use adal_core::{District, TrackingNumber};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
+use super::policy::{self, Action, Target};
 use crate::AppState;
-use crate::db;
+use crate::accounts::sha256_hex;
+use crate::db::{self, calendar::DoneRequest, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
-#[derive(Debug, Deserialize)]
+/// `GET /api/v1/staff/inbox`: every parameter optional; an empty one counts as missing.
+#[derive(Debug, Default, Deserialize)]
 pub struct InboxQuery {
     district: Option<String>,
+    /// A form id (`complaint`).
+    form: Option<String>,
+    /// An event kind: the item's latest public event (`registered`).
+    status: Option<String>,
+    /// A category code of the complaint form (`school`).
+    category: Option<String>,
+    /// Words of the institution's name, in any script.
+    institution: Option<String>,
+    /// A tracking number, or words of the answers.
+    q: Option<String>,
+    /// `overdue` or `week`.
+    due: Option<String>,
 }
 
-/// `GET /api/v1/staff/inbox?district=URA` (the actor's own district when omitted).
+/// The inbox's filters, parsed.
+struct Filters {
+    form: Option<String>,
+    status: Option<EventKind>,
+    category: Option<String>,
+    institution: Option<Search>,
+    tracking: Option<String>,
+    words: Option<Search>,
+    due: Option<Due>,
+}
+
+fn bad(parameter: &str, detail: &str) -> ApiError {
+    ApiError::MalformedRequest { detail: format!("{parameter}: {detail}") }
+}
+
+impl Filters {
+    fn parse(query: &InboxQuery) -> Result<Filters, ApiError> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let form = given(&query.form)
+            .map(|id| {
+                adal_core::form::current(id)
+                    .map(|f| f.id.clone())
+                    .ok_or_else(|| bad("form", "no form has this id"))
+            })
+            .transpose()?;
+        let status = given(&query.status)
+            .map(|s| EventKind::from_str(s).map_err(|_| bad("status", "not an event kind")))
+            .transpose()?;
+        let category = given(&query.category)
+            .map(|c| {
+                let known = adal_core::form::catalogue().iter().filter_map(|f| f.field("category"));
+                let mut codes = known.flat_map(|field| match &field.kind {
+                    FieldKind::SingleChoice { options } => options.clone(),
+                    _ => Vec::new(),
+                });
+                codes
+                    .any(|choice| choice.value == c)
+                    .then(|| c.to_owned())
+                    .ok_or_else(|| bad("category", "not a category of any form"))
+            })
+            .transpose()?;
+        let institution = given(&query.institution).map(Search::parse);
+        if institution.as_ref().is_some_and(Search::is_empty) {
+            return Err(bad("institution", "give letters or digits"));
+        }
+        let (tracking, words) = match given(&query.q) {
+            None => (None, None),
+            Some(q) => match q.parse::<TrackingNumber>() {
+                Ok(tracking) => (Some(tracking.to_string()), None),
+                Err(_) => {
+                    let words = Search::parse(q);
+                    if words.is_empty() {
+                        return Err(bad("q", "give a tracking number or words"));
+                    }
+                    (None, Some(words))
+                }
+            },
+        };
+        let due = given(&query.due)
+            .map(|d| Due::from_str(d).map_err(|e| bad("due", &e.to_string())))
+            .transpose()?;
+        Ok(Filters { form, status, category, institution, tracking, words, due })
+    }
+
+    fn keep(&self, item: &InboxItem, answers: &serde_json::Value) -> bool {
+        let folded_institution = || fold(item.institution.as_deref().unwrap_or(""));
+        self.form.as_ref().is_none_or(|f| &item.form.id == f)
+            && self.status.is_none_or(|s| item.status == s)
+            && self.category.as_ref().is_none_or(|c| item.category.as_ref() == Some(c))
+            && self.institution.as_ref().is_none_or(|q| q.matches(&folded_institution()))
+            && self.tracking.as_ref().is_none_or(|t| &item.tracking == t)
+            && self.words.as_ref().is_none_or(|q| q.matches(&fold(&text_of(answers))))
+            && self.due.is_none_or(|d| d.matches(item.days_left, is_open(item.status)))
+    }
+}
+
+/// Every text of the answers, one after the other: what `?q=` searches.
+fn text_of(answers: &serde_json::Value) -> String {
+    let mut text = String::new();
+    if let Some(map) = answers.as_object() {
+        for value in map.values().filter_map(|v| v.as_str()) {
+            text.push_str(value);
+            text.push(' ');
+        }
+    }
+    text
+}
+
+fn is_open(status: EventKind) -> bool {
+    !matches!(status, EventKind::Answered | EventKind::Closed)
+}
+
+/// The answer day after any extension, and the working days left until it.
+fn due(calendar: &Calendar, answer_by: Date, extended_until: Option<Date>) -> (Date, i64) {
+    let answer_by = extended_until.map_or(answer_by, |until| until.max(answer_by));
+    let today = adal_core::district::region_date(OffsetDateTime::now_utc());
+    (answer_by, calendar.working_days_left(today, answer_by))
+}
+
+/// `GET /api/v1/staff/inbox?district=URA&form=&status=&category=&institution=&q=&due=`
+/// (the actor's own district when omitted). Open items first, by what is due first;
+/// answered and closed ones after them, newest first. Conflict items only for whom
+/// the policy lets handle them.
 pub async fn get_inbox(
     State(state): State<AppState>,
     actor: Actor,
@@ -30,48 +163,62 @@ pub async fn get_inbox(
 ) -> Result<Json<InboxResponse>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
     let district = match query.district.as_deref() {
-        Some(code) => District::from_code(code).ok_or_else(|| ApiError::MalformedRequest {
-            detail: format!("unknown district {code:?}"),
-        })?,
-        None => actor.district.ok_or_else(|| ApiError::MalformedRequest {
-            detail: "say which district: ?district=URA".into(),
-        })?,
+        Some(code) => District::from_code(code)
+            .ok_or_else(|| bad("district", &format!("unknown district {code:?}")))?,
+        None => actor.district.ok_or_else(|| bad("district", "say which: ?district=URA"))?,
     };
     actor.authorize(&state, Action::ReadInbox, Some(district), None).await?;
+    let filters = Filters::parse(&query)?;
     let rows = state.db.call(move |conn| db::inbox::of_district(conn, district)).await?;
-    let today = adal_core::district::region_date(OffsetDateTime::now_utc());
-    let calendar = &state.calendar;
-    let mut items: Vec<InboxItem> = rows
-        .into_iter()
-        .map(|row| {
-            let deadlines = calendar.deadlines(row.received_at);
-            InboxItem {
-                days_left: calendar.working_days_left(today, deadlines.answer_by),
-                tracking: row.tracking,
-                form: row.form,
-                district: row.district,
-                received_at: row.received_at,
-                anonymous: row.anonymous,
-                status: row.status,
-                deadlines,
-            }
-        })
-        .collect();
+    let calendar = state.calendar.get();
+    let mut items = Vec::new();
+    for row in rows {
+        let target = Target { district: Some(district), conflict: row.conflict };
+        if !actor.may(Action::ReadSubmission, target) {
+            continue;
+        }
+        let answers: serde_json::Value = serde_json::from_str(&row.answers)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("answers of {}: {e}", row.tracking)))?;
+        let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let deadlines = calendar.deadlines(row.received_at);
+        let (answer_by, days_left) = due(&calendar, deadlines.answer_by, row.extended_until);
+        let item = InboxItem {
+            category: text("category"),
+            institution: text("institution"),
+            tracking: row.tracking,
+            form: row.form,
+            district: row.district,
+            received_at: row.received_at,
+            anonymous: row.anonymous,
+            status: row.status,
+            deadlines,
+            answer_by,
+            days_left,
+            assignee: row.assignee,
+            conflict: row.conflict,
+        };
+        if filters.keep(&item, &answers) {
+            items.push(item);
+        }
+    }
     // Rows come newest first; a stable sort keeps that order among equal due dates.
     items.sort_by_key(|item| {
-        let done = matches!(item.status, EventKind::Answered | EventKind::Closed);
-        (done, if done { None } else { Some(item.deadlines.answer_by) })
+        let done = !is_open(item.status);
+        (done, if done { None } else { Some(item.answer_by) })
     });
     Ok(Json(InboxResponse { district, items }))
 }
 
-/// The district of the submission `tracking`, and its answers; 404 if there is none.
-async fn locate(state: &AppState, tracking: &str) -> Result<(String, District, String), ApiError> {
+/// The submission `tracking` (normalised); 404 if there is none.
+async fn locate(state: &AppState, tracking: &str) -> Result<(String, Located), ApiError> {
     let tracking = tracking.parse::<TrackingNumber>().map_err(|_| ApiError::NotFound)?.to_string();
     let key = tracking.clone();
-    let found = state.db.call(move |conn| db::inbox::district_and_answers(conn, &key)).await?;
-    let (district, answers) = found.ok_or(ApiError::NotFound)?;
-    Ok((tracking, district, answers))
+    let found = state.db.call(move |conn| db::inbox::locate(conn, &key)).await?;
+    Ok((tracking, found.ok_or(ApiError::NotFound)?))
+}
+
+fn target(found: &Located) -> Target {
+    Target { district: Some(found.district), conflict: found.conflict }
 }
 
 /// `GET /api/v1/staff/submissions/{tracking}`.
@@ -80,104 +227,231 @@ pub async fn get_submission(
     actor: Actor,
     Path(tracking): Path<String>,
 ) -> Result<Json<StaffSubmission>, ApiError> {
-    let (tracking, district, answers) = locate(&state, &tracking).await?;
-    actor.authorize(&state, Action::ReadSubmission, Some(district), Some(&tracking)).await?;
+    let (tracking, found) = locate(&state, &tracking).await?;
+    actor.authorize_on(&state, Action::ReadSubmission, target(&found), Some(&tracking)).await?;
     let key = tracking.clone();
-    let (status, identity) = state
+    let (status, identity, timeline) = state
         .db
         .call(move |conn| {
             let found = db::events::find(conn, &key)?
                 .ok_or_else(|| db::DbError::Corrupt(format!("{key} vanished")))?;
-            Ok((db::events::status(conn, &found)?, db::events::identity_of(conn, found.id)?))
+            Ok((
+                db::events::status(conn, &found)?,
+                db::events::identity_of(conn, found.id)?,
+                db::events::staff_timeline(conn, found.id)?,
+            ))
         })
         .await?;
-    let answers = serde_json::from_str(&answers)
+    let answers = serde_json::from_str(&found.answers)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("answers of {tracking}: {e}")))?;
+    let calendar = state.calendar.get();
+    let deadlines = calendar.deadlines(status.received_at);
+    let (answer_by, days_left) = due(&calendar, deadlines.answer_by, found.extended_until);
     Ok(Json(StaffSubmission {
-        deadlines: state.calendar.deadlines(status.received_at),
+        deadlines,
+        answer_by,
+        days_left,
+        conflict: found.conflict,
         tracking,
         form: status.form,
-        district,
+        district: found.district,
         received_at: status.received_at,
         anonymous: status.anonymous,
         answers,
         identity,
-        timeline: status.timeline,
+        timeline,
     }))
 }
 
-/// The public note of an action: a reason or an answer, trimmed, not empty, not too long.
+/// A note of an action: a reason, question or answer, trimmed, 1 to NOTE_MAX_CHARS.
 fn note(text: &str, what: &str) -> Result<String, ApiError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > NOTE_MAX_CHARS {
-        return Err(ApiError::MalformedRequest {
-            detail: format!("{what}: 1 to {NOTE_MAX_CHARS} characters"),
-        });
+        return Err(bad(what, &format!("1 to {NOTE_MAX_CHARS} characters")));
     }
     Ok(text.to_owned())
 }
 
-/// `POST /api/v1/staff/submissions/{tracking}/events`: 201 with the event added to the
-/// public timeline. Forwarding `to` a district moves the submission into that district's
-/// inbox; assigning names a staff member who works there (the citizen does not see who).
+/// The idempotency key of a request, if it sent one; 400 if it is not a UUID.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_HEADER) else { return Ok(None) };
+    let key = value.to_str().ok().and_then(|v| Uuid::parse_str(v.trim()).ok());
+    key.map(|k| Some(k.to_string())).ok_or_else(|| bad(IDEMPOTENCY_HEADER, "give a UUID"))
+}
+
+/// The answer given to a keyed request before, given again.
+fn replay(done: DoneRequest) -> Response {
+    let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
+    let content_type = HeaderValue::from_static("application/json");
+    (status, [(header::CONTENT_TYPE, content_type)], done.response).into_response()
+}
+
+/// `POST /api/v1/staff/submissions/{tracking}/events`: 201 with the event as staff see
+/// it ([`StaffEvent`]). Forwarding `to` a district moves the submission into that
+/// district's inbox; assigning names someone the policy lets handle it (the citizen does
+/// not see who); notes stay internal; an extension moves the answer day everywhere.
 pub async fn post_event(
     State(state): State<AppState>,
     WriteActor(actor): WriteActor,
     Path(tracking): Path<String>,
+    headers: HeaderMap,
     Json(action): Json<StaffAction>,
 ) -> Result<Response, ApiError> {
-    let (tracking, district, _) = locate(&state, &tracking).await?;
+    let (tracking, found) = locate(&state, &tracking).await?;
     let policy_action = match action {
         StaffAction::Register => Action::Register,
         StaffAction::Forward { .. } => Action::Forward,
         StaffAction::Assign { .. } => Action::Assign,
+        StaffAction::AskInfo { .. } => Action::AskInfo,
+        StaffAction::Note { .. } => Action::Note,
+        StaffAction::Extend { .. } => Action::Extend,
         StaffAction::Answer { .. } => Action::Answer,
         StaffAction::Close => Action::Close,
+        // Mediation: sessions, outcomes and acts are not carried out by this server yet.
+        StaffAction::ScheduleSession { .. }
+        | StaffAction::RecordOutcome { .. }
+        | StaffAction::SignAct { .. } => return Err(ApiError::NotSupportedYet),
     };
-    actor.authorize(&state, policy_action, Some(district), Some(&tracking)).await?;
-    let kind = action.event_kind();
-    let (public_note, move_to, assignee) = match &action {
-        StaffAction::Forward { reason, to } => (Some(note(reason, "reason")?), *to, None),
-        StaffAction::Answer { text } => (Some(note(text, "answer")?), None, None),
-        StaffAction::Assign { to } => (None, None, Some(to.trim().to_lowercase())),
-        StaffAction::Register | StaffAction::Close => (None, None, None),
-    };
+    // A retry of a step already done answers as the first time, before any other check:
+    // a forward has moved the item out of reach of whoever forwarded it.
+    let key = idempotency_key(&headers)?;
+    let request_json = serde_json::to_string(&action).map_err(|e| ApiError::Internal(e.into()))?;
+    let request_sha256 = sha256_hex(&format!("{tracking}\n{request_json}"));
+    if let Some(key) = key.clone() {
+        let done = state.db.call(move |conn| db::calendar::done_request(conn, &key)).await?;
+        if let Some(done) = done {
+            return answer_again(done, actor.account_id, &request_sha256);
+        }
+    }
+    actor.authorize_on(&state, policy_action, target(&found), Some(&tracking)).await?;
+
     let now = OffsetDateTime::now_utc();
     let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
-    let audit_target = match &assignee {
+    let mut event = StaffEvent {
+        kind: action.event_kind(),
+        at,
+        note: None,
+        by: Some(actor.login.clone()),
+        to: None,
+        assignee: None,
+        until: None,
+    };
+    match &action {
+        StaffAction::Forward { reason, to } => {
+            event.note = Some(note(reason, "reason")?);
+            event.to = *to;
+        }
+        StaffAction::Answer { text } => event.note = Some(note(text, "text")?),
+        StaffAction::AskInfo { question } => event.note = Some(note(question, "question")?),
+        StaffAction::Note { text } => event.note = Some(note(text, "text")?),
+        StaffAction::Assign { to } => event.assignee = Some(to.trim().to_lowercase()),
+        StaffAction::Extend { reason, until } => {
+            if reason.trim().is_empty() {
+                return Err(ApiError::ExtensionReasonMissing);
+            }
+            event.note = Some(note(reason, "reason")?);
+            event.until = Some(*until);
+        }
+        _ => {}
+    }
+    let audit_target = match &event.assignee {
         Some(login) => format!("{tracking} -> {login}"),
         None => tracking.clone(),
     };
-    let entry = actor.entry(policy_action.as_str(), Some(&audit_target), Some(district), "allowed");
-    let key = tracking.clone();
-    let stored_note = public_note.clone();
-    let assigned = state
+    let entry =
+        actor.entry(policy_action.as_str(), Some(&audit_target), Some(found.district), "allowed");
+    let calendar = state.calendar.get();
+    let account_id = actor.account_id;
+    let (key_for_db, hash_for_db, item) = (key.clone(), request_sha256.clone(), target(&found));
+    let tracking_for_db = tracking.clone();
+    let outcome = state
         .db
         .call(move |conn| {
-            if let Some(login) = &assignee {
-                let fits = db::accounts::find_by_login(conn, login)?.is_some_and(|a| {
-                    !a.disabled && (a.district.is_none() || a.district == Some(district))
-                });
-                if !fits {
-                    return Ok(false);
-                }
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // A concurrent retry may have got here first.
+            if let Some(key) = &key_for_db
+                && let Some(done) = db::calendar::done_request(&tx, key)?
+            {
+                return Ok(Err(done));
             }
-            let tx = conn.transaction()?;
-            db::events::append_by_tracking(&tx, &key, kind, at, stored_note.as_deref())?;
-            if let Some(to) = move_to {
-                db::inbox::move_to_district(&tx, &key, to)?;
+            let Some(current) = db::inbox::locate(&tx, &tracking_for_db)? else {
+                return Ok(Ok(Err(ApiError::NotFound)));
+            };
+            if let Some(refusal) = refuse(&tx, &event, &current, item, &calendar)? {
+                return Ok(Ok(Err(refusal)));
+            }
+            let found = db::events::find(&tx, &tracking_for_db)?
+                .ok_or_else(|| db::DbError::Corrupt(format!("{tracking_for_db} vanished")))?;
+            db::events::append_staff(&tx, found.id, &event)?;
+            if let Some(to) = event.to {
+                db::inbox::move_to_district(&tx, &tracking_for_db, to)?;
             }
             db::audit::append(&tx, &entry)?;
+            let response = serde_json::to_string(&event)
+                .map_err(|e| db::DbError::Corrupt(format!("event: {e}")))?;
+            if let Some(key) = &key_for_db {
+                let done = DoneRequest {
+                    account_id,
+                    request_sha256: hash_for_db,
+                    status: StatusCode::CREATED.as_u16(),
+                    response: response.clone(),
+                };
+                db::calendar::record_request(&tx, key, &done, at)?;
+            }
             tx.commit()?;
-            Ok(true)
+            Ok(Ok(Ok((event.kind, response))))
         })
         .await?;
-    if !assigned {
-        return Err(ApiError::MalformedRequest {
-            detail: "assign to the login of an active account of this district".into(),
-        });
-    }
+    let (kind, response) = match outcome {
+        Err(done) => return answer_again(done, account_id, &request_sha256),
+        Ok(refused) => refused?,
+    };
     tracing::info!(%tracking, kind = kind.as_str(), "staff event recorded");
-    let event = StatusEvent { kind, at, note: public_note };
-    Ok((StatusCode::CREATED, Json(event)).into_response())
+    let content_type = HeaderValue::from_static("application/json");
+    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, content_type)], response).into_response())
+}
+
+/// The stored answer if the same account sent the same request; 409 otherwise.
+fn answer_again(
+    done: DoneRequest,
+    account_id: i64,
+    request_sha256: &str,
+) -> Result<Response, ApiError> {
+    if done.account_id == account_id && done.request_sha256 == request_sha256 {
+        Ok(replay(done))
+    } else {
+        Err(ApiError::IdempotencyKeyReused)
+    }
+}
+
+/// Why `event` cannot be recorded on `current` now, if it cannot: an assignee who may
+/// not handle the item, an extension that is not later or too late.
+fn refuse(
+    conn: &rusqlite::Connection,
+    event: &StaffEvent,
+    current: &Located,
+    item: Target,
+    calendar: &Calendar,
+) -> Result<Option<ApiError>, db::DbError> {
+    if let Some(login) = &event.assignee {
+        // Whoever it goes to must be let handle it by the same policy: an active account
+        // that may read it where it is (so never the office a conflict item names).
+        let fits = db::accounts::find_by_login(conn, login)?.is_some_and(|a| {
+            !a.disabled && policy::authorize(a.role, a.district, Action::ReadSubmission, item)
+        });
+        if !fits {
+            return Ok(Some(bad("to", "the login of an active account that may handle it")));
+        }
+    }
+    if let Some(until) = event.until {
+        let deadlines = calendar.deadlines(current.received_at);
+        let (answer_by, _) = due(calendar, deadlines.answer_by, current.extended_until);
+        if until <= answer_by {
+            return Ok(Some(ApiError::ExtensionNotLater { answer_by }));
+        }
+        if until > deadlines.extended_answer_by {
+            return Ok(Some(ApiError::ExtensionTooLong { latest: deadlines.extended_answer_by }));
+        }
+    }
+    Ok(None)
 }

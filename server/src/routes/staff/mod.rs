@@ -3,15 +3,18 @@
 //! ([`actor::WriteActor`]); every read and write is checked by the one policy,
 //! [`policy::authorize`], and every refusal is written to the audit log.
 //!
-//! Not yet: the conflict-of-interest rule (a complaint naming an office or its staff
-//! goes to the curator and the front office, never to that office's inbox).
+//! A complaint naming its district's own office or its staff (flagged when stored) is
+//! seen and handled only by the district's curator and the front office: the policy
+//! has a list of actions per role for such items.
 
 pub mod actor;
 pub mod admin;
+pub mod calendar;
 pub mod inbox;
 pub mod policy;
 pub mod read;
 pub mod session;
+pub mod tasks;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -21,7 +24,7 @@ use std::time::Duration;
 use adal_core::api::MAX_BODY_BYTES;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
@@ -36,7 +39,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/staff/inbox", get(inbox::get_inbox))
         .route("/api/v1/staff/submissions/{tracking}", get(inbox::get_submission))
         .route("/api/v1/staff/submissions/{tracking}/events", post(inbox::post_event))
-        .route("/api/v1/staff/users", post(admin::post_user))
+        .route("/api/v1/staff/users", post(admin::post_user).get(admin::get_users))
+        .route("/api/v1/staff/users/{login}", post(admin::post_user_change))
+        .route("/api/v1/staff/tasks", get(tasks::get_tasks))
+        .route("/api/v1/staff/calendar", get(calendar::get_calendar))
+        .route("/api/v1/staff/calendar/{year}", put(calendar::put_calendar_year))
+        .route("/api/v1/calendar", get(calendar::get_public_calendar))
         .route("/api/v1/staff/audit", get(admin::get_audit))
         .merge(read::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

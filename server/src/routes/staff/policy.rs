@@ -1,4 +1,9 @@
 //! Who may do what, where: the one table every staff request is checked against.
+//!
+//! A submission that names its district's own integrity office or reconciliation centre
+//! (a *conflict* item, see `adal_core::staff::names_an_office`) is handled by the
+//! district's curator and the regional front office only: each role has a second list
+//! of actions for such items, and the district's office staff and mediators have none.
 
 use adal_core::District;
 use adal_core::staff::Role;
@@ -11,10 +16,17 @@ pub enum Action {
     Register,
     Forward,
     Assign,
+    AskInfo,
+    Note,
+    Extend,
     Answer,
     Close,
+    /// Monitoring tasks of a district.
+    ReadTasks,
     ManageAccounts,
     ReadAudit,
+    /// Replace a year of the working-day calendar.
+    ManageCalendar,
 }
 
 impl Action {
@@ -26,10 +38,15 @@ impl Action {
             Action::Register => "register",
             Action::Forward => "forward",
             Action::Assign => "assign",
+            Action::AskInfo => "ask_info",
+            Action::Note => "note",
+            Action::Extend => "extend",
             Action::Answer => "answer",
             Action::Close => "close",
+            Action::ReadTasks => "read_tasks",
             Action::ManageAccounts => "manage_accounts",
             Action::ReadAudit => "read_audit",
+            Action::ManageCalendar => "manage_calendar",
         }
     }
 }
@@ -43,45 +60,68 @@ enum Reach {
     Region,
 }
 
+/// What one request is about: a district (or none), and whether it is a conflict item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub district: Option<District>,
+    pub conflict: bool,
+}
+
+impl Target {
+    pub fn of(district: Option<District>) -> Target {
+        Target { district, conflict: false }
+    }
+}
+
 use Action::*;
 
-/// The policy. Administrators manage accounts but do not read citizens' submissions;
-/// mediators read their district and record outcomes; curators oversee (read, assign,
-/// forward); volunteers only submit, through the public forms.
-const POLICY: [(Role, Reach, &[Action]); 6] = [
-    (Role::Volunteer, Reach::OwnDistrict, &[]),
-    (
-        Role::OfficeStaff,
-        Reach::OwnDistrict,
-        &[ReadInbox, ReadSubmission, Register, Forward, Assign, Answer, Close],
-    ),
-    (Role::Mediator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Answer]),
-    (Role::Curator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Forward, Assign]),
-    (
-        Role::FrontOffice,
-        Reach::Region,
-        &[ReadInbox, ReadSubmission, Register, Forward, Assign, Answer, Close],
-    ),
-    (Role::Administrator, Reach::Region, &[ManageAccounts, ReadAudit]),
+/// Everything an office does with a submission.
+const HANDLE: &[Action] = &[
+    ReadInbox,
+    ReadSubmission,
+    Register,
+    Forward,
+    Assign,
+    AskInfo,
+    Note,
+    Extend,
+    Answer,
+    Close,
+    ReadTasks,
 ];
 
-/// Whether an account of `role` in `home` may do `action` on something of `district`
-/// (`None`: of no district, such as an account or the audit log).
-pub fn authorize(
-    role: Role,
-    home: Option<District>,
-    action: Action,
-    district: Option<District>,
-) -> bool {
-    let Some((_, reach, actions)) = POLICY.iter().find(|(r, _, _)| *r == role) else {
+/// The policy: per role, where it reaches, what it may do on ordinary items (and with
+/// what belongs to no item), and what on conflict items. Administrators manage
+/// accounts and the calendar but do not read citizens' submissions; mediators read
+/// their district, answer and add notes; curators oversee (read, assign, forward, add
+/// notes) and handle conflict items in full; volunteers see their district's monitoring
+/// tasks and otherwise submit through the public forms.
+const POLICY: [(Role, Reach, &[Action], &[Action]); 6] = [
+    (Role::Volunteer, Reach::OwnDistrict, &[ReadTasks], &[]),
+    (Role::OfficeStaff, Reach::OwnDistrict, HANDLE, &[]),
+    (Role::Mediator, Reach::OwnDistrict, &[ReadInbox, ReadSubmission, Answer, Note], &[]),
+    (
+        Role::Curator,
+        Reach::OwnDistrict,
+        &[ReadInbox, ReadSubmission, Forward, Assign, Note, ReadTasks],
+        HANDLE,
+    ),
+    (Role::FrontOffice, Reach::Region, HANDLE, HANDLE),
+    (Role::Administrator, Reach::Region, &[ManageAccounts, ReadAudit, ManageCalendar], &[]),
+];
+
+/// Whether an account of `role` in `home` may do `action` on `target`.
+pub fn authorize(role: Role, home: Option<District>, action: Action, target: Target) -> bool {
+    let Some((_, reach, ordinary, conflict)) = POLICY.iter().find(|(r, ..)| *r == role) else {
         return false;
     };
+    let actions = if target.conflict { conflict } else { ordinary };
     if !actions.contains(&action) {
         return false;
     }
     match reach {
         Reach::Region => true,
-        Reach::OwnDistrict => home.is_some() && district == home,
+        Reach::OwnDistrict => home.is_some() && target.district == home,
     }
 }
 
@@ -92,18 +132,35 @@ mod tests {
     #[test]
     fn every_role_is_in_the_table_once() {
         for role in Role::ALL {
-            assert_eq!(POLICY.iter().filter(|(r, _, _)| *r == role).count(), 1, "{role:?}");
+            assert_eq!(POLICY.iter().filter(|(r, ..)| *r == role).count(), 1, "{role:?}");
         }
     }
 
     #[test]
     fn a_district_role_never_reaches_another_district_or_none() {
         let ura = Some(District::Uralsk);
-        assert!(authorize(Role::OfficeStaff, ura, Close, ura));
-        assert!(!authorize(Role::OfficeStaff, ura, Close, Some(District::Terekti)));
-        assert!(!authorize(Role::OfficeStaff, ura, ReadInbox, None));
-        assert!(!authorize(Role::OfficeStaff, None, ReadInbox, None));
-        assert!(authorize(Role::FrontOffice, None, Answer, Some(District::Terekti)));
-        assert!(!authorize(Role::Administrator, None, ReadSubmission, ura));
+        let at = |d| Target::of(d);
+        assert!(authorize(Role::OfficeStaff, ura, Close, at(ura)));
+        assert!(!authorize(Role::OfficeStaff, ura, Close, at(Some(District::Terekti))));
+        assert!(!authorize(Role::OfficeStaff, ura, ReadInbox, at(None)));
+        assert!(!authorize(Role::OfficeStaff, None, ReadInbox, at(None)));
+        assert!(authorize(Role::FrontOffice, None, Answer, at(Some(District::Terekti))));
+        assert!(!authorize(Role::Administrator, None, ReadSubmission, at(ura)));
+    }
+
+    #[test]
+    fn a_conflict_item_goes_to_the_curator_and_the_front_office_only() {
+        let ura = Some(District::Uralsk);
+        let conflict = Target { district: ura, conflict: true };
+        for action in [ReadSubmission, Register, Note, Answer, Close] {
+            assert!(!authorize(Role::OfficeStaff, ura, action, conflict), "{action:?}");
+            assert!(!authorize(Role::Mediator, ura, action, conflict), "{action:?}");
+            assert!(authorize(Role::Curator, ura, action, conflict), "{action:?}");
+            assert!(authorize(Role::FrontOffice, None, action, conflict), "{action:?}");
+        }
+        // Only on conflict items does a curator register, answer or close.
+        assert!(!authorize(Role::Curator, ura, Close, Target::of(ura)));
+        let elsewhere = Target { district: Some(District::Terekti), conflict: true };
+        assert!(!authorize(Role::Curator, ura, Close, elsewhere));
     }
 }

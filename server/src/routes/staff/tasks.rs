@@ -1,0 +1,40 @@
+//! Monitoring tasks: raised by repeated complaints about one school or clinic, done by a
+//! volunteer's checklist about it (see `db::triage`).
+
+use adal_core::District;
+use adal_core::staff::TasksResponse;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+
+use super::actor::Actor;
+use super::policy::Action;
+use crate::AppState;
+use crate::db;
+use crate::error::ApiError;
+use crate::extract::Json;
+
+#[derive(Debug, Deserialize)]
+pub struct TasksQuery {
+    district: Option<String>,
+}
+
+/// `GET /api/v1/staff/tasks?district=URA` (the actor's own district when omitted).
+pub async fn get_tasks(
+    State(state): State<AppState>,
+    actor: Actor,
+    query: Result<Query<TasksQuery>, QueryRejection>,
+) -> Result<Json<TasksResponse>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let district = match query.district.as_deref() {
+        Some(code) => District::from_code(code).ok_or_else(|| ApiError::MalformedRequest {
+            detail: format!("district: unknown district {code:?}"),
+        })?,
+        None => actor.district.ok_or_else(|| ApiError::MalformedRequest {
+            detail: "district: say which: ?district=URA".into(),
+        })?,
+    };
+    actor.authorize(&state, Action::ReadTasks, Some(district), None).await?;
+    let tasks = state.db.call(move |conn| db::tasks::of_district(conn, district)).await?;
+    Ok(Json(TasksResponse { district, tasks }))
+}
