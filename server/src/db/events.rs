@@ -256,6 +256,9 @@ pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, 
         anonymous: found.anonymous(),
         public_answer: SubmissionStatus::public_answer_of(&timeline),
         timeline,
+        // Mediation sessions and the act come with h2's server code (merge of h1 and h2).
+        sessions: Vec::new(),
+        act: None,
     })
 }
 
