@@ -41,4 +41,3 @@ pub fn event_label(kind: EventKind, lang: Lang) -> String {
         EventKind::Other => t(lang, "event_other"),
     }
 }
-

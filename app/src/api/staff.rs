@@ -4,8 +4,9 @@
 use adal_core::api::{Problem, ProblemCode};
 use adal_core::calendar::Year;
 use adal_core::staff::{
-    AccountChange, AccountsResponse, AuditResponse, TasksResponse, CSRF_HEADER, IDEMPOTENCY_HEADER, InboxResponse, LoginRequest, LoginResponse,
-    Me, NewAccountRequest, StaffAction, StaffSubmission,
+    AccountChange, AccountsResponse, AuditResponse, CSRF_HEADER, IDEMPOTENCY_HEADER, InboxResponse,
+    LoginRequest, LoginResponse, Me, NewAccountRequest, StaffAction, StaffSubmission,
+    TasksResponse,
 };
 use adal_core::{District, Lang};
 use gloo::net::http::{Request, RequestBuilder, Response};
@@ -144,7 +145,12 @@ pub async fn users(lang: Lang) -> Result<AccountsResponse> {
 
 /// Disables or enables an account, sets a new password, or moves it to another role or
 /// district (administrators).
-pub async fn change_user(login: &str, change: &AccountChange, csrf: &str, lang: Lang) -> Result<()> {
+pub async fn change_user(
+    login: &str,
+    change: &AccountChange,
+    csrf: &str,
+    lang: Lang,
+) -> Result<()> {
     let url = format!("/api/v1/staff/users/{login}");
     let response = send(Request::post(&url), change, csrf, None, lang).await?;
     if response.ok() { Ok(()) } else { Err(refusal(response).await) }

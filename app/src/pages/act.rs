@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::components::Qr;
-use crate::i18n::t;
 use crate::i18n::UiLang;
+use crate::i18n::t;
 use crate::store::meta;
 
 /// `/act`: the act form and, once it checks, the printable act.

@@ -1,6 +1,6 @@
 use adal_core::FieldErrors;
-use adal_core::receipt::{EventKind, IdentityRequest, SubmissionStatus};
 use adal_core::act::SignedAct;
+use adal_core::receipt::{EventKind, IdentityRequest, SubmissionStatus};
 use adal_core::staff::SessionRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -175,7 +175,9 @@ fn Question(item: SentItem, question: String) -> impl IntoView {
     let item_id = item.id.clone();
     let tracking = item.receipt.tracking.clone();
     let waiting = Memo::new(move |_| {
-        app.snapshot.with(|s| s.replies.iter().filter(|r| r.item == item_id).cloned().collect::<Vec<Reply>>())
+        app.snapshot.with(|s| {
+            s.replies.iter().filter(|r| r.item == item_id).cloned().collect::<Vec<Reply>>()
+        })
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

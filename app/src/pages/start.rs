@@ -5,8 +5,8 @@
 use adal_core::form::Answers;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::start_draft;
 use crate::i18n::t;
@@ -28,7 +28,9 @@ pub fn StartPage() -> impl IntoView {
             }
         }
         match start_draft(app, &form, prefill).await {
-            Some(page) => navigate(&page.path(), NavigateOptions { replace: true, ..Default::default() }),
+            Some(page) => {
+                navigate(&page.path(), NavigateOptions { replace: true, ..Default::default() })
+            }
             None => failed.set(true),
         }
     });

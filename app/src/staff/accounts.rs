@@ -82,7 +82,8 @@ fn AccountRow(account: AccountSummary, reloads: RwSignal<u32>) -> impl IntoView 
             disabled: None,
             password: (!new_password.is_empty()).then_some(new_password),
             role: Some(role.get_untracked()),
-            district: District::from_code(&district.get_untracked()).filter(|_| role.get_untracked().has_district()),
+            district: District::from_code(&district.get_untracked())
+                .filter(|_| role.get_untracked().has_district()),
         };
         apply(change, save_login.clone());
     };

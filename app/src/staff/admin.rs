@@ -49,7 +49,8 @@ fn NewAccount() -> impl IntoView {
         let request = NewAccountRequest {
             login: login.get_untracked().trim().to_owned(),
             role: role.get_untracked(),
-            district: District::from_code(&district.get_untracked()).filter(|_| role.get_untracked().has_district()),
+            district: District::from_code(&district.get_untracked())
+                .filter(|_| role.get_untracked().has_district()),
             password: password.get_untracked(),
         };
         let lang = lang.get_untracked();
@@ -61,11 +62,16 @@ fn NewAccount() -> impl IntoView {
         spawn_local(async move {
             match create_user(&request, &csrf, lang).await {
                 Ok(me) => {
-                    message.set(Some((true, t(lang, "staff_account_created").replace("%{login}", &me.login))));
+                    message.set(Some((
+                        true,
+                        t(lang, "staff_account_created").replace("%{login}", &me.login),
+                    )));
                     login.set(String::new());
                     password.set(String::new());
                 }
-                Err(StaffError::Refused(p)) => message.set(Some((false, p.detail.unwrap_or(p.title)))),
+                Err(StaffError::Refused(p)) => {
+                    message.set(Some((false, p.detail.unwrap_or(p.title))))
+                }
                 Err(StaffError::Unauthenticated) => st.expired.set(true),
                 Err(_) => message.set(Some((false, t(lang, "staff_needs_signal")))),
             }

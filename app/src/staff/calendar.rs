@@ -61,7 +61,10 @@ pub fn CalendarEditor() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = lang.get_untracked();
-        let (off, worked) = match (parse_lines(&days_off.get_untracked()), parse_lines(&weekends.get_untracked())) {
+        let (off, worked) = match (
+            parse_lines(&days_off.get_untracked()),
+            parse_lines(&weekends.get_untracked()),
+        ) {
             (Ok(off), Ok(worked)) => (off, worked),
             (Err(line), _) | (_, Err(line)) => {
                 message.set(Some(format!("{}: {line}", t(lang, "staff_not_a_date"))));

@@ -31,9 +31,10 @@ fn load(st: StaffState, shown: RwSignal<Option<InboxResponse>>, stale: RwSignal<
     let lang = st.lang.get_untracked();
     let ask = st.me().is_some_and(|m| m.district.is_none()).then_some(district);
     spawn_local(async move {
-        if let Ok(Some(cached)) = store::staff::get_cached::<InboxResponse>(&cache_key(district)).await {
+        if let Ok(Some(cached)) =
+            store::staff::get_cached::<InboxResponse>(&cache_key(district)).await
+        {
             shown.set(Some(cached));
-            stale.set(true);
         }
         match inbox(ask, lang).await {
             Ok(fresh) => {
@@ -95,7 +96,9 @@ pub fn InboxPage() -> impl IntoView {
             .filter(|i| form.is_empty() || i.form.id == form)
             .filter(|i| status.is_empty() || i.status.as_str() == status)
             .filter(|i| category.is_empty() || i.category.as_deref() == Some(category.as_str()))
-            .filter(|i| institution.is_empty() || i.institution.as_deref() == Some(institution.as_str()))
+            .filter(|i| {
+                institution.is_empty() || i.institution.as_deref() == Some(institution.as_str())
+            })
             .filter(|i| match due.as_str() {
                 "overdue" => is_open(i.status) && i.days_left < 0,
                 "soon" => is_open(i.status) && i.days_left <= DUE_SOON_DAYS,

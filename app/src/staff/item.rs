@@ -6,7 +6,9 @@ use adal_core::District;
 use adal_core::Lang;
 use adal_core::form::{FieldDef, FieldKind};
 use adal_core::receipt::EventKind;
-use adal_core::staff::{MediationSession, SessionOutcome, StaffAction, StaffEvent, StaffSubmission};
+use adal_core::staff::{
+    MediationSession, SessionOutcome, StaffAction, StaffEvent, StaffSubmission,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -22,12 +24,18 @@ fn cache_key(tracking: &str) -> String {
 }
 
 /// The cached copy first, then the server's, kept for reading offline.
-fn load(st: StaffState, tracking: String, shown: RwSignal<Option<StaffSubmission>>, stale: RwSignal<bool>) {
+fn load(
+    st: StaffState,
+    tracking: String,
+    shown: RwSignal<Option<StaffSubmission>>,
+    stale: RwSignal<bool>,
+) {
     let lang = st.lang.get_untracked();
     spawn_local(async move {
-        if let Ok(Some(cached)) = store::staff::get_cached::<StaffSubmission>(&cache_key(&tracking)).await {
+        if let Ok(Some(cached)) =
+            store::staff::get_cached::<StaffSubmission>(&cache_key(&tracking)).await
+        {
             shown.set(Some(cached));
-            stale.set(true);
         }
         match submission(&tracking, lang).await {
             Ok(fresh) => {
@@ -77,7 +85,7 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
     let status = sub.timeline.last().map(|e| e.kind).unwrap_or(EventKind::Received);
     let days = sub.days_left;
     let answer_by = sub.answer_by;
-    let deadlines = sub.deadlines.clone();
+    let deadlines = sub.deadlines;
     let received = sub.received_at;
     let form_id = sub.form.id.clone();
     let schema = adal_core::form::find(&sub.form.id, sub.form.version).cloned();
@@ -85,7 +93,9 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
     let answers = sub.answers.clone();
     let waiting_tracking = tracking.clone();
     let waiting = move || {
-        st.queue.with(|q| q.iter().filter(|a| a.tracking == waiting_tracking).cloned().collect::<Vec<_>>())
+        st.queue.with(|q| {
+            q.iter().filter(|a| a.tracking == waiting_tracking).cloned().collect::<Vec<_>>()
+        })
     };
     view! {
         <h1 data-testid="staff-tracking">{tracking.clone()}</h1>
@@ -169,14 +179,17 @@ fn TimelineEntry(event: StaffEvent) -> impl IntoView {
 /// What an action says, for the "waiting to send" line.
 fn action_text(action: &StaffAction) -> Option<String> {
     match action {
-        StaffAction::Forward { reason, .. } | StaffAction::Extend { reason, .. } => Some(reason.clone()),
+        StaffAction::Forward { reason, .. } | StaffAction::Extend { reason, .. } => {
+            Some(reason.clone())
+        }
         StaffAction::Assign { to } => Some(to.clone()),
-        StaffAction::AskInfo { question: text } | StaffAction::Note { text } | StaffAction::Answer { text } => {
-            Some(text.clone())
-        }
-        StaffAction::ScheduleSession { session } => {
-            Some(format!("{} {} · {} · {}", session.date, session.time, session.place, session.mediator))
-        }
+        StaffAction::AskInfo { question: text }
+        | StaffAction::Note { text }
+        | StaffAction::Answer { text } => Some(text.clone()),
+        StaffAction::ScheduleSession { session } => Some(format!(
+            "{} {} · {} · {}",
+            session.date, session.time, session.place, session.mediator
+        )),
         StaffAction::RecordOutcome { note, .. } => Some(note.clone()),
         StaffAction::SignAct { act } => Some(act.number.clone()),
         StaffAction::Register | StaffAction::Close => None,
@@ -209,7 +222,11 @@ fn Answers(fields: Vec<FieldDef>, answers: serde_json::Value) -> impl IntoView {
 /// listed by type and size.
 fn answer_text(field: &FieldDef, value: &serde_json::Value, lang: Lang) -> String {
     let label_of = |options: &[adal_core::form::Choice], v: &str| {
-        options.iter().find(|o| o.value == v).map(|o| o.label.get(lang).to_owned()).unwrap_or_else(|| v.to_owned())
+        options
+            .iter()
+            .find(|o| o.value == v)
+            .map(|o| o.label.get(lang).to_owned())
+            .unwrap_or_else(|| v.to_owned())
     };
     match (&field.kind, value) {
         (FieldKind::SingleChoice { options }, serde_json::Value::String(v)) => label_of(options, v),
@@ -219,9 +236,9 @@ fn answer_text(field: &FieldDef, value: &serde_json::Value, lang: Lang) -> Strin
             .map(|v| label_of(options, v))
             .collect::<Vec<_>>()
             .join(", "),
-        (FieldKind::District, serde_json::Value::String(code)) => {
-            District::from_code(code).map(|d| d.name(lang).to_owned()).unwrap_or_else(|| code.clone())
-        }
+        (FieldKind::District, serde_json::Value::String(code)) => District::from_code(code)
+            .map(|d| d.name(lang).to_owned())
+            .unwrap_or_else(|| code.clone()),
         (FieldKind::Photo { .. }, serde_json::Value::Array(photos)) => photos
             .iter()
             .enumerate()
@@ -254,7 +271,12 @@ fn answer_text(field: &FieldDef, value: &serde_json::Value, lang: Lang) -> Strin
 
 /// The steps of handling, each a small form; each queues its action on the device.
 #[component]
-fn Actions(tracking: String, mediation: bool, district: District, limit: time::Date) -> impl IntoView {
+fn Actions(
+    tracking: String,
+    mediation: bool,
+    district: District,
+    limit: time::Date,
+) -> impl IntoView {
     let st = use_staff();
     let lang = st.lang;
     let tracking = StoredValue::new(tracking);
@@ -275,7 +297,9 @@ fn Actions(tracking: String, mediation: bool, district: District, limit: time::D
     let answer = RwSignal::new(String::new());
     let missing = RwSignal::new(None::<&'static str>);
     // Checks that the text of a form is there, then queues the action and empties it.
-    let submit = move |which: &'static str, fields: Vec<RwSignal<String>>, make: Box<dyn Fn() -> Option<StaffAction>>| {
+    let submit = move |which: &'static str,
+                       fields: Vec<RwSignal<String>>,
+                       make: Box<dyn Fn() -> Option<StaffAction>>| {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if fields.iter().any(|f| f.with_untracked(|v| v.trim().is_empty())) {
@@ -293,7 +317,9 @@ fn Actions(tracking: String, mediation: bool, district: District, limit: time::D
             take(action);
         }
     };
-    let error = move |which: &'static str| move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"));
+    let error = move |which: &'static str| {
+        move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"))
+    };
     view! {
         <section aria-labelledby="actions-h" class="actions">
             <h2 id="actions-h">{move || t(lang.get(), "staff_actions")}</h2>
@@ -417,8 +443,13 @@ fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
     let missing = RwSignal::new(None::<&'static str>);
     let schedule = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parsed = time::Date::parse(&date.get_untracked(), &time::format_description::well_known::Iso8601::DATE).ok();
-        let complete = [at, place, mediator].iter().all(|f| f.with_untracked(|v| !v.trim().is_empty()));
+        let parsed = time::Date::parse(
+            &date.get_untracked(),
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .ok();
+        let complete =
+            [at, place, mediator].iter().all(|f| f.with_untracked(|v| !v.trim().is_empty()));
         let (Some(date_value), true) = (parsed, complete) else {
             missing.set(Some("session"));
             return;
@@ -445,11 +476,17 @@ fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
             }
         };
         missing.set(None);
-        take.run(StaffAction::RecordOutcome { outcome: chosen, note: outcome_note.get_untracked().trim().to_owned() });
+        take.run(StaffAction::RecordOutcome {
+            outcome: chosen,
+            note: outcome_note.get_untracked().trim().to_owned(),
+        });
         outcome_note.set(String::new());
     };
-    let error = move |which: &'static str| move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"));
-    let outcomes: [(&'static str, fn(Lang) -> String); 3] = [
+    let error = move |which: &'static str| {
+        move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"))
+    };
+    type Label = fn(Lang) -> String;
+    let outcomes: [(&'static str, Label); 3] = [
         ("agreed", |l| t(l, "staff_outcome_agreed")),
         ("not_agreed", |l| t(l, "staff_outcome_not_agreed")),
         ("postponed", |l| t(l, "staff_outcome_postponed")),

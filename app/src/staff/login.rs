@@ -38,14 +38,18 @@ pub fn LoginPage() -> impl IntoView {
                     message.set(None);
                     st.logged_in(session);
                 }
-                Err(StaffError::Offline) => message.set(Some(t(lang.get_untracked(), "staff_login_offline"))),
+                Err(StaffError::Offline) => {
+                    message.set(Some(t(lang.get_untracked(), "staff_login_offline")))
+                }
                 Err(StaffError::Refused(p)) if p.code == ProblemCode::RateLimited => {
                     message.set(Some(t(lang.get_untracked(), "staff_login_rate_limited")))
                 }
                 Err(StaffError::Refused(_) | StaffError::Unauthenticated) => {
                     message.set(Some(t(lang.get_untracked(), "staff_login_failed")))
                 }
-                Err(StaffError::Failed(_)) => message.set(Some(t(lang.get_untracked(), "staff_login_server"))),
+                Err(StaffError::Failed(_)) => {
+                    message.set(Some(t(lang.get_untracked(), "staff_login_server")))
+                }
             }
         });
     };

@@ -27,7 +27,6 @@ pub fn TasksPage() -> impl IntoView {
         spawn_local(async move {
             if let Ok(Some(cached)) = store::staff::get_cached::<TasksResponse>(&key).await {
                 shown.set(Some(cached));
-                stale.set(true);
             }
             match tasks(ask, lang).await {
                 Ok(fresh) => {
