@@ -108,7 +108,11 @@ test("staff register, question and answer a complaint, the answer written offlin
   await snapshot(page, "35-receipt-after-staff");
 });
 
-test("a mediation request ends in a signed act that prints and verifies", async ({ page, context, server }) => {
+test("a mediation request ends in a signed act that prints and verifies", async ({ page, context, server, request }) => {
+  // Sessions, outcomes and acts are stored by the mediation routes (branch h2); a server
+  // without them answers this address with 404 rather than "log in first".
+  const probe = await request.get("/api/v1/staff/submissions/URA-2026-00001/mediation");
+  test.skip(probe.status() === 404, "this server has no mediation routes yet");
   await page.goto("/");
   await waitForOfflineReady(page);
   await page.getByRole("button", { name: "Mediation request" }).click();
@@ -119,7 +123,7 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await page.getByRole("radio", { name: "By phone" }).check();
   await page.getByLabel("Phone", { exact: true }).fill("8 777 765 43 21");
   await page.getByRole("group", { name: /state body/ }).getByRole("radio", { name: "No" }).check();
-  await page.getByRole("radio", { name: "Neighbours" }).check();
+  await page.getByLabel("What the dispute is about").selectOption({ label: "Neighbours" });
   await page.getByLabel("What happened").fill("The neighbour built a fence on our land last spring.");
   await page.getByLabel("What you would like").fill("Move the fence back to the boundary.");
   await page.getByRole("radio", { name: "Russian" }).check();
