@@ -8,9 +8,9 @@ use adal_core::{District, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{StaffPage, StaffState, local_time, use_staff};
+use super::{StaffPage, StaffState, local_time, staff_event_label, use_staff};
 use crate::api::staff::{StaffError, inbox};
-use crate::i18n::{event_label, t};
+use crate::i18n::t;
 use crate::store;
 
 /// Items due within this many working days are marked "due soon".
@@ -47,6 +47,20 @@ fn load(st: StaffState, shown: RwSignal<Option<InboxResponse>>, stale: RwSignal<
             Err(_) => stale.set(true),
         }
     });
+}
+
+/// Brings the saved inbox in step with a submission just read from the server, so the
+/// inbox read offline later shows where each item it lists stands.
+pub async fn note_status(sub: &adal_core::staff::StaffSubmission) {
+    let key = cache_key(sub.district);
+    let Ok(Some(mut saved)) = store::staff::get_cached::<InboxResponse>(&key).await else { return };
+    let Some(row) = saved.items.iter_mut().find(|i| i.tracking == sub.tracking) else { return };
+    // The inbox shows the latest event the citizen could see; a note changes nothing.
+    if let Some(latest) = sub.timeline.iter().rev().find(|e| e.kind.is_public()) {
+        row.status = latest.kind;
+        row.days_left = sub.days_left;
+        let _ = store::staff::put_cached(&key, &saved).await;
+    }
 }
 
 #[component]
@@ -149,7 +163,7 @@ pub fn InboxPage() -> impl IntoView {
                         <select id="f-status" on:change=move |ev| status.set(event_target_value(&ev))>
                             <option value="">{move || t(lang.get(), "staff_any")}</option>
                             {move || statuses().into_iter().map(|k| view! {
-                                <option value=k.as_str()>{event_label(k, lang.get())}</option>
+                                <option value=k.as_str()>{staff_event_label(k, lang.get())}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -210,7 +224,7 @@ fn haystack(item: &InboxItem, lang: Lang) -> String {
         "{} {} {} {} {}",
         item.tracking,
         form_title(&item.form.id, lang),
-        event_label(item.status, lang),
+        staff_event_label(item.status, lang),
         item.institution.as_deref().unwrap_or_default(),
         item.category.as_deref().map(|c| category_label(c, lang)).unwrap_or_default(),
     )
@@ -258,7 +272,7 @@ fn InboxRow(item: InboxItem) -> impl IntoView {
             <a href=StaffPage::Item(item.tracking.clone()).path()>{item.tracking.clone()}</a>
             <span class="meta">{move || form_title(&form_id, lang.get())} " · " {move || local_time(received, lang.get())}</span>
             {item.institution.clone().map(|i| view! { <span>{i}</span> })}
-            <span class="meta">{move || event_label(status, lang.get())}
+            <span class="meta">{move || staff_event_label(status, lang.get())}
                 {item.assignee.clone().map(|a| format!(" · {a}"))}</span>
             {item.conflict.then(|| view! { <span class="meta">{move || t(lang.get(), "staff_conflict_short")}</span> })}
             {open.then(|| view! {

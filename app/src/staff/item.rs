@@ -14,9 +14,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use super::inbox::{days_left_text, form_title, is_open};
-use super::{StaffState, local_time, queue, use_staff};
+use super::{StaffState, local_time, queue, staff_event_label, use_staff};
 use crate::api::staff::{StaffError, submission};
-use crate::i18n::{event_label, t};
+use crate::i18n::t;
 use crate::store;
 
 fn cache_key(tracking: &str) -> String {
@@ -40,6 +40,7 @@ fn load(
         match submission(&tracking, lang).await {
             Ok(fresh) => {
                 let _ = store::staff::put_cached(&cache_key(&tracking), &fresh).await;
+                super::inbox::note_status(&fresh).await;
                 shown.set(Some(fresh));
                 stale.set(false);
             }
@@ -137,7 +138,7 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
                 {sub.timeline.into_iter().map(|e| view! { <TimelineEntry event=e/> }).collect_view()}
                 <For each=waiting key=|a| a.id.clone() let:action>
                     <li class="waiting" data-testid="waiting-action">
-                        <strong>{let kind = action.action.event_kind(); move || event_label(kind, lang.get())}</strong>
+                        <strong>{let kind = action.action.event_kind(); move || staff_event_label(kind, lang.get())}</strong>
                         " · " <em>{move || t(lang.get(), "staff_waiting_to_send")}</em>
                         {action_text(&action.action).map(|n| view! { <p>{n}</p> })}
                     </li>
@@ -167,7 +168,7 @@ fn TimelineEntry(event: StaffEvent) -> impl IntoView {
     .join(" ");
     view! {
         <li class:internal=internal>
-            <strong>{move || if kind == EventKind::InfoProvided { t(lang.get(), "staff_citizen_replied") } else { event_label(kind, lang.get()) }}</strong>
+            <strong>{move || staff_event_label(kind, lang.get())}</strong>
             {internal.then(|| view! { " · " <span class="tag">{move || t(lang.get(), "staff_internal")}</span> })}
             " · " <time>{move || local_time(at, lang.get())}</time>
             {(!detail.is_empty()).then(|| view! { " · " <span class="meta">{detail}</span> })}

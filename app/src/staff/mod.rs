@@ -294,6 +294,15 @@ fn register_service_worker() {
     });
 }
 
+/// What a timeline entry is called in the office: as the citizen reads it, except the
+/// citizen's own reply ("You replied" on the receipt).
+pub fn staff_event_label(kind: adal_core::receipt::EventKind, lang: Lang) -> String {
+    match kind {
+        adal_core::receipt::EventKind::InfoProvided => t(lang, "staff_citizen_replied"),
+        other => crate::i18n::event_label(other, lang),
+    }
+}
+
 /// The instant in the device's time zone, written the way `lang` writes it.
 pub fn local_time(at: time::OffsetDateTime, lang: Lang) -> String {
     let ms = (at.unix_timestamp_nanos() / 1_000_000) as f64;
