@@ -107,6 +107,15 @@ test("staff register, question and answer a complaint, the answer written offlin
   await page.reload();
   await expect(page.getByTestId("public-answer")).toHaveText(answer);
   await snapshot(page, "35-receipt-after-staff");
+
+  // The same screens in Russian and Kazakh, at 360 px.
+  await staff.getByRole("button", { name: "Русский" }).click();
+  await expect(staff.getByRole("heading", { name: "Действия" })).toBeVisible();
+  await snapshot(staff, "36-staff-item-ru");
+  await staff.getByRole("button", { name: "Қазақша" }).click();
+  await staff.getByRole("link", { name: "Кіріс" }).first().click();
+  await expect(staff.getByTestId("inbox-row").filter({ hasText: tracking })).toContainText("Жауап берілді");
+  await snapshot(staff, "37-staff-inbox-kk");
 });
 
 test("a mediation request ends in a signed act that prints and verifies", async ({ page, context, server, request }) => {
@@ -153,7 +162,7 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await expect(session).toContainText(`${day} 10:00`);
   await expect(session).toContainText("Орал, Достық даңғылы 1, 4-бөлме");
   await expect(session).toContainText("Назым Ғабдуллина");
-  await snapshot(page, "36-receipt-session");
+  await snapshot(page, "38-receipt-session");
 
   await staff.getByText("Record the outcome", { exact: true }).first().click();
   await staff.getByRole("radio", { name: "The parties agreed" }).check();
@@ -185,7 +194,7 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await page.reload();
   const act = page.getByTestId("act-signed");
   await expect(act).toContainText("URA-2026-7");
-  await snapshot(page, "37-receipt-act");
+  await snapshot(page, "39-receipt-act");
   await act.getByRole("link", { name: "Print" }).click();
   const doc = page.getByTestId("act-doc");
   await expect(doc.locator("td[lang=ru]").first()).toHaveText("АКТ ПРИМИРЕНИЯ № URA-2026-7");

@@ -91,6 +91,7 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
     let form_id = sub.form.id.clone();
     let schema = adal_core::form::find(&sub.form.id, sub.form.version).cloned();
     let mediation = sub.form.id == "mediation_request";
+    let registered = sub.timeline.iter().any(|e| e.kind == EventKind::Registered);
     let answers = sub.answers.clone();
     let waiting_tracking = tracking.clone();
     let waiting = move || {
@@ -145,7 +146,7 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
                 </For>
             </ol>
         </section>
-        <Actions tracking mediation district=sub.district limit=deadlines.extended_answer_by/>
+        <Actions tracking mediation registered district=sub.district limit=deadlines.extended_answer_by/>
     }
 }
 
@@ -275,6 +276,7 @@ fn answer_text(field: &FieldDef, value: &serde_json::Value, lang: Lang) -> Strin
 fn Actions(
     tracking: String,
     mediation: bool,
+    registered: bool,
     district: District,
     limit: time::Date,
 ) -> impl IntoView {
@@ -328,7 +330,9 @@ fn Actions(
                 <p class="banner error" role="alert">{move || t(lang.get(), "staff_storage_failed")}</p>
             </Show>
             <div class="action-buttons">
-                <button type="button" class="secondary" on:click=move |_| take(StaffAction::Register)>{move || t(lang.get(), "staff_register")}</button>
+                {(!registered).then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| take(StaffAction::Register)>{move || t(lang.get(), "staff_register")}</button>
+                })}
                 <button type="button" class="secondary" on:click=move |_| take(StaffAction::Close)>{move || t(lang.get(), "staff_close")}</button>
             </div>
 
