@@ -46,6 +46,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  // The staff workspace is another app with its own worker (scope /staff/).
+  if (url.pathname === "/staff" || url.pathname.startsWith("/staff/")) return;
   // Every screen is the same single page: answer navigations with the cached shell.
   const key = request.mode === "navigate" ? "/index.html" : request;
   event.respondWith(

@@ -6,6 +6,12 @@
 //! any of them is missing in any language.
 
 use adal_core::Lang;
+use adal_core::receipt::EventKind;
+use leptos::prelude::RwSignal;
+
+/// The interface language, in context for components both apps share (the act).
+#[derive(Clone, Copy)]
+pub struct UiLang(pub RwSignal<Lang>);
 
 /// The sentence for `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> String {
@@ -14,3 +20,24 @@ pub fn t(lang: Lang, key: &str) -> String {
 
 /// Every key the app's sources pass to [`t`], found by `build.rs`.
 pub const USED_KEYS: &[&str] = include!(concat!(env!("OUT_DIR"), "/used_keys.rs"));
+
+/// What a timeline entry is called, in the person's language.
+pub fn event_label(kind: EventKind, lang: Lang) -> String {
+    match kind {
+        EventKind::Received => t(lang, "event_received"),
+        EventKind::Registered => t(lang, "event_registered"),
+        EventKind::Forwarded => t(lang, "event_forwarded"),
+        EventKind::Assigned => t(lang, "event_assigned"),
+        EventKind::Extended => t(lang, "event_extended"),
+        EventKind::Answered => t(lang, "event_answered"),
+        EventKind::Closed => t(lang, "event_closed"),
+        EventKind::IdentityAdded => t(lang, "event_identity_added"),
+        EventKind::InfoRequested => t(lang, "event_info_requested"),
+        EventKind::InfoProvided => t(lang, "event_info_provided"),
+        EventKind::SessionScheduled => t(lang, "event_session_scheduled"),
+        EventKind::SessionHeld => t(lang, "event_session_held"),
+        EventKind::ActSigned => t(lang, "event_act_signed"),
+        EventKind::Note => t(lang, "event_note"),
+        EventKind::Other => t(lang, "event_other"),
+    }
+}

@@ -13,11 +13,12 @@ pub mod pages;
 pub mod photos;
 pub mod pwa;
 pub mod receipts;
+pub mod staff;
 pub mod state;
 pub mod store;
 pub mod sync;
 
-// Interface sentences, compiled in from locales/app.yml.
+// Interface sentences, compiled in from locales/app.yml and locales/staff.yml.
 rust_i18n::i18n!("locales");
 
 use leptos::prelude::*;
@@ -26,7 +27,9 @@ use leptos_router::path;
 
 use components::{Header, StatusBar, UpdateBanner};
 use i18n::t;
-use pages::{ActPage, DirectoryPage, FormPage, HomePage, ItemPage, VerifyPage};
+use pages::{
+    ActPage, DirectoryPage, FormPage, HomePage, ItemActPage, ItemPage, StartPage, VerifyPage,
+};
 use state::AppState;
 
 /// The whole app.
@@ -34,6 +37,7 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let app = AppState::from_browser();
     provide_context(app);
+    provide_context(i18n::UiLang(app.lang));
     let pwa = pwa::Pwa::default();
     provide_context(pwa);
     // The page's language follows the person's choice, for screen readers and fonts.
@@ -56,8 +60,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/draft/:id") view=FormPage/>
                 <Route path=path!("/directory") view=DirectoryPage/>
                 <Route path=path!("/item/:id") view=ItemPage/>
+                <Route path=path!("/item/:id/act") view=ItemActPage/>
                 <Route path=path!("/act") view=ActPage/>
                 <Route path=path!("/verify") view=VerifyPage/>
+                <Route path=path!("/start/:form") view=StartPage/>
             </Routes>
         </Router>
     }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub forms: RwSignal<Arc<Vec<FormSchema>>>,
     /// The provider directory, loaded from the device once per start.
     pub directory: RwSignal<Arc<Vec<StoredProvider>>>,
+    /// Bumped when the server accepted replies, so an open receipt fetches its status.
+    pub replies_sent: RwSignal<u32>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             flush_requests: RwSignal::new(0),
             forms: RwSignal::new(Arc::new(adal_core::form::catalogue().to_vec())),
             directory: RwSignal::new(Arc::new(Vec::new())),
+            replies_sent: RwSignal::new(0),
         }
     }
 
@@ -159,10 +162,15 @@ impl AppState {
         }
         spawn_local(async move {
             self.sending.set(true);
-            let result = sync::drain(force, self.lang.get_untracked()).await;
+            let lang = self.lang.get_untracked();
+            let result = sync::drain(force, lang).await;
+            let replies = sync::send_replies(lang).await;
             self.sending.set(false);
-            if result.is_err() {
+            if result.is_err() || replies.is_err() {
                 self.storage_failed.set(true);
+            }
+            if replies.is_ok_and(|n| n > 0) {
+                self.replies_sent.update(|n| *n += 1);
             }
             self.refresh();
         });

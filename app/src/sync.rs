@@ -137,3 +137,29 @@ impl Device for Browser {
         Uuid::new_v4()
     }
 }
+
+/// Sends the person's replies to the office's questions, oldest first. A refused reply
+/// is kept with the reason (never silently dropped); with no connection the round ends
+/// and the replies wait for the next one. Returns how many the server accepted.
+pub async fn send_replies(lang: Lang) -> store::Result<usize> {
+    let mut accepted = 0;
+    for reply in store::replies::all().await? {
+        if reply.refused.is_some() {
+            continue;
+        }
+        let Some(item) = store::ops::get_sent(&reply.item).await? else { continue };
+        let Some(secret) = item.request.receipt_secret else { continue };
+        match api::post_reply(&reply.tracking, secret.expose(), &reply.text, lang).await {
+            Ok(()) => {
+                store::replies::delete(&reply.id).await?;
+                accepted += 1;
+            }
+            Err(Some(problem)) => {
+                let refused = Some(problem.detail.unwrap_or(problem.title));
+                store::replies::put(&store::replies::Reply { refused, ..reply }).await?;
+            }
+            Err(None) => break,
+        }
+    }
+    Ok(accepted)
+}

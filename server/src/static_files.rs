@@ -22,13 +22,19 @@ pub fn router(dir: &Path) -> Router {
         return Router::new().fallback(not_built);
     }
     let index = ServeFile::new(index_html);
+    // The staff workspace is a second app under `/staff/`, with its own shell.
+    let staff_index = ServeFile::new(dir.join(STAFF_DIR).join("index.html"));
     let spa_fallback = service_fn(move |request: Request| {
-        let mut index = index.clone();
+        let (mut index, mut staff_index) = (index.clone(), staff_index.clone());
         async move {
             // A missing `/app-0123.js` must stay a 404: answered with HTML, it would be
             // cached by the service worker as if it were the script.
-            if looks_like_a_file(request.uri().path()) {
+            let path = request.uri().path();
+            if looks_like_a_file(path) {
                 return Ok::<_, Infallible>(StatusCode::NOT_FOUND.into_response());
+            }
+            if is_staff_page(path) {
+                return Ok(staff_index.call(request).await.into_response());
             }
             Ok(index.call(request).await.into_response())
         }
@@ -36,6 +42,14 @@ pub fn router(dir: &Path) -> Router {
     Router::new()
         .fallback_service(ServeDir::new(dir).fallback(spa_fallback))
         .layer(middleware::from_fn(cache_control))
+}
+
+/// The staff workspace's directory inside the static directory (Trunk's `--dist`).
+const STAFF_DIR: &str = "staff";
+
+/// Whether `path` is a page of the staff workspace (`/staff/…`), not of the citizen app.
+fn is_staff_page(path: &str) -> bool {
+    path == "/staff" || path.starts_with("/staff/")
 }
 
 async fn not_built() -> (StatusCode, &'static str) {
@@ -101,6 +115,16 @@ mod tests {
         for name in ["index.html", "sw.js", "adal-app.js", "icon-192.png", "a-0123456789abcdeg.js"]
         {
             assert!(!is_content_hashed(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn staff_pages_are_told_apart_from_citizen_pages() {
+        for path in ["/staff", "/staff/", "/staff/item/URA-2026-00001", "/staff/admin"] {
+            assert!(is_staff_page(path), "{path}");
+        }
+        for path in ["/", "/staffing", "/item/staff", "/draft/1"] {
+            assert!(!is_staff_page(path), "{path}");
         }
     }
 

@@ -46,6 +46,12 @@ export async function startServer({ staticDir: served = staticDir } = {}) {
       if (note) args.push("--note", note);
       execFileSync(serverBin, args, { encoding: "utf8" });
     },
+    /** Creates a staff account with `adal-server user add`, the password on stdin. */
+    user(login, role, district, password) {
+      const args = ["user", "add", "--role", role, "--login", login, "--data", dataDir];
+      if (district) args.push("--district", district);
+      execFileSync(serverBin, args, { input: `${password}\n`, encoding: "utf8" });
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));

@@ -8,7 +8,10 @@ use crate::state::use_app;
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let app = use_app();
-    let waiting = move || app.snapshot.with(|s| s.outbox.len());
+    let waiting = move || {
+        app.snapshot
+            .with(|s| s.outbox.len() + s.replies.iter().filter(|r| r.refused.is_none()).count())
+    };
     let text = move || {
         let lang = app.lang.get();
         let net = if app.online.get() { t(lang, "online") } else { t(lang, "offline") };

@@ -10,19 +10,48 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::components::Qr;
+use crate::i18n::UiLang;
 use crate::i18n::t;
-use crate::state::use_app;
+use crate::store::meta;
 
-/// The act form and, once it checks, the printable act.
+/// `/act`: the act form and, once it checks, the printable act.
 #[component]
 pub fn ActPage() -> impl IntoView {
-    let lang = use_app().lang;
+    view! { <ActEditor draft_key=meta::ACT_DRAFT.to_owned()/> }
+}
+
+/// The act form, its input kept as a draft on the device (under `draft_key`) at every
+/// change, so leaving the page loses nothing. With `on_sign` (the staff workspace), a
+/// prepared act can also be signed: the callback gets what was typed.
+#[component]
+pub fn ActEditor(
+    draft_key: String,
+    #[prop(optional)] on_sign: Option<Callback<ActInput>>,
+) -> impl IntoView {
+    let lang = expect_context::<UiLang>().0;
     let input = RwSignal::new(ActInput {
         date: region_date(OffsetDateTime::now_utc()).to_string(),
         mediator_status: "professional".to_owned(),
         parties: vec![PartyInput::default(), PartyInput::default()],
         terms: vec![String::new()],
         ..Default::default()
+    });
+    let draft_key = StoredValue::new(draft_key);
+    // The saved draft first; only then is every change written back.
+    let restored = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if let Ok(Some(saved)) = meta::get::<ActInput>(&draft_key.get_value()).await {
+            input.set(saved);
+        }
+        restored.set(true);
+    });
+    Effect::new(move |_| {
+        let typed = input.get();
+        if restored.get() {
+            leptos::task::spawn_local(async move {
+                let _ = meta::put(&draft_key.get_value(), &typed).await;
+            });
+        }
     });
     let errors = RwSignal::new(FieldErrors::default());
     let prepared = RwSignal::new(None::<ReconciliationAct>);
@@ -58,7 +87,7 @@ pub fn ActPage() -> impl IntoView {
                         <select id="act-district" on:change=move |ev| input.update(|a| a.district = event_target_value(&ev))>
                             <option value="">{move || t(lang.get(), "choose_one")}</option>
                             {District::ALL.into_iter().map(|d| view! {
-                                <option value=d.code()>{move || d.name(lang.get())}</option>
+                                <option value=d.code() selected=move || input.with(|a| a.district == d.code())>{move || d.name(lang.get())}</option>
                             }).collect_view()}
                         </select>
                         <p class="error-text">{move || error("district").get()}</p>
@@ -118,7 +147,18 @@ pub fn ActPage() -> impl IntoView {
                     <button type="submit" class="primary big">{move || t(lang.get(), "act_prepare")}</button>
                 </form>
             </div>
-            {move || prepared.get().map(|act| view! { <ActDocument act=act lang=lang/> })}
+            {move || prepared.get().map(|act| view! {
+                {on_sign.map(|sign| view! {
+                    <section class="no-print act-sign">
+                        <p class="help">{move || t(lang.get(), "act_sign_help")}</p>
+                        <button type="button" class="primary big" on:click=move |_| {
+                            sign.run(input.get_untracked());
+                            leptos::task::spawn_local(async move { let _ = meta::delete(&draft_key.get_value()).await; });
+                        }>{move || t(lang.get(), "act_sign")}</button>
+                    </section>
+                })}
+                <ActDocument act=act lang=lang/>
+            })}
         </main>
     }
 }
@@ -134,7 +174,7 @@ fn Row(
     #[prop(optional)] kind: Option<&'static str>,
     #[prop(optional)] multiline: bool,
 ) -> impl IntoView {
-    let lang = use_app().lang;
+    let lang = expect_context::<UiLang>().0;
     let eid = format!("{id}-error");
     let invalid = move || error.with(Option::is_some).to_string();
     let control = if multiline {
@@ -166,7 +206,7 @@ fn PartyRows(
     errors: RwSignal<FieldErrors>,
     index: usize,
 ) -> impl IntoView {
-    let lang = use_app().lang;
+    let lang = expect_context::<UiLang>().0;
     type Text = fn(Lang) -> String;
     type Slot = fn(&mut PartyInput) -> &mut String;
     let rows: [(&'static str, Text, Slot); 3] = [
@@ -197,7 +237,7 @@ fn PartyRows(
 /// The act as it is printed: the two columns, the signature lines, the hash and the QR
 /// code; below it (not printed), the canonical text to copy for verification.
 #[component]
-fn ActDocument(act: ReconciliationAct, lang: RwSignal<Lang>) -> impl IntoView {
+pub fn ActDocument(act: ReconciliationAct, lang: RwSignal<Lang>) -> impl IntoView {
     let text = act.text();
     let short = act.short_hash();
     let hash = act.hash();

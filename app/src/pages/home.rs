@@ -71,6 +71,8 @@ pub fn HomePage() -> impl IntoView {
                     <a href=Page::Act.path()>{move || t(lang.get(), "open_act")}</a>
                     " · "
                     <a href=Page::Verify.path()>{move || t(lang.get(), "open_verify")}</a>
+                    " · "
+                    <a href="/staff/" rel="external">{move || t(lang.get(), "for_staff")}</a>
                 </p>
             </details>
 

@@ -1,13 +1,17 @@
 use adal_core::FieldErrors;
+use adal_core::act::SignedAct;
 use adal_core::receipt::{EventKind, IdentityRequest, SubmissionStatus};
+use adal_core::staff::SessionRecord;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use super::{summary, title};
+use super::act::ActDocument;
+use super::{Page, summary, title};
 use crate::api;
-use crate::i18n::t;
+use crate::i18n::{event_label, t};
 use crate::state::{AppState, use_app};
+use crate::store::replies::Reply;
 use crate::store::{self, SentItem};
 
 /// `/item/:id`: a submission after "Send". While it waits, it says so; once the server
@@ -29,6 +33,15 @@ pub fn ItemPage() -> impl IntoView {
         {
             refresh_status(app, item);
         }
+    });
+    Effect::new(move |previous: Option<u32>| {
+        let sent_replies = app.replies_sent.get();
+        if previous.is_some_and(|p| p != sent_replies)
+            && let Some(item) = sent.get_untracked()
+        {
+            refresh_status(app, item);
+        }
+        sent_replies
     });
     Effect::new(move |previous: Option<bool>| {
         let known = sent.with(Option::is_some);
@@ -113,6 +126,9 @@ fn Sent(item: SentItem) -> impl IntoView {
             </section>
         })}
         {identified.then(|| view! { <p class="banner ok" role="status">{move || t(lang.get(), "identity_added")}</p> })}
+        {status.as_ref().and_then(open_question).map(|question| view! { <Question item=item.clone() question/> })}
+        {status.as_ref().and_then(|s| s.sessions.last().cloned()).map(|record| view! { <Session record/> })}
+        {status.as_ref().and_then(|s| s.act.clone()).map(|act| view! { <ActSigned act item_id=item.id.clone()/> })}
         {status.map(|status| view! { <Timeline status/> })}
         {anonymous.then(|| view! { <AddIdentity item=item.clone()/> })}
     }
@@ -125,7 +141,7 @@ fn Timeline(status: SubmissionStatus) -> impl IntoView {
         <section aria-labelledby="timeline-h">
             <h2 id="timeline-h">{move || t(lang.get(), "timeline")}</h2>
             <ol class="timeline">
-                {status.timeline.into_iter().map(|event| {
+                {status.timeline.into_iter().filter(|e| e.kind.is_public()).map(|event| {
                     let at = event.at;
                     let kind = event.kind;
                     view! {
@@ -141,18 +157,147 @@ fn Timeline(status: SubmissionStatus) -> impl IntoView {
     }
 }
 
-/// What a timeline entry is called, in the person's language.
-fn event_label(kind: EventKind, lang: adal_core::Lang) -> String {
-    match kind {
-        EventKind::Received => t(lang, "event_received"),
-        EventKind::Registered => t(lang, "event_registered"),
-        EventKind::Forwarded => t(lang, "event_forwarded"),
-        EventKind::Assigned => t(lang, "event_assigned"),
-        EventKind::Extended => t(lang, "event_extended"),
-        EventKind::Answered => t(lang, "event_answered"),
-        EventKind::Closed => t(lang, "event_closed"),
-        EventKind::IdentityAdded => t(lang, "event_identity_added"),
-        EventKind::Other => t(lang, "event_other"),
+/// The office's latest question, unless the person has answered it since.
+fn open_question(status: &SubmissionStatus) -> Option<String> {
+    let asked = status.timeline.iter().rposition(|e| e.kind == EventKind::InfoRequested)?;
+    let answered = status.timeline[asked..].iter().any(|e| e.kind == EventKind::InfoProvided);
+    (!answered).then(|| status.timeline[asked].note.clone().unwrap_or_default())
+}
+
+/// The office's question and the person's reply. The reply is kept on the device the
+/// moment "Send" is tapped and goes with the outbox (now, or when signal returns).
+#[component]
+fn Question(item: SentItem, question: String) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let text = RwSignal::new(String::new());
+    let empty = RwSignal::new(false);
+    let item_id = item.id.clone();
+    let tracking = item.receipt.tracking.clone();
+    let waiting = Memo::new(move |_| {
+        app.snapshot.with(|s| {
+            s.replies.iter().filter(|r| r.item == item_id).cloned().collect::<Vec<Reply>>()
+        })
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let written = text.get_untracked().trim().to_owned();
+        if written.is_empty() {
+            empty.set(true);
+            return;
+        }
+        empty.set(false);
+        let reply = Reply {
+            id: uuid::Uuid::new_v4().to_string(),
+            item: item.id.clone(),
+            tracking: tracking.clone(),
+            text: written,
+            queued_at: js_sys::Date::now(),
+            refused: None,
+        };
+        spawn_local(async move {
+            if store::replies::put(&reply).await.is_err() {
+                app.storage_failed.set(true);
+                return;
+            }
+            text.set(String::new());
+            app.refresh();
+            app.drain(true);
+        });
+    };
+    view! {
+        <section aria-labelledby="question-h" class="question">
+            <h2 id="question-h">{move || t(lang.get(), "office_question")}</h2>
+            <p data-testid="office-question">{question}</p>
+            <For each=move || waiting.get() key=|r| (r.id.clone(), r.refused.clone()) let:reply>
+                <div class="reply-waiting">
+                    <p>{reply.text.clone()}</p>
+                    {match reply.refused.clone() {
+                        Some(reason) => view! { <p class="error-text" role="alert">{move || t(lang.get(), "reply_refused")} ": " {reason.clone()}</p> }.into_any(),
+                        None => view! { <p class="muted" data-testid="reply-waiting">{move || t(lang.get(), "reply_waiting")}</p> }.into_any(),
+                    }}
+                </div>
+            </For>
+            <form novalidate on:submit=submit>
+                <div class="field">
+                    <label for="reply-text">{move || t(lang.get(), "reply_label")}</label>
+                    <textarea id="reply-text" rows="4" aria-describedby="reply-error"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <p id="reply-error" class="error-text">{move || empty.get().then(|| t(lang.get(), "reply_empty"))}</p>
+                </div>
+                <button type="submit" class="primary">{move || t(lang.get(), "reply_send")}</button>
+            </form>
+        </section>
+    }
+}
+
+/// The latest mediation session: when, where, with whom, and what it came to.
+#[component]
+fn Session(record: SessionRecord) -> impl IntoView {
+    let lang = use_app().lang;
+    let session = record.session;
+    let outcome = record.outcome;
+    view! {
+        <section aria-labelledby="session-h" class="answer" data-testid="session">
+            <h2 id="session-h">{move || t(lang.get(), "session_title")}</h2>
+            <dl class="facts">
+                <dt>{move || t(lang.get(), "session_when")}</dt>
+                <dd>{format!("{} {}", session.date, session.time)}</dd>
+                <dt>{move || t(lang.get(), "session_place")}</dt>
+                <dd>{session.place.clone()}</dd>
+                <dt>{move || t(lang.get(), "session_mediator")}</dt>
+                <dd>{session.mediator.clone()}</dd>
+                {outcome.map(|o| view! {
+                    <dt>{move || t(lang.get(), "session_outcome")}</dt>
+                    <dd>{move || o.label(lang.get()).to_owned()}</dd>
+                })}
+            </dl>
+        </section>
+    }
+}
+
+/// The signed reconciliation act: its number and hash, where to print it again and
+/// where anyone can check it.
+#[component]
+fn ActSigned(act: SignedAct, item_id: String) -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <section aria-labelledby="act-signed-h" class="answer" data-testid="act-signed">
+            <h2 id="act-signed-h">{move || t(lang.get(), "event_act_signed")}</h2>
+            <dl class="facts">
+                <dt>{move || t(lang.get(), "act_number")}</dt>
+                <dd>{act.number.clone()}</dd>
+                <dt>{move || t(lang.get(), "act_hash")}</dt>
+                <dd class="tracking" data-testid="act-short-hash">{act.short_hash.clone()}</dd>
+            </dl>
+            <p>
+                <a href=Page::ItemAct(item_id).path()>{move || t(lang.get(), "act_print")}</a>
+                " · "
+                <a href=format!("/verify#{}", act.hash)>{move || t(lang.get(), "open_verify")}</a>
+            </p>
+        </section>
+    }
+}
+
+/// `/item/:id/act`: the signed act of a mediation request, printable again on A4.
+#[component]
+pub fn ItemActPage() -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let params = use_params_map();
+    let act = Memo::new(move |_| {
+        let id = params.read().get("id").unwrap_or_default();
+        app.snapshot.with(|s| {
+            s.sent.iter().find(|i| i.id == id).and_then(|i| i.status.as_ref()?.act.clone())
+        })
+    });
+    view! {
+        <main id="main" class="page act-page">
+            {move || match act.get().map(|a| a.input.parse()) {
+                Some(Ok(parsed)) => view! { <ActDocument act=parsed lang=lang/> }.into_any(),
+                _ => view! { <p>{move || t(lang.get(), "not_found")}</p> }.into_any(),
+            }}
+        </main>
     }
 }
 

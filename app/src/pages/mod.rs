@@ -5,13 +5,15 @@ mod directory;
 mod form;
 mod home;
 mod item;
+mod start;
 mod verify;
 
-pub use act::ActPage;
+pub use act::{ActEditor, ActPage};
 pub use directory::DirectoryPage;
 pub use form::FormPage;
 pub use home::HomePage;
-pub use item::ItemPage;
+pub use item::{ItemActPage, ItemPage};
+pub use start::StartPage;
 pub use verify::VerifyPage;
 
 use adal_core::form::Answers;
@@ -30,6 +32,8 @@ pub enum Page {
     Draft(String),
     /// A sent item: waiting for signal, or delivered with its tracking number.
     Item(String),
+    /// The signed reconciliation act of a sent mediation request, to print again.
+    ItemAct(String),
     /// The directory of centres, mediators, notaries and offices.
     Directory,
     /// A mediator prepares a printable reconciliation act.
@@ -44,6 +48,7 @@ impl Page {
             Page::Home => "/".to_owned(),
             Page::Draft(id) => format!("/draft/{id}"),
             Page::Item(id) => format!("/item/{id}"),
+            Page::ItemAct(id) => format!("/item/{id}/act"),
             Page::Directory => "/directory".to_owned(),
             Page::Act => "/act".to_owned(),
             Page::Verify => "/verify".to_owned(),

@@ -1,15 +1,34 @@
 //! `meta`: small facts about the cached data, by name: the directory version the
 //! device holds, the forms' ETag.
 
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Result, get_in};
+use super::{Result, get_in, with_db};
 
 pub(super) const STORE: &str = "meta";
 
 pub const DIRECTORY_VERSION: &str = "directory_version";
 pub const FORMS_ETAG: &str = "forms_etag";
+/// The reconciliation act being typed (`act_draft`, or `act_draft:<tracking>` for staff).
+pub const ACT_DRAFT: &str = "act_draft";
 
 pub async fn get<T: DeserializeOwned>(name: &str) -> Result<Option<T>> {
     get_in(STORE, name).await
+}
+
+pub async fn put<T: Serialize>(name: &str, value: &T) -> Result<()> {
+    with_db(|db| async move {
+        let tx = db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(STORE)?.put(value).with_key(name.to_owned()).serde()?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn delete(name: &str) -> Result<()> {
+    super::delete_in(STORE, name).await
 }

@@ -10,10 +10,12 @@ pub mod backup;
 mod drafts;
 pub mod forms;
 mod leases;
-mod meta;
+pub mod meta;
 mod outbox;
 pub mod providers;
+pub mod replies;
 mod sent;
+pub mod staff;
 
 use std::cell::RefCell;
 
@@ -26,7 +28,7 @@ pub use outbox::OutboxItem;
 pub use sent::SentItem;
 
 const DB_NAME: &str = "adal";
-const DB_VERSION: u8 = 2;
+const DB_VERSION: u8 = 3;
 
 const DRAFTS: &str = drafts::STORE;
 const OUTBOX: &str = outbox::STORE;
@@ -36,6 +38,9 @@ const PROVIDERS: &str = providers::STORE;
 const META: &str = meta::STORE;
 const ATTACHMENTS: &str = attachments::STORE;
 const LEASES: &str = leases::STORE;
+const REPLIES: &str = replies::STORE;
+const STAFF_CACHE: &str = staff::CACHE;
+const STAFF_QUEUE: &str = staff::QUEUE;
 
 /// Anything that went wrong between the app and the browser's storage.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +90,12 @@ pub async fn open() -> Result<Database> {
                 db.create_object_store(META).build()?;
                 db.create_object_store(ATTACHMENTS).with_key_path("id".into()).build()?;
                 db.create_object_store(LEASES).with_key_path("id".into()).build()?;
+            }
+            if old < 3 {
+                // Only new stores: a citizen's drafts, outbox and receipts stay as they are.
+                db.create_object_store(REPLIES).with_key_path("id".into()).build()?;
+                db.create_object_store(STAFF_CACHE).with_key_path("key".into()).build()?;
+                db.create_object_store(STAFF_QUEUE).with_key_path("id".into()).build()?;
             }
             Ok(())
         })
@@ -249,20 +260,25 @@ pub struct Snapshot {
     pub drafts: Vec<Draft>,
     pub outbox: Vec<OutboxItem>,
     pub sent: Vec<SentItem>,
+    /// Replies to the office's questions not yet accepted by the server.
+    pub replies: Vec<replies::Reply>,
 }
 
 /// Reads all three stores in one read transaction, so the lists agree with each other.
 pub async fn snapshot() -> Result<Snapshot> {
     with_db(|db| async move {
-        let tx = db.transaction([DRAFTS, OUTBOX, SENT]).build()?;
+        let tx = db.transaction([DRAFTS, OUTBOX, SENT, REPLIES]).build()?;
         let mut drafts: Vec<Draft> = collect(tx.object_store(DRAFTS)?.get_all().serde()?.await?)?;
         let mut outbox: Vec<OutboxItem> =
             collect(tx.object_store(OUTBOX)?.get_all().serde()?.await?)?;
         let mut sent: Vec<SentItem> = collect(tx.object_store(SENT)?.get_all().serde()?.await?)?;
         drafts.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
         outbox.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
+        let mut replies: Vec<replies::Reply> =
+            collect(tx.object_store(REPLIES)?.get_all().serde()?.await?)?;
         sent.sort_by_key(|s| std::cmp::Reverse(s.receipt.received_at));
-        Ok(Snapshot { drafts, outbox, sent })
+        replies.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
+        Ok(Snapshot { drafts, outbox, sent, replies })
     })
     .await
 }

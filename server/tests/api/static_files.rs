@@ -158,3 +158,31 @@ async fn without_a_built_app_the_api_works_and_pages_explain_why_they_are_missin
     assert!(page.text().await.unwrap().contains("not built"));
     assert_eq!(health.status(), StatusCode::OK);
 }
+
+/// Writes a fake build of the staff workspace (Trunk's `--dist dist/staff`).
+fn write_fake_staff_build(app: &crate::helpers::TestApp) -> &'static str {
+    const STAFF_HTML: &str = "<!doctype html><title>Adal · office</title>";
+    let dir = app.static_dir.path().join("staff");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), STAFF_HTML).unwrap();
+    std::fs::write(dir.join("sw.js"), "self.addEventListener('fetch', () => {});\n").unwrap();
+    STAFF_HTML
+}
+
+#[tokio::test]
+async fn every_page_of_the_staff_workspace_serves_the_staff_app_and_others_the_citizen_app() {
+    let app = spawn_app().await;
+    let staff_html = write_fake_staff_build(&app);
+
+    for path in ["/staff/", "/staff/item/URA-2026-00001", "/staff/admin"] {
+        let response = app.get(path).await;
+
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-cache", "{path}");
+        assert_eq!(response.text().await.unwrap(), staff_html, "{path}");
+    }
+    let worker = app.get("/staff/sw.js").await;
+    assert_eq!(worker.headers()[CACHE_CONTROL], "no-cache");
+    assert_eq!(app.get("/staffing").await.text().await.unwrap(), INDEX_HTML);
+    assert_eq!(app.get("/staff/missing-0123456789abcdef.js").await.status(), StatusCode::NOT_FOUND);
+}

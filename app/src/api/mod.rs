@@ -8,6 +8,8 @@ use adal_core::sync::engine::{Answer, TransportError};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
 
+pub mod staff;
+
 /// How long to wait for the server before giving up on one attempt. Long enough for a
 /// slow rural 3G link, short enough that a dead connection does not hold the queue.
 /// The sync lease (`sync::LEASE_MS`) must outlast it.
@@ -172,4 +174,28 @@ pub async fn post_identity(
 async fn json<T: serde::de::DeserializeOwned>(response: &gloo::net::http::Response) -> Option<T> {
     let text = response.text().await.ok()?;
     serde_wasm_bindgen::from_value(js_sys::JSON::parse(&text).ok()?).ok()
+}
+
+/// `POST /api/v1/submissions/{tracking}/reply`: the person's answer to the office's
+/// question. `Ok` once the server has it; `Err(Some(problem))` when it refused (the reply
+/// is then dropped with the reason shown), `Err(None)` when it could not be reached.
+pub async fn post_reply(
+    tracking: &str,
+    secret: &str,
+    text: &str,
+    lang: Lang,
+) -> Result<(), Option<adal_core::api::Problem>> {
+    let request = Request::post(&format!("/api/v1/submissions/{tracking}/reply"))
+        .header("X-Receipt-Secret", secret)
+        .header("Accept-Language", lang.tag())
+        .json(&serde_json::json!({ "text": text }))
+        .map_err(|_| None)?;
+    let response = request.send().await.map_err(|_| None)?;
+    if response.ok() {
+        return Ok(());
+    }
+    if response.status() >= 500 || response.status() == 429 {
+        return Err(None);
+    }
+    Err(response.json().await.ok())
 }

@@ -1,0 +1,141 @@
+//! Administrators edit the working-day calendar, one year at a time: the weekdays off
+//! (holidays, transferred days) and the weekends worked. The server checks the year
+//! (`Calendar::with_year`) before every deadline is counted on it.
+
+use adal_core::calendar::Year;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use time::Date;
+use time::format_description::well_known::Iso8601;
+
+use super::use_staff;
+use crate::api::staff::{StaffError, calendar, put_calendar_year};
+use crate::i18n::t;
+
+fn lines(dates: &[Date]) -> String {
+    dates.iter().map(Date::to_string).collect::<Vec<_>>().join("\n")
+}
+
+/// The dates of a text area, one a line; `Err` names the first line that is no date.
+fn parse_lines(text: &str) -> Result<Vec<Date>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| Date::parse(l, &Iso8601::DATE).map_err(|_| l.to_owned()))
+        .collect()
+}
+
+#[component]
+pub fn CalendarEditor() -> impl IntoView {
+    let st = use_staff();
+    let lang = st.lang;
+    let years = RwSignal::new(None::<Result<Vec<Year>, ()>>);
+    let chosen = RwSignal::new(0i32);
+    let days_off = RwSignal::new(String::new());
+    let weekends = RwSignal::new(String::new());
+    let provisional = RwSignal::new(false);
+    let source = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let show = move |year: &Year| {
+        chosen.set(year.year);
+        days_off.set(lines(&year.days_off));
+        weekends.set(lines(&year.working_weekends));
+        provisional.set(year.provisional);
+        source.set(year.source.clone());
+    };
+    Effect::new(move |_| {
+        let lang = lang.get_untracked();
+        spawn_local(async move {
+            match calendar(lang).await {
+                Ok(c) => {
+                    if let Some(first) = c.years.first() {
+                        show(first);
+                    }
+                    years.set(Some(Ok(c.years)));
+                }
+                Err(StaffError::Unauthenticated) => st.expired.set(true),
+                Err(_) => years.set(Some(Err(()))),
+            }
+        });
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = lang.get_untracked();
+        let (off, worked) = match (
+            parse_lines(&days_off.get_untracked()),
+            parse_lines(&weekends.get_untracked()),
+        ) {
+            (Ok(off), Ok(worked)) => (off, worked),
+            (Err(line), _) | (_, Err(line)) => {
+                message.set(Some(format!("{}: {line}", t(lang, "staff_not_a_date"))));
+                return;
+            }
+        };
+        let year = Year {
+            year: chosen.get_untracked(),
+            provisional: provisional.get_untracked(),
+            days_off: off,
+            working_weekends: worked,
+            source: source.get_untracked(),
+        };
+        let Some(csrf) = st.csrf() else { return };
+        spawn_local(async move {
+            match put_calendar_year(&year, &csrf, lang).await {
+                Ok(c) => {
+                    years.set(Some(Ok(c.years)));
+                    message.set(Some(t(lang, "staff_saved")));
+                }
+                Err(StaffError::Refused(p)) => message.set(Some(p.detail.unwrap_or(p.title))),
+                Err(StaffError::Unauthenticated) => st.expired.set(true),
+                Err(_) => message.set(Some(t(lang, "staff_needs_signal"))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="calendar-h">
+            <h2 id="calendar-h">{move || t(lang.get(), "staff_calendar")}</h2>
+            {move || match years.get() {
+                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                Some(Err(())) => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
+                Some(Ok(list)) => {
+                    let all = StoredValue::new(list.clone());
+                    view! {
+                        <form novalidate class="action" on:submit=save>
+                            <div class="field">
+                                <label for="cal-year">{move || t(lang.get(), "staff_year")}</label>
+                                <select id="cal-year" on:change=move |ev| {
+                                    let wanted: i32 = event_target_value(&ev).parse().unwrap_or_default();
+                                    all.with_value(|ys| if let Some(y) = ys.iter().find(|y| y.year == wanted) { show(y) });
+                                }>
+                                    {list.iter().map(|y| {
+                                        let n = y.year;
+                                        view! { <option value=n.to_string() selected=move || chosen.get() == n>{n}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="cal-off">{move || t(lang.get(), "staff_days_off")}</label>
+                                <p class="help">{move || t(lang.get(), "staff_one_date_a_line")}</p>
+                                <textarea id="cal-off" rows="8" prop:value=move || days_off.get() on:input=move |ev| days_off.set(event_target_value(&ev))></textarea>
+                            </div>
+                            <div class="field">
+                                <label for="cal-worked">{move || t(lang.get(), "staff_working_weekends")}</label>
+                                <textarea id="cal-worked" rows="3" prop:value=move || weekends.get() on:input=move |ev| weekends.set(event_target_value(&ev))></textarea>
+                            </div>
+                            <label class="choice">
+                                <input type="checkbox" prop:checked=move || provisional.get() on:change=move |ev| provisional.set(event_target_checked(&ev))/>
+                                {move || t(lang.get(), "staff_year_provisional")}
+                            </label>
+                            <div class="field">
+                                <label for="cal-source">{move || t(lang.get(), "staff_source")}</label>
+                                <input id="cal-source" type="text" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))/>
+                            </div>
+                            <p role="status">{move || message.get()}</p>
+                            <button type="submit" class="primary">{move || t(lang.get(), "staff_save")}</button>
+                        </form>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,295 @@
+//! A district's inbox, what is due first: each row with its form, when it came, where it
+//! stands and how many working days are left. The last inbox seen stays on the device.
+
+use adal_core::receipt::EventKind;
+use adal_core::search::{Query, fold};
+use adal_core::staff::{InboxItem, InboxResponse};
+use adal_core::{District, Lang};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{StaffPage, StaffState, local_time, staff_event_label, use_staff};
+use crate::api::staff::{StaffError, inbox};
+use crate::i18n::t;
+use crate::store;
+
+/// Items due within this many working days are marked "due soon".
+const DUE_SOON_DAYS: i64 = 3;
+
+/// Whether the item still waits for the office's answer.
+pub fn is_open(status: EventKind) -> bool {
+    !matches!(status, EventKind::Answered | EventKind::Closed | EventKind::ActSigned)
+}
+
+fn cache_key(district: District) -> String {
+    format!("inbox:{}", district.code())
+}
+
+/// Reads the cached inbox of the chosen district, then the server's, and keeps it.
+fn load(st: StaffState, shown: RwSignal<Option<InboxResponse>>, stale: RwSignal<bool>) {
+    let district = st.district.get_untracked();
+    let lang = st.lang.get_untracked();
+    let ask = st.me().is_some_and(|m| m.district.is_none()).then_some(district);
+    spawn_local(async move {
+        if let Ok(Some(cached)) =
+            store::staff::get_cached::<InboxResponse>(&cache_key(district)).await
+        {
+            shown.set(Some(cached));
+        }
+        match inbox(ask, lang).await {
+            Ok(fresh) => {
+                let _ = store::staff::put_cached(&cache_key(fresh.district), &fresh).await;
+                shown.set(Some(fresh));
+                stale.set(false);
+                st.online.set(true);
+            }
+            Err(StaffError::Unauthenticated) => st.expired.set(true),
+            Err(_) => stale.set(true),
+        }
+    });
+}
+
+/// Brings the saved inbox in step with a submission just read from the server, so the
+/// inbox read offline later shows where each item it lists stands.
+pub async fn note_status(sub: &adal_core::staff::StaffSubmission) {
+    let key = cache_key(sub.district);
+    let Ok(Some(mut saved)) = store::staff::get_cached::<InboxResponse>(&key).await else { return };
+    let Some(row) = saved.items.iter_mut().find(|i| i.tracking == sub.tracking) else { return };
+    // The inbox shows the latest event the citizen could see; a note changes nothing.
+    if let Some(latest) = sub.timeline.iter().rev().find(|e| e.kind.is_public()) {
+        row.status = latest.kind;
+        row.days_left = sub.days_left;
+        let _ = store::staff::put_cached(&key, &saved).await;
+    }
+}
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let st = use_staff();
+    let lang = st.lang;
+    let shown = RwSignal::new(None::<InboxResponse>);
+    let stale = RwSignal::new(false);
+    Effect::new(move |_| {
+        st.district.track();
+        st.synced.track();
+        st.online.track();
+        load(st, shown, stale);
+    });
+    let regional = move || st.me().is_some_and(|m| m.district.is_none());
+    let form = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let institution = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let items = move || shown.with(|s| s.as_ref().map(|s| s.items.clone()).unwrap_or_default());
+    let forms = move || {
+        let mut ids: Vec<String> = items().into_iter().map(|i| i.form.id).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let statuses = move || {
+        let mut kinds: Vec<EventKind> = items().into_iter().map(|i| i.status).collect();
+        kinds.sort_by_key(|k| k.as_str());
+        kinds.dedup();
+        kinds
+    };
+    let distinct = move |pick: fn(&InboxItem) -> Option<String>| {
+        let mut values: Vec<String> = items().iter().filter_map(pick).collect();
+        values.sort();
+        values.dedup();
+        values
+    };
+    let visible = move || {
+        let query = Query::parse(&search.get());
+        let (form, status, due) = (form.get(), status.get(), due.get());
+        let (category, institution) = (category.get(), institution.get());
+        items()
+            .into_iter()
+            .filter(|i| form.is_empty() || i.form.id == form)
+            .filter(|i| status.is_empty() || i.status.as_str() == status)
+            .filter(|i| category.is_empty() || i.category.as_deref() == Some(category.as_str()))
+            .filter(|i| {
+                institution.is_empty() || i.institution.as_deref() == Some(institution.as_str())
+            })
+            .filter(|i| match due.as_str() {
+                "overdue" => is_open(i.status) && i.days_left < 0,
+                "soon" => is_open(i.status) && i.days_left <= DUE_SOON_DAYS,
+                "open" => is_open(i.status),
+                _ => true,
+            })
+            .filter(|i| query.matches(&fold(&haystack(i, lang.get_untracked()))))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <main id="main" class="page staff-page">
+            <h1>{move || t(lang.get(), "staff_inbox")} " · " {move || st.district.get().name(lang.get())}</h1>
+            <Show when=regional>
+                <div class="field">
+                    <label for="inbox-district">{move || t(lang.get(), "district")}</label>
+                    <select id="inbox-district" on:change=move |ev| {
+                        if let Some(d) = District::from_code(&event_target_value(&ev)) { st.set_district(d) }
+                    }>
+                        {District::ALL.into_iter().map(|d| view! {
+                            <option value=d.code() selected=move || st.district.get() == d>{move || d.name(lang.get())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </Show>
+            <Show when=move || stale.get() && shown.with(Option::is_some)>
+                <p class="banner warn" role="status">{move || t(lang.get(), "staff_inbox_saved_copy")}</p>
+            </Show>
+            <details class="filters" open>
+                <summary>{move || t(lang.get(), "staff_filters")}</summary>
+                <div class="filter-grid">
+                    <div class="field">
+                        <label for="f-search">{move || t(lang.get(), "staff_search")}</label>
+                        <input id="f-search" type="search" prop:value=move || search.get()
+                            on:input=move |ev| search.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="f-form">{move || t(lang.get(), "staff_form")}</label>
+                        <select id="f-form" on:change=move |ev| form.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_any")}</option>
+                            {move || forms().into_iter().map(|id| {
+                                let label = form_title(&id, lang.get());
+                                view! { <option value=id>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-status">{move || t(lang.get(), "staff_status")}</label>
+                        <select id="f-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_any")}</option>
+                            {move || statuses().into_iter().map(|k| view! {
+                                <option value=k.as_str()>{staff_event_label(k, lang.get())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-category">{move || t(lang.get(), "staff_category")}</label>
+                        <select id="f-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_any")}</option>
+                            {move || distinct(|i| i.category.clone()).into_iter().map(|c| {
+                                let label = category_label(&c, lang.get());
+                                view! { <option value=c>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-institution">{move || t(lang.get(), "staff_institution")}</label>
+                        <select id="f-institution" on:change=move |ev| institution.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_any")}</option>
+                            {move || distinct(|i| i.institution.clone()).into_iter().map(|c| {
+                                let value = c.clone();
+                                view! { <option value=value>{c}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-due">{move || t(lang.get(), "staff_due")}</label>
+                        <select id="f-due" on:change=move |ev| due.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_any")}</option>
+                            <option value="open">{move || t(lang.get(), "staff_due_open")}</option>
+                            <option value="soon">{move || t(lang.get(), "staff_due_soon")}</option>
+                            <option value="overdue">{move || t(lang.get(), "staff_due_overdue")}</option>
+                        </select>
+                    </div>
+                </div>
+            </details>
+            {move || match shown.get() {
+                None if stale.get() => view! { <p>{move || t(lang.get(), "staff_inbox_unavailable")}</p> }.into_any(),
+                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                Some(_) => {
+                    let rows = visible();
+                    if rows.is_empty() {
+                        view! { <p class="muted">{move || t(lang.get(), "staff_inbox_empty")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="items inbox" data-testid="inbox">
+                                {rows.into_iter().map(|item| view! { <InboxRow item/> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }
+            }}
+        </main>
+    }
+}
+
+/// The text a search looks through: tracking number, form, status.
+fn haystack(item: &InboxItem, lang: Lang) -> String {
+    format!(
+        "{} {} {} {} {}",
+        item.tracking,
+        form_title(&item.form.id, lang),
+        staff_event_label(item.status, lang),
+        item.institution.as_deref().unwrap_or_default(),
+        item.category.as_deref().map(|c| category_label(c, lang)).unwrap_or_default(),
+    )
+}
+
+/// A form's title in `lang` (its newest built-in version), else its id.
+pub fn form_title(id: &str, lang: Lang) -> String {
+    adal_core::form::catalogue()
+        .iter()
+        .filter(|f| f.id == id)
+        .max_by_key(|f| f.version)
+        .map(|f| f.title.get(lang).to_owned())
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// A complaint category's label in `lang`, from the complaint form's own options.
+pub fn category_label(code: &str, lang: Lang) -> String {
+    use adal_core::form::FieldKind;
+    adal_core::form::catalogue()
+        .iter()
+        .filter(|f| f.id == "complaint")
+        .flat_map(|f| f.fields.iter())
+        .filter(|f| f.key == "category")
+        .find_map(|f| match &f.kind {
+            FieldKind::SingleChoice { options } => {
+                options.iter().find(|o| o.value == code).map(|o| o.label.get(lang).to_owned())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+#[component]
+fn InboxRow(item: InboxItem) -> impl IntoView {
+    let lang = use_staff().lang;
+    let open = is_open(item.status);
+    let days = item.days_left;
+    let overdue = open && days < 0;
+    let soon = open && (0..=DUE_SOON_DAYS).contains(&days);
+    let received = item.received_at;
+    let status = item.status;
+    let form_id = item.form.id.clone();
+    view! {
+        <li class:overdue=overdue data-testid="inbox-row">
+            <a href=StaffPage::Item(item.tracking.clone()).path()>{item.tracking.clone()}</a>
+            <span class="meta">{move || form_title(&form_id, lang.get())} " · " {move || local_time(received, lang.get())}</span>
+            {item.institution.clone().map(|i| view! { <span>{i}</span> })}
+            <span class="meta">{move || staff_event_label(status, lang.get())}
+                {item.assignee.clone().map(|a| format!(" · {a}"))}</span>
+            {item.conflict.then(|| view! { <span class="meta">{move || t(lang.get(), "staff_conflict_short")}</span> })}
+            {open.then(|| view! {
+                <span class="days" class:overdue=overdue class:soon=soon data-testid="days-left">
+                    {move || days_left_text(days, lang.get())}
+                </span>
+            })}
+        </li>
+    }
+}
+
+/// "5 working days left", "due today", or "⚠ overdue by 2 working days": the words
+/// carry the meaning, the colour only repeats it.
+pub fn days_left_text(days: i64, lang: Lang) -> String {
+    match days {
+        d if d < 0 => t(lang, "staff_overdue").replace("%{n}", &(-d).to_string()),
+        0 => t(lang, "staff_due_today"),
+        d => t(lang, "staff_days_left").replace("%{n}", &d.to_string()),
+    }
+}

@@ -1,0 +1,571 @@
+//! One submission for the office: the answers read-only under the form's own labels, the
+//! photos, the legal deadlines, the whole timeline (internal notes included), and the
+//! actions. An opened submission stays on the device; actions queue (see `queue`).
+
+use adal_core::District;
+use adal_core::Lang;
+use adal_core::form::{FieldDef, FieldKind};
+use adal_core::receipt::EventKind;
+use adal_core::staff::{
+    MediationSession, SessionOutcome, StaffAction, StaffEvent, StaffSubmission,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use super::inbox::{days_left_text, form_title, is_open};
+use super::{StaffState, local_time, queue, staff_event_label, use_staff};
+use crate::api::staff::{StaffError, submission};
+use crate::i18n::t;
+use crate::store;
+
+fn cache_key(tracking: &str) -> String {
+    format!("item:{tracking}")
+}
+
+/// The cached copy first, then the server's, kept for reading offline.
+fn load(
+    st: StaffState,
+    tracking: String,
+    shown: RwSignal<Option<StaffSubmission>>,
+    stale: RwSignal<bool>,
+) {
+    let lang = st.lang.get_untracked();
+    spawn_local(async move {
+        if let Ok(Some(cached)) =
+            store::staff::get_cached::<StaffSubmission>(&cache_key(&tracking)).await
+        {
+            shown.set(Some(cached));
+        }
+        match submission(&tracking, lang).await {
+            Ok(fresh) => {
+                let _ = store::staff::put_cached(&cache_key(&tracking), &fresh).await;
+                super::inbox::note_status(&fresh).await;
+                shown.set(Some(fresh));
+                stale.set(false);
+            }
+            Err(StaffError::Unauthenticated) => st.expired.set(true),
+            Err(_) => stale.set(true),
+        }
+    });
+}
+
+#[component]
+pub fn StaffItemPage() -> impl IntoView {
+    let st = use_staff();
+    let lang = st.lang;
+    let params = use_params_map();
+    let tracking = move || params.read().get("tracking").unwrap_or_default();
+    let shown = RwSignal::new(None::<StaffSubmission>);
+    let stale = RwSignal::new(false);
+    Effect::new(move |_| {
+        st.synced.track();
+        st.online.track();
+        load(st, tracking(), shown, stale);
+    });
+    view! {
+        <main id="main" class="page staff-page">
+            <a href=super::StaffPage::Inbox.path() class="back">{move || t(lang.get(), "staff_back_to_inbox")}</a>
+            <Show when=move || stale.get() && shown.with(Option::is_some)>
+                <p class="banner warn" role="status">{move || t(lang.get(), "staff_item_saved_copy")}</p>
+            </Show>
+            {move || match shown.get() {
+                Some(sub) => view! { <Submission sub/> }.into_any(),
+                None if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
+                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn Submission(sub: StaffSubmission) -> impl IntoView {
+    let st = use_staff();
+    let lang = st.lang;
+    let tracking = sub.tracking.clone();
+    let status = sub.timeline.last().map(|e| e.kind).unwrap_or(EventKind::Received);
+    let days = sub.days_left;
+    let answer_by = sub.answer_by;
+    let deadlines = sub.deadlines;
+    let received = sub.received_at;
+    let form_id = sub.form.id.clone();
+    let schema = adal_core::form::find(&sub.form.id, sub.form.version).cloned();
+    let mediation = sub.form.id == "mediation_request";
+    let registered = sub.timeline.iter().any(|e| e.kind == EventKind::Registered);
+    let answers = sub.answers.clone();
+    let waiting_tracking = tracking.clone();
+    let waiting = move || {
+        st.queue.with(|q| {
+            q.iter().filter(|a| a.tracking == waiting_tracking).cloned().collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <h1 data-testid="staff-tracking">{tracking.clone()}</h1>
+        <p class="muted">
+            {move || form_title(&form_id, lang.get())} " · " {move || sub.district.name(lang.get())}
+            " · " {move || local_time(received, lang.get())}
+            {sub.anonymous.then(|| view! { " · " {move || t(lang.get(), "staff_anonymous")} })}
+        </p>
+        {sub.conflict.then(|| view! { <p class="banner warn">{move || t(lang.get(), "staff_conflict")}</p> })}
+        <section aria-labelledby="deadlines-h" class="deadlines">
+            <h2 id="deadlines-h">{move || t(lang.get(), "staff_deadlines")}</h2>
+            {is_open(status).then(|| view! {
+                <p class="days big" class:overdue=days < 0 data-testid="item-days-left">{move || days_left_text(days, lang.get())}</p>
+            })}
+            <dl class="facts">
+                <dt>{move || t(lang.get(), "staff_registered_on")}</dt><dd>{deadlines.registered_on.to_string()}</dd>
+                <dt>{move || t(lang.get(), "staff_forward_by")}</dt><dd>{deadlines.forward_by.to_string()}</dd>
+                <dt>{move || t(lang.get(), "staff_answer_by")}</dt><dd>{answer_by.to_string()}</dd>
+                <dt>{move || t(lang.get(), "staff_extension_limit")}</dt><dd>{deadlines.extended_answer_by.to_string()}</dd>
+            </dl>
+            {deadlines.provisional.then(|| view! { <p class="muted">{move || t(lang.get(), "staff_provisional")}</p> })}
+        </section>
+        <section aria-labelledby="answers-h">
+            <h2 id="answers-h">{move || t(lang.get(), "staff_answers")}</h2>
+            {match schema {
+                Some(schema) => view! { <Answers fields=schema.fields answers/> }.into_any(),
+                None => view! { <pre class="raw">{serde_json::to_string_pretty(&answers).unwrap_or_default()}</pre> }.into_any(),
+            }}
+            {sub.identity.map(|id| view! {
+                <dl class="facts">
+                    <dt>{move || t(lang.get(), "identity_name")}</dt><dd>{id.name.clone()}</dd>
+                    <dt>{move || t(lang.get(), "identity_phone")}</dt><dd>{String::from(id.phone.clone())}</dd>
+                </dl>
+            })}
+        </section>
+        <section aria-labelledby="staff-timeline-h">
+            <h2 id="staff-timeline-h">{move || t(lang.get(), "timeline")}</h2>
+            <ol class="timeline" data-testid="staff-timeline">
+                {sub.timeline.into_iter().map(|e| view! { <TimelineEntry event=e/> }).collect_view()}
+                <For each=waiting key=|a| a.id.clone() let:action>
+                    <li class="waiting" data-testid="waiting-action">
+                        <strong>{let kind = action.action.event_kind(); move || staff_event_label(kind, lang.get())}</strong>
+                        " · " <em>{move || t(lang.get(), "staff_waiting_to_send")}</em>
+                        {action_text(&action.action).map(|n| view! { <p>{n}</p> })}
+                    </li>
+                </For>
+            </ol>
+        </section>
+        <Actions tracking mediation registered district=sub.district limit=deadlines.extended_answer_by/>
+    }
+}
+
+#[component]
+fn TimelineEntry(event: StaffEvent) -> impl IntoView {
+    let lang = use_staff().lang;
+    let at = event.at;
+    let kind = event.kind;
+    let internal = !kind.is_public();
+    // Who did it, and to whom or until when: the office sees what the citizen does not.
+    let detail = [
+        event.by.clone(),
+        event.to.map(|d| format!("→ {}", d.code())),
+        event.assignee.clone().map(|a| format!("→ {a}")),
+        event.until.map(|d| format!("→ {d}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <li class:internal=internal>
+            <strong>{move || staff_event_label(kind, lang.get())}</strong>
+            {internal.then(|| view! { " · " <span class="tag">{move || t(lang.get(), "staff_internal")}</span> })}
+            " · " <time>{move || local_time(at, lang.get())}</time>
+            {(!detail.is_empty()).then(|| view! { " · " <span class="meta">{detail}</span> })}
+            {event.note.map(|n| view! { <p>{n}</p> })}
+        </li>
+    }
+}
+
+/// What an action says, for the "waiting to send" line.
+fn action_text(action: &StaffAction) -> Option<String> {
+    match action {
+        StaffAction::Forward { reason, .. } | StaffAction::Extend { reason, .. } => {
+            Some(reason.clone())
+        }
+        StaffAction::Assign { to } => Some(to.clone()),
+        StaffAction::AskInfo { question: text }
+        | StaffAction::Note { text }
+        | StaffAction::Answer { text } => Some(text.clone()),
+        StaffAction::ScheduleSession { session } => Some(format!(
+            "{} {} · {} · {}",
+            session.date, session.time, session.place, session.mediator
+        )),
+        StaffAction::RecordOutcome { note, .. } => Some(note.clone()),
+        StaffAction::SignAct { act } => Some(act.number.clone()),
+        StaffAction::Register | StaffAction::Close => None,
+    }
+}
+
+/// The answers, read-only, each under its label in the form's own words.
+#[component]
+fn Answers(fields: Vec<FieldDef>, answers: serde_json::Value) -> impl IntoView {
+    let lang = use_staff().lang;
+    let rows = fields
+        .into_iter()
+        .filter_map(|f| answers.get(&f.key).filter(|v| !v.is_null()).map(|v| (f, v.clone())))
+        .collect::<Vec<_>>();
+    view! {
+        <dl class="answers">
+            {rows.into_iter().map(|(field, value)| {
+                let label = field.label.clone();
+                let field = StoredValue::new(field);
+                view! {
+                    <dt>{move || label.get(lang.get()).to_owned()}</dt>
+                    <dd>{move || field.with_value(|f| answer_text(f, &value, lang.get()))}</dd>
+                }
+            }).collect_view()}
+        </dl>
+    }
+}
+
+/// One answer as a person reads it: choices by their labels, districts by name, photos
+/// listed by type and size.
+fn answer_text(field: &FieldDef, value: &serde_json::Value, lang: Lang) -> String {
+    let label_of = |options: &[adal_core::form::Choice], v: &str| {
+        options
+            .iter()
+            .find(|o| o.value == v)
+            .map(|o| o.label.get(lang).to_owned())
+            .unwrap_or_else(|| v.to_owned())
+    };
+    match (&field.kind, value) {
+        (FieldKind::SingleChoice { options }, serde_json::Value::String(v)) => label_of(options, v),
+        (FieldKind::MultipleChoice { options, .. }, serde_json::Value::Array(vs)) => vs
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|v| label_of(options, v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (FieldKind::District, serde_json::Value::String(code)) => District::from_code(code)
+            .map(|d| d.name(lang).to_owned())
+            .unwrap_or_else(|| code.clone()),
+        (FieldKind::Photo { .. }, serde_json::Value::Array(photos)) => photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let kind = p.get("content_type").and_then(|v| v.as_str()).unwrap_or("?");
+                let size = p.get("size").and_then(|v| v.as_u64()).unwrap_or(0);
+                format!("{} {}: {kind}, {} KB", t(lang, "staff_photo"), i + 1, size.div_ceil(1024))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        (FieldKind::Group { fields, .. }, serde_json::Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let parts = fields
+                    .iter()
+                    .filter_map(|f| item.get(&f.key).filter(|v| !v.is_null()).map(|v| (f, v)))
+                    .map(|(f, v)| format!("{}: {}", f.label.get(lang), answer_text(f, v, lang)))
+                    .collect::<Vec<_>>();
+                format!("{}. {}", i + 1, parts.join("; "))
+            })
+            .collect::<Vec<_>>()
+            .join(" | "),
+        (_, serde_json::Value::Bool(true)) => t(lang, "staff_yes"),
+        (_, serde_json::Value::Bool(false)) => t(lang, "staff_no"),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// The steps of handling, each a small form; each queues its action on the device.
+#[component]
+fn Actions(
+    tracking: String,
+    mediation: bool,
+    registered: bool,
+    district: District,
+    limit: time::Date,
+) -> impl IntoView {
+    let st = use_staff();
+    let lang = st.lang;
+    let tracking = StoredValue::new(tracking);
+    let failed = RwSignal::new(false);
+    let take = move |action: StaffAction| {
+        spawn_local(async move {
+            let tracking = tracking.get_value();
+            failed.set(queue::enqueue(st, &tracking, action).await.is_err());
+        });
+    };
+    let forward_to = RwSignal::new(String::new());
+    let forward_reason = RwSignal::new(String::new());
+    let assign_to = RwSignal::new(String::new());
+    let question = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let extend_until = RwSignal::new(String::new());
+    let extend_reason = RwSignal::new(String::new());
+    let answer = RwSignal::new(String::new());
+    let missing = RwSignal::new(None::<&'static str>);
+    // Checks that the text of a form is there, then queues the action and empties it.
+    let submit = move |which: &'static str,
+                       fields: Vec<RwSignal<String>>,
+                       make: Box<dyn Fn() -> Option<StaffAction>>| {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if fields.iter().any(|f| f.with_untracked(|v| v.trim().is_empty())) {
+                missing.set(Some(which));
+                return;
+            }
+            let Some(action) = make() else {
+                missing.set(Some(which));
+                return;
+            };
+            missing.set(None);
+            for f in &fields {
+                f.set(String::new());
+            }
+            take(action);
+        }
+    };
+    let error = move |which: &'static str| {
+        move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"))
+    };
+    view! {
+        <section aria-labelledby="actions-h" class="actions">
+            <h2 id="actions-h">{move || t(lang.get(), "staff_actions")}</h2>
+            <Show when=move || failed.get()>
+                <p class="banner error" role="alert">{move || t(lang.get(), "staff_storage_failed")}</p>
+            </Show>
+            <div class="action-buttons">
+                {(!registered).then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| take(StaffAction::Register)>{move || t(lang.get(), "staff_register")}</button>
+                })}
+                <button type="button" class="secondary" on:click=move |_| take(StaffAction::Close)>{move || t(lang.get(), "staff_close")}</button>
+            </div>
+
+            <form novalidate class="action" on:submit=submit("answer", vec![answer], Box::new(move || Some(StaffAction::Answer { text: answer.get_untracked().trim().to_owned() })))>
+                <div class="field">
+                    <label for="act-answer">{move || t(lang.get(), "staff_public_answer")}</label>
+                    <p class="help">{move || t(lang.get(), "staff_public_answer_help")}</p>
+                    <textarea id="act-answer" rows="5" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                    <p class="error-text">{error("answer")}</p>
+                </div>
+                <button type="submit" class="primary">{move || t(lang.get(), "staff_send_answer")}</button>
+            </form>
+
+            <details>
+                <summary>{move || t(lang.get(), "staff_ask_info")}</summary>
+                <form novalidate class="action" on:submit=submit("ask", vec![question], Box::new(move || Some(StaffAction::AskInfo { question: question.get_untracked().trim().to_owned() })))>
+                    <div class="field">
+                        <label for="act-question">{move || t(lang.get(), "staff_question")}</label>
+                        <textarea id="act-question" rows="3" prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))></textarea>
+                        <p class="error-text">{error("ask")}</p>
+                    </div>
+                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_ask_info")}</button>
+                </form>
+            </details>
+
+            <details>
+                <summary>{move || t(lang.get(), "staff_note")}</summary>
+                <form novalidate class="action" on:submit=submit("note", vec![note], Box::new(move || Some(StaffAction::Note { text: note.get_untracked().trim().to_owned() })))>
+                    <div class="field">
+                        <label for="act-note">{move || t(lang.get(), "staff_note_text")}</label>
+                        <p class="help">{move || t(lang.get(), "staff_note_help")}</p>
+                        <textarea id="act-note" rows="3" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                        <p class="error-text">{error("note")}</p>
+                    </div>
+                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_add_note")}</button>
+                </form>
+            </details>
+
+            <details>
+                <summary>{move || t(lang.get(), "staff_forward")}</summary>
+                <form novalidate class="action" on:submit=submit("forward", vec![forward_reason], Box::new(move || Some(StaffAction::Forward {
+                    reason: forward_reason.get_untracked().trim().to_owned(),
+                    to: District::from_code(&forward_to.get_untracked()),
+                })))>
+                    <div class="field">
+                        <label for="act-forward-to">{move || t(lang.get(), "staff_forward_to")}</label>
+                        <select id="act-forward-to" on:change=move |ev| forward_to.set(event_target_value(&ev))>
+                            <option value="">{move || t(lang.get(), "staff_other_body")}</option>
+                            {District::ALL.into_iter().filter(|d| *d != district).map(|d| view! {
+                                <option value=d.code()>{move || d.name(lang.get())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="act-forward-reason">{move || t(lang.get(), "staff_reason")}</label>
+                        <textarea id="act-forward-reason" rows="2" prop:value=move || forward_reason.get() on:input=move |ev| forward_reason.set(event_target_value(&ev))></textarea>
+                        <p class="error-text">{error("forward")}</p>
+                    </div>
+                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_forward")}</button>
+                </form>
+            </details>
+
+            <details>
+                <summary>{move || t(lang.get(), "staff_assign")}</summary>
+                <form novalidate class="action" on:submit=submit("assign", vec![assign_to], Box::new(move || Some(StaffAction::Assign { to: assign_to.get_untracked().trim().to_lowercase() })))>
+                    <div class="field">
+                        <label for="act-assign">{move || t(lang.get(), "staff_assign_login")}</label>
+                        <input id="act-assign" type="text" autocapitalize="none" spellcheck="false" prop:value=move || assign_to.get() on:input=move |ev| assign_to.set(event_target_value(&ev))/>
+                        <p class="error-text">{error("assign")}</p>
+                    </div>
+                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_assign")}</button>
+                </form>
+            </details>
+
+            <details>
+                <summary>{move || t(lang.get(), "staff_extend")}</summary>
+                <form novalidate class="action" on:submit=submit("extend", vec![extend_until, extend_reason], Box::new(move || {
+                    let until = time::Date::parse(&extend_until.get_untracked(), &time::format_description::well_known::Iso8601::DATE).ok()?;
+                    (until <= limit).then(|| StaffAction::Extend { reason: extend_reason.get_untracked().trim().to_owned(), until })
+                }))>
+                    <div class="field">
+                        <label for="act-extend-until">{move || t(lang.get(), "staff_extend_until")}</label>
+                        <p class="help">{move || t(lang.get(), "staff_extend_limit").replace("%{date}", &limit.to_string())}</p>
+                        <input id="act-extend-until" type="date" max=limit.to_string() prop:value=move || extend_until.get() on:input=move |ev| extend_until.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="act-extend-reason">{move || t(lang.get(), "staff_reason")}</label>
+                        <textarea id="act-extend-reason" rows="2" prop:value=move || extend_reason.get() on:input=move |ev| extend_reason.set(event_target_value(&ev))></textarea>
+                        <p class="error-text">{error("extend")}</p>
+                    </div>
+                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_extend")}</button>
+                </form>
+            </details>
+
+            {mediation.then(|| view! {
+                <MediationActions take=Callback::new(take)/>
+                <p><a class="button secondary" href=super::StaffPage::Act(tracking.get_value()).path()>{move || t(lang.get(), "staff_prepare_act")}</a></p>
+            })}
+        </section>
+    }
+}
+
+/// A mediation request: schedule a session, then record what it came to.
+#[component]
+fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
+    let lang = use_staff().lang;
+    let date = RwSignal::new(String::new());
+    let at = RwSignal::new(String::new());
+    let place = RwSignal::new(String::new());
+    let mediator = RwSignal::new(String::new());
+    let outcome = RwSignal::new(String::new());
+    let outcome_note = RwSignal::new(String::new());
+    let missing = RwSignal::new(None::<&'static str>);
+    let schedule = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parsed = time::Date::parse(
+            &date.get_untracked(),
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .ok();
+        let complete =
+            [at, place, mediator].iter().all(|f| f.with_untracked(|v| !v.trim().is_empty()));
+        let (Some(date_value), true) = (parsed, complete) else {
+            missing.set(Some("session"));
+            return;
+        };
+        missing.set(None);
+        take.run(StaffAction::ScheduleSession {
+            session: MediationSession {
+                date: date_value,
+                time: at.get_untracked(),
+                place: place.get_untracked().trim().to_owned(),
+                mediator: mediator.get_untracked().trim().to_owned(),
+            },
+        });
+    };
+    let record = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen = match outcome.get_untracked().as_str() {
+            "agreed" => SessionOutcome::Agreed,
+            "not_agreed" => SessionOutcome::NotAgreed,
+            "postponed" => SessionOutcome::Postponed,
+            _ => {
+                missing.set(Some("outcome"));
+                return;
+            }
+        };
+        missing.set(None);
+        take.run(StaffAction::RecordOutcome {
+            outcome: chosen,
+            note: outcome_note.get_untracked().trim().to_owned(),
+        });
+        outcome_note.set(String::new());
+    };
+    let error = move |which: &'static str| {
+        move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"))
+    };
+    type Label = fn(Lang) -> String;
+    let outcomes: [(&'static str, Label); 3] = [
+        ("agreed", |l| t(l, "staff_outcome_agreed")),
+        ("not_agreed", |l| t(l, "staff_outcome_not_agreed")),
+        ("postponed", |l| t(l, "staff_outcome_postponed")),
+    ];
+    view! {
+        <details open>
+            <summary>{move || t(lang.get(), "staff_schedule_session")}</summary>
+            <form novalidate class="action" on:submit=schedule>
+                <div class="field">
+                    <label for="session-date">{move || t(lang.get(), "staff_session_date")}</label>
+                    <input id="session-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="session-time">{move || t(lang.get(), "staff_session_time")}</label>
+                    <input id="session-time" type="time" prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="session-place">{move || t(lang.get(), "session_place")}</label>
+                    <input id="session-place" type="text" prop:value=move || place.get() on:input=move |ev| place.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="session-mediator">{move || t(lang.get(), "session_mediator")}</label>
+                    <input id="session-mediator" type="text" prop:value=move || mediator.get() on:input=move |ev| mediator.set(event_target_value(&ev))/>
+                    <p class="error-text">{error("session")}</p>
+                </div>
+                <button type="submit" class="secondary">{move || t(lang.get(), "staff_schedule_session")}</button>
+            </form>
+        </details>
+        <details>
+            <summary>{move || t(lang.get(), "staff_record_outcome")}</summary>
+            <form novalidate class="action" on:submit=record>
+                <fieldset class="field">
+                    <legend>{move || t(lang.get(), "staff_outcome")}</legend>
+                    {outcomes.into_iter().map(|(value, label)| view! {
+                        <label class="choice">
+                            <input type="radio" name="outcome" value=value on:change=move |_| outcome.set(value.to_owned())/>
+                            {move || label(lang.get())}
+                        </label>
+                    }).collect_view()}
+                    <p class="error-text">{error("outcome")}</p>
+                </fieldset>
+                <div class="field">
+                    <label for="outcome-note">{move || t(lang.get(), "staff_outcome_note")}</label>
+                    <textarea id="outcome-note" rows="2" prop:value=move || outcome_note.get() on:input=move |ev| outcome_note.set(event_target_value(&ev))></textarea>
+                </div>
+                <button type="submit" class="secondary">{move || t(lang.get(), "staff_record_outcome")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// `/staff/item/:tracking/act`: the mediator types the act (kept as a draft on the
+/// device), prints it, and signs it: the signing is queued like any other action.
+#[component]
+pub fn StaffActPage() -> impl IntoView {
+    let st = use_staff();
+    let lang = st.lang;
+    let params = use_params_map();
+    let tracking = params.read_untracked().get("tracking").unwrap_or_default();
+    let signed = RwSignal::new(false);
+    let key = tracking.clone();
+    let sign = Callback::new(move |act: adal_core::act::ActInput| {
+        let tracking = key.clone();
+        spawn_local(async move {
+            if queue::enqueue(st, &tracking, StaffAction::SignAct { act }).await.is_ok() {
+                signed.set(true);
+            }
+        });
+    });
+    view! {
+        <div class="no-print page"><a href=super::StaffPage::Item(tracking.clone()).path() class="back">{move || t(lang.get(), "staff_back_to_item")}</a></div>
+        <Show when=move || signed.get()>
+            <p class="banner ok no-print" role="status">{move || t(lang.get(), "staff_act_queued")}</p>
+        </Show>
+        <crate::pages::ActEditor draft_key=format!("{}:{tracking}", crate::store::meta::ACT_DRAFT) on_sign=sign/>
+    }
+}

@@ -1,0 +1,87 @@
+//! Staff actions wait in IndexedDB (`store::staff`) until the server accepted them, and
+//! are sent in the order they were taken: on the `online` event, at start, on a timer and
+//! when "Send now" is tapped. Each carries the UUID made when it was queued as its
+//! idempotency key, so sending it twice (a lost answer, two tabs) does it once.
+
+use adal_core::api::ProblemCode;
+use adal_core::staff::StaffAction;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::StaffState;
+use crate::api::staff::{StaffError, post_event};
+use crate::store;
+use crate::store::staff::QueuedAction;
+
+/// Keeps `action` on `tracking` on the device, then tries to send the queue.
+pub async fn enqueue(st: StaffState, tracking: &str, action: StaffAction) -> store::Result<()> {
+    let queued = QueuedAction {
+        id: uuid::Uuid::new_v4().to_string(),
+        tracking: tracking.to_owned(),
+        action,
+        queued_at: js_sys::Date::now(),
+    };
+    store::staff::queue(&queued).await?;
+    reload(st).await;
+    flush(st);
+    Ok(())
+}
+
+/// Re-reads the queue from the device into the screen's state.
+pub async fn reload(st: StaffState) {
+    if let Ok(queue) = store::staff::queued().await {
+        st.queue.set(queue);
+    }
+}
+
+/// Sends what waits, oldest first, unless a round is already running.
+pub fn flush(st: StaffState) {
+    if st.sending.get_untracked() {
+        return;
+    }
+    st.sending.set(true);
+    spawn_local(async move {
+        send_all(st).await;
+        reload(st).await;
+        st.sending.set(false);
+    });
+}
+
+async fn send_all(st: StaffState) {
+    if st.expired.get_untracked() {
+        return;
+    }
+    let Some(csrf) = st.csrf() else { return };
+    let lang = st.lang.get_untracked();
+    let Ok(queued) = store::staff::queued().await else { return };
+    for action in queued {
+        match post_event(&action.tracking, &action.action, &action.id, &csrf, lang).await {
+            Ok(()) => {
+                let _ = store::staff::dequeue(&action.id).await;
+                st.online.set(true);
+                st.synced.update(|n| *n += 1);
+            }
+            // The session is over: keep everything and ask to log in again.
+            Err(StaffError::Unauthenticated) => {
+                st.expired.set(true);
+                return;
+            }
+            Err(StaffError::Refused(p)) if p.code == ProblemCode::CsrfRejected => {
+                st.expired.set(true);
+                return;
+            }
+            // No signal or a server in trouble: the whole queue waits, in order.
+            Err(e) if e.is_transient() => return,
+            // Refused for a reason: only this action is dropped, and the reason shown.
+            Err(e) => {
+                let reason = match e {
+                    StaffError::Refused(p) => p.detail.unwrap_or(p.title),
+                    _ => String::new(),
+                };
+                let _ = store::staff::dequeue(&action.id).await;
+                st.refusals.update(|r| r.push(format!("{}: {reason}", action.tracking)));
+                st.synced.update(|n| *n += 1);
+            }
+        }
+    }
+}
