@@ -217,24 +217,7 @@ impl TestApp {
         role: Role,
         district: Option<adal_core::District>,
     ) -> String {
-        adal_server::accounts::add_user(
-            self.data_dir.path(),
-            login,
-            role,
-            district,
-            STAFF_PASSWORD,
-        )
-        .unwrap();
-        let response = self
-            .client
-            .post(self.url("/api/v1/staff/login"))
-            .json(&json!({ "login": login, "password": STAFF_PASSWORD }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "login of {login}");
-        let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap();
-        set_cookie.split(';').next().unwrap().to_owned()
+        self.staff_session(login, role, district).await.cookie
     }
 
     /// Adds an account and logs it in, keeping what the app keeps: the cookie and the

@@ -13,23 +13,21 @@ use adal_core::form::FieldKind;
 use adal_core::receipt::EventKind;
 use adal_core::search::{Query as Search, fold};
 use adal_core::staff::{
-    Due, IDEMPOTENCY_HEADER, InboxItem, InboxResponse, NOTE_MAX_CHARS, StaffAction, StaffEvent,
-    StaffSubmission,
+    Due, InboxItem, InboxResponse, NOTE_MAX_CHARS, StaffAction, StaffEvent, StaffSubmission,
 };
 use adal_core::{District, TrackingNumber};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use super::actor::{Actor, WriteActor};
+use super::idempotent::{Idempotent, created};
 use super::policy::{self, Action, Target};
 use crate::AppState;
-use crate::accounts::sha256_hex;
-use crate::db::{self, inbox::Located, requests::DoneRequest};
+use crate::db::{self, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
@@ -272,20 +270,6 @@ fn note(text: &str, what: &str) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
-/// The idempotency key of a request, if it sent one; 400 if it is not a UUID.
-pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let Some(value) = headers.get(IDEMPOTENCY_HEADER) else { return Ok(None) };
-    let key = value.to_str().ok().and_then(|v| Uuid::parse_str(v.trim()).ok());
-    key.map(|k| Some(k.to_string())).ok_or_else(|| bad(IDEMPOTENCY_HEADER, "give a UUID"))
-}
-
-/// The answer given to a keyed request before, given again.
-pub(super) fn replay(done: DoneRequest) -> Response {
-    let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
-    let content_type = HeaderValue::from_static("application/json");
-    (status, [(header::CONTENT_TYPE, content_type)], done.response).into_response()
-}
-
 /// `POST /api/v1/staff/submissions/{tracking}/events`: 201 with the event as staff see
 /// it ([`StaffEvent`]). Forwarding `to` a district moves the submission into that
 /// district's inbox; assigning names someone the policy lets handle it (the citizen does
@@ -313,19 +297,15 @@ pub async fn post_event(
     };
     // A retry of a step already done answers as the first time, before any other check:
     // a forward has moved the item out of reach of whoever forwarded it.
-    let key = idempotency_key(&headers)?;
-    let request_json = serde_json::to_string(&action).map_err(|e| ApiError::Internal(e.into()))?;
-    let request_sha256 = sha256_hex(&format!("{tracking}\n{request_json}"));
-    if let Some(key) = key.clone() {
-        let done = state.db.call(move |conn| db::requests::done_request(conn, &key)).await?;
-        if let Some(done) = done {
-            return answer_again(done, actor.account_id, &request_sha256);
-        }
+    let idempotent = Idempotent::of(&headers, &tracking, &action, actor.account_id)?;
+    let before = idempotent.clone();
+    if let Some(done) = state.db.call(move |conn| before.done(conn)).await? {
+        return idempotent.answer_again(done);
     }
     actor.authorize_on(&state, policy_action, target(&found), Some(&tracking)).await?;
     if policy_action == Action::Mediate {
-        let done = super::mediation::Idempotent { key, request_sha256 };
-        return super::mediation::post_action(&state, &actor, tracking, &found, action, done).await;
+        return super::mediation::post_action(&state, &actor, tracking, &found, action, idempotent)
+            .await;
     }
     let now = OffsetDateTime::now_utc();
     let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
@@ -364,17 +344,14 @@ pub async fn post_event(
         actor.entry(policy_action.as_str(), Some(&audit_target), Some(found.district), "allowed");
     let (role, home) = (actor.role, actor.district);
     let calendar = state.calendar.get();
-    let account_id = actor.account_id;
-    let (key_for_db, hash_for_db, item) = (key.clone(), request_sha256.clone(), target(&found));
+    let (in_db, item) = (idempotent.clone(), target(&found));
     let tracking_for_db = tracking.clone();
     let outcome = state
         .db
         .call(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             // A concurrent retry may have got here first.
-            if let Some(key) = &key_for_db
-                && let Some(done) = db::requests::done_request(&tx, key)?
-            {
+            if let Some(done) = in_db.done(&tx)? {
                 return Ok(Err(done));
             }
             let Some(current) = db::inbox::locate(&tx, &tracking_for_db)? else {
@@ -404,41 +381,17 @@ pub async fn post_event(
                 db::inbox::move_to_district(&tx, &tracking_for_db, to)?;
             }
             db::audit::append(&tx, &entry)?;
-            let response = serde_json::to_string(&event)
-                .map_err(|e| db::DbError::Corrupt(format!("event: {e}")))?;
-            if let Some(key) = &key_for_db {
-                let done = DoneRequest {
-                    account_id,
-                    request_sha256: hash_for_db,
-                    status: StatusCode::CREATED.as_u16(),
-                    response: response.clone(),
-                };
-                db::requests::record_request(&tx, key, &done, at)?;
-            }
+            let response = in_db.record(&tx, &event, at)?;
             tx.commit()?;
             Ok(Ok(Ok((event.kind, response))))
         })
         .await?;
     let (kind, response) = match outcome {
-        Err(done) => return answer_again(done, account_id, &request_sha256),
+        Err(done) => return idempotent.answer_again(done),
         Ok(refused) => refused?,
     };
     tracing::info!(%tracking, kind = kind.as_str(), "staff event recorded");
-    let content_type = HeaderValue::from_static("application/json");
-    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, content_type)], response).into_response())
-}
-
-/// The stored answer if the same account sent the same request; 409 otherwise.
-pub(super) fn answer_again(
-    done: DoneRequest,
-    account_id: i64,
-    request_sha256: &str,
-) -> Result<Response, ApiError> {
-    if done.account_id == account_id && done.request_sha256 == request_sha256 {
-        Ok(replay(done))
-    } else {
-        Err(ApiError::IdempotencyKeyReused)
-    }
+    Ok(created(response))
 }
 
 /// Why `event` cannot be recorded on `current` now, if it cannot: an assignee who may

@@ -12,28 +12,21 @@ use adal_core::staff::{
 };
 use adal_core::{Field, FieldErrors, TrackingNumber};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::actor::Actor;
-use super::inbox::{answer_again, target};
+use super::idempotent::{Idempotent, created};
+use super::inbox::target;
 use super::policy::Action;
 use crate::AppState;
-use crate::db::{self, inbox::Located, requests::DoneRequest};
+use crate::db::{self, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
 /// The only form these actions apply to.
 const MEDIATION_FORM: &str = "mediation_request";
-
-/// The idempotency of one staff request: its key (if the app sent one) and the hash of
-/// what it asked, as `inbox::post_event` worked them out.
-pub struct Idempotent {
-    pub key: Option<String>,
-    pub request_sha256: String,
-}
 
 /// Runs a mediation action on the submission `tracking` (the policy has allowed it where
 /// `found` is); answers 201 with the event added to the timeline, as every staff action
@@ -85,17 +78,13 @@ pub async fn post_action(
         }
         _ => return Err(ApiError::Internal(anyhow::anyhow!("not a mediation action"))),
     };
-    let account_id = actor.account_id;
-    let Idempotent { key, request_sha256 } = idempotent;
-    let hash_for_db = request_sha256.clone();
+    let in_db = idempotent.clone();
     let outcome = state
         .db
         .call(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             // A concurrent retry may have got here first.
-            if let Some(key) = &key
-                && let Some(done) = db::requests::done_request(&tx, key)?
-            {
+            if let Some(done) = in_db.done(&tx)? {
                 return Ok(Err(done));
             }
             let refused = match &step {
@@ -124,28 +113,17 @@ pub async fn post_action(
             }
             db::events::append_staff(&tx, submission, &event)?;
             db::audit::append(&tx, &entry)?;
-            let response = serde_json::to_string(&event)
-                .map_err(|e| db::DbError::Corrupt(format!("event: {e}")))?;
-            if let Some(key) = &key {
-                let done = DoneRequest {
-                    account_id,
-                    request_sha256: hash_for_db,
-                    status: StatusCode::CREATED.as_u16(),
-                    response: response.clone(),
-                };
-                db::requests::record_request(&tx, key, &done, at)?;
-            }
+            let response = in_db.record(&tx, &event, at)?;
             tx.commit()?;
             Ok(Ok(Ok((event.kind, response))))
         })
         .await?;
     let (kind, response) = match outcome {
-        Err(done) => return answer_again(done, account_id, &request_sha256),
+        Err(done) => return idempotent.answer_again(done),
         Ok(refused) => refused?,
     };
     tracing::info!(%tracking, kind = kind.as_str(), "mediation event recorded");
-    let content_type = HeaderValue::from_static("application/json");
-    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, content_type)], response).into_response())
+    Ok(created(response))
 }
 
 /// What a mediation action writes besides its event.

@@ -10,6 +10,7 @@
 pub mod actor;
 pub mod admin;
 pub mod calendar;
+pub mod idempotent;
 pub mod inbox;
 pub mod mediation;
 pub mod policy;
