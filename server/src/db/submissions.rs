@@ -86,8 +86,10 @@ pub fn store_group(
     group: &[&NewSubmission],
 ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
     // Items practically never fail (a refusal such as a conflict is a result, not an
-    // error), and a savepoint per item costs a statement, a release and a copy of every
-    // page it touches. So the group is first stored without savepoints; only if an item
+    // error), and a savepoint per item costs two statements and a copy of every page the
+    // item touches, kept for the whole transaction: past 64 KiB, SQLite writes those
+    // copies to a temporary file, so a group of a few hundred wrote several times the
+    // bytes it stored. So the group is first stored without savepoints; only if an item
     // fails is that transaction rolled back and the group stored again item by item
     // under savepoints, which comes to exactly the same rows and tracking numbers.
     if let Some(results) = store_group_at_once(conn, group)? {
