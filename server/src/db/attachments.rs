@@ -21,18 +21,15 @@ pub enum Completed {
 /// The attachment `id`, if it counts.
 pub fn get(conn: &Connection, id: Uuid) -> Result<Option<AttachmentRef>, DbError> {
     Ok(conn
-        .query_row(
-            "SELECT sha256, size, content_type FROM attachments WHERE id = ?1",
-            params![id.to_string()],
-            |row| {
-                Ok(AttachmentRef {
-                    id,
-                    sha256: row.get(0)?,
-                    size: row.get(1)?,
-                    content_type: row.get(2)?,
-                })
-            },
-        )
+        .prepare_cached("SELECT sha256, size, content_type FROM attachments WHERE id = ?1")?
+        .query_row(params![id.to_string()], |row| {
+            Ok(AttachmentRef {
+                id,
+                sha256: row.get(0)?,
+                size: row.get(1)?,
+                content_type: row.get(2)?,
+            })
+        })
         .optional()?)
 }
 
@@ -75,7 +72,8 @@ pub fn not_complete(conn: &Connection, listed: &[AttachmentRef]) -> Result<Vec<U
 /// Links a submission to the attachments it lists, in their order. Part of the
 /// transaction that stores the submission.
 pub fn link(conn: &Connection, submission: Uuid, listed: &[AttachmentRef]) -> Result<(), DbError> {
-    let mut statement = conn.prepare(
+    // Cached: run for every submission stored (most list no attachment at all).
+    let mut statement = conn.prepare_cached(
         "INSERT INTO submission_attachments (submission_id, attachment_id, position) \
          VALUES (?1, ?2, ?3)",
     )?;

@@ -38,10 +38,11 @@ pub fn record_receipt(
     anonymous: bool,
     received_at: OffsetDateTime,
 ) -> Result<(), DbError> {
-    conn.execute(
+    // Cached: run for every submission stored, on the writer connection.
+    conn.prepare_cached(
         "INSERT INTO receipts (submission_id, secret_sha256, anonymous) VALUES (?1, ?2, ?3)",
-        params![submission.to_string(), secret_sha256, anonymous],
-    )?;
+    )?
+    .execute(params![submission.to_string(), secret_sha256, anonymous])?;
     append(conn, submission, EventKind::Received, received_at, None)
 }
 
@@ -52,11 +53,8 @@ pub fn same_secret(
     secret_sha256: Option<&str>,
 ) -> Result<bool, DbError> {
     let stored: Option<String> = conn
-        .query_row(
-            "SELECT secret_sha256 FROM receipts WHERE submission_id = ?1",
-            params![submission.to_string()],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT secret_sha256 FROM receipts WHERE submission_id = ?1")?
+        .query_row(params![submission.to_string()], |row| row.get(0))
         .optional()?
         .flatten();
     Ok(match (stored.as_deref(), secret_sha256) {

@@ -74,7 +74,7 @@ pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbErr
 }
 
 /// Stores every submission of `group` in one transaction: one commit, and so one fsync,
-/// for the whole group. Each item is stored in order under its own savepoint, so an item
+/// for the whole group. Each item is stored as if under its own savepoint, so an item
 /// that fails rolls back alone (its tracking number too) and the others still commit;
 /// the outer `Err` means the commit itself failed and nothing of the group is stored.
 ///
@@ -85,16 +85,46 @@ pub fn store_group(
     conn: &mut Connection,
     group: &[&NewSubmission],
 ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
+    // Items practically never fail (a refusal such as a conflict is a result, not an
+    // error), and a savepoint per item costs two statements and a copy of every page the
+    // item touches, kept for the whole transaction: past 64 KiB, SQLite writes those
+    // copies to a temporary file, so a group of a few hundred wrote several times the
+    // bytes it stored. So the group is first stored without savepoints; only if an item
+    // fails is that transaction rolled back and the group stored again item by item
+    // under savepoints, which comes to exactly the same rows and tracking numbers.
+    if let Some(results) = store_group_at_once(conn, group)? {
+        return Ok(results);
+    }
+    store_group_by_savepoints(conn, group)
+}
+
+/// The common case of [`store_group`]: `None` (and nothing stored) if any item fails.
+fn store_group_at_once(
+    conn: &mut Connection,
+    group: &[&NewSubmission],
+) -> Result<Option<Vec<Result<Stored, DbError>>>, DbError> {
     // IMMEDIATE takes the write lock up front: the counters read and updated below
     // cannot interleave with another writer's (such as `adal-server directory import`).
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let [new] = group {
-        // Alone in its group, an item that fails fails the whole (one-item) transaction:
-        // no savepoint needed, and that is the common case when the server is quiet.
-        let stored = store_one(&tx, new)?;
-        tx.commit()?;
-        return Ok(vec![Ok(stored)]);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(group.len());
+    for new in group {
+        match store_one(&tx, new) {
+            Ok(stored) => results.push(Ok(stored)),
+            Err(error) if group.len() == 1 => return Err(error),
+            // Dropping the transaction rolls the whole group back.
+            Err(_) => return Ok(None),
+        }
     }
+    tx.commit()?;
+    Ok(Some(results))
+}
+
+/// [`store_group`] with a savepoint per item, once an item has failed.
+fn store_group_by_savepoints(
+    conn: &mut Connection,
+    group: &[&NewSubmission],
+) -> Result<Vec<Result<Stored, DbError>>, DbError> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut results = Vec::with_capacity(group.len());
     for new in group {
         let savepoint = tx.savepoint()?;
@@ -273,6 +303,44 @@ mod tests {
             assert_eq!(exported_first.tracking, "URA-2026-00001");
             assert_eq!(exported_first.received_at, receipt.received_at);
             assert_eq!(exported_first.answers["district"], "URA");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn an_item_that_fails_in_a_group_rolls_back_alone_and_leaves_no_gap() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        db.call_blocking(|conn| {
+            // A storage failure of one item, as a full disk or a broken row would cause.
+            conn.execute_batch(
+                "CREATE TEMP TRIGGER fail BEFORE INSERT ON submissions \
+                 WHEN NEW.fingerprint = 'fails' BEGIN SELECT RAISE(ABORT, 'failed'); END;",
+            )?;
+            let first = new(Uuid::new_v4(), District::Uralsk, "a");
+            let failing = new(Uuid::new_v4(), District::Uralsk, "fails");
+            let last = new(Uuid::new_v4(), District::Uralsk, "b");
+            let results = store_group(conn, &[&first, &failing, &last])?;
+            assert!(
+                matches!(&results[0], Ok(Stored::Created(r)) if r.tracking == "URA-2026-00001")
+            );
+            assert!(matches!(&results[1], Err(DbError::Sqlite(_))), "{:?}", results[1]);
+            assert!(
+                matches!(&results[2], Ok(Stored::Created(r)) if r.tracking == "URA-2026-00002")
+            );
+            let stored: i64 =
+                conn.query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))?;
+            assert_eq!(stored, 2);
+            let receipts: i64 =
+                conn.query_row("SELECT count(*) FROM receipts", [], |r| r.get(0))?;
+            assert_eq!(receipts, 2, "the failed item left no receipt behind");
+            // Alone in its group, a failing item fails the group.
+            assert!(store_group(conn, &[&failing]).is_err());
+            let next = new(Uuid::new_v4(), District::Uralsk, "c");
+            assert!(
+                matches!(store(conn, &next)?, Stored::Created(r) if r.tracking == "URA-2026-00003")
+            );
             Ok(())
         })
         .unwrap();
