@@ -13,12 +13,12 @@ pub mod pages;
 pub mod photos;
 pub mod pwa;
 pub mod receipts;
-pub mod staff;
 pub mod state;
 pub mod store;
 pub mod sync;
 
-// Interface sentences, compiled in from locales/app.yml and locales/staff.yml.
+// Interface sentences, compiled in from locales/app.yml (the staff workspace's are in its
+// own crate, so they never reach the citizen's wasm).
 rust_i18n::i18n!("locales");
 
 use leptos::prelude::*;

@@ -66,7 +66,12 @@ impl PartialEq<&str> for Field {
 }
 
 /// Why a value was refused. Each code maps to one message per language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+///
+/// On the wire `{"code": "too_short", "min": 3}`; it is read through [`ErrorCodeWire`],
+/// not serde's derive for an internally tagged enum, which buffers the whole object first
+/// and cost the browser's wasm some 50 KB of code (twice, for JSON and for JS values). The
+/// names are those `Serialize` writes; a test reads every code back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ErrorCode {
     #[error("a value is required")]
@@ -123,6 +128,61 @@ pub enum ErrorCode {
     MediationWithStateBody,
     #[error("date is in the past")]
     DateInPast,
+}
+
+/// The flat shape an [`ErrorCode`] is read from: the tag and the bounds some codes carry.
+#[derive(Deserialize)]
+struct ErrorCodeWire {
+    code: String,
+    min: Option<i64>,
+    max: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let wire = ErrorCodeWire::deserialize(deserializer)?;
+        let bound = |value: Option<i64>, name: &'static str| {
+            value.ok_or_else(|| D::Error::missing_field(name))
+        };
+        let count = |value: Option<i64>, name: &'static str| {
+            usize::try_from(bound(value, name)?)
+                .map_err(|_| D::Error::custom(format_args!("{name} is not a count")))
+        };
+        let (min, max) = (wire.min, wire.max);
+        Ok(match wire.code.as_str() {
+            "required" => ErrorCode::Required,
+            "too_short" => ErrorCode::TooShort { min: count(min, "min")? },
+            "too_long" => ErrorCode::TooLong { max: count(max, "max")? },
+            "unknown_choice" => ErrorCode::UnknownChoice,
+            "too_few_choices" => ErrorCode::TooFewChoices { min: count(min, "min")? },
+            "too_many_choices" => ErrorCode::TooManyChoices { max: count(max, "max")? },
+            "invalid_date" => ErrorCode::InvalidDate,
+            "date_in_future" => ErrorCode::DateInFuture,
+            "date_too_old" => ErrorCode::DateTooOld,
+            "invalid_time" => ErrorCode::InvalidTime,
+            "not_a_number" => ErrorCode::NotANumber,
+            "not_a_whole_number" => ErrorCode::NotAWholeNumber,
+            "number_out_of_range" => {
+                ErrorCode::NumberOutOfRange { min: bound(min, "min")?, max: bound(max, "max")? }
+            }
+            "invalid_phone" => ErrorCode::InvalidPhone,
+            "invalid_iin" => ErrorCode::InvalidIin,
+            "invalid_provider" => ErrorCode::InvalidProvider,
+            "invalid_attachment" => ErrorCode::InvalidAttachment,
+            "too_many_photos" => ErrorCode::TooManyPhotos { max: count(max, "max")? },
+            "unlisted_photo" => ErrorCode::UnlistedPhoto,
+            "invalid_location" => ErrorCode::InvalidLocation,
+            "outside_region" => ErrorCode::OutsideRegion,
+            "consent_required" => ErrorCode::ConsentRequired,
+            "too_few_items" => ErrorCode::TooFewItems { min: count(min, "min")? },
+            "too_many_items" => ErrorCode::TooManyItems { max: count(max, "max")? },
+            "invalid_value" => ErrorCode::InvalidValue,
+            "mediation_with_state_body" => ErrorCode::MediationWithStateBody,
+            "date_in_past" => ErrorCode::DateInPast,
+            other => return Err(D::Error::custom(format_args!("unknown code `{other}`"))),
+        })
+    }
 }
 
 impl ErrorCode {
@@ -412,6 +472,30 @@ mod tests {
             .map(|c| serde_json::to_value(c).unwrap()["code"].clone())
             .collect();
         assert_eq!(codes.len(), ErrorCode::EXAMPLES.len());
+    }
+
+    #[test]
+    fn every_code_reads_back_what_it_writes() {
+        let mut codes = ErrorCode::EXAMPLES.to_vec();
+        codes.push(ErrorCode::NumberOutOfRange { min: -40, max: 9_000_000_000 });
+        for code in codes {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(serde_json::from_value::<ErrorCode>(json.clone()).unwrap(), code, "{json}");
+        }
+    }
+
+    #[test]
+    fn a_code_that_is_unknown_or_lacks_its_bound_is_refused() {
+        let read = |json| serde_json::from_value::<ErrorCode>(json);
+        assert!(read(serde_json::json!({"code": "no_such_code"})).is_err());
+        assert!(read(serde_json::json!({"code": "too_short"})).is_err());
+        assert!(read(serde_json::json!({"code": "too_long", "max": -1})).is_err());
+        assert!(read(serde_json::json!({"min": 3})).is_err());
+        // A field it does not know is ignored, as before.
+        assert_eq!(
+            read(serde_json::json!({"code": "required", "hint": "x"})).unwrap(),
+            ErrorCode::Required
+        );
     }
 
     #[test]

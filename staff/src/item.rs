@@ -15,9 +15,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::inbox::{days_left_text, form_title, is_open};
 use super::{StaffState, local_time, queue, staff_event_label, use_staff};
-use crate::api::staff::{StaffError, submission};
 use crate::i18n::t;
-use crate::store;
+use adal_app::api::staff::{StaffError, submission};
+use adal_app::store;
 
 fn cache_key(tracking: &str) -> String {
     format!("item:{tracking}")
@@ -566,6 +566,6 @@ pub fn StaffActPage() -> impl IntoView {
         <Show when=move || signed.get()>
             <p class="banner ok no-print" role="status">{move || t(lang.get(), "staff_act_queued")}</p>
         </Show>
-        <crate::pages::ActEditor draft_key=format!("{}:{tracking}", crate::store::meta::ACT_DRAFT) on_sign=sign/>
+        <adal_app::pages::ActEditor draft_key=format!("{}:{tracking}", adal_app::store::meta::ACT_DRAFT) on_sign=sign/>
     }
 }

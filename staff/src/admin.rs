@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{local_time, use_staff};
-use crate::api::staff::{StaffError, audit, create_user};
 use crate::i18n::t;
+use adal_app::api::staff::{StaffError, audit, create_user};
 
 #[component]
 pub fn AdminPage() -> impl IntoView {

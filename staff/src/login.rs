@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::use_staff;
-use crate::api::staff::{StaffError, login};
 use crate::i18n::t;
+use adal_app::api::staff::{StaffError, login};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{StaffPage, StaffState, local_time, staff_event_label, use_staff};
-use crate::api::staff::{StaffError, inbox};
 use crate::i18n::t;
-use crate::store;
+use adal_app::api::staff::{StaffError, inbox};
+use adal_app::store;
 
 /// Items due within this many working days are marked "due soon".
 const DUE_SOON_DAYS: i64 = 3;

@@ -9,8 +9,8 @@ use time::Date;
 use time::format_description::well_known::Iso8601;
 
 use super::use_staff;
-use crate::api::staff::{StaffError, calendar, put_calendar_year};
 use crate::i18n::t;
+use adal_app::api::staff::{StaffError, calendar, put_calendar_year};
 
 fn lines(dates: &[Date]) -> String {
     dates.iter().map(Date::to_string).collect::<Vec<_>>().join("\n")

@@ -1,15 +1,20 @@
-//! The staff workspace: a second app (`adal-staff`, served under `/staff/`) built from
-//! the same library, so the citizen app's first load does not carry it. Its own router,
-//! state, service worker and manifest; the same `store` (IndexedDB) and `api` modules.
+//! The staff workspace: a second app (`adal-staff`, served under `/staff/`), a crate of
+//! its own on the citizen app's library, so the citizen app's first load carries none of
+//! its code or sentences. Its own router, state, strings, service worker and manifest; the
+//! app's `store` (IndexedDB) and `api` (HTTP) modules.
 
 mod accounts;
 mod admin;
 mod calendar;
+pub mod i18n;
 mod inbox;
 mod item;
 mod login;
 pub mod queue;
 mod tasks;
+
+// The staff sentences, compiled in from locales/staff.yml; see `i18n`.
+rust_i18n::i18n!("locales");
 
 use adal_core::staff::{LoginResponse, Me, Role};
 use adal_core::{District, Lang};
@@ -20,9 +25,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::i18n::t;
-use crate::store;
-use crate::store::staff::QueuedAction;
+use adal_app::store;
+use adal_app::store::staff::QueuedAction;
+use i18n::t;
 
 /// Where the staff app lives; every path of it starts so.
 pub const BASE: &str = "/staff";
@@ -180,7 +185,7 @@ pub fn use_staff() -> StaffState {
 pub fn StaffApp() -> impl IntoView {
     let st = StaffState::from_browser();
     provide_context(st);
-    provide_context(crate::i18n::UiLang(st.lang));
+    provide_context(adal_app::i18n::UiLang(st.lang));
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", st.lang.get().tag());
@@ -217,7 +222,7 @@ fn StaffHeader() -> impl IntoView {
         if let Some(csrf) = st.csrf() {
             spawn_local(async move {
                 // Logged out on the device in any case; the server forgets it when reached.
-                let _ = crate::api::staff::logout(&csrf, lang).await;
+                let _ = adal_app::api::staff::logout(&csrf, lang).await;
             });
         }
         st.logged_out();
@@ -299,7 +304,7 @@ fn register_service_worker() {
 pub fn staff_event_label(kind: adal_core::receipt::EventKind, lang: Lang) -> String {
     match kind {
         adal_core::receipt::EventKind::InfoProvided => t(lang, "staff_citizen_replied"),
-        other => crate::i18n::event_label(other, lang),
+        other => adal_app::i18n::event_label(other, lang),
     }
 }
 
@@ -310,7 +315,7 @@ pub fn local_time(at: time::OffsetDateTime, lang: Lang) -> String {
     date.to_locale_string(lang.tag(), &wasm_bindgen::JsValue::UNDEFINED).into()
 }
 
-/// Replaces the static shell of `staff.html` with the live staff app.
+/// Replaces the static shell of `index.html` with the live staff app.
 pub fn mount() {
     console_error_panic_hook::set_once();
     if let Some(shell) = document().get_element_by_id("shell") {

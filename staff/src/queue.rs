@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::StaffState;
-use crate::api::staff::{StaffError, post_event};
-use crate::store;
-use crate::store::staff::QueuedAction;
+use adal_app::api::staff::{StaffError, post_event};
+use adal_app::store;
+use adal_app::store::staff::QueuedAction;
 
 /// Keeps `action` on `tracking` on the device, then tries to send the queue.
 pub async fn enqueue(st: StaffState, tracking: &str, action: StaffAction) -> store::Result<()> {

@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 
 use super::admin::role_label;
 use super::use_staff;
-use crate::api::staff::{StaffError, change_user, users};
 use crate::i18n::t;
+use adal_app::api::staff::{StaffError, change_user, users};
 
 #[component]
 pub fn Accounts() -> impl IntoView {

@@ -8,9 +8,9 @@ use leptos::task::spawn_local;
 
 use super::inbox::form_title;
 use super::{local_time, use_staff};
-use crate::api::staff::{StaffError, tasks};
 use crate::i18n::t;
-use crate::store;
+use adal_app::api::staff::{StaffError, tasks};
+use adal_app::store;
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
