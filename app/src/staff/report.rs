@@ -69,6 +69,8 @@ pub fn ReportPage() -> impl IntoView {
     let stale = RwSignal::new(false);
     let failure = RwSignal::new(None::<StaffError>);
     let published = RwSignal::new(Vec::<PublishedReport>::new());
+    // The period and scope on screen: coming back online reloads them without a blank.
+    let on_screen = StoredValue::new(String::new());
     let confirming = RwSignal::new(false);
     let publishing = RwSignal::new(false);
     let just_published = RwSignal::new(None::<PublishedReport>);
@@ -79,15 +81,27 @@ pub fn ReportPage() -> impl IntoView {
         st.online.track();
         let lang = lang.get_untracked();
         let key = format!("report:{}:{}", period.start(), scope.map_or("region", |d| d.code()));
-        shown.set(None);
-        confirming.set(false);
-        just_published.set(None);
-        publish_error.set(None);
+        if on_screen.get_value() != key {
+            on_screen.set_value(key.clone());
+            shown.set(None);
+            failure.set(None);
+            confirming.set(false);
+            just_published.set(None);
+            publish_error.set(None);
+        }
         spawn_local(async move {
-            if let Ok(Some(cached)) = store::staff::get_cached::<Report>(&key).await {
+            // An answer for a period or scope no longer on screen is dropped.
+            let current = || on_screen.with_value(|k| *k == key);
+            if let Ok(Some(cached)) = store::staff::get_cached::<Report>(&key).await
+                && current()
+            {
                 shown.set(Some(cached));
             }
-            match api::report(period, scope, lang).await {
+            let fresh = api::report(period, scope, lang).await;
+            if !current() {
+                return;
+            }
+            match fresh {
                 Ok(fresh) => {
                     let _ = store::staff::put_cached(&key, &fresh).await;
                     shown.set(Some(fresh));
@@ -213,7 +227,7 @@ pub fn ReportPage() -> impl IntoView {
                                         .replace("%{scope}", &scope_name())
                                         .replace("%{period}", &period_text())}</strong></p>
                                     <div class="action-buttons">
-                                        <button type="button" on:click=publish disabled=move || publishing.get() || !st.online.get()>
+                                        <button type="button" class="primary" on:click=publish disabled=move || publishing.get() || !st.online.get()>
                                             {move || t(lang.get(), "staff_report_publish_now")}
                                         </button>
                                         <button type="button" class="secondary" on:click=move |_| confirming.set(false)>
@@ -222,7 +236,7 @@ pub fn ReportPage() -> impl IntoView {
                                     </div>
                                 </div>
                             }>
-                            <button type="button" on:click=move |_| { publish_error.set(None); confirming.set(true) }
+                            <button type="button" class="primary" on:click=move |_| { publish_error.set(None); confirming.set(true) }
                                 disabled=move || !st.online.get()>
                                 {move || t(lang.get(), "staff_report_publish")}
                             </button>
@@ -268,7 +282,9 @@ fn PublishedRow(snapshot: PublishedReport) -> impl IntoView {
             <strong>{move || match district {
                 Some(d) => d.name(lang.get()).to_owned(),
                 None => t(lang.get(), "staff_report_region"),
-            }} " · " {format!("{}–{}", period.start(), period.end())}</strong>
+            }} " · " {move || t(lang.get(), "staff_report_period_dates")
+                .replace("%{start}", &period.start().to_string())
+                .replace("%{end}", &period.end().to_string())}</strong>
             <span class="meta">{move || t(lang.get(), "staff_report_published_at")} " " {move || local_time(at, lang.get())}</span>
             <a href=snapshot.url.clone() rel="external"><code class="hash">{snapshot.hash.clone()}</code></a>
         </li>
@@ -390,7 +406,7 @@ fn CountTable(
     }
     view! {
         <table class="figures" data-testid=testid>
-            <caption>{caption}</caption>
+            <caption class="visually-hidden">{caption}</caption>
             <thead><tr>
                 <th scope="col">{head}</th>
                 <th scope="col" class="num">{t(lang, "staff_report_count")}</th>
@@ -427,7 +443,7 @@ fn DistrictsTable(districts: Vec<adal_core::report::DistrictFigures>) -> impl In
                 view! {
                     <div class="table-scroll" role="region" tabindex="0" aria-labelledby="districts-title">
                         <table class="figures wide" data-testid="table-districts">
-                            <caption>{t(lang, "staff_report_districts")}</caption>
+                            <caption class="visually-hidden">{t(lang, "staff_report_districts")}</caption>
                             <thead><tr>
                                 <th scope="col">{t(lang, "district")}</th>
                                 {heads.into_iter().map(|h| view! { <th scope="col" class="num">{h}</th> }).collect_view()}
@@ -477,10 +493,6 @@ fn AnswersChart(report: Report) -> impl IntoView {
                     report.districts.iter().map(|d| bar(d.district.name(lang).to_owned(), &d.figures)).collect()
                 };
                 view! {
-                    <p class="legend" aria-hidden="true">
-                        <span class="swatch bar-on-time"></span>{t(lang, "staff_report_on_time")}
-                        <span class="swatch bar-late"></span>{t(lang, "staff_report_late")}
-                    </p>
                     <BarChart title=t(lang, "staff_report_answers") rows
                         parts=vec![t(lang, "staff_report_on_time"), t(lang, "staff_report_late")] testid="chart-answers"/>
                 }
@@ -519,7 +531,11 @@ fn BarChart(
         return ().into_any();
     }
     let total = |b: &Bar| b.parts.iter().map(|(n, _)| *n).sum::<u32>();
-    let max = rows.iter().map(total).max().unwrap_or(0).max(1);
+    let max = rows.iter().map(total).max().unwrap_or(0);
+    if max == 0 {
+        return view! { <p class="muted" data-testid=testid>{t(lang, "staff_report_nothing")}</p> }
+            .into_any();
+    }
     let scale = (CHART_WIDTH - NUMBER_ROOM) / f64::from(max);
     let height = ROW_HEIGHT * rows.len() as f64;
     let described = rows
@@ -541,8 +557,20 @@ fn BarChart(
         .collect::<Vec<_>>()
         .join("; ");
     let label = format!("{title}. {described}.");
+    // What each colour of a stacked bar means (the label says it in words).
+    let legend = (!parts.is_empty()).then(|| {
+        let classes = rows[0].parts.iter().map(|(_, class)| *class);
+        view! {
+            <p class="legend" aria-hidden="true">
+                {classes.zip(parts.clone()).map(|(class, name)| view! {
+                    <span class=format!("swatch {class}")></span><span>{name}</span>
+                }).collect_view()}
+            </p>
+        }
+    });
     let aria = label.clone();
     view! {
+        {legend}
         <svg class="chart" data-testid=testid role="img" aria-label=aria
             viewBox=format!("0 0 {CHART_WIDTH} {height}") preserveAspectRatio="xMinYMin meet"
             width="100%">
