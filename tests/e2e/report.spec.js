@@ -6,7 +6,7 @@
 // and publishing says it needs a connection. A district curator sees the district only.
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { test, expect, snapshot } from "./harness.js";
+import { test, expect, snapshot, waitForOfflineReady } from "./harness.js";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -134,6 +134,15 @@ test("the front office reads, downloads and publishes the two-weekly report", as
   await expect(page.getByText("Publishing needs a connection to the server.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Publish…" })).toBeDisabled();
   await expect(figure(page, "Received")).toHaveText("0");
+  // Opened again with no signal: the report and its published list come from the device.
+  await waitForOfflineReady(page);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Report · Whole region");
+  await expect(page.getByTestId("report-period")).toHaveText(finished);
+  await expect(page.getByText("No connection to the server; this is the last report saved on this device.")).toBeVisible();
+  await expect(figure(page, "Received")).toHaveText("0");
+  await expect(page.getByTestId("published-list")).toContainText(hash);
+  await snapshot(page, "43-staff-report-offline");
   await context.setOffline(false);
 
   // A district's curator: the district only, no region to choose.

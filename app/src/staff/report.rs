@@ -8,7 +8,7 @@
 
 use adal_core::District;
 use adal_core::district::region_date;
-use adal_core::report::{Figures, Period, PublishedReport, Report};
+use adal_core::report::{Figures, Period, PublishedList, PublishedReport, Report};
 use adal_core::staff::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,6 +28,16 @@ pub fn may_read(role: Role) -> bool {
 /// Who publishes it.
 fn may_publish(role: Role) -> bool {
     matches!(role, Role::Curator | Role::FrontOffice)
+}
+
+/// A scope in the staff cache's keys: a district's code, or `region`.
+fn scope_code(scope: Option<District>) -> &'static str {
+    scope.map_or("region", District::code)
+}
+
+/// The staff cache's key of a scope's published snapshots.
+fn published_key(scope: Option<District>) -> String {
+    format!("published:{}", scope_code(scope))
 }
 
 fn today() -> time::Date {
@@ -80,7 +90,7 @@ pub fn ReportPage() -> impl IntoView {
         let (period, scope) = (period.get(), scope.get());
         st.online.track();
         let lang = lang.get_untracked();
-        let key = format!("report:{}:{}", period.start(), scope.map_or("region", |d| d.code()));
+        let key = format!("report:{}:{}", period.start(), scope_code(scope));
         if on_screen.get_value() != key {
             on_screen.set_value(key.clone());
             shown.set(None);
@@ -114,8 +124,21 @@ pub fn ReportPage() -> impl IntoView {
                     failure.set(Some(e));
                 }
             }
-            if let Ok(list) = api::published_reports(scope, lang).await {
-                published.set(list.reports);
+            // The published list too is kept for reading offline.
+            let listed = published_key(scope);
+            match api::published_reports(scope, lang).await {
+                Ok(list) => {
+                    let _ = store::staff::put_cached(&listed, &list).await;
+                    published.set(list.reports);
+                }
+                Err(_) => {
+                    let cached = store::staff::get_cached::<PublishedList>(&listed).await;
+                    if let Ok(Some(list)) = cached
+                        && current()
+                    {
+                        published.set(list.reports);
+                    }
+                }
             }
         });
     });
@@ -137,6 +160,9 @@ pub fn ReportPage() -> impl IntoView {
                     });
                     just_published.set(Some(snapshot));
                     confirming.set(false);
+                    let listed = published_key(d);
+                    let reports = published.get_untracked();
+                    let _ = store::staff::put_cached(&listed, &PublishedList { reports }).await;
                 }
                 Err(StaffError::Unauthenticated) => st.expired.set(true),
                 Err(e) => publish_error.set(Some(e)),
