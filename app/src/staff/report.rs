@@ -308,9 +308,10 @@ fn PublishedRow(snapshot: PublishedReport) -> impl IntoView {
             <strong>{move || match district {
                 Some(d) => d.name(lang.get()).to_owned(),
                 None => t(lang.get(), "staff_report_region"),
-            }} " · " {move || t(lang.get(), "staff_report_period_dates")
+            }}</strong>
+            <span>{move || t(lang.get(), "staff_report_period_dates")
                 .replace("%{start}", &period.start().to_string())
-                .replace("%{end}", &period.end().to_string())}</strong>
+                .replace("%{end}", &period.end().to_string())}</span>
             <span class="meta">{move || t(lang.get(), "staff_report_published_at")} " " {move || local_time(at, lang.get())}</span>
             <a href=snapshot.url.clone() rel="external"><code class="hash">{snapshot.hash.clone()}</code></a>
         </li>
