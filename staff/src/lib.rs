@@ -11,6 +11,7 @@ mod inbox;
 mod item;
 mod login;
 pub mod queue;
+mod report;
 mod tasks;
 
 // The staff sentences, compiled in from locales/staff.yml; see `i18n`.
@@ -47,6 +48,8 @@ pub enum StaffPage {
     Admin,
     /// Monitoring visits for volunteers.
     Tasks,
+    /// The two-weekly report.
+    Report,
 }
 
 impl StaffPage {
@@ -57,6 +60,7 @@ impl StaffPage {
             StaffPage::Act(tracking) => format!("{BASE}/item/{tracking}/act"),
             StaffPage::Admin => format!("{BASE}/admin"),
             StaffPage::Tasks => format!("{BASE}/tasks"),
+            StaffPage::Report => format!("{BASE}/report"),
         }
     }
 }
@@ -205,6 +209,7 @@ pub fn StaffApp() -> impl IntoView {
                         <Route path=path!("/staff/item/:tracking/act") view=item::StaffActPage/>
                         <Route path=path!("/staff/admin") view=admin::AdminPage/>
                         <Route path=path!("/staff/tasks") view=tasks::TasksPage/>
+                        <Route path=path!("/staff/report") view=report::ReportPage/>
                     </Routes>
                 </Show>
             </Show>
@@ -242,6 +247,9 @@ fn StaffHeader() -> impl IntoView {
                     <Show when=move || role() != Some(Role::Administrator)>
                         <a href=StaffPage::Inbox.path()>{move || t(lang.get(), "staff_inbox")}</a>
                         <a href=StaffPage::Tasks.path()>{move || t(lang.get(), "staff_tasks")}</a>
+                    </Show>
+                    <Show when=move || role().is_some_and(report::may_read)>
+                        <a href=StaffPage::Report.path()>{move || t(lang.get(), "staff_report")}</a>
                     </Show>
                     <Show when=move || role() == Some(Role::Administrator)>
                         <a href=StaffPage::Admin.path()>{move || t(lang.get(), "staff_admin")}</a>

@@ -179,3 +179,52 @@ pub async fn put_calendar_year(year: &Year, csrf: &str, lang: Lang) -> Result<Ca
     let response = send(Request::put(&url), year, csrf, None, lang).await?;
     read(response).await
 }
+
+/// The query of a report: `period=YYYY-MM-DD` and, for a district, `&district=URA`.
+fn report_query(period: adal_core::report::Period, district: Option<District>) -> String {
+    match district {
+        Some(d) => format!("period={}&district={}", period.start(), d.code()),
+        None => format!("period={}", period.start()),
+    }
+}
+
+/// The two-weekly report of `period` for a district, or the region when `None`.
+pub async fn report(
+    period: adal_core::report::Period,
+    district: Option<District>,
+    lang: Lang,
+) -> Result<adal_core::report::Report> {
+    get(&format!("/api/v1/staff/reports?{}", report_query(period, district)), lang).await
+}
+
+/// Where the same figures are downloaded as CSV; the browser sends the session cookie.
+pub fn report_csv_url(period: adal_core::report::Period, district: Option<District>) -> String {
+    format!("/api/v1/staff/reports.csv?{}", report_query(period, district))
+}
+
+/// The snapshots published for a district, or every one (regional roles) when `None`.
+pub async fn published_reports(
+    district: Option<District>,
+    lang: Lang,
+) -> Result<adal_core::report::PublishedList> {
+    match district {
+        Some(d) => {
+            get(&format!("/api/v1/staff/reports/published?district={}", d.code()), lang).await
+        }
+        None => get("/api/v1/staff/reports/published", lang).await,
+    }
+}
+
+/// Freezes a finished period's figures; publishing again answers the same snapshot.
+pub async fn publish_report(
+    period: adal_core::report::Period,
+    district: Option<District>,
+    csrf: &str,
+    lang: Lang,
+) -> Result<adal_core::report::PublishedReport> {
+    let request =
+        adal_core::report::PublishRequest { period: period.start().to_string(), district };
+    let response =
+        send(Request::post("/api/v1/staff/reports/publish"), &request, csrf, None, lang).await?;
+    read(response).await
+}
