@@ -63,6 +63,22 @@ pub fn StaffItemPage() -> impl IntoView {
         st.online.track();
         load(st, tracking(), shown, stale);
     });
+    // The forms of the steps are drawn apart from what is shown, and again only when what
+    // they offer changes: a refresh (after a step is sent, or the connection comes back)
+    // redraws the submission but never empties a form someone is typing in.
+    let offered = Memo::new(move |_| {
+        shown.with(|sub| {
+            sub.as_ref().map(|sub| {
+                (
+                    sub.tracking.clone(),
+                    sub.form.id == "mediation_request",
+                    sub.timeline.iter().any(|e| e.kind == EventKind::Registered),
+                    sub.district,
+                    sub.deadlines.extended_answer_by,
+                )
+            })
+        })
+    });
     view! {
         <main id="main" class="page staff-page">
             <a href=super::StaffPage::Inbox.path() class="back">{move || t(lang.get(), "staff_back_to_inbox")}</a>
@@ -74,6 +90,9 @@ pub fn StaffItemPage() -> impl IntoView {
                 None if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
                 None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
             }}
+            {move || offered.get().map(|(tracking, mediation, registered, district, limit)| view! {
+                <Actions tracking mediation registered district limit/>
+            })}
         </main>
     }
 }
@@ -90,8 +109,6 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
     let received = sub.received_at;
     let form_id = sub.form.id.clone();
     let schema = adal_core::form::find(&sub.form.id, sub.form.version).cloned();
-    let mediation = sub.form.id == "mediation_request";
-    let registered = sub.timeline.iter().any(|e| e.kind == EventKind::Registered);
     let answers = sub.answers.clone();
     let waiting_tracking = tracking.clone();
     let waiting = move || {
@@ -146,7 +163,6 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
                 </For>
             </ol>
         </section>
-        <Actions tracking mediation registered district=sub.district limit=deadlines.extended_answer_by/>
     }
 }
 

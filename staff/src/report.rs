@@ -16,9 +16,9 @@ use time::OffsetDateTime;
 
 use super::inbox::{category_label, form_title};
 use super::{local_time, use_staff};
-use crate::api::staff::{self as api, StaffError};
 use crate::i18n::t;
-use crate::store;
+use adal_app::api::staff::{self as api, StaffError};
+use adal_app::store;
 
 /// Who reads the report (the server's policy table says the same).
 pub fn may_read(role: Role) -> bool {
