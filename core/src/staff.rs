@@ -1,7 +1,8 @@
 //! Staff accounts and the wire types of the staff API (`/api/v1/staff`).
 //!
-//! Who may do what is decided by the server alone (its `authorize` policy); the roles are
-//! here because the app shows a person what their role lets them do.
+//! Who may do what is decided by the server alone (its `authorize` policy); the roles and
+//! [`Role::may`] are here because the app shows a person only the steps their role lets
+//! them take (the policy's test holds the two together).
 
 use std::str::FromStr;
 
@@ -74,6 +75,52 @@ impl Role {
     /// front office and administrators).
     pub fn has_district(self) -> bool {
         !matches!(self, Role::FrontOffice | Role::Administrator)
+    }
+}
+
+/// A step of handling a submission, as the policy names it: the mediation steps
+/// (scheduling a session, recording its outcome, signing the act) are one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    Register,
+    Forward,
+    Assign,
+    AskInfo,
+    Note,
+    Extend,
+    Answer,
+    Close,
+    Mediate,
+}
+
+impl Step {
+    pub const ALL: [Step; 9] = [
+        Step::Register,
+        Step::Forward,
+        Step::Assign,
+        Step::AskInfo,
+        Step::Note,
+        Step::Extend,
+        Step::Answer,
+        Step::Close,
+        Step::Mediate,
+    ];
+}
+
+impl Role {
+    /// Whether this role may take `step` on an item of its reach (`conflict`: the item
+    /// names its district's own office). The server decides (its policy table, whose
+    /// test holds it to this); the app uses it to offer a person only the steps they may
+    /// take. Office staff and the front office take every step; curators forward,
+    /// assign and add notes, and take every step on conflict items; mediators answer,
+    /// add notes and run mediations, on ordinary items only.
+    pub fn may(self, step: Step, conflict: bool) -> bool {
+        match (self, conflict) {
+            (Role::FrontOffice, _) | (Role::OfficeStaff, false) | (Role::Curator, true) => true,
+            (Role::Curator, false) => matches!(step, Step::Forward | Step::Assign | Step::Note),
+            (Role::Mediator, false) => matches!(step, Step::Answer | Step::Note | Step::Mediate),
+            _ => false,
+        }
     }
 }
 
@@ -573,6 +620,23 @@ pub enum StaffAction {
 }
 
 impl StaffAction {
+    /// The step of the policy this action is.
+    pub fn step(&self) -> Step {
+        match self {
+            StaffAction::Register => Step::Register,
+            StaffAction::Forward { .. } => Step::Forward,
+            StaffAction::Assign { .. } => Step::Assign,
+            StaffAction::AskInfo { .. } => Step::AskInfo,
+            StaffAction::Note { .. } => Step::Note,
+            StaffAction::Extend { .. } => Step::Extend,
+            StaffAction::Answer { .. } => Step::Answer,
+            StaffAction::Close => Step::Close,
+            StaffAction::ScheduleSession { .. }
+            | StaffAction::RecordOutcome { .. }
+            | StaffAction::SignAct { .. } => Step::Mediate,
+        }
+    }
+
     pub fn event_kind(&self) -> EventKind {
         match self {
             StaffAction::Register => EventKind::Registered,
@@ -752,6 +816,32 @@ mod tests {
         }
         assert!(!Role::FrontOffice.has_district() && !Role::Administrator.has_district());
         assert!(Role::Curator.has_district());
+    }
+
+    #[test]
+    fn each_role_is_offered_only_the_steps_it_may_take() {
+        let steps = |role: Role, conflict| {
+            Step::ALL.into_iter().filter(|s| role.may(*s, conflict)).collect::<Vec<_>>()
+        };
+        assert_eq!(steps(Role::OfficeStaff, false), Step::ALL);
+        assert_eq!(steps(Role::FrontOffice, false), Step::ALL);
+        assert_eq!(steps(Role::FrontOffice, true), Step::ALL);
+        assert_eq!(steps(Role::Curator, false), [Step::Forward, Step::Assign, Step::Note]);
+        assert_eq!(steps(Role::Curator, true), Step::ALL);
+        assert_eq!(steps(Role::Mediator, false), [Step::Note, Step::Answer, Step::Mediate]);
+        for role in [Role::OfficeStaff, Role::Mediator, Role::Volunteer, Role::Administrator] {
+            assert_eq!(steps(role, true), [], "{role:?}");
+        }
+        assert_eq!(steps(Role::Volunteer, false), []);
+        assert_eq!(steps(Role::Administrator, false), []);
+        let session = MediationSession {
+            date: time::macros::date!(2026 - 12 - 3),
+            time: "10:00".into(),
+            place: "Uralsk".into(),
+            mediator: "A. Serikova".into(),
+        };
+        assert_eq!(StaffAction::ScheduleSession { session }.step(), Step::Mediate);
+        assert_eq!(StaffAction::Close.step(), Step::Close);
     }
 
     #[test]

@@ -282,19 +282,7 @@ pub async fn post_event(
     Json(action): Json<StaffAction>,
 ) -> Result<Response, ApiError> {
     let (tracking, found) = locate(&state, &tracking).await?;
-    let policy_action = match action {
-        StaffAction::Register => Action::Register,
-        StaffAction::Forward { .. } => Action::Forward,
-        StaffAction::Assign { .. } => Action::Assign,
-        StaffAction::AskInfo { .. } => Action::AskInfo,
-        StaffAction::Note { .. } => Action::Note,
-        StaffAction::Extend { .. } => Action::Extend,
-        StaffAction::Answer { .. } => Action::Answer,
-        StaffAction::Close => Action::Close,
-        StaffAction::ScheduleSession { .. }
-        | StaffAction::RecordOutcome { .. }
-        | StaffAction::SignAct { .. } => Action::Mediate,
-    };
+    let policy_action = Action::from(action.step());
     // A retry of a step already done answers as the first time, before any other check:
     // a forward has moved the item out of reach of whoever forwarded it.
     let idempotent = Idempotent::of(&headers, &tracking, &action, actor.account_id)?;

@@ -6,7 +6,7 @@
 //! of actions for such items, and the district's office staff and mediators have none.
 
 use adal_core::District;
-use adal_core::staff::Role;
+use adal_core::staff::{Role, Step};
 
 /// Everything a staff request can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,22 @@ impl Action {
             Action::ManageAccounts => "manage_accounts",
             Action::ReadAudit => "read_audit",
             Action::ManageCalendar => "manage_calendar",
+        }
+    }
+}
+
+impl From<Step> for Action {
+    fn from(step: Step) -> Action {
+        match step {
+            Step::Register => Register,
+            Step::Forward => Forward,
+            Step::Assign => Assign,
+            Step::AskInfo => AskInfo,
+            Step::Note => Note,
+            Step::Extend => Extend,
+            Step::Answer => Answer,
+            Step::Close => Close,
+            Step::Mediate => Mediate,
         }
     }
 }
@@ -218,6 +234,26 @@ mod tests {
         assert!(!authorize(Role::Curator, ura, Close, Target::of(ura)));
         let elsewhere = Target { district: Some(District::Terekti), conflict: true };
         assert!(!authorize(Role::Curator, ura, Close, elsewhere));
+    }
+
+    /// The app offers a person the steps `Role::may` allows: it must say what this
+    /// table says, for every role, step and kind of item.
+    #[test]
+    fn the_apps_steps_agree_with_the_table() {
+        let ura = Some(District::Uralsk);
+        for role in Role::ALL {
+            let home = role.has_district().then_some(District::Uralsk);
+            for step in Step::ALL {
+                for conflict in [false, true] {
+                    let target = Target { district: ura, conflict };
+                    assert_eq!(
+                        role.may(step, conflict),
+                        authorize(role, home, step.into(), target),
+                        "{role:?} {step:?} conflict={conflict}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
