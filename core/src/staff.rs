@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
-use crate::act::{ActInput, SignedAct};
+use crate::act::{ActInput, PartyInput, SignedAct};
 use crate::api::FormRef;
 use crate::calendar::Deadlines;
 use crate::calendar::ISO_DATE;
@@ -698,6 +698,61 @@ impl MediationSession {
     }
 }
 
+impl StaffSubmission {
+    /// A reconciliation act's draft from what a mediation request already says: its
+    /// district, the parties as the request names them (the applicant first, with the
+    /// IIN if given), the dispute in the applicant's words, and the place and mediator of
+    /// the latest scheduled session. What the request does not say stays empty.
+    pub fn act_draft(&self) -> ActInput {
+        let text = |v: &serde_json::Value, key: &str| {
+            v.get(key).and_then(|v| v.as_str()).map(str::trim).unwrap_or_default().to_owned()
+        };
+        let answers = &self.answers;
+        let mut parties = Vec::new();
+        let applicant = text(answers, "applicant_name");
+        if !applicant.is_empty() {
+            parties.push(PartyInput {
+                name: applicant,
+                iin: text(answers, "applicant_iin"),
+                address: String::new(),
+            });
+        }
+        if let Some(others) = answers.get("parties").and_then(|v| v.as_array()) {
+            parties.extend(others.iter().filter(|p| !text(p, "name").is_empty()).map(|p| {
+                PartyInput {
+                    name: text(p, "name"),
+                    iin: String::new(),
+                    address: text(p, "address"),
+                }
+            }));
+        }
+        while parties.len() < 2 {
+            parties.push(PartyInput::default());
+        }
+        // The latest session's public note: `date time · place · mediator`.
+        let session = self
+            .timeline
+            .iter()
+            .rev()
+            .find(|e| e.kind == EventKind::SessionScheduled)
+            .and_then(|e| e.note.as_deref())
+            .and_then(|note| {
+                let (_, rest) = note.split_once(" · ")?;
+                let (place, mediator) = rest.rsplit_once(" · ")?;
+                Some((place.trim().to_owned(), mediator.trim().to_owned()))
+            });
+        let (place, mediator_name) = session.unwrap_or_default();
+        ActInput {
+            district: self.district.code().to_owned(),
+            place,
+            mediator_name,
+            parties,
+            dispute: text(answers, "description"),
+            ..ActInput::default()
+        }
+    }
+}
+
 /// What a mediation session came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -807,6 +862,57 @@ pub struct AuditResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_acts_draft_takes_what_the_request_says() {
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let event = |kind, note: Option<&str>| StaffEvent {
+            kind,
+            at,
+            note: note.map(str::to_owned),
+            by: None,
+            to: None,
+            assignee: None,
+            until: None,
+        };
+        let session = MediationSession {
+            date: time::macros::date!(2026 - 12 - 3),
+            time: "10:00".into(),
+            place: "Aksai, Druzhby 7".into(),
+            mediator: "A. Serikova".into(),
+        };
+        let mut sub: StaffSubmission = serde_json::from_value(serde_json::json!({
+            "tracking": "ADL-X", "form": {"id": "mediation_request", "version": 1},
+            "district": "BUR", "received_at": "2026-11-25T10:00:00Z", "anonymous": false,
+            "answers": {
+                "applicant_name": " Aigerim Sadykova ", "applicant_iin": "900101300007",
+                "parties": [{"name": "Bolat K.", "address": "Aksai, 2 mkr"}, {"name": ""}],
+                "description": "The pipe leaks.",
+            },
+            "timeline": [],
+            "deadlines": {
+                "registered_on": "2026-11-25", "answer_by": "2026-12-16", "forward_by": "2026-11-28",
+                "extension_notice_by": "2026-11-28", "extended_answer_by": "2027-01-25",
+                "provisional": false,
+            },
+            "answer_by": "2026-12-25", "days_left": 20,
+        }))
+        .unwrap();
+        let draft = sub.act_draft();
+        assert_eq!(draft.district, "BUR");
+        assert_eq!(draft.parties.len(), 2);
+        assert_eq!(draft.parties[0].name, "Aigerim Sadykova");
+        assert_eq!(draft.parties[0].iin, "900101300007");
+        assert_eq!(draft.parties[1].name, "Bolat K.");
+        assert_eq!(draft.parties[1].address, "Aksai, 2 mkr");
+        assert_eq!(draft.dispute, "The pipe leaks.");
+        assert_eq!((draft.place.as_str(), draft.mediator_name.as_str()), ("", ""));
+        sub.timeline.push(event(EventKind::SessionScheduled, Some("2026-11-30 09:00 · Old · B")));
+        sub.timeline.push(event(EventKind::SessionScheduled, Some(&session.note())));
+        let draft = sub.act_draft();
+        assert_eq!(draft.place, "Aksai, Druzhby 7");
+        assert_eq!(draft.mediator_name, "A. Serikova");
+    }
 
     #[test]
     fn roles_round_trip_and_only_regional_roles_have_no_district() {

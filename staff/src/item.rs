@@ -7,7 +7,7 @@ use adal_core::Lang;
 use adal_core::form::{FieldDef, FieldKind};
 use adal_core::receipt::EventKind;
 use adal_core::staff::{
-    MediationSession, SessionOutcome, StaffAction, StaffEvent, StaffSubmission,
+    MediationSession, Role, SessionOutcome, StaffAction, StaffEvent, StaffSubmission, Step,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -75,10 +75,12 @@ pub fn StaffItemPage() -> impl IntoView {
                     sub.timeline.iter().any(|e| e.kind == EventKind::Registered),
                     sub.district,
                     sub.deadlines.extended_answer_by,
+                    sub.conflict,
                 )
             })
         })
     });
+    let role = Memo::new(move |_| st.me().map(|m| m.role));
     view! {
         <main id="main" class="page staff-page">
             <a href=super::StaffPage::Inbox.path() class="back">{move || t(lang.get(), "staff_back_to_inbox")}</a>
@@ -90,8 +92,9 @@ pub fn StaffItemPage() -> impl IntoView {
                 None if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
                 None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
             }}
-            {move || offered.get().map(|(tracking, mediation, registered, district, limit)| view! {
-                <Actions tracking mediation registered district limit/>
+            {move || offered.get().map(|(tracking, mediation, registered, district, limit, conflict)| {
+                let may = move |step: Step| role.get().is_some_and(|r: Role| r.may(step, conflict));
+                view! { <Actions tracking mediation registered district limit may/> }
             })}
         </main>
     }
@@ -295,6 +298,9 @@ fn Actions(
     registered: bool,
     district: District,
     limit: time::Date,
+    /// Whether the person may take a step on this item (`Role::may`): only those steps'
+    /// forms are shown.
+    may: impl Fn(Step) -> bool + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let st = use_staff();
     let lang = st.lang;
@@ -345,13 +351,19 @@ fn Actions(
             <Show when=move || failed.get()>
                 <p class="banner error" role="alert">{move || t(lang.get(), "staff_storage_failed")}</p>
             </Show>
+            <Show when=move || Step::ALL.into_iter().all(|s| !may(s))>
+                <p class="muted" data-testid="read-only">{move || t(lang.get(), "staff_read_only")}</p>
+            </Show>
             <div class="action-buttons">
-                {(!registered).then(|| view! {
+                {(!registered && may(Step::Register)).then(|| view! {
                     <button type="button" class="secondary" on:click=move |_| take(StaffAction::Register)>{move || t(lang.get(), "staff_register")}</button>
                 })}
-                <button type="button" class="secondary" on:click=move |_| take(StaffAction::Close)>{move || t(lang.get(), "staff_close")}</button>
+                {may(Step::Close).then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| take(StaffAction::Close)>{move || t(lang.get(), "staff_close")}</button>
+                })}
             </div>
 
+            {may(Step::Answer).then(|| view! {
             <form novalidate class="action" on:submit=submit("answer", vec![answer], Box::new(move || Some(StaffAction::Answer { text: answer.get_untracked().trim().to_owned() })))>
                 <div class="field">
                     <label for="act-answer">{move || t(lang.get(), "staff_public_answer")}</label>
@@ -361,7 +373,9 @@ fn Actions(
                 </div>
                 <button type="submit" class="primary">{move || t(lang.get(), "staff_send_answer")}</button>
             </form>
+            })}
 
+            {may(Step::AskInfo).then(|| view! {
             <details>
                 <summary>{move || t(lang.get(), "staff_ask_info")}</summary>
                 <form novalidate class="action" on:submit=submit("ask", vec![question], Box::new(move || Some(StaffAction::AskInfo { question: question.get_untracked().trim().to_owned() })))>
@@ -373,7 +387,9 @@ fn Actions(
                     <button type="submit" class="secondary">{move || t(lang.get(), "staff_ask_info")}</button>
                 </form>
             </details>
+            })}
 
+            {may(Step::Note).then(|| view! {
             <details>
                 <summary>{move || t(lang.get(), "staff_note")}</summary>
                 <form novalidate class="action" on:submit=submit("note", vec![note], Box::new(move || Some(StaffAction::Note { text: note.get_untracked().trim().to_owned() })))>
@@ -386,7 +402,9 @@ fn Actions(
                     <button type="submit" class="secondary">{move || t(lang.get(), "staff_add_note")}</button>
                 </form>
             </details>
+            })}
 
+            {may(Step::Forward).then(|| view! {
             <details>
                 <summary>{move || t(lang.get(), "staff_forward")}</summary>
                 <form novalidate class="action" on:submit=submit("forward", vec![forward_reason], Box::new(move || Some(StaffAction::Forward {
@@ -410,7 +428,9 @@ fn Actions(
                     <button type="submit" class="secondary">{move || t(lang.get(), "staff_forward")}</button>
                 </form>
             </details>
+            })}
 
+            {may(Step::Assign).then(|| view! {
             <details>
                 <summary>{move || t(lang.get(), "staff_assign")}</summary>
                 <form novalidate class="action" on:submit=submit("assign", vec![assign_to], Box::new(move || Some(StaffAction::Assign { to: assign_to.get_untracked().trim().to_lowercase() })))>
@@ -422,7 +442,9 @@ fn Actions(
                     <button type="submit" class="secondary">{move || t(lang.get(), "staff_assign")}</button>
                 </form>
             </details>
+            })}
 
+            {may(Step::Extend).then(|| view! {
             <details>
                 <summary>{move || t(lang.get(), "staff_extend")}</summary>
                 <form novalidate class="action" on:submit=submit("extend", vec![extend_until, extend_reason], Box::new(move || {
@@ -442,8 +464,9 @@ fn Actions(
                     <button type="submit" class="secondary">{move || t(lang.get(), "staff_extend")}</button>
                 </form>
             </details>
+            })}
 
-            {mediation.then(|| view! {
+            {(mediation && may(Step::Mediate)).then(|| view! {
                 <MediationActions take=Callback::new(take)/>
                 <p><a class="button secondary" href=super::StaffPage::Act(tracking.get_value()).path()>{move || t(lang.get(), "staff_prepare_act")}</a></p>
             })}
@@ -560,7 +583,9 @@ fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
 }
 
 /// `/staff/item/:tracking/act`: the mediator types the act (kept as a draft on the
-/// device), prints it, and signs it: the signing is queued like any other action.
+/// device), prints it, and signs it: the signing is queued like any other action. A new
+/// draft starts from what the request says (`StaffSubmission::act_draft`, from the copy
+/// on the device); a draft already typed is never touched.
 #[component]
 pub fn StaffActPage() -> impl IntoView {
     let st = use_staff();
@@ -568,6 +593,27 @@ pub fn StaffActPage() -> impl IntoView {
     let params = use_params_map();
     let tracking = params.read_untracked().get("tracking").unwrap_or_default();
     let signed = RwSignal::new(false);
+    let draft_key = format!("{}:{tracking}", adal_app::store::meta::ACT_DRAFT);
+    let ready = RwSignal::new(false);
+    {
+        let (draft_key, tracking) = (draft_key.clone(), tracking.clone());
+        spawn_local(async move {
+            use adal_app::store::meta;
+            let typed = meta::get::<adal_core::act::ActInput>(&draft_key).await;
+            if matches!(typed, Ok(None)) {
+                let item = cache_key(&tracking);
+                if let Ok(Some(sub)) = store::staff::get_cached::<StaffSubmission>(&item).await {
+                    let mut draft = sub.act_draft();
+                    draft.date = adal_core::district::region_date(time::OffsetDateTime::now_utc())
+                        .to_string();
+                    draft.mediator_status = "professional".to_owned();
+                    draft.terms = vec![String::new()];
+                    let _ = meta::put(&draft_key, &draft).await;
+                }
+            }
+            ready.set(true);
+        });
+    }
     let key = tracking.clone();
     let sign = Callback::new(move |act: adal_core::act::ActInput| {
         let tracking = key.clone();
@@ -582,6 +628,8 @@ pub fn StaffActPage() -> impl IntoView {
         <Show when=move || signed.get()>
             <p class="banner ok no-print" role="status">{move || t(lang.get(), "staff_act_queued")}</p>
         </Show>
-        <adal_app::pages::ActEditor draft_key=format!("{}:{tracking}", adal_app::store::meta::ACT_DRAFT) on_sign=sign/>
+        <Show when=move || ready.get()>
+            <adal_app::pages::ActEditor draft_key=draft_key.clone() on_sign=sign/>
+        </Show>
     }
 }

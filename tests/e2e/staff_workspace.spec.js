@@ -142,6 +142,10 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await logIn(staff, "nazym");
   await staff.getByTestId("inbox-row").filter({ hasText: tracking }).getByRole("link").click();
   await expect(staff.getByTestId("staff-tracking")).toHaveText(tracking);
+  // A mediator is offered only the steps a mediator may take.
+  await expect(staff.getByRole("button", { name: "Schedule a mediation session" })).toBeVisible();
+  await expect(staff.getByText("Forward", { exact: true })).toHaveCount(0);
+  await expect(staff.getByRole("button", { name: "Register" })).toHaveCount(0);
 
   // A session in three days, at 10:00, in the centre.
   const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
@@ -166,6 +170,11 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await expect(timeline.locator("li").filter({ hasText: "Mediation session held" })).toBeVisible();
 
   await staff.getByRole("link", { name: "Prepare and sign the reconciliation act" }).click();
+  // A new act starts from what the request and its session say.
+  await expect(staff.locator("#act-party-0-name")).toHaveValue("Айгерим Сарсенова");
+  await expect(staff.locator("#act-party-1-name")).toHaveValue("Болат Кенжебеков");
+  await expect(staff.getByLabel("Mediator's full name")).toHaveValue("Назым Ғабдуллина");
+  await expect(staff.getByLabel("Where the mediation was held")).toHaveValue("Орал, Достық даңғылы 1, 4-бөлме");
   await staff.getByLabel("Act number").fill("URA-2026-7");
   await staff.getByLabel("District").selectOption({ label: "Uralsk city" });
   await staff.getByLabel("Where the mediation was held").fill("Орал, Достық даңғылы 1");
