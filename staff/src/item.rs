@@ -93,7 +93,8 @@ pub fn StaffItemPage() -> impl IntoView {
                 None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
             }}
             {move || offered.get().map(|(tracking, mediation, registered, district, limit, conflict)| {
-                let may = move |step: Step| role.get().is_some_and(|r: Role| r.may(step, conflict));
+                let role = role.get();
+                let may = move |step: Step| role.is_some_and(|r: Role| r.may(step, conflict));
                 view! { <Actions tracking mediation registered district limit may/> }
             })}
         </main>
