@@ -360,6 +360,11 @@ pub struct StaffEvent {
 }
 
 impl StaffEvent {
+    /// An event of `kind` at `at` that carries nothing else yet.
+    pub fn new(kind: EventKind, at: OffsetDateTime) -> StaffEvent {
+        StaffEvent { kind, at, note: None, by: None, to: None, assignee: None, until: None }
+    }
+
     /// What the citizen sees of it, if anything.
     pub fn public(&self) -> Option<StatusEvent> {
         self.kind.is_public().then(|| StatusEvent {

@@ -72,15 +72,7 @@ pub fn append(
     at: OffsetDateTime,
     note: Option<&str>,
 ) -> Result<(), DbError> {
-    let event = StaffEvent {
-        kind,
-        at,
-        note: note.map(str::to_owned),
-        by: None,
-        to: None,
-        assignee: None,
-        until: None,
-    };
+    let event = StaffEvent { note: note.map(str::to_owned), ..StaffEvent::new(kind, at) };
     append_staff(conn, submission, &event)
 }
 

@@ -165,8 +165,7 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
     }
 
     let received_at = new.received_at.to_offset(time::UtcOffset::UTC);
-    let received_at =
-        received_at.replace_millisecond(received_at.millisecond()).unwrap_or(received_at);
+    let received_at = stored_precision(received_at);
     let district = new.district.code();
     // The year a person in the region sees on the calendar, not the UTC year.
     let year = adal_core::district::region_date(received_at).year();
@@ -235,6 +234,11 @@ pub fn for_each(
         count += 1;
     }
     Ok(count)
+}
+
+/// `at` to the millisecond, as it is stored: what a later read gives back.
+pub fn stored_precision(at: OffsetDateTime) -> OffsetDateTime {
+    at.replace_millisecond(at.millisecond()).unwrap_or(at)
 }
 
 /// A timestamp as stored (see [`TIMESTAMP`]): UTC, to the millisecond.

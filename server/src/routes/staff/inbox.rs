@@ -295,17 +295,9 @@ pub async fn post_event(
         return super::mediation::post_action(&state, &actor, tracking, &found, action, idempotent)
             .await;
     }
-    let now = OffsetDateTime::now_utc();
-    let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
-    let mut event = StaffEvent {
-        kind: action.event_kind(),
-        at,
-        note: None,
-        by: Some(actor.login.clone()),
-        to: None,
-        assignee: None,
-        until: None,
-    };
+    let at = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let mut event =
+        StaffEvent { by: Some(actor.login.clone()), ..StaffEvent::new(action.event_kind(), at) };
     match &action {
         StaffAction::Forward { reason, to } => {
             event.note = Some(note(reason, "reason")?);

@@ -41,16 +41,9 @@ pub async fn post_action(
 ) -> Result<Response, ApiError> {
     let submission = mediation_request(state, &tracking).await?;
     let now = OffsetDateTime::now_utc();
-    let at = now.replace_millisecond(now.millisecond()).unwrap_or(now);
-    let mut event = StaffEvent {
-        kind: action.event_kind(),
-        at,
-        note: None,
-        by: Some(actor.login.clone()),
-        to: None,
-        assignee: None,
-        until: None,
-    };
+    let at = db::submissions::stored_precision(now);
+    let mut event =
+        StaffEvent { by: Some(actor.login.clone()), ..StaffEvent::new(action.event_kind(), at) };
     let entry = actor.entry(action_name(&action), Some(&tracking), Some(found.district), "allowed");
     // What to write besides the event, checked before the transaction where it can be.
     let step = match action {

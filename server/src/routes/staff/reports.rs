@@ -74,8 +74,7 @@ async fn compute(
         .db
         .read(move |conn| {
             let rows = db::reports::rows(conn, period)?;
-            let now = OffsetDateTime::now_utc();
-            let as_of = now.replace_millisecond(now.millisecond()).unwrap_or(now);
+            let as_of = db::submissions::stored_precision(OffsetDateTime::now_utc());
             Ok(report::compute(period, district, &rows, &calendar, as_of))
         })
         .await?;
