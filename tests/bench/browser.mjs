@@ -28,6 +28,11 @@ const dist = join(root, "dist");
 const out = join(root, "target", "bench");
 const RUNS = Number(process.env.ADAL_BENCH_RUNS ?? 60);
 const LIGHTHOUSE_RUNS = Number(process.env.ADAL_LIGHTHOUSE_RUNS ?? 3);
+/** A comma-separated subset of the parts of main() and "lighthouse", e.g.
+ * ADAL_BENCH_ONLY=start-up,render. A part's prerequisites run too: search stores the
+ * 10,000 providers the others read, refresh leaves the 1,000 that render draws. */
+const ONLY = process.env.ADAL_BENCH_ONLY?.split(",").filter(Boolean);
+const wanted = (name) => !ONLY || name === "search" || ONLY.includes(name) || (name === "refresh" && ONLY.includes("render"));
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -573,6 +578,7 @@ async function main() {
       ["render", () => measureRender(context, originA)],
       ["delivery", () => measureDelivery(context, originB, server)],
     ]) {
+      if (!wanted(name)) continue;
       const t = Date.now();
       rows.push(...await f());
       log(`${name}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -583,7 +589,7 @@ async function main() {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(profile, { recursive: true, force: true });
   }
-  if (LIGHTHOUSE_RUNS > 0) {
+  if (LIGHTHOUSE_RUNS > 0 && wanted("lighthouse")) {
     const t = Date.now();
     rows.push(...await measureLighthouse());
     log(`lighthouse: ${((Date.now() - t) / 1000).toFixed(1)} s`);
