@@ -20,6 +20,11 @@ const LANG_KEY: &str = "adal.lang";
 /// that failed wait for their own back-off; this only bounds how late a retry starts.
 const DRAIN_EVERY_MS: u32 = 15_000;
 
+/// How many entries of each list the start screen draws at first; "Show more" draws
+/// this many more. A first screen holds fewer, and a device with a thousand waiting
+/// items must not read or draw a thousand rows before the person can tap anything.
+pub const LIST_PAGE: usize = 30;
+
 /// Shared handles, provided once by `App` as context. Every field is a `Copy` signal.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -200,13 +205,26 @@ impl AppState {
         })
         .forget();
         Interval::new(DRAIN_EVERY_MS, move || self.drain(false)).forget();
-        // The person's lists first. Reading the forms and the directory (10,000 entries
-        // take a few hundred milliseconds to read) and the outbox waits until they are
-        // on screen, so a full directory never delays the start screen.
+        // The top of the person's lists first, then the rest of them. Reading the forms
+        // and the directory (10,000 entries take a few hundred milliseconds to read) and
+        // the outbox waits until they are on screen, so neither a full directory nor a
+        // thousand waiting items delay the start screen.
         spawn_local(async move {
-            self.load_snapshot().await;
-            next_frame().await;
-            mark_ready();
+            match store::first_entries(LIST_PAGE).await {
+                Ok(first) => {
+                    let complete = first.complete;
+                    self.snapshot.set(first);
+                    next_frame().await;
+                    mark_ready();
+                    if !complete {
+                        self.load_snapshot().await;
+                    }
+                }
+                Err(_) => {
+                    self.storage_failed.set(true);
+                    mark_ready();
+                }
+            }
             self.refresh_reference_data();
             self.drain(false);
         });

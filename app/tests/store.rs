@@ -139,6 +139,55 @@ async fn the_snapshot_lists_the_newest_draft_first() {
 }
 
 #[wasm_bindgen_test]
+async fn the_first_entries_are_the_top_of_each_list_and_the_counts_are_of_everything() {
+    let before = store::snapshot().await.unwrap();
+    // Newer than any other test's drafts, and queued before any other test's items.
+    let drafts: Vec<String> = (0..5).map(|_| new_id()).collect();
+    for (n, id) in drafts.iter().enumerate() {
+        ops::put_draft(&draft(id, 9e15 + n as f64)).await.unwrap();
+    }
+    let queued: Vec<String> = (0..3).map(|_| new_id()).collect();
+    for (n, id) in queued.iter().enumerate() {
+        ops::put_outbox(&OutboxItem { queued_at: -3.0 + n as f64, ..outbox_item(id) })
+            .await
+            .unwrap();
+    }
+
+    let first = store::first_entries(2).await.unwrap();
+
+    assert_eq!(
+        first.drafts.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
+        vec![drafts[4].clone(), drafts[3].clone()],
+        "newest drafts first"
+    );
+    assert_eq!(
+        first.outbox.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        vec![queued[0].clone(), queued[1].clone()],
+        "oldest outbox items first"
+    );
+    assert_eq!(first.counts.drafts, before.counts.drafts + 5);
+    assert_eq!(first.counts.outbox, before.counts.outbox + 3);
+    assert!(!first.complete);
+    let all = store::snapshot().await.unwrap();
+    assert!(all.complete);
+    assert_eq!(all.counts, first.counts);
+    assert_eq!(all.drafts[..2], first.drafts[..]);
+    assert_eq!(all.outbox[..2], first.outbox[..]);
+
+    let everything = store::first_entries(100_000).await.unwrap();
+    assert!(
+        everything.complete,
+        "a limit above the counts reads every entry: {:?} {} {} {}",
+        everything.counts,
+        everything.drafts.len(),
+        everything.outbox.len(),
+        everything.sent.len()
+    );
+    assert_eq!(everything.drafts.len(), all.counts.drafts);
+    assert_eq!(everything.drafts[0], all.drafts[0]);
+}
+
+#[wasm_bindgen_test]
 async fn deleting_a_draft_removes_it() {
     let id = new_id();
     ops::put_draft(&draft(&id, 10.0)).await.unwrap();

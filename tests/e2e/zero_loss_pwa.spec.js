@@ -163,3 +163,55 @@ test("unsent items saved to a sealed file are delivered once from another phone"
   expect(server.stored().filter((s) => s.id === id)).toHaveLength(1);
   await other.close();
 });
+
+test("a phone with the previous release's database keeps every draft and waiting item after the update", async ({ page, server }) => {
+  // The database as the previous release (schema v3) left it on a phone, made before this
+  // release's app ever runs on the origin: 35 drafts and 2 complaints waiting to be sent.
+  await page.goto("/api/v1/health");
+  const queued = await page.evaluate(async () => {
+    const answers = (n) => ({ district: "URA", category: "school", institution: `School No. ${n}`, description: "The class teacher collected 3000 tenge from every parent for curtains.", occurred_on: "2026-11-18", anonymous: true });
+    const db = await new Promise((ok, ko) => {
+      const r = indexedDB.open("adal", 3);
+      r.onupgradeneeded = () => {
+        const db = r.result;
+        for (const name of ["drafts", "outbox", "sent", "attachments", "leases", "replies", "staff_queue"]) db.createObjectStore(name, { keyPath: "id" });
+        for (const name of ["forms", "staff_cache"]) db.createObjectStore(name, { keyPath: "key" });
+        const providers = db.createObjectStore("providers", { keyPath: "id" });
+        providers.createIndex("district", "district");
+        providers.createIndex("kind", "kind");
+        db.createObjectStore("meta");
+      };
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ko(r.error);
+    });
+    const tx = db.transaction(["drafts", "outbox"], "readwrite");
+    for (let n = 1; n <= 35; n++) {
+      tx.objectStore("drafts").put({ id: crypto.randomUUID(), form: { id: "complaint", version: 2 }, answers: answers(n), created_at: n, updated_at: 1_000 + n, problem: null });
+    }
+    const queued = [crypto.randomUUID(), crypto.randomUUID()];
+    queued.forEach((id, n) => tx.objectStore("outbox").put({ id, request: { id, form: { id: "complaint", version: 2 }, answers: answers(100 + n), attachments: [] }, queued_at: n, attempts: 0, next_attempt_at: 0 }));
+    await new Promise((ok, ko) => { tx.oncomplete = ok; tx.onerror = () => ko(tx.error); });
+    db.close();
+    return queued;
+  });
+
+  await page.goto("/");
+  // The start screen draws the newest 30 drafts, and the rest on "Show more".
+  const drafts = page.locator('section[aria-labelledby="drafts-h"] li');
+  await expect(drafts).toHaveCount(30);
+  await expect(drafts.first()).toContainText("School No. 35");
+  await page.locator('section[aria-labelledby="drafts-h"]').getByRole("button", { name: "Show more" }).click();
+  await expect(drafts).toHaveCount(35);
+  await expect(drafts.last()).toContainText("School No. 1");
+  // The waiting complaints went out as they were, each with a tracking number.
+  const sent = page.locator('section[aria-labelledby="sent-h"] li');
+  await expect(sent).toHaveCount(2);
+  await expect(page.getByRole("status")).not.toContainText("waiting");
+  expect(server.stored().filter((s) => queued.includes(s.id)).map((s) => s.answers.institution).sort()).toEqual(["School No. 100", "School No. 101"]);
+  const schema = await page.evaluate(() => new Promise((ok, ko) => {
+    const r = indexedDB.open("adal");
+    r.onsuccess = () => { const db = r.result; ok({ version: db.version, drafts: [...db.transaction("drafts").objectStore("drafts").indexNames], stores: db.objectStoreNames.length }); db.close(); };
+    r.onerror = () => ko(r.error);
+  }));
+  expect(schema).toEqual({ version: 4, drafts: ["by_updated"], stores: 11 });
+});

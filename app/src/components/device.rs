@@ -15,9 +15,7 @@ pub fn DeviceSection() -> impl IntoView {
     let app = use_app();
     let pwa = use_pwa();
     let lang = app.lang;
-    let has_items = move || {
-        app.snapshot.with(|s| !s.drafts.is_empty() || !s.outbox.is_empty() || !s.sent.is_empty())
-    };
+    let has_items = move || app.snapshot.with(|s| !s.is_empty());
     let storage_line = move || {
         let lang = lang.get();
         let kept = match pwa.persisted.get() {

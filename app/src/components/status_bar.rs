@@ -10,7 +10,7 @@ pub fn StatusBar() -> impl IntoView {
     let app = use_app();
     let waiting = move || {
         app.snapshot
-            .with(|s| s.outbox.len() + s.replies.iter().filter(|r| r.refused.is_none()).count())
+            .with(|s| s.counts.outbox + s.replies.iter().filter(|r| r.refused.is_none()).count())
     };
     let text = move || {
         let lang = app.lang.get();

@@ -7,12 +7,7 @@ use super::{Page, start_draft, summary, title};
 use crate::components::DeviceSection;
 use crate::i18n::t;
 use crate::pwa::use_pwa;
-use crate::state::use_app;
-
-/// How many entries of each list the start screen draws at first; "Show more" draws
-/// this many more. A first screen holds fewer, and a device with a thousand waiting
-/// items must not draw a thousand rows before the person can tap anything.
-const LIST_PAGE: usize = 30;
+use crate::state::{LIST_PAGE, use_app};
 
 /// The start screen: a way to begin, and everything the person has on this device.
 #[component]
@@ -104,7 +99,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                         />
                     </ul>
-                    {more(drafts_shown, Signal::derive(move || snapshot.with(|s| s.drafts.len())))}
+                    {more(drafts_shown, Signal::derive(move || snapshot.with(|s| s.counts.drafts)))}
                 </Show>
             </section>
 
@@ -130,7 +125,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                         />
                     </ul>
-                    {more(outbox_shown, Signal::derive(move || snapshot.with(|s| s.outbox.len())))}
+                    {more(outbox_shown, Signal::derive(move || snapshot.with(|s| s.counts.outbox)))}
                 </section>
             </Show>
 
@@ -158,7 +153,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                         />
                     </ul>
-                    {more(sent_shown, Signal::derive(move || snapshot.with(|s| s.sent.len())))}
+                    {more(sent_shown, Signal::derive(move || snapshot.with(|s| s.counts.sent)))}
                 </section>
             </Show>
 

@@ -72,8 +72,11 @@ pub fn ItemPage() -> impl IntoView {
                         </div>
                     }
                     .into_any()
-                } else {
+                } else if app.snapshot.with(|s| s.complete) {
                     view! { <p>{move || t(lang.get(), "not_found")}</p> }.into_any()
+                } else {
+                    // The lists are still being read: "not found" could be wrong.
+                    ().into_any()
                 }
             }}
         </main>
@@ -295,6 +298,7 @@ pub fn ItemActPage() -> impl IntoView {
         <main id="main" class="page act-page">
             {move || match act.get().map(|a| a.input.parse()) {
                 Some(Ok(parsed)) => view! { <ActDocument act=parsed lang=lang/> }.into_any(),
+                None if !app.snapshot.with(|s| s.complete) => ().into_any(),
                 _ => view! { <p>{move || t(lang.get(), "not_found")}</p> }.into_any(),
             }}
         </main>

@@ -28,7 +28,7 @@ pub use outbox::OutboxItem;
 pub use sent::SentItem;
 
 const DB_NAME: &str = "adal";
-const DB_VERSION: u8 = 3;
+const DB_VERSION: u8 = 4;
 
 const DRAFTS: &str = drafts::STORE;
 const OUTBOX: &str = outbox::STORE;
@@ -41,6 +41,14 @@ const LEASES: &str = leases::STORE;
 const REPLIES: &str = replies::STORE;
 const STAFF_CACHE: &str = staff::CACHE;
 const STAFF_QUEUE: &str = staff::QUEUE;
+
+/// The start screen's orders (schema v4): newest draft, oldest outbox item and newest
+/// receipt first. Through them [`first_entries`] reads the top of each list alone.
+const DRAFTS_BY_UPDATED: &str = "by_updated";
+const OUTBOX_BY_QUEUED: &str = "by_queued";
+const SENT_BY_RECEIVED: &str = "by_received";
+/// Made and deleted within the v4 upgrade (see there); never holds anything.
+const SCRATCH: &str = "scratch";
 
 /// Anything that went wrong between the app and the browser's storage.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +104,25 @@ pub async fn open() -> Result<Database> {
                 db.create_object_store(REPLIES).with_key_path("id".into()).build()?;
                 db.create_object_store(STAFF_CACHE).with_key_path("key".into()).build()?;
                 db.create_object_store(STAFF_QUEUE).with_key_path("id".into()).build()?;
+            }
+            if old < 4 {
+                // Indexes on stores made by earlier steps, which hold a person's data:
+                // the browser builds them from what is stored, in this upgrade. The
+                // crate reaches the upgrade's transaction only through a store made in
+                // it, hence the scratch store, deleted again before the upgrade ends.
+                let scratch = db.create_object_store(SCRATCH).build()?;
+                let tx = scratch.transaction();
+                tx.object_store(DRAFTS)?
+                    .create_index(DRAFTS_BY_UPDATED, "updated_at".into())
+                    .build()?;
+                tx.object_store(OUTBOX)?
+                    .create_index(OUTBOX_BY_QUEUED, "queued_at".into())
+                    .build()?;
+                tx.object_store(SENT)?
+                    .create_index(SENT_BY_RECEIVED, "receipt.received_at".into())
+                    .build()?;
+                drop(scratch);
+                db.delete_object_store(SCRATCH)?;
             }
             Ok(())
         })
@@ -254,17 +281,41 @@ pub async fn return_to_drafts(outbox_id: &str, draft: &Draft) -> Result<()> {
     .await
 }
 
-/// Everything on the device, for the home screen.
+/// What the device holds, for the start screen: every entry of each list, or (see
+/// [`first_entries`]) only the first ones.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
+    /// Newest first.
     pub drafts: Vec<Draft>,
+    /// Oldest first: the order they are sent in.
     pub outbox: Vec<OutboxItem>,
+    /// Newest receipt first.
     pub sent: Vec<SentItem>,
     /// Replies to the office's questions not yet accepted by the server.
     pub replies: Vec<replies::Reply>,
+    /// How many entries each list has on the device; more than the lists above hold
+    /// while `complete` is false.
+    pub counts: Counts,
+    /// The lists hold every entry.
+    pub complete: bool,
 }
 
-/// Reads all three stores in one read transaction, so the lists agree with each other.
+/// How many drafts, outbox items and receipts are stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub drafts: usize,
+    pub outbox: usize,
+    pub sent: usize,
+}
+
+impl Snapshot {
+    /// Whether the person has anything at all on this device.
+    pub fn is_empty(&self) -> bool {
+        self.counts == Counts::default()
+    }
+}
+
+/// Reads every entry of the lists in one read transaction, so they agree with each other.
 pub async fn snapshot() -> Result<Snapshot> {
     with_db(|db| async move {
         let tx = db.transaction([DRAFTS, OUTBOX, SENT, REPLIES]).build()?;
@@ -274,13 +325,92 @@ pub async fn snapshot() -> Result<Snapshot> {
         let mut sent: Vec<SentItem> = collect(tx.object_store(SENT)?.get_all().serde()?.await?)?;
         drafts.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
         outbox.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
-        let mut replies: Vec<replies::Reply> =
-            collect(tx.object_store(REPLIES)?.get_all().serde()?.await?)?;
         sent.sort_by_key(|s| std::cmp::Reverse(s.receipt.received_at));
-        replies.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
-        Ok(Snapshot { drafts, outbox, sent, replies })
+        let replies = all_replies(&tx).await?;
+        let counts = Counts { drafts: drafts.len(), outbox: outbox.len(), sent: sent.len() };
+        Ok(Snapshot { drafts, outbox, sent, replies, counts, complete: true })
     })
     .await
+}
+
+/// The first `limit` entries of each list, in the start screen's order, and how many
+/// there are, read through the v4 indexes: what the first screen draws, without reading
+/// and decoding a thousand waiting items first. [`snapshot`] reads the rest.
+pub async fn first_entries(limit: usize) -> Result<Snapshot> {
+    with_db(|db| async move {
+        let tx = db.transaction([DRAFTS, OUTBOX, SENT, REPLIES]).build()?;
+        let (drafts, outbox, sent) =
+            (tx.object_store(DRAFTS)?, tx.object_store(OUTBOX)?, tx.object_store(SENT)?);
+        let (by_updated, by_queued, by_received) = (
+            drafts.index(DRAFTS_BY_UPDATED)?,
+            outbox.index(OUTBOX_BY_QUEUED)?,
+            sent.index(SENT_BY_RECEIVED)?,
+        );
+        // Each step's requests at once: IndexedDB answers them one after the other, and
+        // none waits for the page to ask for the next.
+        let (n_drafts, n_outbox, n_sent) =
+            futures::try_join!(count(&drafts), count(&outbox), count(&sent))?;
+        let (drafts, outbox, sent, replies) = futures::try_join!(
+            last::<Draft, f64>(&by_updated, limit, n_drafts),
+            first::<OutboxItem>(&by_queued, limit),
+            last::<SentItem, String>(&by_received, limit, n_sent),
+            all_replies(&tx),
+        )?;
+        let counts = Counts { drafts: n_drafts, outbox: n_outbox, sent: n_sent };
+        let complete = (drafts.len(), outbox.len(), sent.len()) == (n_drafts, n_outbox, n_sent);
+        Ok(Snapshot { drafts, outbox, sent, replies, counts, complete })
+    })
+    .await
+}
+
+async fn count(store: &indexed_db_futures::object_store::ObjectStore<'_>) -> Result<usize> {
+    Ok(store.count().build()?.await? as usize)
+}
+
+/// The `limit` records with the lowest keys of `index`, lowest first.
+async fn first<T: serde::de::DeserializeOwned>(
+    index: &indexed_db_futures::index::Index<'_>,
+    limit: usize,
+) -> Result<Vec<T>> {
+    collect(index.get_all().with_limit(limit as u32).serde()?.await?)
+}
+
+/// The `limit` records with the highest keys of `index` (which holds `count`), highest
+/// first. IndexedDB reads many records at once only upwards, so a key cursor walking down
+/// finds the lowest key of the lot, in one step, and one read takes everything from there.
+async fn last<T: serde::de::DeserializeOwned, K: serde::Serialize + serde::de::DeserializeOwned>(
+    index: &indexed_db_futures::index::Index<'_>,
+    limit: usize,
+    count: usize,
+) -> Result<Vec<T>> {
+    use indexed_db_futures::KeyRange;
+    use indexed_db_futures::cursor::CursorDirection;
+    let mut records: Vec<T> = if count <= limit {
+        collect(index.get_all().serde()?.await?)?
+    } else {
+        // In range, as `count` (read in this transaction) is above `limit`: Chromium
+        // leaves a cursor moved past the end on its last key.
+        let ended = || StoreError("an index ended before its count".into());
+        let cursor = index.open_key_cursor().with_direction(CursorDirection::Prev).build()?;
+        let mut cursor = cursor.await?.ok_or_else(ended)?;
+        cursor.advance_by(limit.saturating_sub(1) as u32).await?;
+        let lowest: K = cursor.next_key_ser().await?.ok_or_else(ended)?;
+        collect(index.get_all().with_query(KeyRange::LowerBound(lowest, false)).serde()?.await?)?
+    };
+    records.reverse();
+    // Records sharing the lowest key all come; the list shows `limit`.
+    records.truncate(limit);
+    Ok(records)
+}
+
+/// Every waiting reply, oldest first (a handful: one per question the office asked).
+async fn all_replies(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+) -> Result<Vec<replies::Reply>> {
+    let mut replies: Vec<replies::Reply> =
+        collect(tx.object_store(REPLIES)?.get_all().serde()?.await?)?;
+    replies.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
+    Ok(replies)
 }
 
 fn collect<T, E>(items: impl IntoIterator<Item = std::result::Result<T, E>>) -> Result<Vec<T>>
