@@ -327,7 +327,7 @@ impl Bench {
         let (mut one, mut many, mut open) =
             (Summary::default(), Summary::default(), Summary::default());
         let mut many_rss = Vec::new();
-        let mut floor = Summary::default();
+        let (mut floor, mut floor_one) = (Summary::default(), Summary::default());
         for rep in 0..self.reps {
             let run = self.baseline("baseline-single", 1, 400_000).await?;
             baseline.add(run, &format!("baseline single-row transactions #{rep}"))?;
@@ -375,6 +375,14 @@ impl Bench {
             )
             .await?;
             floor.add(run, &format!("floor: GET /api/v1/forms 304, open loop 1,000/s #{rep}"))?;
+
+            // And on one connection, closed loop: what a round trip through HTTP costs
+            // here without any work, next to the single-connection ingest.
+            let make = not_modified_requests(server.addr).await?;
+            let run =
+                load::closed_loop(server.addr, 1, self.seconds, make, StatusCode::NOT_MODIFIED)
+                    .await?;
+            floor_one.add(run, &format!("floor: GET /api/v1/forms 304, 1 connection #{rep}"))?;
         }
         let b = &baseline;
         Ok(vec![
@@ -435,6 +443,20 @@ impl Bench {
                      that scheduling on this shared machine adds by itself",
                     floor.p50(),
                     floor.p95()
+                ),
+            ),
+            Row::new(
+                "floor: a round trip without disk (GET /api/v1/forms, 304), 1 connection",
+                floor_one.rate(),
+                None,
+                "req/s",
+                Goal::None,
+                format!(
+                    "p50 {:.3} ms, p99 {:.3} ms; closed loop: the HTTP round trip (client, \
+                     loopback, server) that every ingest request pays and the raw baseline \
+                     does not",
+                    floor_one.p50(),
+                    floor_one.p99()
                 ),
             ),
         ])

@@ -181,8 +181,10 @@ pub fn seed_if_empty(conn: &mut Connection, providers: &[Provider]) -> Result<bo
 
 /// The directory's version: that of its latest change, 0 when it never held anything.
 pub fn current_version(conn: &Connection) -> Result<u64, DbError> {
-    let version: i64 =
-        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM providers", [], |row| row.get(0))?;
+    // Cached: the writer asks for every complaint it stores (see `triage`).
+    let version: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(version), 0) FROM providers")?
+        .query_row([], |row| row.get(0))?;
     Ok(version as u64)
 }
 
