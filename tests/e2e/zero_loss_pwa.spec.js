@@ -215,3 +215,15 @@ test("a phone with the previous release's database keeps every draft and waiting
   }));
   expect(schema).toEqual({ version: 4, drafts: ["by_updated"], stores: 11 });
 });
+
+test("on a slow connection the first paint already says what Adal does, in the three languages", async ({ page }) => {
+  // The app's code never arrives: what the person sees is the page itself.
+  await page.route(/\.wasm$/, () => {});
+  await page.goto("/", { waitUntil: "domcontentloaded" });
+  const main = page.locator("main[aria-busy=true]");
+  await expect(main.locator('[lang="kk"]')).toHaveText(/^Шағым жазу, медиацияға өтініш беру/);
+  await expect(main.locator('[lang="ru"]')).toHaveText(/^Написать жалобу, подать заявку на медиацию/);
+  await expect(main.locator('[lang="en"]')).toHaveText(/^Write a complaint, ask for mediation/);
+  await expect(main).toContainText("Loading");
+  await snapshot(page, "00-first-paint");
+});
