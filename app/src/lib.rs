@@ -74,8 +74,13 @@ pub fn mount() {
     console_error_panic_hook::set_once();
     // Only with `?bench` in the address (the browser benchmark); otherwise a no-op.
     bench::install();
-    if let Some(shell) = document().get_element_by_id("shell") {
-        shell.remove();
-    }
-    leptos::mount::mount_to_body(App);
+    // Starting the wasm and drawing the app are two tasks, not one long one. (Leptos'
+    // own executor starts with the mount: this one is wasm-bindgen's.)
+    wasm_bindgen_futures::spawn_local(async {
+        state::yield_now().await;
+        if let Some(shell) = document().get_element_by_id("shell") {
+            shell.remove();
+        }
+        leptos::mount::mount_to_body(App);
+    });
 }

@@ -131,19 +131,27 @@ impl AppState {
             if !self.online.get_untracked() {
                 return;
             }
+            // Between decoding an answer and storing it, and before drawing what was
+            // stored, the page gets a turn: a slow phone must not freeze for the sum.
             let etag = store::forms::etag().await.ok().flatten();
-            if let Some((forms, etag)) = api::get_forms(etag.as_deref()).await
-                && store::forms::replace(&forms, &etag).await.is_ok()
-            {
-                self.forms.set(Arc::new(merge_forms(forms)));
+            if let Some((forms, etag)) = api::get_forms(etag.as_deref()).await {
+                yield_now().await;
+                if store::forms::replace(&forms, &etag).await.is_ok() {
+                    yield_now().await;
+                    self.forms.set(Arc::new(merge_forms(forms)));
+                }
             }
             let since = store::providers::version().await.unwrap_or(0);
             if let Some(delta) = api::get_directory(since).await
                 && (delta.full || !delta.providers.is_empty() || !delta.deleted.is_empty())
-                && store::providers::apply(&delta).await.is_ok()
-                && let Ok(entries) = store::providers::all().await
             {
-                self.directory.set(Arc::new(entries));
+                yield_now().await;
+                if store::providers::apply(&delta).await.is_ok()
+                    && let Ok(entries) = store::providers::all().await
+                {
+                    yield_now().await;
+                    self.directory.set(Arc::new(entries));
+                }
             }
         });
     }
@@ -240,6 +248,12 @@ async fn next_frame() {
         let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 200);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+}
+
+/// Lets the browser run whatever waits (input, painting) before going on: ends the
+/// current task, so long work split by it never blocks the page for the whole of it.
+pub async fn yield_now() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
 /// Resolves when the browser has a moment with nothing else to do (at most two seconds
