@@ -65,7 +65,8 @@ struct Bench {
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-    // The server on core 0, this load generator (and the baselines) on the last core.
+    // The server on core 0, this load generator on the last core; the baselines run on
+    // the server's core (see `Bench::baseline`), where the server's work would run.
     let server_core = if cores >= 2 {
         if let Some(last) = core_affinity::get_core_ids().and_then(|ids| ids.last().copied()) {
             core_affinity::set_for_current(last);
