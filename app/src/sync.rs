@@ -134,7 +134,20 @@ impl Device for Browser {
         js_sys::Math::random()
     }
     fn new_id(&self) -> Uuid {
-        Uuid::new_v4()
+        new_submission_id()
+    }
+}
+
+/// A new id for a draft (and so for the submission it becomes): core's time-ordered
+/// UUID of this device's clock and the browser's cryptographic randomness.
+pub fn new_submission_id() -> Uuid {
+    let mut random = [0u8; 10];
+    match leptos::prelude::window().crypto() {
+        Ok(crypto) if crypto.get_random_values_with_u8_array(&mut random).is_ok() => {
+            adal_core::api::new_submission_id(js_sys::Date::now() as u64, random)
+        }
+        // No Web Crypto: still unique, only not in time order.
+        _ => Uuid::new_v4(),
     }
 }
 

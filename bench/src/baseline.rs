@@ -11,9 +11,8 @@ use crate::data::{FULL_DESCRIPTION, StoredRow, stored_row, today};
 use crate::load::Run;
 
 /// The rows to insert: a few validated templates, each row with its own id, tracking
-/// number and fingerprint, made before the clock starts. Ids are random (v4) UUIDs, as
-/// the ones phones make: inserting them touches the primary-key index at random places,
-/// as the server's inserts do.
+/// number and fingerprint, made before the clock starts. Ids are made as phones make
+/// them (`data::phone_id`), in the order they are inserted, as the server gets them.
 struct Rows {
     templates: Vec<StoredRow>,
     keys: Vec<(String, String, String)>,
@@ -29,7 +28,7 @@ impl Rows {
             .map(|n| {
                 let district = adal_core::District::ALL[(n % 13) as usize].code();
                 (
-                    uuid::Uuid::new_v4().to_string(),
+                    crate::data::phone_id().to_string(),
                     format!("{district}-{}-{:05}", now.year(), n / 13 + 1),
                     format!("{:064x}", u128::from(n)),
                 )

@@ -52,6 +52,18 @@ pub fn complaint(n: u64, today: time::Date, bytes: usize) -> Answers {
 }
 
 /// Today in the region, as the server sees it.
+/// A submission id as a phone makes it (`adal_core::api::new_submission_id`): this
+/// clock's milliseconds and ten random bytes (bytes 0–5 and 9–12 of a v4 UUID, which
+/// hold no version or variant bits).
+pub fn phone_id() -> Uuid {
+    let unix_ms = OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    let v4 = *Uuid::new_v4().as_bytes();
+    let mut random = [0u8; 10];
+    random[..6].copy_from_slice(&v4[..6]);
+    random[6..].copy_from_slice(&v4[9..13]);
+    adal_core::api::new_submission_id(unix_ms as u64, random)
+}
+
 pub fn today() -> time::Date {
     adal_core::district::region_date(OffsetDateTime::now_utc())
 }

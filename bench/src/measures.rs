@@ -247,7 +247,7 @@ impl Bodies {
 
     fn one(&self, n: u64) -> String {
         let (prefix, suffix) = &self.0[(n % self.0.len() as u64) as usize];
-        format!("{prefix}{}{suffix}", uuid::Uuid::new_v4())
+        format!("{prefix}{}{suffix}", data::phone_id())
     }
 
     fn size(&self) -> usize {

@@ -19,7 +19,6 @@ pub use verify::VerifyPage;
 use adal_core::form::Answers;
 use adal_core::{District, Lang};
 use leptos::prelude::Set;
-use uuid::Uuid;
 
 use crate::state::AppState;
 use crate::store::{self, Draft};
@@ -62,7 +61,7 @@ pub async fn start_draft(app: AppState, form_id: &str, prefill: Answers) -> Opti
     let schema = app.current_schema(form_id)?;
     let now = js_sys::Date::now();
     let draft = Draft {
-        id: Uuid::new_v4().to_string(),
+        id: crate::sync::new_submission_id().to_string(),
         form: schema.form_ref(),
         answers: prefill,
         created_at: now,

@@ -168,7 +168,8 @@ pub trait Device {
     fn now_ms(&self) -> Millis;
     /// A random number in `[0, 1)`, for the back-off's jitter.
     fn random(&self) -> f64;
-    /// A new random (v4) UUID, for an item whose id the server has spent.
+    /// A new submission id ([`crate::api::new_submission_id`]), for an item whose id the
+    /// server has spent.
     fn new_id(&self) -> Uuid;
 }
 
