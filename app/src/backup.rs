@@ -142,8 +142,7 @@ fn subtle() -> Result<web_sys::SubtleCrypto, BackupError> {
 }
 
 fn random(buf: &mut [u8]) -> Result<(), BackupError> {
-    let crypto = leptos::prelude::window().crypto().map_err(|_| BackupError::Crypto)?;
-    crypto.get_random_values_with_u8_array(buf).map(|_| ()).map_err(|_| BackupError::Crypto)
+    crate::receipts::fill_random(buf).ok_or(BackupError::Crypto)
 }
 
 /// Offers `text` to the person as a file download named `name`.

@@ -9,6 +9,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 /// A new secret: 32 random bytes from the browser's cryptographic generator.
 pub fn new_secret() -> Option<ReceiptSecret> {
     let mut bytes = [0u8; 32];
-    leptos::prelude::window().crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
+    fill_random(&mut bytes)?;
     ReceiptSecret::parse(&URL_SAFE_NO_PAD.encode(bytes)).ok()
+}
+
+/// Fills `buf` from the browser's cryptographic generator (Web Crypto); `None` where
+/// there is none. Receipt secrets, backup salts and the random bits of submission ids.
+pub fn fill_random(buf: &mut [u8]) -> Option<()> {
+    leptos::prelude::window().crypto().ok()?.get_random_values_with_u8_array(buf).ok()?;
+    Some(())
 }

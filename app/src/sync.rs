@@ -142,12 +142,10 @@ impl Device for Browser {
 /// UUID of this device's clock and the browser's cryptographic randomness.
 pub fn new_submission_id() -> Uuid {
     let mut random = [0u8; 10];
-    match leptos::prelude::window().crypto() {
-        Ok(crypto) if crypto.get_random_values_with_u8_array(&mut random).is_ok() => {
-            adal_core::api::new_submission_id(js_sys::Date::now() as u64, random)
-        }
+    match crate::receipts::fill_random(&mut random) {
+        Some(()) => adal_core::api::new_submission_id(js_sys::Date::now() as u64, random),
         // No Web Crypto: still unique, only not in time order.
-        _ => Uuid::new_v4(),
+        None => Uuid::new_v4(),
     }
 }
 
