@@ -51,7 +51,6 @@ pub fn complaint(n: u64, today: time::Date, bytes: usize) -> Answers {
     serde_json::from_value(answers).expect("an object")
 }
 
-/// Today in the region, as the server sees it.
 /// A submission id as a phone makes it (`adal_core::api::new_submission_id`): this
 /// clock's milliseconds and ten random bytes (bytes 0–5 and 9–12 of a v4 UUID, which
 /// hold no version or variant bits).
@@ -64,6 +63,7 @@ pub fn phone_id() -> Uuid {
     adal_core::api::new_submission_id(unix_ms as u64, random)
 }
 
+/// Today in the region, as the server sees it.
 pub fn today() -> time::Date {
     adal_core::district::region_date(OffsetDateTime::now_utc())
 }
