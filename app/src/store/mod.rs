@@ -316,15 +316,18 @@ impl Snapshot {
 }
 
 /// Reads every entry of the lists in one read transaction, so they agree with each other.
+/// Drafts and outbox come in the order of the indexes [`first_entries`] reads, ties
+/// included, so the whole lists continue the first pages exactly.
 pub async fn snapshot() -> Result<Snapshot> {
     with_db(|db| async move {
         let tx = db.transaction([DRAFTS, OUTBOX, SENT, REPLIES]).build()?;
-        let mut drafts: Vec<Draft> = collect(tx.object_store(DRAFTS)?.get_all().serde()?.await?)?;
-        let mut outbox: Vec<OutboxItem> =
-            collect(tx.object_store(OUTBOX)?.get_all().serde()?.await?)?;
+        let mut drafts: Vec<Draft> =
+            collect(tx.object_store(DRAFTS)?.index(DRAFTS_BY_UPDATED)?.get_all().serde()?.await?)?;
+        drafts.reverse();
+        let outbox: Vec<OutboxItem> =
+            collect(tx.object_store(OUTBOX)?.index(OUTBOX_BY_QUEUED)?.get_all().serde()?.await?)?;
+        // By time, not by the index's text: "…:05Z" sorts after "…:05.250Z".
         let mut sent: Vec<SentItem> = collect(tx.object_store(SENT)?.get_all().serde()?.await?)?;
-        drafts.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
-        outbox.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
         sent.sort_by_key(|s| std::cmp::Reverse(s.receipt.received_at));
         let replies = all_replies(&tx).await?;
         let counts = Counts { drafts: drafts.len(), outbox: outbox.len(), sent: sent.len() };
