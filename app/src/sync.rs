@@ -3,10 +3,11 @@
 //! and the browser's clock and randomness. The rules (queue order, delete only after a
 //! receipt, back-off, refusals back to the drafts, the sending lease) live in core.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use adal_core::Lang;
 use adal_core::api::{BatchRequest, Problem, Receipt, SubmissionRequest};
+use adal_core::attachment::{AttachmentRef, Part, UploadStatus};
 use adal_core::sync::engine::{
     self, Answer, Device, Engine, Item, Millis, Outbox, Policy, TransportError,
 };
@@ -34,7 +35,7 @@ pub async fn drain(force: bool, lang: Lang) -> store::Result<Report> {
     if DRAINING.replace(true) {
         return Ok(Report::default());
     }
-    let engine = Engine::new(DeviceOutbox, Fetch { lang }, Browser)
+    let engine = Engine::new(DeviceOutbox, Fetch { lang, photo: RefCell::default() }, Browser)
         .with_policy(Policy { lease_ms: LEASE_MS, ..Policy::default() });
     let result = engine.drain(force).await;
     DRAINING.set(false);
@@ -64,6 +65,10 @@ impl Outbox for DeviceOutbox {
 
     async fn lease(&self, id: Uuid, now: Millis, until: Millis) -> store::Result<Option<Item>> {
         Ok(store::lease(&id.to_string(), now as f64, until as f64).await?.map(Item::from))
+    }
+
+    async fn renew(&self, id: Uuid, held: Millis, until: Millis) -> store::Result<bool> {
+        store::renew_lease(&id.to_string(), held as f64, until as f64).await
     }
 
     async fn deliver(&self, item: &Item, receipt: &Receipt) -> store::Result<()> {
@@ -98,20 +103,49 @@ impl Outbox for DeviceOutbox {
     }
 }
 
-/// `fetch`, in the person's language (it picks the language of refusal messages).
+/// `fetch`, in the person's language (it picks the language of refusal messages), and
+/// the photo being uploaded, read once from IndexedDB for all its parts.
 struct Fetch {
     lang: Lang,
+    photo: RefCell<Option<(Uuid, web_sys::Blob)>>,
 }
 
-impl engine::Transport for Fetch {
-    /// Photos first: the server stores a submission only once each of its photos is
-    /// uploaded and verified. An upload that cannot finish now makes this attempt a
-    /// broken one, retried with back-off like any other; uploads resume where they
-    /// stopped.
-    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
-        api::upload_attachments(&request.attachments)
+impl Fetch {
+    /// The stored file of `photo`.
+    async fn file(&self, photo: &AttachmentRef) -> Result<web_sys::Blob, TransportError> {
+        if let Some((id, file)) = &*self.photo.borrow()
+            && *id == photo.id
+        {
+            return Ok(file.clone());
+        }
+        let file = store::attachments::blob(&photo.id.to_string())
             .await
-            .map_err(|()| TransportError::Broken("photo upload unfinished".into()))
+            .ok()
+            .flatten()
+            .ok_or_else(|| TransportError::Broken("photo not on this device".into()))?;
+        self.photo.replace(Some((photo.id, file.clone())));
+        Ok(file)
+    }
+}
+
+/// Photos first (the engine asks for them part by part): the server stores a submission
+/// only once each of its photos is uploaded and verified. An upload that cannot finish
+/// now makes the attempt a failed one, retried with back-off like any other; uploads
+/// resume where they stopped.
+impl engine::Transport for Fetch {
+    async fn attachment_status(
+        &self,
+        photo: &AttachmentRef,
+    ) -> Result<UploadStatus, TransportError> {
+        api::attachment_status(photo).await
+    }
+
+    async fn put_part(&self, photo: &AttachmentRef, part: &Part) -> Result<(), TransportError> {
+        api::put_part(photo, part, &self.file(photo).await?).await
+    }
+
+    async fn complete_attachment(&self, photo: &AttachmentRef) -> Result<(), TransportError> {
+        api::complete_attachment(photo).await
     }
 
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {

@@ -4,6 +4,7 @@
 
 use adal_core::Lang;
 use adal_core::api::{BatchRequest, SubmissionRequest};
+use adal_core::attachment::{AttachmentRef, Part, UploadStatus};
 use adal_core::sync::engine::{Answer, TransportError};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
@@ -36,25 +37,46 @@ async fn post(
     body: &impl serde::Serialize,
     lang: Lang,
 ) -> Result<Answer, TransportError> {
-    let controller = web_sys::AbortController::new()
-        .map_err(|_| TransportError::Unreachable("no AbortController".into()))?;
-    let abort = controller.clone();
-    let _timeout = Timeout::new(REQUEST_TIMEOUT_MS, move || abort.abort());
+    let deadline = Deadline::start()?;
     let request = Request::post(url)
         .header("Accept", "application/json, application/problem+json")
         .header("Accept-Language", lang.tag())
-        .abort_signal(Some(&controller.signal()))
+        .abort_signal(Some(&deadline.signal()))
         .json(body)
         .map_err(|e| TransportError::Unreachable(e.to_string()))?;
-    let response = request.send().await.map_err(|e| {
-        if controller.signal().aborted() {
-            TransportError::TimedOut
-        } else {
-            TransportError::Unreachable(e.to_string())
-        }
-    })?;
+    let response = request.send().await.map_err(|e| deadline.failed(e))?;
     let body = response.text().await.ok();
     Ok(Answer { status: response.status(), body })
+}
+
+/// [`REQUEST_TIMEOUT_MS`] for one request of the sync engine: the request is aborted
+/// when it runs out, so that it always ends under its sending lease.
+struct Deadline {
+    controller: web_sys::AbortController,
+    _timeout: Timeout,
+}
+
+impl Deadline {
+    fn start() -> Result<Deadline, TransportError> {
+        let controller = web_sys::AbortController::new()
+            .map_err(|_| TransportError::Unreachable("no AbortController".into()))?;
+        let abort = controller.clone();
+        let _timeout = Timeout::new(REQUEST_TIMEOUT_MS, move || abort.abort());
+        Ok(Deadline { controller, _timeout })
+    }
+
+    fn signal(&self) -> web_sys::AbortSignal {
+        self.controller.signal()
+    }
+
+    /// Why no answer came: the deadline, or no connection.
+    fn failed(&self, error: gloo::net::Error) -> TransportError {
+        if self.controller.signal().aborted() {
+            TransportError::TimedOut
+        } else {
+            TransportError::Unreachable(error.to_string())
+        }
+    }
 }
 
 /// `GET /api/v1/forms`, conditional on the cached ETag: `None` when nothing changed or
@@ -82,50 +104,70 @@ pub async fn get_directory(since: u64) -> Option<adal_core::provider::DirectoryD
     json(&response).await
 }
 
-/// Uploads every photo the server does not hold yet, in 256 KiB parts, resuming after
-/// a drop: it first asks which parts arrived, sends the rest (core's plan,
-/// `attachment::parts_to_send`), then asks the server to assemble and verify the file
-/// (SHA-256). `Err` when any photo could not be finished now; the caller retries later.
-pub async fn upload_attachments(
-    attachments: &[adal_core::attachment::AttachmentRef],
-) -> Result<(), ()> {
-    use adal_core::attachment::{UploadStatus, parts_to_send};
-    for photo in attachments {
-        let url = format!("/api/v1/attachments/{}", photo.id);
-        let status: UploadStatus = match Request::get(&url).send().await {
-            Ok(r) if r.status() == 200 => json(&r).await.ok_or(())?,
-            _ => return Err(()),
-        };
-        if status.holds(photo) {
-            continue;
-        }
-        let blob = crate::store::attachments::blob(&photo.id.to_string())
-            .await
-            .map_err(|_| ())?
-            .ok_or(())?;
-        for part in parts_to_send(photo.size, &status.received_parts) {
-            let chunk =
-                blob.slice_with_f64_and_f64(part.start as f64, part.end as f64).map_err(|_| ())?;
-            let response = Request::put(&format!("{url}/parts/{}", part.n))
-                .header("Content-Type", "application/octet-stream")
-                .body(chunk)
-                .map_err(|_| ())?
-                .send()
-                .await
-                .map_err(|_| ())?;
-            if !response.ok() {
-                return Err(());
-            }
-        }
-        let response = Request::post(&format!("{url}/complete"))
-            .json(&photo.completion())
-            .map_err(|_| ())?
-            .send()
-            .await
-            .map_err(|_| ())?;
-        if !response.ok() {
-            return Err(());
-        }
+fn attachment_url(photo: &AttachmentRef) -> String {
+    format!("/api/v1/attachments/{}", photo.id)
+}
+
+/// `GET /api/v1/attachments/{id}`: how far the upload of `photo` got (which of its
+/// 256 KiB parts arrived, whether it is assembled and verified).
+pub async fn attachment_status(photo: &AttachmentRef) -> Result<UploadStatus, TransportError> {
+    let deadline = Deadline::start()?;
+    let response = Request::get(&attachment_url(photo))
+        .abort_signal(Some(&deadline.signal()))
+        .send()
+        .await
+        .map_err(|e| deadline.failed(e))?;
+    if response.status() != 200 {
+        return Err(TransportError::Broken(format!(
+            "upload status answered {}",
+            response.status()
+        )));
+    }
+    json(&response).await.ok_or_else(|| TransportError::Broken("upload status unreadable".into()))
+}
+
+/// `PUT /api/v1/attachments/{id}/parts/{n}`: the bytes of `part`, sliced from the photo
+/// as stored on the device.
+pub async fn put_part(
+    photo: &AttachmentRef,
+    part: &Part,
+    file: &web_sys::Blob,
+) -> Result<(), TransportError> {
+    let chunk = file
+        .slice_with_f64_and_f64(part.start as f64, part.end as f64)
+        .map_err(|_| TransportError::Broken("photo unreadable".into()))?;
+    let deadline = Deadline::start()?;
+    let response = Request::put(&format!("{}/parts/{}", attachment_url(photo), part.n))
+        .header("Content-Type", "application/octet-stream")
+        .abort_signal(Some(&deadline.signal()))
+        .body(chunk)
+        .map_err(|e| TransportError::Broken(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| deadline.failed(e))?;
+    if !response.ok() {
+        return Err(TransportError::Broken(format!(
+            "part {} answered {}",
+            part.n,
+            response.status()
+        )));
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/attachments/{id}/complete`: the server assembles the parts and checks
+/// the whole file against the photo's SHA-256 and size.
+pub async fn complete_attachment(photo: &AttachmentRef) -> Result<(), TransportError> {
+    let deadline = Deadline::start()?;
+    let response = Request::post(&format!("{}/complete", attachment_url(photo)))
+        .abort_signal(Some(&deadline.signal()))
+        .json(&photo.completion())
+        .map_err(|e| TransportError::Broken(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| deadline.failed(e))?;
+    if !response.ok() {
+        return Err(TransportError::Broken(format!("complete answered {}", response.status())));
     }
     Ok(())
 }

@@ -233,6 +233,24 @@ pub async fn lease(id: &str, now: f64, until: f64) -> Result<Option<OutboxItem>>
     .await
 }
 
+/// Extends this drain's lease on outbox item `id` (the one ending at `held`) to `until`,
+/// if the item is still queued and no other drain leased it since. Whether it did.
+pub async fn renew_lease(id: &str, held: f64, until: f64) -> Result<bool> {
+    with_db(|db| async move {
+        let tx = db.transaction([OUTBOX, LEASES]).with_mode(TransactionMode::Readwrite).build()?;
+        let item: Option<OutboxItem> = tx.object_store(OUTBOX)?.get(id).serde()?.await?;
+        let queued = item.is_some();
+        let lease: Option<leases::Lease> = tx.object_store(LEASES)?.get(id).serde()?.await?;
+        let ours = queued && lease.is_some_and(|lease| lease.until == held);
+        if ours {
+            tx.object_store(LEASES)?.put(&leases::Lease { id: id.to_owned(), until }).serde()?;
+        }
+        tx.commit().await?;
+        Ok(ours)
+    })
+    .await
+}
+
 /// Stores a failed attempt (count and the time of the next) and releases the lease.
 pub async fn reschedule(id: &str, attempts: u32, next_attempt_at: f64) -> Result<()> {
     with_db(|db| async move {

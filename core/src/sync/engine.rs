@@ -23,20 +23,23 @@
 //!   *sending lease* on the item until `now + lease_ms`; the outbox grants it atomically
 //!   and only if no live lease is held, so two tabs, two timers or a tab that crashed
 //!   mid-send never put the same item on the wire twice at once. Filing the outcome
-//!   releases the lease; a drain that died leaves a lease that simply expires. The lease
-//!   must outlast the transport's own timeout: a batch is posted before half the lease of
-//!   its first item has run, so a request that times out still ends under every lease
-//!   when the timeout is at most half the lease. The server's idempotency by UUID stays
+//!   releases the lease; a drain that died leaves a lease that simply expires. Every
+//!   request ends under the leases of the items it concerns: the transport's timeout is
+//!   at most half the lease, and before each request (a photo part, a post) the engine
+//!   renews every lease it holds that has less than half left ([`Outbox::renew`]), so
+//!   however long the photos of a batch take to upload, no lease of it runs out on the
+//!   way. A lease found lost (the device slept past it and another drain took the item)
+//!   drops that item from this drain, unfiled. The server's idempotency by UUID stays
 //!   the last guard.
 //!
 //! Architecture invariant: nothing here awaits anything but the three traits, so the
 //! engine runs on any executor, single-threaded wasm included (hence no `Send` bounds).
 //!
-//! Attachments (photos) go first: once an item with photos is leased, the transport
-//! uploads the parts of its photos that the server does not hold yet, planned by
-//! [`crate::attachment::parts_to_send`] from what `GET /api/v1/attachments/{id}` lists,
-//! each part idempotent by (attachment UUID, part number) and the whole file verified by
-//! SHA-256 on `complete`; only then does the item join the batch. An upload that cannot
+//! Attachments (photos) go first: once an item with photos is leased, the engine asks
+//! the server how far each photo got (`GET /api/v1/attachments/{id}`), sends the parts it
+//! lacks, planned by [`crate::attachment::parts_to_send`] (each part idempotent by
+//! attachment UUID and part number), and asks it to assemble and verify the file by
+//! SHA-256 (`complete`); only then does the item join the batch. An upload that cannot
 //! finish now is a [`TransportError`]; a post the server refuses for a missing photo is
 //! [`Outcome::UploadAttachments`]. Both reschedule the item like any transient failure,
 //! and the next attempt resumes.
@@ -48,6 +51,7 @@ use crate::api::{
     BatchRequest, BatchResponse, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, Problem, Receipt,
     SubmissionRequest,
 };
+use crate::attachment::{AttachmentRef, Part, UploadStatus, parts_to_send};
 
 /// Milliseconds since the Unix epoch, on the device's clock.
 pub type Millis = u64;
@@ -102,6 +106,12 @@ pub trait Outbox {
         until: Millis,
     ) -> Result<Option<Item>, Self::Error>;
 
+    /// Extends to `until` the lease this drain holds on item `id`, the one that ends at
+    /// `held`, if the item is still queued and that lease is still the one recorded (no
+    /// other drain took the item since). Returns whether it did. Must be atomic like
+    /// [`Outbox::lease`].
+    async fn renew(&self, id: Uuid, held: Millis, until: Millis) -> Result<bool, Self::Error>;
+
     /// The server holds the item: keep `receipt`, remove the item and its lease.
     async fn deliver(&self, item: &Item, receipt: &Receipt) -> Result<(), Self::Error>;
 
@@ -147,13 +157,25 @@ pub enum TransportError {
     Broken(String),
 }
 
-/// How submissions reach the server. The engine uploads an item's photos before it
-/// posts the item, and never posts an item whose upload did not finish.
+/// How submissions reach the server, one request per call. The engine uploads an item's
+/// photos before it posts the item, and never posts an item whose upload did not finish.
+/// Every call ends (with an answer or an error) within half the lease.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
-    /// Uploads what the server lacks of the photos `request.attachments` lists. An upload
-    /// that cannot finish now is an error (e.g. [`TransportError::Broken`]).
-    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError>;
+    /// `GET /api/v1/attachments/{id}`: how far the upload of `photo` got. Any answer but
+    /// a readable 200 is an error.
+    async fn attachment_status(
+        &self,
+        photo: &AttachmentRef,
+    ) -> Result<UploadStatus, TransportError>;
+
+    /// `PUT /api/v1/attachments/{id}/parts/{n}`: the bytes `part.start..part.end` of the
+    /// photo. Any answer but a 2xx is an error.
+    async fn put_part(&self, photo: &AttachmentRef, part: &Part) -> Result<(), TransportError>;
+
+    /// `POST /api/v1/attachments/{id}/complete` with [`AttachmentRef::completion`]: the
+    /// server assembles and verifies the file. Any answer but a 2xx is an error.
+    async fn complete_attachment(&self, photo: &AttachmentRef) -> Result<(), TransportError>;
 
     /// `POST /api/v1/submissions`: one submission.
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError>;
@@ -189,6 +211,10 @@ impl<O: Outbox + ?Sized> Outbox for &O {
         (**self).lease(id, now, until).await
     }
 
+    async fn renew(&self, id: Uuid, held: Millis, until: Millis) -> Result<bool, Self::Error> {
+        (**self).renew(id, held, until).await
+    }
+
     async fn deliver(&self, item: &Item, receipt: &Receipt) -> Result<(), Self::Error> {
         (**self).deliver(item, receipt).await
     }
@@ -213,8 +239,19 @@ impl<O: Outbox + ?Sized> Outbox for &O {
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
-    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
-        (**self).upload_attachments(request).await
+    async fn attachment_status(
+        &self,
+        photo: &AttachmentRef,
+    ) -> Result<UploadStatus, TransportError> {
+        (**self).attachment_status(photo).await
+    }
+
+    async fn put_part(&self, photo: &AttachmentRef, part: &Part) -> Result<(), TransportError> {
+        (**self).put_part(photo, part).await
+    }
+
+    async fn complete_attachment(&self, photo: &AttachmentRef) -> Result<(), TransportError> {
+        (**self).complete_attachment(photo).await
     }
 
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
@@ -264,7 +301,8 @@ pub struct Report {
     pub refused: usize,
     /// Tried and failed for a transient reason: rescheduled.
     pub postponed: usize,
-    /// Not tried: another drain holds the item's lease, or it left the outbox meanwhile.
+    /// Not tried, or dropped on the way unfiled: another drain holds the item's lease (or
+    /// took it after this one's ran out), or it left the outbox meanwhile.
     pub busy: usize,
     /// Not tried: its back-off has not run out (never with `force`).
     pub waiting: usize,
@@ -308,44 +346,123 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
                 report.waiting += 1;
                 continue;
             }
-            let now = self.device.now_ms();
-            // Post before the first lease of the batch is half spent (see the module's
-            // note on leases), or when this item would not fit.
             let size = serde_json::to_vec(&item.request).map_or(0, |json| json.len());
-            let full = batch.items.len() >= self.policy.max_batch.clamp(1, MAX_BATCH_ITEMS);
-            if (full || batch.is_due(now, self.policy.lease_ms) || !batch.fits(size))
+            let full = batch.held.len() >= self.policy.max_batch.clamp(1, MAX_BATCH_ITEMS);
+            if (full || !batch.fits(size))
                 && self.post(std::mem::take(&mut batch), &mut report).await?
             {
                 return Ok(report);
             }
+            let now = self.device.now_ms();
             let until = now.saturating_add(self.policy.lease_ms);
             let Some(item) = self.outbox.lease(item.id(), now, until).await? else {
                 report.busy += 1;
                 continue;
             };
-            if !item.request.attachments.is_empty()
-                && let Err(error) = self.transport.upload_attachments(&item.request).await
-            {
-                let unreachable = matches!(error, TransportError::Unreachable(_));
-                report.count(self.file(&item, Outcome::RetryLater, unreachable).await?);
-                if unreachable {
-                    // The items gathered before it were leased for this drain: they go
-                    // (or fail) now, the rest wait untouched.
-                    self.post(std::mem::take(&mut batch), &mut report).await?;
-                    return Ok(report);
+            let mut held = Held { item, size, until };
+            match self.upload(&mut held, &mut batch, &mut report).await? {
+                Uploaded::Done => batch.push(held),
+                Uploaded::Lost => report.busy += 1,
+                Uploaded::Failed(error) => {
+                    let unreachable = matches!(error, TransportError::Unreachable(_));
+                    report.count(self.file(&held.item, Outcome::RetryLater, unreachable).await?);
+                    if unreachable {
+                        // The items gathered before it were leased for this drain: they go
+                        // (or fail) now, the rest wait untouched.
+                        self.post(std::mem::take(&mut batch), &mut report).await?;
+                        return Ok(report);
+                    }
                 }
-                continue;
             }
-            batch.push(item, size, now);
         }
         self.post(batch, &mut report).await?;
         Ok(report)
     }
 
+    /// Uploads what the server lacks of the photos of `held` (nothing for an item
+    /// without photos), one request at a time, keeping alive every lease this drain
+    /// holds: the item's and those of the batch gathered so far.
+    async fn upload(
+        &self,
+        held: &mut Held,
+        batch: &mut Batch,
+        report: &mut Report,
+    ) -> Result<Uploaded, O::Error> {
+        let photos = held.item.request.attachments.clone();
+        for photo in &photos {
+            if !self.keep(Some(held), batch, report).await? {
+                return Ok(Uploaded::Lost);
+            }
+            let status = match self.transport.attachment_status(photo).await {
+                Ok(status) => status,
+                Err(error) => return Ok(Uploaded::Failed(error)),
+            };
+            if status.holds(photo) {
+                continue;
+            }
+            for part in parts_to_send(photo.size, &status.received_parts) {
+                if !self.keep(Some(held), batch, report).await? {
+                    return Ok(Uploaded::Lost);
+                }
+                if let Err(error) = self.transport.put_part(photo, &part).await {
+                    return Ok(Uploaded::Failed(error));
+                }
+            }
+            if !self.keep(Some(held), batch, report).await? {
+                return Ok(Uploaded::Lost);
+            }
+            if let Err(error) = self.transport.complete_attachment(photo).await {
+                return Ok(Uploaded::Failed(error));
+            }
+        }
+        Ok(Uploaded::Done)
+    }
+
+    /// Before a request: makes sure each lease it needs has at least half the lease left,
+    /// so that the request (at most half a lease) ends under it, renewing those with less.
+    /// Items of the batch whose lease was lost leave it, unfiled (another drain has them).
+    /// Returns whether `held`'s lease, if any, is kept.
+    async fn keep(
+        &self,
+        held: Option<&mut Held>,
+        batch: &mut Batch,
+        report: &mut Report,
+    ) -> Result<bool, O::Error> {
+        let mut kept = Vec::with_capacity(batch.held.len());
+        for mut other in std::mem::take(&mut batch.held) {
+            if self.renew(&mut other).await? {
+                kept.push(other);
+            } else {
+                batch.bytes -= other.size + 1;
+                report.busy += 1;
+            }
+        }
+        batch.held = kept;
+        match held {
+            Some(held) => self.renew(held).await,
+            None => Ok(true),
+        }
+    }
+
+    /// Renews `held`'s lease when less than half of it is left.
+    async fn renew(&self, held: &mut Held) -> Result<bool, O::Error> {
+        let now = self.device.now_ms();
+        if held.until.saturating_sub(now) >= self.policy.lease_ms / 2 {
+            return Ok(true);
+        }
+        let until = now.saturating_add(self.policy.lease_ms);
+        let renewed = self.outbox.renew(held.item.id(), held.until, until).await?;
+        if renewed {
+            held.until = until;
+        }
+        Ok(renewed)
+    }
+
     /// Posts the gathered items (alone, or as a batch) and files each one's outcome.
     /// Returns whether the server could not be reached at all.
-    async fn post(&self, batch: Batch, report: &mut Report) -> Result<bool, O::Error> {
-        let items = batch.items;
+    async fn post(&self, mut batch: Batch, report: &mut Report) -> Result<bool, O::Error> {
+        self.keep(None, &mut batch, report).await?;
+        let items: Vec<Item> = batch.held.into_iter().map(|held| held.item).collect();
         let answers: Vec<(Outcome, bool)> = match items.as_slice() {
             [] => return Ok(false),
             [item] => {
@@ -432,30 +549,39 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
 /// Leased items waiting to be posted together.
 #[derive(Default)]
 struct Batch {
-    items: Vec<Item>,
+    held: Vec<Held>,
     /// The JSON size of the batch so far.
     bytes: usize,
-    /// When the first item's lease was taken.
-    leased_at: Option<Millis>,
+}
+
+/// An item this drain holds the lease on, until `until`, and its JSON size.
+struct Held {
+    item: Item,
+    size: usize,
+    until: Millis,
+}
+
+/// How an item's photo upload ended.
+enum Uploaded {
+    /// Every photo is on the server, verified (or the item has none).
+    Done,
+    /// The upload cannot finish now; the attempt failed.
+    Failed(TransportError),
+    /// The item's lease was lost on the way: another drain has it.
+    Lost,
 }
 
 impl Batch {
     /// The `{"submissions":[...]}` around the items, and a comma between two.
     const FRAME_BYTES: usize = 20;
 
-    fn push(&mut self, item: Item, size: usize, leased_at: Millis) {
-        self.leased_at.get_or_insert(leased_at);
-        self.bytes += size + 1;
-        self.items.push(item);
+    fn push(&mut self, held: Held) {
+        self.bytes += held.size + 1;
+        self.held.push(held);
     }
 
     fn fits(&self, size: usize) -> bool {
-        self.items.is_empty() || self.bytes + size + 1 + Self::FRAME_BYTES <= MAX_BATCH_BODY_BYTES
-    }
-
-    /// Whether half the first lease has run: post now, so the request ends under it.
-    fn is_due(&self, now: Millis, lease_ms: Millis) -> bool {
-        self.leased_at.is_some_and(|at| now.saturating_sub(at) >= lease_ms / 2)
+        self.held.is_empty() || self.bytes + size + 1 + Self::FRAME_BYTES <= MAX_BATCH_BODY_BYTES
     }
 }
 

@@ -88,6 +88,15 @@ impl Outbox for MemoryOutbox {
         Ok(Some(item))
     }
 
+    async fn renew(&self, id: Uuid, held: Millis, until: Millis) -> Result<bool, Infallible> {
+        let mut state = self.state.borrow_mut();
+        let ours = state.queued.contains_key(&id) && state.leases.get(&id) == Some(&held);
+        if ours {
+            state.leases.insert(id, until);
+        }
+        Ok(ours)
+    }
+
     async fn deliver(&self, item: &Item, receipt: &Receipt) -> Result<(), Infallible> {
         let mut state = self.state.borrow_mut();
         state.queued.remove(&item.id());

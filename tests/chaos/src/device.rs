@@ -4,10 +4,12 @@
 //! sometimes crash mid-send (the drain is dropped, its lease left behind), and drain
 //! with `force` when the network comes back, like the app's `online` event.
 //!
-//! Some complaints carry photos. The transport uploads them before the post exactly as
-//! the app's does: for each photo it asks the server how far the upload got, sends the
+//! Some complaints carry photos. The engine uploads them before the post, one request at
+//! a time, exactly as in the app: it asks the server how far each photo got, sends the
 //! parts core's plan (`attachment::parts_to_send`) names, then asks for completion; any
 //! failure ends the attempt as `TransportError::Broken`, and the next attempt resumes.
+//! Each of those requests and each post marks what it carries as on the wire: photos by
+//! their id, submissions by theirs, so two drains at once on one item are counted.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -16,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use adal_core::AttachmentRef;
 use adal_core::api::{BatchRequest, Receipt, SubmissionRequest};
-use adal_core::attachment::{UploadStatus, parts_to_send};
+use adal_core::attachment::{Part, UploadStatus, parts_to_send};
 use adal_core::sync::engine::{
     Answer, Device, Engine, Item, Millis, Policy, Transport, TransportError,
 };
@@ -127,15 +129,56 @@ struct Http {
     in_flight: RefCell<HashSet<Uuid>>,
 }
 
+/// Photos first, as the app does, one request per call of the engine: the server stores
+/// a submission only once each of its photos is uploaded and verified. Any failure ends
+/// the attempt (counted as unfinished); the next attempt resumes.
 impl Transport for Http {
-    /// Photos first, as the app does: the server stores a submission only once each of
-    /// its photos is uploaded and verified.
-    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
-        let _in_flight = self.on_the_wire(&[request.id]);
-        self.upload_photos(&request.attachments).await.map_err(|why| {
-            self.stats.borrow_mut().uploads.unfinished += 1;
-            TransportError::Broken(format!("photo upload unfinished: {why}"))
-        })
+    async fn attachment_status(
+        &self,
+        photo: &AttachmentRef,
+    ) -> Result<UploadStatus, TransportError> {
+        let _in_flight = self.on_the_wire(&[photo.id]);
+        self.count(|u| u.status_requests += 1);
+        let status = self.upload_status(photo).await.map_err(|why| self.unfinished(why))?;
+        if status.holds(photo) {
+            self.count(|u| u.already_held += 1);
+        } else {
+            let resumed = u64::from(photo.parts())
+                - parts_to_send(photo.size, &status.received_parts).len() as u64;
+            self.count(|u| u.parts_resumed += resumed);
+        }
+        Ok(status)
+    }
+
+    async fn put_part(&self, photo: &AttachmentRef, part: &Part) -> Result<(), TransportError> {
+        let _in_flight = self.on_the_wire(&[photo.id]);
+        self.count(|u| {
+            u.part_requests += 1;
+            u.part_bytes += part.len();
+        });
+        let seed = self.album.get(&photo.id).ok_or_else(|| self.unfinished("not in the album"))?;
+        let body = photos::bytes(*seed, photo.size).slice(part.start as usize..part.end as usize);
+        let request = self
+            .client
+            .put(format!("{}/parts/{}", self.attachment_url(photo), part.n))
+            .header("content-type", "application/octet-stream")
+            .body(body);
+        self.upload_request(request).await.map_err(|why| self.unfinished(why))
+    }
+
+    async fn complete_attachment(&self, photo: &AttachmentRef) -> Result<(), TransportError> {
+        let _in_flight = self.on_the_wire(&[photo.id]);
+        self.count(|u| u.complete_requests += 1);
+        let completion =
+            serde_json::to_vec(&photo.completion()).map_err(|e| self.unfinished(e.to_string()))?;
+        let request = self
+            .client
+            .post(format!("{}/complete", self.attachment_url(photo)))
+            .header("content-type", "application/json")
+            .body(completion);
+        self.upload_request(request).await.map_err(|why| self.unfinished(why))?;
+        self.count(|u| u.completed += 1);
+        Ok(())
     }
 
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
@@ -220,67 +263,36 @@ impl Http {
 }
 
 impl Http {
-    /// Uploads every photo the server does not hold yet, as the app's
-    /// `api::upload_attachments` does: status first, then the missing parts, then
-    /// `complete`. `Err` when any photo could not be finished now.
-    async fn upload_photos(&self, attachments: &[AttachmentRef]) -> Result<(), String> {
-        for photo in attachments {
-            let url = format!("{}/attachments/{}", self.api, photo.id);
-            self.count(|u| u.status_requests += 1);
-            let response = self.client.get(&url).send().await.map_err(|e| e.to_string())?;
-            if response.status() != 200 {
-                return Err(format!("status answered {}", response.status()));
-            }
-            let body = response.bytes().await.map_err(|e| e.to_string())?;
-            let status: UploadStatus = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-            if status.holds(photo) {
-                self.count(|u| u.already_held += 1);
-                continue;
-            }
-            let seed = self.album.get(&photo.id).ok_or("a photo not in the album")?;
-            let bytes = photos::bytes(*seed, photo.size);
-            let plan = parts_to_send(photo.size, &status.received_parts);
-            let resumed = u64::from(photo.parts()) - plan.len() as u64;
-            self.count(|u| u.parts_resumed += resumed);
-            for part in plan {
-                self.count(|u| {
-                    u.part_requests += 1;
-                    u.part_bytes += part.len();
-                });
-                let body = bytes.slice(part.start as usize..part.end as usize);
-                let response = self
-                    .client
-                    .put(format!("{url}/parts/{}", part.n))
-                    .header("content-type", "application/octet-stream")
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let status = response.status();
-                // Read to the end so the connection can serve the next part.
-                let _ = response.bytes().await;
-                if !status.is_success() {
-                    return Err(format!("part {} answered {status}", part.n));
-                }
-            }
-            self.count(|u| u.complete_requests += 1);
-            let completion = serde_json::to_vec(&photo.completion()).map_err(|e| e.to_string())?;
-            let response = self
-                .client
-                .post(format!("{url}/complete"))
-                .header("content-type", "application/json")
-                .body(completion)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            let status = response.status();
-            let _ = response.bytes().await;
-            if !status.is_success() {
-                return Err(format!("complete answered {status}"));
-            }
-            self.count(|u| u.completed += 1);
+    fn attachment_url(&self, photo: &AttachmentRef) -> String {
+        format!("{}/attachments/{}", self.api, photo.id)
+    }
+
+    async fn upload_status(&self, photo: &AttachmentRef) -> Result<UploadStatus, String> {
+        let response =
+            self.client.get(self.attachment_url(photo)).send().await.map_err(|e| e.to_string())?;
+        if response.status() != 200 {
+            return Err(format!("status answered {}", response.status()));
         }
-        Ok(())
+        let body = response.bytes().await.map_err(|e| e.to_string())?;
+        serde_json::from_slice(&body).map_err(|e| e.to_string())
+    }
+
+    /// Sends one part or completion; `Err` unless it answered 2xx.
+    async fn upload_request(&self, request: reqwest::RequestBuilder) -> Result<(), String> {
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        // Read to the end so the connection can serve the next request.
+        let _ = response.bytes().await;
+        match status.is_success() {
+            true => Ok(()),
+            false => Err(format!("answered {status}")),
+        }
+    }
+
+    /// An upload request that failed ends the attempt.
+    fn unfinished(&self, why: impl std::fmt::Display) -> TransportError {
+        self.count(|u| u.unfinished += 1);
+        TransportError::Broken(format!("photo upload unfinished: {why}"))
     }
 
     fn count(&self, f: impl FnOnce(&mut Uploads)) {

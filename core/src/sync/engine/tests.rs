@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::api::{BatchOutcome, FormRef, Problem, ProblemCode, Receipt, SubmissionRequest};
+use crate::attachment::{AttachmentRef, Part, UploadStatus};
 use crate::sync::memory::MemoryOutbox;
 use crate::{Lang, sync::Backoff};
 
@@ -41,10 +42,15 @@ struct Script {
     replies: RefCell<VecDeque<Reply>>,
     /// Replies to whole batches (`Raw` or `Fail`), used before any per-item reply.
     batch_replies: RefCell<VecDeque<Reply>>,
-    /// Uploads that fail, by item id.
+    /// The next upload request of a photo fails, by photo id.
     upload_failures: RefCell<HashMap<Uuid, TransportError>>,
+    /// What the server says of a photo's upload; a fresh upload when absent.
+    statuses: RefCell<HashMap<Uuid, UploadStatus>>,
+    /// Parts sent, by photo id and part number, in order.
+    parts: RefCell<Vec<(Uuid, u32)>>,
+    /// Photos uploaded whole (completed), in order.
     uploaded: RefCell<Vec<Uuid>>,
-    /// A device clock each upload moves forward by `upload_ms`.
+    /// A device clock each upload request moves forward by `upload_ms`.
     clock: Option<(Rc<Cell<Millis>>, Millis)>,
     posted: RefCell<Vec<Uuid>>,
     /// Items per request, in order (1 for `POST /api/v1/submissions`), and batch bodies.
@@ -72,7 +78,6 @@ impl Script {
     /// Puts `ids` on the "wire" while any other drain runs, then takes them off.
     async fn on_the_wire(&self, ids: &[Uuid]) {
         for id in ids {
-            self.posted.borrow_mut().push(*id);
             if !self.in_flight.borrow_mut().insert(*id) {
                 self.overlaps.set(self.overlaps.get() + 1);
             }
@@ -80,6 +85,19 @@ impl Script {
         YieldOnce(false).await;
         for id in ids {
             self.in_flight.borrow_mut().remove(id);
+        }
+    }
+
+    /// One request of a photo's upload: it takes `upload_ms` of the device's clock, lets
+    /// any other drain run meanwhile, and fails as `upload_failures` says.
+    async fn upload_request(&self, photo: &AttachmentRef) -> Result<(), TransportError> {
+        if let Some((clock, upload_ms)) = &self.clock {
+            clock.set(clock.get() + upload_ms);
+        }
+        self.on_the_wire(&[photo.id]).await;
+        match self.upload_failures.borrow_mut().remove(&photo.id) {
+            Some(error) => Err(error),
+            None => Ok(()),
         }
     }
 
@@ -93,19 +111,35 @@ fn problem_body(code: ProblemCode) -> String {
 }
 
 impl Transport for Script {
-    async fn upload_attachments(&self, request: &SubmissionRequest) -> Result<(), TransportError> {
-        self.uploaded.borrow_mut().push(request.id);
-        if let Some((clock, upload_ms)) = &self.clock {
-            clock.set(clock.get() + upload_ms);
-        }
-        match self.upload_failures.borrow_mut().remove(&request.id) {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
+    async fn attachment_status(
+        &self,
+        photo: &AttachmentRef,
+    ) -> Result<UploadStatus, TransportError> {
+        self.upload_request(photo).await?;
+        let fresh = || UploadStatus {
+            id: photo.id,
+            received_parts: Vec::new(),
+            complete: false,
+            attachment: None,
+        };
+        Ok(self.statuses.borrow().get(&photo.id).cloned().unwrap_or_else(fresh))
+    }
+
+    async fn put_part(&self, photo: &AttachmentRef, part: &Part) -> Result<(), TransportError> {
+        self.upload_request(photo).await?;
+        self.parts.borrow_mut().push((photo.id, part.n));
+        Ok(())
+    }
+
+    async fn complete_attachment(&self, photo: &AttachmentRef) -> Result<(), TransportError> {
+        self.upload_request(photo).await?;
+        self.uploaded.borrow_mut().push(photo.id);
+        Ok(())
     }
 
     async fn post_submission(&self, request: &SubmissionRequest) -> Result<Answer, TransportError> {
         self.requests.borrow_mut().push(1);
+        self.posted.borrow_mut().push(request.id);
         self.on_the_wire(&[request.id]).await;
         match self.next_reply() {
             Reply::Receipt => {
@@ -128,6 +162,7 @@ impl Transport for Script {
         let ids: Vec<Uuid> = batch.submissions.iter().map(|s| s.id).collect();
         self.requests.borrow_mut().push(ids.len());
         self.batch_bytes.borrow_mut().push(serde_json::to_vec(batch).unwrap().len());
+        self.posted.borrow_mut().extend(&ids);
         self.on_the_wire(&ids).await;
         let whole = self.batch_replies.borrow_mut().pop_front();
         match whole {
@@ -526,53 +561,132 @@ fn a_server_without_batches_gets_each_item_alone() {
     assert!(outbox.drafts().is_empty());
 }
 
+fn photo(n: u128, size: u64) -> AttachmentRef {
+    AttachmentRef {
+        id: Uuid::from_u128(0xf000 + n),
+        sha256: "0".repeat(64),
+        size,
+        content_type: "image/jpeg".into(),
+    }
+}
+
+fn with_photos(mut item: Item, photos: impl IntoIterator<Item = AttachmentRef>) -> Item {
+    item.request.attachments = photos.into_iter().collect();
+    item
+}
+
 #[test]
 fn photos_are_uploaded_before_their_item_is_posted_and_an_unfinished_upload_holds_only_it() {
-    let mut with_photo = item(2, T0 + 2);
-    with_photo.request.attachments = vec![crate::attachment::AttachmentRef {
-        id: Uuid::from_u128(0xf0),
-        sha256: "0".repeat(64),
-        size: 1_000,
-        content_type: "image/jpeg".into(),
-    }];
-    let mut failing = with_photo.clone();
-    failing.request.id = id(3);
-    failing.queued_at = T0 + 3;
-    let outbox = outbox_with([item(1, T0 + 1), with_photo, failing, item(4, T0 + 4)]);
+    let outbox = outbox_with([
+        item(1, T0 + 1),
+        with_photos(item(2, T0 + 2), [photo(2, 1_000)]),
+        with_photos(item(3, T0 + 3), [photo(3, 1_000)]),
+        item(4, T0 + 4),
+    ]);
     let script = Script::default();
-    script.upload_failures.borrow_mut().insert(id(3), TransportError::Broken("cut".into()));
+    script
+        .upload_failures
+        .borrow_mut()
+        .insert(photo(3, 0).id, TransportError::Broken("cut".into()));
     let engine = Engine::new(&outbox, &script, TestDevice::at(T0 + 10));
 
     let report = block_on(engine.drain(false)).unwrap();
 
     assert_eq!(report, Report { delivered: 3, postponed: 1, requests: 1, ..Report::default() });
-    assert_eq!(*script.uploaded.borrow(), [id(2), id(3)]);
+    assert_eq!(*script.uploaded.borrow(), [photo(2, 0).id]);
     assert_eq!(*script.posted.borrow(), [id(1), id(2), id(4)]);
     let waiting: Vec<_> = outbox.queued().iter().map(|i| (i.id(), i.attempts)).collect();
     assert_eq!(waiting, [(id(3), 1)]);
 }
 
 #[test]
-fn a_batch_is_posted_before_half_the_first_lease_has_run() {
-    // Each photo upload takes 3 s of a 10 s lease: the batch goes after the second.
-    let items = (1..=4).map(|n| {
-        let mut item = item(n, T0 + n as u64);
-        item.request.attachments = vec![crate::attachment::AttachmentRef {
-            id: Uuid::from_u128(0xf0 + n),
-            sha256: "0".repeat(64),
-            size: 1_000,
-            content_type: "image/jpeg".into(),
-        }];
-        item
-    });
+fn only_the_parts_the_server_lacks_are_sent_and_a_held_photo_not_at_all() {
+    // 600 KiB: parts 0, 1 and 2 of 256 KiB.
+    let big = photo(1, 600 * 1024);
+    let held = photo(2, 1_000);
+    let outbox = outbox_with([with_photos(item(1, T0), [big.clone(), held.clone()])]);
+    let script = Script::default();
+    let status = |photo: &AttachmentRef, received_parts, complete| UploadStatus {
+        id: photo.id,
+        received_parts,
+        complete,
+        attachment: complete.then(|| photo.clone()),
+    };
+    script.statuses.borrow_mut().insert(big.id, status(&big, vec![1], false));
+    script.statuses.borrow_mut().insert(held.id, status(&held, vec![], true));
+    let engine = Engine::new(&outbox, &script, TestDevice::at(T0));
+
+    assert_eq!(block_on(engine.drain(false)).unwrap().delivered, 1);
+    assert_eq!(*script.parts.borrow(), [(big.id, 0), (big.id, 2)]);
+    assert_eq!(*script.uploaded.borrow(), [big.id]);
+}
+
+#[test]
+fn leases_are_kept_however_long_the_photos_of_a_batch_take() {
+    // Every upload request takes 3 s of a 10 s lease, and each of the four items has a
+    // photo of three parts (five requests): a batch is gathered over many leases, and a
+    // second tab keeps draining all the while. It may take the items the first has not
+    // reached yet, never one the first holds: each item goes out exactly once.
+    let items = (1..=4).map(|n| with_photos(item(n, T0 + n as u64), [photo(n, 700 * 1024)]));
     let outbox = outbox_with(items);
     let device = TestDevice::at(T0 + 10);
     let script = Script { clock: Some((Rc::clone(&device.now), 3_000)), ..Script::default() };
+    let policy = Policy { lease_ms: 10_000, ..Policy::default() };
+    let tab_a = Engine::new(&outbox, &script, &device).with_policy(policy);
+    let tab_b = Engine::new(&outbox, &script, &device).with_policy(policy);
+
+    let (a, (b, busy_for_b)) = block_on(async {
+        let b = async {
+            let (mut delivered, mut busy) = (0, 0);
+            while !outbox.queued().is_empty() {
+                let report = tab_b.drain(true).await.unwrap();
+                (delivered, busy) = (delivered + report.delivered, busy + report.busy);
+                YieldOnce(false).await;
+            }
+            (delivered, busy)
+        };
+        futures::join!(tab_a.drain(false), b)
+    });
+
+    let a = a.unwrap().delivered;
+    assert!(a >= 2 && busy_for_b > 0, "the tabs never met: a {a}, b {b}, b busy {busy_for_b}");
+    assert_eq!(a + b, 4);
+    let mut posted = script.posted.borrow().clone();
+    assert_eq!(posted.len(), 4, "an item went out twice: {posted:?}");
+    posted.sort();
+    posted.dedup();
+    assert_eq!(posted.len(), 4);
+    assert_eq!(script.overlaps.get(), 0);
+    assert_eq!(outbox.sent().len(), 4);
+}
+
+#[test]
+fn an_item_whose_lease_was_lost_is_left_to_the_drain_that_took_it() {
+    let outbox = outbox_with([item(1, T0), with_photos(item(2, T0 + 1), [photo(2, 1_000)])]);
+    let device = TestDevice::at(T0 + 10);
+    // The device sleeps through item 1's lease while item 2's photo uploads, and another
+    // tab takes item 1 meanwhile.
+    let script = Script { clock: Some((Rc::clone(&device.now), 20_000)), ..Script::default() };
     let engine = Engine::new(&outbox, &script, &device)
         .with_policy(Policy { lease_ms: 10_000, ..Policy::default() });
+    let rival = async {
+        loop {
+            let now = device.now.get();
+            if outbox.lease_of(id(1)).is_some_and(|until| until <= now) {
+                let taken = outbox.lease(id(1), now, now + 10_000).await.unwrap();
+                return taken.map(|_| now + 10_000);
+            }
+            YieldOnce(false).await;
+        }
+    };
 
-    let report = block_on(engine.drain(false)).unwrap();
+    let (report, taken) = block_on(async { futures::join!(engine.drain(false), rival) });
+    let report = report.unwrap();
 
-    assert_eq!(report.delivered, 4);
-    assert_eq!(*script.requests.borrow(), [2, 2]);
+    let Some(rivals_lease) = taken else { panic!("the rival found no expired lease") };
+    assert_eq!(report, Report { delivered: 1, busy: 1, requests: 1, ..Report::default() });
+    assert_eq!(*script.posted.borrow(), [id(2)]);
+    // Item 1 is still queued under the rival's lease, untouched by this drain.
+    assert_eq!(outbox.lease_of(id(1)), Some(rivals_lease));
+    assert_eq!(outbox.queued().iter().map(Item::id).collect::<Vec<_>>(), [id(1)]);
 }
