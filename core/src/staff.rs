@@ -532,7 +532,7 @@ fn without_brackets(text: &str) -> String {
 /// The key that ties complaints about one school or clinic to each other and to the
 /// monitoring checklist done there: `school:<folded name>` or `clinic:<folded name>`.
 /// `None` for other forms, other categories, or no institution.
-pub fn monitoring_key(form_id: &str, answers: &serde_json::Value) -> Option<String> {
+pub fn monitoring_key(form_id: &str, answers: &crate::form::Answers) -> Option<String> {
     let kind = match form_id {
         "complaint" => match answers.get("category")?.as_str()? {
             kind @ ("school" | "clinic") => kind,
@@ -1068,14 +1068,16 @@ mod tests {
 
     #[test]
     fn complaints_and_checklists_about_one_school_share_a_key() {
-        let complaint = serde_json::json!({ "category": "school", "institution": "Школа № 12" });
-        let checklist = serde_json::json!({ "institution": "школа №12 " });
+        let answers = |value| serde_json::from_value::<crate::form::Answers>(value).unwrap();
+        let complaint =
+            answers(serde_json::json!({ "category": "school", "institution": "Школа № 12" }));
+        let checklist = answers(serde_json::json!({ "institution": "школа №12 " }));
         assert_eq!(monitoring_key("complaint", &complaint).as_deref(), Some("school:shkola 12"));
         assert_eq!(
             monitoring_key("complaint", &complaint),
             monitoring_key("monitoring_school", &checklist)
         );
-        let akimat = serde_json::json!({ "category": "akimat", "institution": "Akimat" });
+        let akimat = answers(serde_json::json!({ "category": "akimat", "institution": "Akimat" }));
         assert_eq!(monitoring_key("complaint", &akimat), None);
         assert_eq!(monitoring_form("clinic:emkhana 1"), Some("monitoring_clinic"));
     }

@@ -11,6 +11,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::DbError;
+use super::triage::Triage;
 
 /// How timestamps are stored: UTC, to the millisecond (what a JavaScript `Date` keeps),
 /// fixed width, so that text order is time order (`ORDER BY received_at`).
@@ -34,6 +35,8 @@ pub struct NewSubmission {
     pub receipt_secret_sha256: Option<String>,
     /// Sent without name and phone.
     pub anonymous: bool,
+    /// What its answers decide for triage (institution and its key).
+    pub triage: Triage,
 }
 
 /// What storing a submission came to.
@@ -180,7 +183,7 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
         .query_row(params![district, year], |row| row.get(0))?;
     let tracking = TrackingNumber { district: new.district, year, sequence }.to_string();
     let received_at_text = format_time(received_at)?;
-    let triage = super::triage::classify(conn, &new.form.id, new.district, &new.answers)?;
+    let triage = super::triage::classify(conn, new.district, &new.triage)?;
     conn.prepare_cached(
         "INSERT INTO submissions \
          (id, fingerprint, form_id, form_version, district, tracking, answers, received_at, \
@@ -272,6 +275,7 @@ mod tests {
             attachments: Vec::new(),
             receipt_secret_sha256: None,
             anonymous: false,
+            triage: Default::default(),
         }
     }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use adal_core::District;
+use adal_core::form::Answers;
 use adal_core::provider::ProviderKind;
 use adal_core::staff::{
     REPEATED_COMPLAINT_DAYS, REPEATED_COMPLAINTS, monitoring_form, monitoring_key, names_an_office,
@@ -29,32 +30,34 @@ pub struct Triage {
     complaint: bool,
 }
 
-/// Works out a submission's conflict of interest and institution key; writes nothing.
-pub fn classify(
-    conn: &Connection,
-    form_id: &str,
-    district: District,
-    answers: &str,
-) -> Result<Triage, DbError> {
-    if form_id != "complaint" && !form_id.starts_with("monitoring_") {
-        return Ok(Triage::default());
+impl Triage {
+    /// What the answers alone decide: the institution and its key. Worked out before the
+    /// writer (while validating), so that the writer reads no JSON; [`classify`] adds the
+    /// conflict of interest, which needs the directory.
+    pub fn of(form_id: &str, answers: &Answers) -> Triage {
+        if form_id != "complaint" && !form_id.starts_with("monitoring_") {
+            return Triage::default();
+        }
+        let institution = answers.get("institution").and_then(|v| v.as_str()).unwrap_or("");
+        Triage {
+            conflict_district: None,
+            institution_key: monitoring_key(form_id, answers),
+            institution: institution.to_owned(),
+            complaint: form_id == "complaint",
+        }
     }
-    let answers: serde_json::Value = serde_json::from_str(answers)
-        .map_err(|e| DbError::Corrupt(format!("answers of a {form_id}: {e}")))?;
-    let institution = answers.get("institution").and_then(|v| v.as_str()).unwrap_or("");
-    let complaint = form_id == "complaint";
-    let conflict = complaint
-        && !institution.is_empty()
+}
+
+/// Works out a submission's conflict of interest from what its answers decided
+/// ([`Triage::of`]) and the directory; writes nothing.
+pub fn classify(conn: &Connection, district: District, of: &Triage) -> Result<Triage, DbError> {
+    let conflict = of.complaint
+        && !of.institution.is_empty()
         && names_an_office(
-            institution,
+            &of.institution,
             own_office_names(conn)?.get(&district).into_iter().flatten().map(String::as_str),
         );
-    Ok(Triage {
-        conflict_district: conflict.then_some(district),
-        institution_key: monitoring_key(form_id, &answers),
-        institution: institution.to_owned(),
-        complaint,
-    })
+    Ok(Triage { conflict_district: conflict.then_some(district), ..of.clone() })
 }
 
 /// Raises or finishes the monitoring task the submission just stored (`tracking`)
@@ -93,7 +96,9 @@ pub fn classify_stored(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Ho
     let rows: Vec<(String, String, String, String)> = rows.collect::<Result<_, _>>()?;
     for (id, form_id, district, answers) in rows {
         let Some(district) = District::from_code(&district) else { continue };
-        let triage = classify(tx, &form_id, district, &answers).map_err(fail)?;
+        let answers: Answers = serde_json::from_str(&answers)
+            .map_err(|e| fail(DbError::Corrupt(format!("answers of a {form_id}: {e}"))))?;
+        let triage = classify(tx, district, &Triage::of(&form_id, &answers)).map_err(fail)?;
         if triage.conflict_district.is_some() || triage.institution_key.is_some() {
             tx.execute(
                 "UPDATE submissions SET conflict_district = ?1, institution_key = ?2 \

@@ -204,6 +204,7 @@ mod tests {
             attachments: Vec::new(),
             receipt_secret_sha256: None,
             anonymous: false,
+            triage: Default::default(),
         }
     }
 

@@ -18,13 +18,16 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
+use std::io::Write;
 use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::db::submissions::{NewSubmission, Stored};
+use crate::db::triage::Triage;
 use crate::error::ApiError;
 use crate::extract::Json;
 
@@ -53,10 +56,18 @@ async fn post_submission(
     answer(id, &form_id, district, stored)
 }
 
-/// The body of a batch, read item by item so that one malformed item is refused alone.
+/// The body of a batch, read item by item so that one malformed item is refused alone:
+/// each item is kept as its JSON text, checked for syntax only, and decoded once, straight
+/// into a `SubmissionRequest` (no tree of values in between).
 #[derive(Debug, Deserialize)]
 struct BatchBody {
-    submissions: Vec<Value>,
+    submissions: Vec<Box<RawValue>>,
+}
+
+/// The id of an item that is not a submission, so that its refusal names it if it can.
+#[derive(Deserialize)]
+struct ItemId {
+    id: Uuid,
 }
 
 /// `POST /api/v1/submissions/batch`: every item means what it would mean alone (a
@@ -79,9 +90,10 @@ async fn post_submission_batch(
         body.submissions
             .into_iter()
             .map(|item| {
-                let id = item.get("id").and_then(Value::as_str).and_then(|id| id.parse().ok());
-                let request: SubmissionRequest = serde_json::from_value(item)
-                    .map_err(|e| (id, ApiError::MalformedRequest { detail: e.to_string() }))?;
+                let request: SubmissionRequest = serde_json::from_str(item.get()).map_err(|e| {
+                    let id = serde_json::from_str::<ItemId>(item.get()).ok().map(|i| i.id);
+                    (id, ApiError::MalformedRequest { detail: e.to_string() })
+                })?;
                 let id = request.id;
                 prepare(request, received_at).map_err(|error| (Some(id), error))
             })
@@ -162,6 +174,7 @@ fn prepare(
         fingerprint: fingerprint(&request.form, &answers, &request.attachments),
         district,
         answers: serde_json::to_string(&answers).context("serialising answers")?,
+        triage: Triage::of(&request.form.id, &answers),
         form: request.form,
         received_at,
         attachments: request.attachments,
@@ -203,27 +216,62 @@ fn answer(
 /// The receipt secret is not content: it is checked apart (`db::events::same_secret`),
 /// so that the stored fingerprint never depends on a secret.
 fn fingerprint(form: &FormRef, answers: &Answers, attachments: &[AttachmentRef]) -> String {
-    let mut value = serde_json::json!({ "form": form, "answers": answers });
-    if !attachments.is_empty() {
-        value["attachments"] = serde_json::json!(attachments);
-    }
-    let canonical = sort_keys(value).to_string();
-    hex::encode(Sha256::digest(canonical.as_bytes()))
+    let mut canonical = Vec::with_capacity(4096);
+    // Keys in sorted order: "answers" < "attachments" < "form".
+    let written = (|| -> std::io::Result<()> {
+        canonical.write_all(br#"{"answers":"#)?;
+        write_object(&mut canonical, answers.iter())?;
+        if !attachments.is_empty() {
+            canonical.write_all(br#","attachments":"#)?;
+            write_canonical(&mut canonical, &serde_json::to_value(attachments)?)?;
+        }
+        canonical.write_all(br#","form":"#)?;
+        write_canonical(&mut canonical, &serde_json::to_value(form)?)?;
+        canonical.write_all(b"}")
+    })();
+    // Writing to memory cannot fail, nor can serialising these plain types.
+    debug_assert!(written.is_ok());
+    hex::encode(Sha256::digest(&canonical))
 }
 
-/// Sorts object keys explicitly rather than trusting the map type: if any crate in the
-/// build turns on serde_json's `preserve_order`, keys would keep struct order, and a
-/// reordered struct field would change every fingerprint.
-fn sort_keys(value: Value) -> Value {
+/// Writes `value` as compact JSON (what `Value::to_string` writes) with the keys of every
+/// object sorted, streamed: no sorted copy of the tree, no string of it. Sorting here
+/// rather than trusting the map type: if any crate in the build turns on serde_json's
+/// `preserve_order`, keys would keep struct order, and a reordered struct field would
+/// change every fingerprint.
+fn write_canonical(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
     match value {
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.into_iter().collect();
-            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+        Value::Object(map) => write_object(out, map.iter()),
+        Value::Array(items) => {
+            out.write_all(b"[")?;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                write_canonical(out, item)?;
+            }
+            out.write_all(b"]")
         }
-        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
-        other => other,
+        scalar => Ok(serde_json::to_writer(out, scalar)?),
     }
+}
+
+fn write_object<'a>(
+    out: &mut impl Write,
+    entries: impl Iterator<Item = (&'a String, &'a Value)>,
+) -> std::io::Result<()> {
+    let mut entries: Vec<_> = entries.collect();
+    entries.sort_unstable_by_key(|(key, _)| *key);
+    out.write_all(b"{")?;
+    for (i, (key, value)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, key)?;
+        out.write_all(b":")?;
+        write_canonical(out, value)?;
+    }
+    out.write_all(b"}")
 }
 
 #[cfg(test)]
@@ -289,6 +337,59 @@ mod tests {
     #[test]
     fn canonical_json_sorts_keys_at_every_depth() {
         let value = serde_json::json!({ "b": 1, "a": { "d": [ { "f": 1, "e": 2 } ], "c": 3 } });
-        assert_eq!(sort_keys(value).to_string(), r#"{"a":{"c":3,"d":[{"e":2,"f":1}]},"b":1}"#);
+        let mut out = Vec::new();
+        write_canonical(&mut out, &value).unwrap();
+        assert_eq!(out, br#"{"a":{"c":3,"d":[{"e":2,"f":1}]},"b":1}"#);
+    }
+
+    /// How fingerprints were made before they were streamed: a sorted copy of the tree,
+    /// written to a string. Every stored fingerprint was made so.
+    fn sort_keys(value: Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut entries: Vec<_> = map.into_iter().collect();
+                entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+                Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+            }
+            Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_byte_for_byte_those_already_stored() {
+        let photo = AttachmentRef {
+            id: uuid::Uuid::from_u128(7),
+            sha256: "cd".repeat(32),
+            size: 123_456,
+            content_type: "image/jpeg".into(),
+        };
+        let cases: Vec<(Answers, Vec<AttachmentRef>)> = vec![
+            (answers("School No. 12", "+7 701 234 56 78"), vec![]),
+            (answers("«Ақжайық» \"quoted\" \\ tab\t, line\n, \u{1F600}", ""), vec![photo.clone()]),
+            (
+                serde_json::from_value(json!({
+                    "z": [3, 1.5, -2, null, true, { "y": "ы", "x": [] }],
+                    "a": { "nested": { "b": 1, "a": 2 } },
+                    "photos": [{ "id": photo.id, "note": "\u{0}" }],
+                }))
+                .unwrap(),
+                vec![photo.clone(), AttachmentRef { id: uuid::Uuid::from_u128(8), ..photo }],
+            ),
+        ];
+        let form = FormRef::new("complaint", 2);
+        for (answers, attachments) in cases {
+            let mut value = json!({ "form": form, "answers": answers });
+            if !attachments.is_empty() {
+                value["attachments"] = json!(attachments);
+            }
+            let stored = hex::encode(Sha256::digest(sort_keys(value).to_string().as_bytes()));
+            assert_eq!(fingerprint(&form, &answers, &attachments), stored);
+        }
+        // And one as stored since the first release, so that neither way can drift.
+        assert_eq!(
+            fingerprint(&form, &answers("School No. 12", "+7 701 234 56 78"), &[]),
+            "809ba8525fba99437fd3ea7c69a2086b4942f941829b36c3747754b06cc620c9"
+        );
     }
 }

@@ -656,6 +656,7 @@ async fn the_inbox_counts_deadlines_on_the_real_calendar_and_lists_what_is_due_f
             attachments: Vec::new(),
             receipt_secret_sha256: None,
             anonymous: false,
+            triage: Default::default(),
         };
         db.call_blocking(|conn| adal_server::db::submissions::store(conn, &new)).unwrap();
     };

@@ -54,16 +54,20 @@ async fn inbox(app: &TestApp, who: &Session, query: &str) -> InboxResponse {
 /// Stores a complaint received at `received_at` (the API stamps today's clock).
 fn store_at(app: &TestApp, id: u128, received_at: time::OffsetDateTime) -> String {
     let db = adal_server::db::Db::open(app.data_dir.path()).unwrap();
+    let answers = r#"{"district":"URA","category":"school","institution":"School No. 5"}"#;
+    let triage =
+        adal_server::db::triage::Triage::of("complaint", &serde_json::from_str(answers).unwrap());
     let new = adal_server::db::submissions::NewSubmission {
         id: uuid::Uuid::from_u128(id),
         fingerprint: format!("{id}"),
         form: adal_core::api::FormRef::new("complaint", 2),
         district: District::Uralsk,
-        answers: r#"{"district":"URA","category":"school","institution":"School No. 5"}"#.into(),
+        answers: answers.into(),
         received_at,
         attachments: Vec::new(),
         receipt_secret_sha256: None,
         anonymous: false,
+        triage,
     };
     match db.call_blocking(|conn| adal_server::db::submissions::store(conn, &new)).unwrap() {
         adal_server::db::submissions::Stored::Created(receipt) => receipt.tracking,
