@@ -183,7 +183,7 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
         .query_row(params![district, year], |row| row.get(0))?;
     let tracking = TrackingNumber { district: new.district, year, sequence }.to_string();
     let received_at_text = format_time(received_at)?;
-    let triage = super::triage::classify(conn, new.district, &new.triage)?;
+    let conflict = super::triage::conflict_district(conn, new.district, &new.triage)?;
     conn.prepare_cached(
         "INSERT INTO submissions \
          (id, fingerprint, form_id, form_version, district, tracking, answers, received_at, \
@@ -199,11 +199,11 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
         tracking,
         new.answers,
         received_at_text,
-        triage.conflict_district.map(District::code),
-        triage.institution_key,
+        conflict.map(District::code),
+        new.triage.institution_key,
     ])?;
     super::attachments::link(conn, new.id, &new.attachments)?;
-    super::triage::after_stored(conn, &tracking, new.district, &triage, received_at)?;
+    super::triage::after_stored(conn, &tracking, new.district, &new.triage, received_at)?;
     let secret = new.receipt_secret_sha256.as_deref();
     super::events::record_receipt(conn, new.id, secret, new.anonymous, received_at)?;
     Ok(Stored::Created(Receipt { id: new.id, tracking, received_at }))

@@ -18,11 +18,11 @@ use time::{Duration, OffsetDateTime};
 use super::DbError;
 use super::submissions::format_time;
 
-/// What triage decides about a submission, before it is stored (and stored with it).
+/// What a submission's answers decide for triage, worked out before it is stored (and
+/// stored with it); the conflict of interest, which also needs the directory, is
+/// [`conflict_district`]'s.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Triage {
-    /// The district whose own office the complaint names, if it names one.
-    pub conflict_district: Option<District>,
     /// `school:<folded name>` or `clinic:<folded name>` (`monitoring_key`).
     pub institution_key: Option<String>,
     /// The `institution` answer as written.
@@ -31,16 +31,14 @@ pub struct Triage {
 }
 
 impl Triage {
-    /// What the answers alone decide: the institution and its key. Worked out before the
-    /// writer (while validating), so that the writer reads no JSON; [`classify`] adds the
-    /// conflict of interest, which needs the directory.
+    /// The institution and its key. Worked out while validating, off the writer, so
+    /// that the writer reads no JSON.
     pub fn of(form_id: &str, answers: &Answers) -> Triage {
         if form_id != "complaint" && !form_id.starts_with("monitoring_") {
             return Triage::default();
         }
         let institution = answers.get("institution").and_then(|v| v.as_str()).unwrap_or("");
         Triage {
-            conflict_district: None,
             institution_key: monitoring_key(form_id, answers),
             institution: institution.to_owned(),
             complaint: form_id == "complaint",
@@ -48,16 +46,20 @@ impl Triage {
     }
 }
 
-/// Works out a submission's conflict of interest from what its answers decided
-/// ([`Triage::of`]) and the directory; writes nothing.
-pub fn classify(conn: &Connection, district: District, of: &Triage) -> Result<Triage, DbError> {
-    let conflict = of.complaint
-        && !of.institution.is_empty()
+/// The district whose own office a complaint from `district` names (its conflict of
+/// interest), from what its answers decided and the directory; writes nothing.
+pub fn conflict_district(
+    conn: &Connection,
+    district: District,
+    triage: &Triage,
+) -> Result<Option<District>, DbError> {
+    let conflict = triage.complaint
+        && !triage.institution.is_empty()
         && names_an_office(
-            &of.institution,
+            &triage.institution,
             own_office_names(conn)?.get(&district).into_iter().flatten().map(String::as_str),
         );
-    Ok(Triage { conflict_district: conflict.then_some(district), ..of.clone() })
+    Ok(conflict.then_some(district))
 }
 
 /// Raises or finishes the monitoring task the submission just stored (`tracking`)
@@ -98,12 +100,13 @@ pub fn classify_stored(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Ho
         let Some(district) = District::from_code(&district) else { continue };
         let answers: Answers = serde_json::from_str(&answers)
             .map_err(|e| fail(DbError::Corrupt(format!("answers of a {form_id}: {e}"))))?;
-        let triage = classify(tx, district, &Triage::of(&form_id, &answers)).map_err(fail)?;
-        if triage.conflict_district.is_some() || triage.institution_key.is_some() {
+        let triage = Triage::of(&form_id, &answers);
+        let conflict = conflict_district(tx, district, &triage).map_err(fail)?;
+        if conflict.is_some() || triage.institution_key.is_some() {
             tx.execute(
                 "UPDATE submissions SET conflict_district = ?1, institution_key = ?2 \
                  WHERE id = ?3",
-                params![triage.conflict_district.map(District::code), triage.institution_key, id],
+                params![conflict.map(District::code), triage.institution_key, id],
             )?;
         }
     }
