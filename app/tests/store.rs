@@ -324,6 +324,27 @@ async fn a_sending_lease_is_granted_to_one_drain_until_it_expires() {
 }
 
 #[wasm_bindgen_test]
+async fn only_the_drain_holding_a_lease_renews_it() {
+    let id = new_id();
+    store::queue(&outbox_item(&id)).await.unwrap();
+    store::lease(&id, 100.0, 200.0).await.unwrap().unwrap();
+
+    // The holder renews: another tab is kept off past the first lease's end.
+    assert!(store::renew_lease(&id, 200.0, 300.0).await.unwrap());
+    assert_eq!(store::lease(&id, 250.0, 350.0).await.unwrap(), None);
+    // A renewal that names an end this lease no longer has is refused.
+    assert!(!store::renew_lease(&id, 200.0, 400.0).await.unwrap());
+    // Once another tab took the expired lease, the first can no longer renew it.
+    assert!(store::lease(&id, 300.0, 400.0).await.unwrap().is_some());
+    assert!(!store::renew_lease(&id, 300.0, 500.0).await.unwrap());
+    assert!(store::renew_lease(&id, 400.0, 500.0).await.unwrap(), "the new holder can");
+    // Nothing to renew once the lease was released, or for an item never queued.
+    store::reschedule(&id, 1, 0.0).await.unwrap();
+    assert!(!store::renew_lease(&id, 500.0, 600.0).await.unwrap());
+    assert!(!store::renew_lease(&new_id(), 100.0, 200.0).await.unwrap());
+}
+
+#[wasm_bindgen_test]
 async fn rescheduling_keeps_the_item_and_releases_its_lease() {
     let id = new_id();
     store::queue(&outbox_item(&id)).await.unwrap();

@@ -238,8 +238,7 @@ pub async fn lease(id: &str, now: f64, until: f64) -> Result<Option<OutboxItem>>
 pub async fn renew_lease(id: &str, held: f64, until: f64) -> Result<bool> {
     with_db(|db| async move {
         let tx = db.transaction([OUTBOX, LEASES]).with_mode(TransactionMode::Readwrite).build()?;
-        let item: Option<OutboxItem> = tx.object_store(OUTBOX)?.get(id).serde()?.await?;
-        let queued = item.is_some();
+        let queued = tx.object_store(OUTBOX)?.count().with_query(id).primitive()?.await? > 0;
         let lease: Option<leases::Lease> = tx.object_store(LEASES)?.get(id).serde()?.await?;
         let ours = queued && lease.is_some_and(|lease| lease.until == held);
         if ours {

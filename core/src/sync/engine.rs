@@ -428,16 +428,16 @@ impl<O: Outbox, T: Transport, D: Device> Engine<O, T, D> {
         batch: &mut Batch,
         report: &mut Report,
     ) -> Result<bool, O::Error> {
-        let mut kept = Vec::with_capacity(batch.held.len());
-        for mut other in std::mem::take(&mut batch.held) {
-            if self.renew(&mut other).await? {
-                kept.push(other);
+        let mut i = 0;
+        while i < batch.held.len() {
+            if self.renew(&mut batch.held[i]).await? {
+                i += 1;
             } else {
-                batch.bytes -= other.size + 1;
+                let lost = batch.held.remove(i);
+                batch.bytes -= lost.size + 1;
                 report.busy += 1;
             }
         }
-        batch.held = kept;
         match held {
             Some(held) => self.renew(held).await,
             None => Ok(true),

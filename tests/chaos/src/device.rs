@@ -127,6 +127,8 @@ struct Http {
     album: HashMap<Uuid, u64>,
     stats: RefCell<Stats>,
     in_flight: RefCell<HashSet<Uuid>>,
+    /// The photo being uploaded, made once for all its parts.
+    photo: RefCell<Option<(Uuid, bytes::Bytes)>>,
 }
 
 /// Photos first, as the app does, one request per call of the engine: the server stores
@@ -156,8 +158,7 @@ impl Transport for Http {
             u.part_requests += 1;
             u.part_bytes += part.len();
         });
-        let seed = self.album.get(&photo.id).ok_or_else(|| self.unfinished("not in the album"))?;
-        let body = photos::bytes(*seed, photo.size).slice(part.start as usize..part.end as usize);
+        let body = self.photo_bytes(photo)?.slice(part.start as usize..part.end as usize);
         let request = self
             .client
             .put(format!("{}/parts/{}", self.attachment_url(photo), part.n))
@@ -289,6 +290,19 @@ impl Http {
         }
     }
 
+    /// The bytes of `photo`, made again from its seed once for all its parts.
+    fn photo_bytes(&self, photo: &AttachmentRef) -> Result<bytes::Bytes, TransportError> {
+        if let Some((id, bytes)) = &*self.photo.borrow()
+            && *id == photo.id
+        {
+            return Ok(bytes.clone());
+        }
+        let seed = self.album.get(&photo.id).ok_or_else(|| self.unfinished("not in the album"))?;
+        let bytes = photos::bytes(*seed, photo.size);
+        self.photo.replace(Some((photo.id, bytes.clone())));
+        Ok(bytes)
+    }
+
     /// An upload request that failed ends the attempt.
     fn unfinished(&self, why: impl std::fmt::Display) -> TransportError {
         self.count(|u| u.unfinished += 1);
@@ -375,6 +389,7 @@ pub async fn run(
             album,
             stats: RefCell::default(),
             in_flight: RefCell::default(),
+            photo: RefCell::default(),
         },
         phone: Phone { rng: RefCell::new(StdRng::seed_from_u64(rng.random())) },
         to_queue: RefCell::new(submitted.iter().cloned().collect()),
