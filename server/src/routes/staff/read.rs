@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rusqlite::Connection;
 use serde::Deserialize;
+use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::actor::Actor;
@@ -153,9 +154,12 @@ async fn export_csv(
             Err(error) => tracing::warn!(%error, "export stopped"),
         }
     });
+    // Fused: the compression layer polls a body once more after its end, which a bare
+    // `unfold` answers with a panic (and the client with a cut, gzipped file).
     let stream = futures_util::stream::unfold(body, |mut body| async move {
         body.recv().await.map(|chunk| (chunk, body))
-    });
+    })
+    .fuse();
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
         (
