@@ -38,6 +38,7 @@ pub const CHECK_HOW: (&str, &str) = (
 /// keep separate registers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MediatorStatus {
     Professional,
     Public,
@@ -64,6 +65,7 @@ impl MediatorStatus {
 
 /// What the act form holds, as typed. `ActInput::parse` is the only way to an act.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActInput {
     pub number: String,
     /// A district code (`URA`).
@@ -84,6 +86,7 @@ pub struct ActInput {
 
 /// One party as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyInput {
     pub name: String,
     pub iin: String,
@@ -359,6 +362,7 @@ impl ReconciliationAct {
 /// are what the server computed from it then, so anyone can check them offline with
 /// [`verify`]. Stored once per submission and never changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedAct {
     pub number: String,
     /// The SHA-256 of `text`, 64 lowercase hex digits.

@@ -23,6 +23,7 @@ pub const MAX_BATCH_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// Which form, in which version, a set of answers belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormRef {
     pub id: String,
     pub version: u32,
@@ -51,9 +52,11 @@ pub fn new_submission_id(unix_ms: u64, random: [u8; 10]) -> Uuid {
 /// `answers` are the form's answers keyed by field key (see [`crate::form`]); missing
 /// answers are an empty map, so that the person gets field errors, not a refusal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionRequest {
     pub id: Uuid,
     pub form: FormRef,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     #[serde(default)]
     pub answers: Answers,
     /// Photos uploaded before this request (see [`crate::attachment`]), in the order
@@ -69,12 +72,14 @@ pub struct SubmissionRequest {
 /// `POST /api/v1/submissions/batch`: up to [`MAX_BATCH_ITEMS`] submissions, each with
 /// the meaning it has alone, stored in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchRequest {
     pub submissions: Vec<SubmissionRequest>,
 }
 
 /// The answer to a batch: one outcome per submission, in the order they were sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchResponse {
     pub results: Vec<BatchOutcome>,
 }
@@ -83,6 +88,7 @@ pub struct BatchResponse {
 /// answered for it alone, with its HTTP status as `status` (201, 200, 409, 422, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BatchOutcome {
     /// Stored now (201) or before (200, a resend).
     Stored { id: Uuid, status: u16, receipt: Receipt },
@@ -106,6 +112,7 @@ impl BatchOutcome {
 /// A stored submission as a row of the staff list (`GET /api/v1/staff/submissions`);
 /// one submission in full is [`crate::staff::StaffSubmission`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionRow {
     pub id: Uuid,
     pub tracking: String,
@@ -114,12 +121,14 @@ pub struct SubmissionRow {
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
     /// The normalised answers, as stored.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub answers: Answers,
 }
 
 /// `GET /api/v1/staff/submissions`: one page, newest first. `next` is the cursor for the
 /// following page (`?after=`), missing on the last page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionPage {
     pub submissions: Vec<SubmissionRow>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,12 +138,16 @@ pub struct SubmissionPage {
 /// `GET /api/v1/forms`: the current version of every form and every previous version
 /// still accepted, so that a draft of an older version can be carried over offline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormsResponse {
+    /// Each form as data (`core::form::FormSchema`): fields, conditions, rules.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub forms: Vec<FormSchema>,
 }
 
 /// The answer to an accepted submission, the same for every resend of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub id: Uuid,
     pub tracking: String,
@@ -144,6 +157,7 @@ pub struct Receipt {
 
 /// `GET /api/v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub version: String,
@@ -155,6 +169,7 @@ pub struct Health {
 /// the names (text, bytes, index) for every decoder, some 15 KB of the browser's wasm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProblemCode {
     MalformedRequest,
     ValidationFailed,
@@ -547,6 +562,7 @@ impl ProblemCode {
 
 /// One refused field in a problem response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldProblem {
     pub field: Field,
     #[serde(flatten)]
@@ -558,6 +574,7 @@ pub struct FieldProblem {
 /// An `application/problem+json` body (RFC 9457), with Adal's stable `code` and, for
 /// validation problems, every refused field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,

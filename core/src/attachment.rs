@@ -31,6 +31,7 @@ pub const ALLOWED_CONTENT_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/
 /// the answers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentRef {
     /// Made on the device when the photo is taken or chosen; the upload's idempotency key.
     pub id: Uuid,
@@ -177,6 +178,7 @@ pub fn is_sha256_hex(s: &str) -> bool {
 /// `GET /api/v1/attachments/{id}`: how far an upload got, so that a client resumes
 /// with the parts that are missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadStatus {
     pub id: Uuid,
     /// Part numbers received and not yet assembled, ascending.
@@ -197,6 +199,7 @@ impl UploadStatus {
 
 /// `POST /api/v1/attachments/{id}/complete`: what the device knows of the whole file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CompleteUpload {
     pub sha256: String,
     pub size: u64,

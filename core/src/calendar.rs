@@ -28,6 +28,7 @@ pub const EXTENDED_ANSWER_MONTHS: u8 = 2;
 /// (LAW.md), so it is a setting rather than a rule in code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CountingConvention {
     /// Day 1 is the first working day after the day of registration (LAW.md's reading).
     #[default]
@@ -38,10 +39,12 @@ pub enum CountingConvention {
 
 /// What an administrator may tune besides the days themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
     pub counting: CountingConvention,
     /// An appeal received at or after this local time is registered the next working day.
     #[serde(with = "hh_mm")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "18:00"))]
     pub office_closes_at: Time,
 }
 
@@ -53,6 +56,7 @@ impl Default for Settings {
 
 /// One year of the calendar, as an administrator edits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Year {
     pub year: i32,
     /// No transfer order was known when the year was entered.
@@ -86,6 +90,7 @@ pub enum CalendarError {
 /// [`Calendar::new`]), or [`Calendar::kazakhstan`] for the shipped one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "CalendarData")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Calendar {
     years: Vec<Year>,
     settings: Settings,
@@ -368,6 +373,7 @@ fn add_months(day: Date, months: u8) -> Date {
 
 /// The legal deadlines of one appeal, as local dates in the region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadlines {
     /// The day it counts as received: the day it arrived, or the next working day.
     #[serde(with = "iso_date")]

@@ -18,6 +18,7 @@ pub fn region_date(at: OffsetDateTime) -> time::Date {
 ///
 /// Serialised as its stable three-letter code, which also prefixes tracking numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum District {
     #[serde(rename = "URA")]
     Uralsk,

@@ -9,6 +9,7 @@ use crate::ErrorCode;
 /// digits of a serial number and a check digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Iin(String);
 
 /// Weights of the first pass of the check digit, and of the second pass that is used

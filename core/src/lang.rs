@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A language every message of Adal exists in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Lang {
     Kk,
     #[default]

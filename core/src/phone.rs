@@ -10,6 +10,7 @@ use crate::ErrorCode;
 /// (mobile 70x/74x/77x, fixed lines 71x/72x), which is what tells the two apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Phone(String);
 
 impl Phone {

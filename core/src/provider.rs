@@ -14,6 +14,7 @@ use crate::{District, Lang, Phone};
 /// What a provider is. Serialised as its snake_case code, also used in CSV files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProviderKind {
     /// A district's reconciliation centre: mediators, notaries, lawyers, imams and
     /// priests in one place, on the one-window principle.
@@ -113,6 +114,7 @@ impl ProviderKind {
 
 /// One entry of the directory: a place or a person people can turn to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Provider {
     /// A stable slug (`ura-mediator-1`): lowercase Latin letters, digits and hyphens. It
     /// is what ties an import to the stored entry and a mediation request to a provider.
@@ -484,6 +486,7 @@ fn split_list<'a>(raw: &'a str, separators: &'a [char]) -> impl Iterator<Item = 
 /// upsert `providers` by id and remove the ids in `deleted`. Then remember `version`
 /// and send it as `since` next time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectoryDelta {
     /// The directory's version after this delta; the next `since`.
     pub version: u64,

@@ -30,6 +30,7 @@ pub const SECRET_MAX_CHARS: usize = 128;
 /// alphabet (which includes lowercase hex), as the device's random generator wrote them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptSecret(String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -73,6 +74,7 @@ impl From<ReceiptSecret> for String {
 /// What happened to a submission, as the person who sent it sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
     /// Stored by the server; written with the submission itself.
     Received,
@@ -178,6 +180,7 @@ impl FromStr for EventKind {
 
 /// One entry of the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusEvent {
     pub kind: EventKind,
     #[serde(with = "time::serde::rfc3339")]
@@ -196,6 +199,7 @@ pub struct StatusEvent {
 
 /// `GET /api/v1/submissions/{tracking}` with the receipt secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionStatus {
     pub tracking: String,
     pub form: FormRef,
@@ -228,6 +232,7 @@ impl SubmissionStatus {
 /// their anonymous complaint, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityRequest {
     pub name: String,
     pub phone: String,
@@ -235,6 +240,7 @@ pub struct IdentityRequest {
 
 /// A validated identity: the same rules as the complaint form's `name` and `phone`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identity {
     pub name: String,
     pub phone: Phone,

@@ -95,12 +95,24 @@ impl fmt::Display for Period {
 pub struct InvalidPeriod;
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct PeriodWire {
     #[serde(with = "iso_date")]
     start: Date,
     #[serde(with = "iso_date")]
     end: Date,
 }
+
+/// A period's schema is that of its wire form.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <PeriodWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Period {}
 
 impl TryFrom<PeriodWire> for Period {
     type Error = InvalidPeriod;
@@ -171,6 +183,7 @@ impl ReportRow {
 
 /// What the report counts for one district, or for the region.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     /// Submissions received in the period (by their `received` time).
     pub received: u32,
@@ -204,6 +217,7 @@ pub struct Figures {
 /// text (`Школа №12`, `школа № 12`, `Shkola No12`…) count together, shown by the most
 /// common one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstitutionCount {
     pub name: String,
     pub count: u32,
@@ -211,6 +225,7 @@ pub struct InstitutionCount {
 
 /// One district's figures in a region report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistrictFigures {
     pub district: District,
     pub figures: Figures,
@@ -219,6 +234,7 @@ pub struct DistrictFigures {
 /// `GET /api/v1/staff/reports?period=YYYY-MM-DD[&district=URA]`, and the content of a
 /// published snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     pub period: Period,
     /// `None`: the whole region.
@@ -372,6 +388,7 @@ pub fn hash_of(canonical_json: &str) -> String {
 
 /// `POST /api/v1/staff/reports/publish`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishRequest {
     /// Any day of the period, `YYYY-MM-DD`.
     pub period: String,
@@ -384,6 +401,7 @@ pub struct PublishRequest {
 /// `POST /api/v1/staff/reports/publish` answers (201 the first time, 200 with the same
 /// snapshot after). Its figures are at `GET /api/v1/reports/{hash}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedReport {
     pub hash: String,
     pub period: Period,
@@ -398,6 +416,7 @@ pub struct PublishedReport {
 /// `GET /api/v1/staff/reports/published[?district=URA]`, newest first: that district's
 /// snapshots, or without a district every snapshot (regional roles only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedList {
     pub reports: Vec<PublishedReport>,
 }

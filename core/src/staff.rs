@@ -35,6 +35,7 @@ pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// What a staff account is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Youth resource centre volunteer: fills monitoring checklists in one district.
     Volunteer,
@@ -178,6 +179,7 @@ pub fn check_district(role: Role, district: Option<District>) -> Result<(), Acco
 
 /// `POST /api/v1/staff/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub login: String,
     pub password: String,
@@ -185,6 +187,7 @@ pub struct LoginRequest {
 
 /// `GET /api/v1/staff/me`, and the account part of a login's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub login: String,
     pub role: Role,
@@ -195,6 +198,7 @@ pub struct Me {
 /// The answer to a login. The session itself is in an HttpOnly cookie; `csrf_token` is
 /// what the app repeats in [`CSRF_HEADER`] on every state-changing request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub account: Me,
     pub csrf_token: String,
@@ -204,6 +208,7 @@ pub struct LoginResponse {
 
 /// `POST /api/v1/staff/users` (administrators).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAccountRequest {
     pub login: String,
     pub role: Role,
@@ -222,6 +227,7 @@ impl NewAccountRequest {
 
 /// One submission in an inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxItem {
     pub tracking: String,
     pub form: FormRef,
@@ -258,6 +264,7 @@ pub struct InboxItem {
 /// How soon an inbox item's answer is due (`?due=` of the inbox).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Due {
     /// Past its answer day and not answered or closed.
     Overdue,
@@ -299,6 +306,7 @@ impl FromStr for Due {
 /// `GET /api/v1/staff/inbox?district=`: open items first, by what is due first;
 /// answered and closed ones after them, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxResponse {
     pub district: District,
     pub items: Vec<InboxItem>,
@@ -306,6 +314,7 @@ pub struct InboxResponse {
 
 /// `GET /api/v1/staff/submissions/{tracking}`: everything the office needs to handle it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffSubmission {
     pub tracking: String,
     pub form: FormRef,
@@ -332,6 +341,7 @@ pub struct StaffSubmission {
 /// One entry of a submission's timeline as staff see it. The citizen's receipt shows the
 /// same events as [`StatusEvent`]s, without internal notes and without logins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffEvent {
     pub kind: EventKind,
     #[serde(with = "time::serde::rfc3339")]
@@ -379,6 +389,7 @@ impl StaffEvent {
 /// `POST /api/v1/submissions/{tracking}/reply` with the receipt secret: the person's
 /// reply to the office's question ([`StaffAction::AskInfo`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyRequest {
     pub text: String,
 }
@@ -398,6 +409,7 @@ impl ReplyRequest {
 
 /// One account as administrators see it (`GET /api/v1/staff/users`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountSummary {
     pub login: String,
     pub role: Role,
@@ -410,6 +422,7 @@ pub struct AccountSummary {
 
 /// `GET /api/v1/staff/users`: every account, by login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountsResponse {
     pub accounts: Vec<AccountSummary>,
 }
@@ -419,6 +432,7 @@ pub struct AccountsResponse {
 /// given, `district` is read with it (missing = no district), so that an office
 /// worker can become front office; when only `district` is given, the role stays.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
@@ -456,6 +470,7 @@ impl AccountChange {
 /// within [`REPEATED_COMPLAINT_DAYS`] days about one school or clinic raises it, with the
 /// checklist form to fill there. Done when a checklist about that institution arrives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonitoringTask {
     pub id: i64,
     pub district: District,
@@ -563,6 +578,7 @@ pub const REPEATED_COMPLAINT_DAYS: i64 = 30;
 
 /// `GET /api/v1/staff/tasks?district=`: open tasks first, then done ones, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TasksResponse {
     pub district: District,
     pub tasks: Vec<MonitoringTask>,
@@ -574,6 +590,7 @@ pub struct TasksResponse {
 /// happens once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StaffAction {
     Register,
     /// To another district's office (`to`), or to another body named in the reason.
@@ -661,6 +678,7 @@ impl StaffAction {
 
 /// A mediation session: local date and time in the region, the place, the mediator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediationSession {
     #[serde(with = "crate::calendar::iso_date")]
     pub date: Date,
@@ -761,6 +779,7 @@ impl StaffSubmission {
 /// What a mediation session came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SessionOutcome {
     /// The parties agreed; an act follows ([`StaffAction::SignAct`]).
     Agreed,
@@ -808,6 +827,7 @@ impl SessionOutcome {
 /// scheduled and, once held, what it came to. A session's outcome is recorded against
 /// the latest session that has none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRecord {
     pub session: MediationSession,
     #[serde(with = "time::serde::rfc3339")]
@@ -829,6 +849,7 @@ pub struct SessionRecord {
 /// request, oldest first, and its signed act if there is one. The act alone is at
 /// `GET /api/v1/staff/submissions/{tracking}/act` (404 until signed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediationRecord {
     pub sessions: Vec<SessionRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -838,6 +859,7 @@ pub struct MediationRecord {
 /// One line of the audit log. Says who did what to which item, never what a citizen
 /// wrote: `target` is a tracking number or a staff login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -860,6 +882,7 @@ pub struct AuditEntry {
 
 /// `GET /api/v1/staff/audit` (administrators), newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditResponse {
     pub entries: Vec<AuditEntry>,
 }

@@ -8,6 +8,7 @@ use crate::Lang;
 /// A text in each of the three languages. An empty translation falls back to another
 /// language in [`Text::get`], so a provider with only a Russian address still shows one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Text {
     pub kk: String,
     pub ru: String,

@@ -18,6 +18,7 @@ use crate::Lang;
 /// are safe to log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Field(String);
 
 impl Field {
@@ -73,6 +74,7 @@ impl PartialEq<&str> for Field {
 /// names are those `Serialize` writes; a test reads every code back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     #[error("a value is required")]
     Required,

@@ -9,15 +9,15 @@ use adal_core::AttachmentRef;
 use adal_core::attachment::{
     AttachmentError, CompleteUpload, MAX_PARTS, PART_SIZE, UploadStatus, part_len,
 };
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
 use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -29,24 +29,40 @@ use crate::extract::{Json, Path};
 /// The body of `complete` is a few short strings and numbers.
 const COMPLETE_BODY_BYTES: usize = 4 * 1024;
 
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let rate_limit = GovernorLayer::new(state.rate_limit.clone())
         .error_handler(|error| ApiError::from(error).into_response());
-    Router::new()
-        .route(
-            "/api/v1/attachments/{id}/parts/{n}",
-            put(put_attachment_part).layer(DefaultBodyLimit::max(PART_SIZE as usize)),
-        )
-        .route("/api/v1/attachments/{id}", get(get_attachment))
-        .route(
-            "/api/v1/attachments/{id}/complete",
-            post(complete_attachment).layer(DefaultBodyLimit::max(COMPLETE_BODY_BYTES)),
-        )
+    let parts = OpenApiRouter::new()
+        .routes(routes!(put_attachment_part))
+        .layer(DefaultBodyLimit::max(PART_SIZE as usize));
+    let complete = OpenApiRouter::new()
+        .routes(routes!(complete_attachment))
+        .layer(DefaultBodyLimit::max(COMPLETE_BODY_BYTES));
+    OpenApiRouter::new()
+        .routes(routes!(get_attachment))
+        .merge(parts)
+        .merge(complete)
         .route_layer(rate_limit)
 }
 
 /// Stores part `n`, replacing an earlier copy. 204 once it is on disk; also 204, without
 /// writing, for a part of an attachment that is already complete.
+#[utoipa::path(
+    put,
+    path = "/api/v1/attachments/{id}/parts/{n}",
+    tag = "attachments",
+    params(
+        ("id" = Uuid, Path, description = "The attachment's id, made on the device"),
+        ("n" = u32, Path, description = "The part's number, from 0"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "1 byte to 256 KiB of the file"),
+    responses(
+        (status = 204, description = "Stored (or the attachment is already complete)"),
+        (status = 400, description = "malformed_request"),
+        (status = 413, description = "attachment_part_too_large, attachment_too_large"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn put_attachment_part(
     State(state): State<AppState>,
     Path((id, n)): Path<(Uuid, u32)>,
@@ -76,6 +92,17 @@ async fn put_attachment_part(
 }
 
 /// Which parts arrived, and whether the attachment is complete.
+#[utoipa::path(
+    get,
+    path = "/api/v1/attachments/{id}",
+    tag = "attachments",
+    params(("id" = Uuid, Path, description = "The attachment's id")),
+    responses(
+        (status = 200, description = "The upload's state", body = UploadStatus),
+        (status = 400, description = "malformed_request"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn get_attachment(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
@@ -94,6 +121,20 @@ async fn get_attachment(
 }
 
 /// Assembles and verifies the parts; 200 with the [`AttachmentRef`] once it counts.
+#[utoipa::path(
+    post,
+    path = "/api/v1/attachments/{id}/complete",
+    tag = "attachments",
+    params(("id" = Uuid, Path, description = "The attachment's id")),
+    request_body = CompleteUpload,
+    responses(
+        (status = 200, description = "The attachment counts", body = AttachmentRef),
+        (status = 409, description = "attachments_incomplete, attachment_conflict"),
+        (status = 413, description = "attachment_too_large"),
+        (status = 422, description = "attachment_hash_mismatch, unsupported_attachment_type"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn complete_attachment(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,

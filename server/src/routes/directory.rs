@@ -3,21 +3,21 @@
 //! downloads a few bytes rather than the whole list.
 
 use adal_core::provider::DirectoryDelta;
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/directory", get(get_directory))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_directory))
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,6 +29,20 @@ struct Params {
 /// The answer for one URL is fixed by the directory's version (nothing changes without a
 /// new version), so the version is the entity tag. A device that asks again without a
 /// change gets 304; `no-cache` makes every cache in between ask us first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/directory",
+    tag = "reference",
+    params(
+        ("since" = Option<u64>, Query, description = "The directory version the device holds; 0 or missing for all of it"),
+        ("if-none-match" = Option<String>, Header, description = "The ETag of the version held"),
+    ),
+    responses(
+        (status = 200, description = "The providers changed after `since`, with tombstones", body = DirectoryDelta),
+        (status = 304, description = "Nothing changed since that version"),
+        (status = 400, description = "malformed_request"),
+    ),
+)]
 async fn get_directory(
     State(state): State<AppState>,
     headers: HeaderMap,

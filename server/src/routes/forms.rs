@@ -8,12 +8,13 @@ use std::sync::LazyLock;
 
 use adal_core::api::FormsResponse;
 use adal_core::form;
-use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use sha2::{Digest, Sha256};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 
@@ -37,12 +38,23 @@ static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
 /// its first visit after the server is updated.
 const CACHE_CONTROL: HeaderValue = HeaderValue::from_static("no-cache");
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> OpenApiRouter<AppState> {
     // Serialise now, at start-up, not on the first request.
     LazyLock::force(&DOCUMENT);
-    Router::new().route("/api/v1/forms", get(get_forms))
+    OpenApiRouter::new().routes(routes!(get_forms))
 }
 
+/// Every accepted version of every form, as data.
+#[utoipa::path(
+    get,
+    path = "/api/v1/forms",
+    tag = "reference",
+    params(("if-none-match" = Option<String>, Header, description = "The ETag of the catalogue held")),
+    responses(
+        (status = 200, description = "The form catalogue", body = FormsResponse),
+        (status = 304, description = "The catalogue held is current"),
+    ),
+)]
 async fn get_forms(headers: HeaderMap) -> Response {
     let document = &*DOCUMENT;
     let cache = [(header::ETAG, document.etag.clone()), (header::CACHE_CONTROL, CACHE_CONTROL)];

@@ -4,21 +4,26 @@ pub mod attachments;
 pub mod directory;
 pub mod forms;
 pub mod health;
+pub mod openapi;
 pub mod receipts;
 pub mod reports;
 pub mod staff;
 pub mod submissions;
 
-use axum::Router;
 use axum::routing::any;
+use axum::{Extension, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiError;
 
 /// Every API route, plus a problem+json 404 for unknown paths under `/api`, so that a
-/// mistyped API call is never answered by the web app's `index.html`.
+/// mistyped API call is never answered by the web app's `index.html`. Every route is
+/// added with its entry in the contract (see [`openapi`]), which the router serves.
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(submissions::router(state))
         .merge(attachments::router(state))
         .merge(receipts::router(state))
@@ -27,6 +32,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(forms::router())
         .merge(staff::router())
         .merge(reports::router(state))
+        .routes(routes!(openapi::get_openapi))
+        .routes(routes!(openapi::get_docs))
+        .split_for_parts();
+    api.layer(Extension(openapi::Contract::new(doc)))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)

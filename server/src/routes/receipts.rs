@@ -9,31 +9,50 @@ use adal_core::TrackingNumber;
 use adal_core::api::MAX_BODY_BYTES;
 use adal_core::receipt::{IdentityRequest, RECEIPT_SECRET_HEADER, ReceiptSecret, SubmissionStatus};
 use adal_core::staff::ReplyRequest;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::db::events::{self, IdentityAdded, Receipted, Replied};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let rate_limit = GovernorLayer::new(state.rate_limit.clone())
         .error_handler(|error| ApiError::from(error).into_response());
-    Router::new()
-        .route("/api/v1/submissions/{tracking}", get(get_submission_status))
-        .route("/api/v1/submissions/{tracking}/identity", post(post_identity))
-        .route("/api/v1/submissions/{tracking}/reply", post(post_reply))
+    OpenApiRouter::new()
+        .routes(routes!(get_submission_status))
+        .routes(routes!(post_identity))
+        .routes(routes!(post_reply))
         .route_layer(rate_limit)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// The timeline, with the public answer once there is one.
+///
+/// An unknown tracking number, a missing secret and a wrong one get the same 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/submissions/{tracking}",
+    tag = "receipts",
+    params(
+        ("tracking" = String, Path, description = "The tracking number, e.g. `URA-2026-00042`"),
+        ("x-receipt-secret" = String, Header, description = "The receipt secret the device sent with the submission"),
+    ),
+    responses(
+        (status = 200, description = "The status (`Cache-Control: no-store`)", body = SubmissionStatus, links(
+            ("reply" = (operation_id = "post_reply", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.header.x-receipt-secret")))),
+            ("identity" = (operation_id = "post_identity", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.header.x-receipt-secret")))),
+        )),
+        (status = 404, description = "not_found"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn get_submission_status(
     State(state): State<AppState>,
     Path(tracking): Path<String>,
@@ -46,6 +65,23 @@ async fn get_submission_status(
 
 /// Turns an anonymous submission into a named one. Resending the same identity answers
 /// as the first time; another identity, or a submission that was never anonymous, is 409.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{tracking}/identity",
+    tag = "receipts",
+    params(
+        ("tracking" = String, Path, description = "The tracking number, e.g. `URA-2026-00042`"),
+        ("x-receipt-secret" = String, Header, description = "The receipt secret the device sent with the submission"),
+    ),
+    request_body = IdentityRequest,
+    responses(
+        (status = 200, description = "The status, now named", body = SubmissionStatus),
+        (status = 404, description = "not_found"),
+        (status = 409, description = "not_anonymous"),
+        (status = 422, description = "validation_failed"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn post_identity(
     State(state): State<AppState>,
     Path(tracking): Path<String>,
@@ -70,6 +106,23 @@ async fn post_identity(
 /// The person's reply to the office's question, recorded as `info_provided`: 200 with
 /// the status. Resending the same reply answers as the first time; a reply while no
 /// question is open is 409.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{tracking}/reply",
+    tag = "receipts",
+    params(
+        ("tracking" = String, Path, description = "The tracking number, e.g. `URA-2026-00042`"),
+        ("x-receipt-secret" = String, Header, description = "The receipt secret the device sent with the submission"),
+    ),
+    request_body = ReplyRequest,
+    responses(
+        (status = 200, description = "The status with the reply", body = SubmissionStatus),
+        (status = 404, description = "not_found"),
+        (status = 409, description = "no_question_pending"),
+        (status = 422, description = "validation_failed"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn post_reply(
     State(state): State<AppState>,
     Path(tracking): Path<String>,

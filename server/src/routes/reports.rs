@@ -2,12 +2,12 @@
 //! exactly the bytes that were hashed when it was published, so that whoever heard the
 //! figures can check them: the SHA-256 of the body is the hash in the address.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use tower_governor::GovernorLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::db;
@@ -15,12 +15,25 @@ use crate::error::ApiError;
 use crate::extract::Path;
 
 /// Rate-limited per client address like every public endpoint.
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let rate_limit = GovernorLayer::new(state.rate_limit.clone())
         .error_handler(|error| ApiError::from(error).into_response());
-    Router::new().route("/api/v1/reports/{hash}", get(get_published_report)).route_layer(rate_limit)
+    OpenApiRouter::new().routes(routes!(get_published_report)).route_layer(rate_limit)
 }
 
+/// A published report, byte for byte as hashed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/{hash}",
+    tag = "reports",
+    params(("hash" = String, Path, description = "The SHA-256 of the report's bytes, 64 lowercase hex digits")),
+    responses(
+        (status = 200, description = "The report; its SHA-256 is `hash`", body = adal_core::report::Report),
+        (status = 400, description = "malformed_request"),
+        (status = 404, description = "not_found"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn get_published_report(
     State(state): State<AppState>,
     Path(hash): Path<String>,

@@ -5,17 +5,15 @@
 //! content is refused with 409 rather than silently overwritten.
 
 use adal_core::api::{
-    BatchOutcome, BatchResponse, FormRef, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS, MAX_BODY_BYTES,
-    Receipt, SubmissionRequest,
+    BatchOutcome, BatchRequest, BatchResponse, FormRef, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS,
+    MAX_BODY_BYTES, Receipt, SubmissionRequest,
 };
 use adal_core::form::{self, Answers};
 use adal_core::{AttachmentRef, District, Lang};
 use anyhow::Context;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::post;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -23,6 +21,8 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use time::OffsetDateTime;
 use tower_governor::GovernorLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -31,20 +31,51 @@ use crate::db::triage::Triage;
 use crate::error::ApiError;
 use crate::extract::Json;
 
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let rate_limit = GovernorLayer::new(state.rate_limit.clone())
         .error_handler(|error| ApiError::from(error).into_response());
-    let single = Router::new()
-        .route("/api/v1/submissions", post(post_submission))
+    let single = OpenApiRouter::new()
+        .routes(routes!(post_submission))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     // A batch counts as one request for the rate limit: it is how a device that was
     // offline for a week catches up without being told to slow down.
-    let batch = Router::new()
-        .route("/api/v1/submissions/batch", post(post_submission_batch))
+    let batch = OpenApiRouter::new()
+        .routes(routes!(post_submission_batch))
         .layer(DefaultBodyLimit::max(MAX_BATCH_BODY_BYTES));
     single.merge(batch).route_layer(rate_limit)
 }
 
+/// Stores a filled form and answers its receipt.
+///
+/// The `id` is made on the device and is the idempotency key: a resend with the same
+/// content answers 200 with the first receipt; the same id with other content is 409.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions",
+    tag = "submissions",
+    request_body = SubmissionRequest,
+    responses(
+        (status = 201, description = "Stored now", body = Receipt, links(
+            ("status" = (operation_id = "get_submission_status", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.body#/receipt_secret")))),
+            ("identity" = (operation_id = "post_identity", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.body#/receipt_secret")))),
+            ("reply" = (operation_id = "post_reply", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.body#/receipt_secret")))),
+            ("staff_read" = (operation_id = "get_submission", parameters(("tracking" = "$response.body#/tracking")))),
+            ("staff_step" = (operation_id = "post_event", parameters(("tracking" = "$response.body#/tracking")))),
+        )),
+        (status = 200, description = "Stored before: the first receipt", body = Receipt, links(
+            ("status" = (operation_id = "get_submission_status", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.body#/receipt_secret")))),
+            ("identity" = (operation_id = "post_identity", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.body#/receipt_secret")))),
+            ("reply" = (operation_id = "post_reply", parameters(("tracking" = "$response.body#/tracking"), ("header.x-receipt-secret" = "$request.body#/receipt_secret")))),
+            ("staff_read" = (operation_id = "get_submission", parameters(("tracking" = "$response.body#/tracking")))),
+            ("staff_step" = (operation_id = "post_event", parameters(("tracking" = "$response.body#/tracking")))),
+        )),
+        (status = 400, description = "malformed_request"),
+        (status = 409, description = "conflicting_resubmission, attachments_incomplete, attachment_conflict"),
+        (status = 413, description = "attachment_too_large, attachments_too_large"),
+        (status = 422, description = "validation_failed, unknown_form, unsupported_attachment_type"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn post_submission(
     State(state): State<AppState>,
     Json(request): Json<SubmissionRequest>,
@@ -74,6 +105,17 @@ struct ItemId {
 /// resend gets its first receipt, a reused id 409, invalid fields 422), and all the items
 /// that can be stored are stored in one transaction. The answer is 200 with one outcome
 /// per item, in order; only a body that is not a batch at all is refused as a whole.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/batch",
+    tag = "submissions",
+    request_body(content = BatchRequest, description = "2 to 100 submissions, at most 2 MiB"),
+    responses(
+        (status = 200, description = "One outcome per submission, in order", body = BatchResponse),
+        (status = 400, description = "malformed_request"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 async fn post_submission_batch(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod batch;
+mod contract;
 mod directory;
 mod forms;
 mod health;

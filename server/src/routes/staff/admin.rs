@@ -19,6 +19,22 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
 /// `POST /api/v1/staff/users`: 201 with the new account; 409 if the login is taken.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/users",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("x-csrf-token" = String, Header, description = "The session's CSRF token, from the login's answer"),
+    ),
+    request_body = NewAccountRequest,
+    responses(
+        (status = 201, description = "The new account", body = AccountSummary),
+        (status = 403, description = "forbidden"),
+        (status = 409, description = "login_taken"),
+        (status = 422, description = "validation_failed"),
+    ),
+)]
 pub async fn post_user(
     State(state): State<AppState>,
     WriteActor(actor): WriteActor,
@@ -63,6 +79,20 @@ pub struct AuditQuery {
 }
 
 /// `GET /api/v1/staff/audit?limit=N`: the latest N entries (default 1000), newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/audit",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("limit" = Option<u32>, Query, description = "How many of the latest entries (1000 by default)"),
+    ),
+    responses(
+        (status = 200, description = "The latest entries, newest first", body = AuditResponse),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 pub async fn get_audit(
     State(state): State<AppState>,
     actor: Actor,
@@ -76,6 +106,16 @@ pub async fn get_audit(
 }
 
 /// `GET /api/v1/staff/users`: every account, by login.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/users",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Every account, by login", body = AccountsResponse),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 pub async fn get_users(
     State(state): State<AppState>,
     actor: Actor,
@@ -88,6 +128,24 @@ pub async fn get_users(
 /// `POST /api/v1/staff/users/{login}`: 200 with the account as it now is. Disabling it
 /// or setting a new password ends its sessions; a role or district is checked as at
 /// creation; an administrator cannot disable themselves.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/users/{login}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("login" = String, Path, description = "The account's login"),
+        ("x-csrf-token" = String, Header, description = "The session's CSRF token, from the login's answer"),
+    ),
+    request_body = AccountChange,
+    responses(
+        (status = 200, description = "The account as it now is", body = AccountSummary),
+        (status = 403, description = "forbidden"),
+        (status = 404, description = "not_found"),
+        (status = 409, description = "cannot_disable_self"),
+        (status = 422, description = "validation_failed"),
+    ),
+)]
 pub async fn post_user_change(
     State(state): State<AppState>,
     WriteActor(actor): WriteActor,

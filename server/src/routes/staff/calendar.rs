@@ -18,6 +18,18 @@ use crate::extract::{Json, Path};
 
 /// `GET /api/v1/calendar`: the calendar deadlines are counted on; 304 for a matching
 /// `If-None-Match`. Devices revalidate it, as they do the forms.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar",
+    tag = "reference",
+    params(
+        ("if-none-match" = Option<String>, Header, description = "The ETag of the calendar held"),
+    ),
+    responses(
+        (status = 200, description = "The working-day calendar", body = Calendar),
+        (status = 304, description = "The calendar held is current"),
+    ),
+)]
 pub async fn get_public_calendar(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let (json, etag) = state.calendar.public();
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
@@ -34,6 +46,16 @@ pub async fn get_public_calendar(State(state): State<AppState>, headers: HeaderM
 }
 
 /// `GET /api/v1/staff/calendar` (administrators): the calendar as it is now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/calendar",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The calendar as it is now", body = Calendar),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 pub async fn get_calendar(
     State(state): State<AppState>,
     actor: Actor,
@@ -44,6 +66,22 @@ pub async fn get_calendar(
 
 /// `PUT /api/v1/staff/calendar/{year}` (administrators): the year in place of the one
 /// there; 200 with the whole calendar as it now is.
+#[utoipa::path(
+    put,
+    path = "/api/v1/staff/calendar/{year}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("year" = i32, Path, description = "The year, as in the body"),
+        ("x-csrf-token" = String, Header, description = "The session's CSRF token, from the login's answer"),
+    ),
+    request_body = Year,
+    responses(
+        (status = 200, description = "The whole calendar as it now is", body = Calendar),
+        (status = 403, description = "forbidden"),
+        (status = 422, description = "invalid_calendar"),
+    ),
+)]
 pub async fn put_calendar_year(
     State(state): State<AppState>,
     WriteActor(actor): WriteActor,

@@ -154,6 +154,26 @@ fn due(calendar: &Calendar, answer_by: Date, extended_until: Option<Date>) -> (D
 /// (the actor's own district when omitted). Open items first, by what is due first;
 /// answered and closed ones after them, newest first. Conflict items only for whom
 /// the policy lets handle them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/inbox",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("district" = Option<String>, Query, description = "A district code such as `URA`"),
+        ("form" = Option<String>, Query, description = "A form id"),
+        ("status" = Option<String>, Query, description = "The latest event's kind"),
+        ("category" = Option<String>, Query, description = "A complaint category"),
+        ("institution" = Option<String>, Query, description = "Words of the institution's name"),
+        ("q" = Option<String>, Query, description = "Words of the answers, or a tracking number"),
+        ("due" = Option<String>, Query, description = "`overdue`, `today`, `soon` or `later`"),
+    ),
+    responses(
+        (status = 200, description = "The inbox, what is due first", body = InboxResponse),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 pub async fn get_inbox(
     State(state): State<AppState>,
     actor: Actor,
@@ -220,6 +240,21 @@ pub(super) fn target(found: &Located) -> Target {
 }
 
 /// `GET /api/v1/staff/submissions/{tracking}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/submissions/{tracking}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("tracking" = String, Path, description = "The tracking number"),
+    ),
+    responses(
+        (status = 200, description = "The submission with its timeline", body = StaffSubmission),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+        (status = 404, description = "not_found"),
+    ),
+)]
 pub async fn get_submission(
     State(state): State<AppState>,
     actor: Actor,
@@ -274,6 +309,26 @@ fn note(text: &str, what: &str) -> Result<String, ApiError> {
 /// it ([`StaffEvent`]). Forwarding `to` a district moves the submission into that
 /// district's inbox; assigning names someone the policy lets handle it (the citizen does
 /// not see who); notes stay internal; an extension moves the answer day everywhere.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/submissions/{tracking}/events",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("tracking" = String, Path, description = "The tracking number"),
+        ("x-csrf-token" = String, Header, description = "The session's CSRF token, from the login's answer"),
+        ("idempotency-key" = Option<String>, Header, description = "A UUID: a retry with it answers as the first time"),
+    ),
+    request_body = StaffAction,
+    responses(
+        (status = 201, description = "The event recorded, as staff see it", body = StaffEvent),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+        (status = 404, description = "not_found"),
+        (status = 409, description = "idempotency_key_reused, no_open_session, no_agreement, act_already_signed"),
+        (status = 422, description = "validation_failed, extension_reason_missing, extension_not_later, extension_too_long, not_mediation"),
+    ),
+)]
 pub async fn post_event(
     State(state): State<AppState>,
     WriteActor(actor): WriteActor,

@@ -167,6 +167,22 @@ async fn readable(state: &AppState, actor: &Actor, tracking: &str) -> Result<Uui
 }
 
 /// `GET /api/v1/staff/submissions/{tracking}/mediation`: sessions and the act.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/submissions/{tracking}/mediation",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("tracking" = String, Path, description = "The tracking number"),
+    ),
+    responses(
+        (status = 200, description = "Sessions and the act", body = MediationRecord),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+        (status = 404, description = "not_found"),
+        (status = 422, description = "not_mediation"),
+    ),
+)]
 pub async fn get_mediation(
     State(state): State<AppState>,
     actor: Actor,
@@ -186,6 +202,22 @@ pub async fn get_mediation(
 }
 
 /// `GET /api/v1/staff/submissions/{tracking}/act`: the signed act; 404 until there is one.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/submissions/{tracking}/act",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("tracking" = String, Path, description = "The tracking number"),
+    ),
+    responses(
+        (status = 200, description = "The signed act", body = SignedAct),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+        (status = 404, description = "not_found"),
+        (status = 422, description = "not_mediation"),
+    ),
+)]
 pub async fn get_act(
     State(state): State<AppState>,
     actor: Actor,

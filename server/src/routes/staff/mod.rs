@@ -25,32 +25,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adal_core::api::MAX_BODY_BYTES;
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiError;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/staff/login", post(session::post_login))
-        .route("/api/v1/staff/logout", post(session::post_logout))
-        .route("/api/v1/staff/me", get(session::get_me))
-        .route("/api/v1/staff/inbox", get(inbox::get_inbox))
-        .route("/api/v1/staff/submissions/{tracking}", get(inbox::get_submission))
-        .route("/api/v1/staff/submissions/{tracking}/events", post(inbox::post_event))
-        .route("/api/v1/staff/users", post(admin::post_user).get(admin::get_users))
-        .route("/api/v1/staff/users/{login}", post(admin::post_user_change))
-        .route("/api/v1/staff/tasks", get(tasks::get_tasks))
-        .route("/api/v1/staff/calendar", get(calendar::get_calendar))
-        .route("/api/v1/staff/calendar/{year}", put(calendar::put_calendar_year))
-        .route("/api/v1/calendar", get(calendar::get_public_calendar))
-        .route("/api/v1/staff/submissions/{tracking}/mediation", get(mediation::get_mediation))
-        .route("/api/v1/staff/submissions/{tracking}/act", get(mediation::get_act))
-        .route("/api/v1/staff/audit", get(admin::get_audit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(session::post_login))
+        .routes(routes!(session::post_logout))
+        .routes(routes!(session::get_me))
+        .routes(routes!(inbox::get_inbox))
+        .routes(routes!(inbox::get_submission))
+        .routes(routes!(inbox::post_event))
+        .routes(routes!(admin::post_user, admin::get_users))
+        .routes(routes!(admin::post_user_change))
+        .routes(routes!(tasks::get_tasks))
+        .routes(routes!(calendar::get_calendar))
+        .routes(routes!(calendar::put_calendar_year))
+        .routes(routes!(calendar::get_public_calendar))
+        .routes(routes!(mediation::get_mediation))
+        .routes(routes!(mediation::get_act))
+        .routes(routes!(admin::get_audit))
         .merge(read::router())
         .merge(reports::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -11,17 +11,17 @@ use std::io::{self, Write};
 
 use adal_core::District;
 use adal_core::api::SubmissionPage;
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use futures_util::StreamExt;
 use rusqlite::Connection;
 use serde::Deserialize;
-use futures_util::StreamExt;
 use tokio::sync::mpsc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::actor::Actor;
 use super::policy::Action;
@@ -42,10 +42,8 @@ const CHUNK_BYTES: usize = 64 * 1024;
 const CHUNKS_IN_FLIGHT: usize = 8;
 
 /// The bulk read routes; [`super::router`] merges them.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/staff/submissions", get(list_submissions))
-        .route("/api/v1/staff/export.csv", get(export_csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_submissions)).routes(routes!(export_csv))
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +87,23 @@ fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
         .map_err(|rejection| ApiError::MalformedRequest { detail: rejection.body_text() })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/submissions",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("district" = Option<String>, Query, description = "A district code such as `URA`"),
+        ("form" = Option<String>, Query, description = "A form id"),
+        ("after" = Option<String>, Query, description = "The cursor `next` of the page before"),
+        ("limit" = Option<u32>, Query, description = "1 to 200 (50 by default)"),
+    ),
+    responses(
+        (status = 200, description = "One page, newest first", body = SubmissionPage),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 async fn list_submissions(
     State(state): State<AppState>,
     actor: Actor,
@@ -123,6 +138,21 @@ const CSV_HEADER: [&str; 7] =
 /// chunks over a small bounded channel: memory stays flat at any size, the first bytes
 /// leave at once (no proxy timeout however long the export), and a client that stops
 /// reading stops the reader.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/export.csv",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("district" = Option<String>, Query, description = "A district code such as `URA`"),
+        ("form" = Option<String>, Query, description = "A form id"),
+    ),
+    responses(
+        (status = 200, description = "Every matching submission, oldest first", content_type = "text/csv", body = String),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 async fn export_csv(
     State(state): State<AppState>,
     actor: Actor,

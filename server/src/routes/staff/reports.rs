@@ -9,14 +9,14 @@
 
 use adal_core::District;
 use adal_core::report::{self, Period, PublishRequest, PublishedList, PublishedReport, Report};
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use time::OffsetDateTime;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::actor::{Actor, WriteActor};
 use super::policy::Action;
@@ -25,12 +25,12 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/staff/reports", get(get_report))
-        .route("/api/v1/staff/reports.csv", get(get_report_csv))
-        .route("/api/v1/staff/reports/publish", post(post_publish))
-        .route("/api/v1/staff/reports/published", get(get_published))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_report))
+        .routes(routes!(get_report_csv))
+        .routes(routes!(post_publish))
+        .routes(routes!(get_published))
 }
 
 /// `?period=YYYY-MM-DD` (any day of it; today's period when omitted) and
@@ -97,6 +97,21 @@ async fn authorized(
 }
 
 /// `GET /api/v1/staff/reports?period=2026-02-09&district=URA`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/reports",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("period" = Option<String>, Query, description = "Any day of the period, `YYYY-MM-DD` (today's when omitted)"),
+        ("district" = Option<String>, Query, description = "A district code (the region when omitted)"),
+    ),
+    responses(
+        (status = 200, description = "The live figures", body = Report),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 async fn get_report(
     State(state): State<AppState>,
     actor: Actor,
@@ -112,6 +127,21 @@ const CSV_HEADER: [&str; 6] = ["period_start", "period_end", "district", "figure
 /// `GET /api/v1/staff/reports.csv?…`: the same figures, one per line; for the region its
 /// own lines (`district` = `region`) and then each district's. UTF-8 with a byte-order
 /// mark, so that Excel reads Kazakh and Russian names right.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/reports.csv",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("period" = Option<String>, Query, description = "Any day of the period, `YYYY-MM-DD` (today's when omitted)"),
+        ("district" = Option<String>, Query, description = "A district code (the region when omitted)"),
+    ),
+    responses(
+        (status = 200, description = "The figures, one per line (UTF-8 with BOM)", content_type = "text/csv", body = String),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 async fn get_report_csv(
     State(state): State<AppState>,
     actor: Actor,
@@ -175,6 +205,22 @@ fn csv_of(report: &Report) -> Result<Vec<u8>, csv::Error> {
 /// `POST /api/v1/staff/reports/publish {"period":"2026-02-09","district":"URA"}`: 201
 /// with the new snapshot, or 200 with the one published before, never another. Only a
 /// period that has ended (in the region's time) is published.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/reports/publish",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("x-csrf-token" = String, Header, description = "The session's CSRF token, from the login's answer"),
+    ),
+    request_body = PublishRequest,
+    responses(
+        (status = 201, description = "Published now", body = PublishedReport),
+        (status = 200, description = "Published before: the same snapshot", body = PublishedReport),
+        (status = 403, description = "forbidden"),
+        (status = 422, description = "period_not_over"),
+    ),
+)]
 async fn post_publish(
     State(state): State<AppState>,
     WriteActor(actor): WriteActor,
@@ -226,6 +272,20 @@ pub struct PublishedQuery {
 
 /// `GET /api/v1/staff/reports/published[?district=URA]`, newest first. The snapshots are
 /// public by their hash; the list is for those who read that scope's reports.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/reports/published",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("district" = Option<String>, Query, description = "A district code (every scope when omitted)"),
+    ),
+    responses(
+        (status = 200, description = "The snapshots, newest first", body = PublishedList),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 async fn get_published(
     State(state): State<AppState>,
     actor: Actor,

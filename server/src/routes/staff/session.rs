@@ -30,6 +30,17 @@ fn session_cookie(token: &str, max_age_s: i64) -> HeaderValue {
 
 /// `POST /api/v1/staff/login`. Unknown login, wrong password and disabled account all
 /// answer the same 401, after the same Argon2 work.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/login",
+    tag = "staff",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in: the session cookie is set (`Set-Cookie`)", body = LoginResponse),
+        (status = 401, description = "login_failed"),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
 pub async fn post_login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -110,6 +121,18 @@ pub async fn post_login(
 }
 
 /// `POST /api/v1/staff/logout`: ends this session (204) and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/logout",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("x-csrf-token" = String, Header, description = "The session's CSRF token, from the login's answer"),
+    ),
+    responses(
+        (status = 204, description = "Logged out; the cookie is cleared"),
+    ),
+)]
 pub async fn post_logout(
     State(state): State<AppState>,
     WriteActor(actor): WriteActor,
@@ -132,6 +155,15 @@ pub async fn post_logout(
 }
 
 /// `GET /api/v1/staff/me`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/me",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Who is logged in", body = Me),
+    ),
+)]
 pub async fn get_me(actor: Actor) -> Json<Me> {
     Json(actor.me())
 }

@@ -20,6 +20,20 @@ pub struct TasksQuery {
 }
 
 /// `GET /api/v1/staff/tasks?district=URA` (the actor's own district when omitted).
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/tasks",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("district" = Option<String>, Query, description = "A district code such as `URA`"),
+    ),
+    responses(
+        (status = 200, description = "The district's monitoring tasks", body = TasksResponse),
+        (status = 400, description = "malformed_request"),
+        (status = 403, description = "forbidden"),
+    ),
+)]
 pub async fn get_tasks(
     State(state): State<AppState>,
     actor: Actor,
