@@ -232,6 +232,35 @@ pub struct ProviderRecord {
     pub sample: String,
 }
 
+impl ProviderRecord {
+    /// The cells of the row, in the order of [`CSV_COLUMNS`].
+    pub fn cells(&self) -> [&str; 21] {
+        [
+            &self.id,
+            &self.kind,
+            &self.district,
+            &self.name_kk,
+            &self.name_ru,
+            &self.name_en,
+            &self.address_kk,
+            &self.address_ru,
+            &self.address_en,
+            &self.lat,
+            &self.lon,
+            &self.phones,
+            &self.hours_kk,
+            &self.hours_ru,
+            &self.hours_en,
+            &self.languages,
+            &self.services_kk,
+            &self.services_ru,
+            &self.services_en,
+            &self.centre_id,
+            &self.sample,
+        ]
+    }
+}
+
 /// The CSV columns, in the order of [`ProviderRecord`]'s fields.
 pub const CSV_COLUMNS: [&str; 21] = [
     "id",

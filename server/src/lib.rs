@@ -12,6 +12,7 @@ pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod routes;
+pub mod spreadsheet;
 mod static_files;
 
 use std::future::Future;
