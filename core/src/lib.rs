@@ -29,5 +29,5 @@ pub use iin::Iin;
 pub use lang::Lang;
 pub use phone::Phone;
 pub use provider::{Provider, ProviderKind};
-pub use tracking::TrackingNumber;
+pub use tracking::{Series, TrackingNumber};
 pub use validation::{ErrorCode, Field, FieldError, FieldErrors};

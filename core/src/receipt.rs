@@ -194,6 +194,20 @@ pub struct StatusEvent {
     pub until: Option<time::Date>,
 }
 
+/// When a submission counts as received: what is stored, printed on its receipt and
+/// shown to staff. A named submission: the moment it arrived. An anonymous one: the start
+/// of the hour it arrived in. Every item of a batch arrives at one instant, so with the
+/// exact time an anonymous complaint sent beside a named request from the same phone
+/// would be tied to that name in the staff list (its number is apart already, see
+/// [`crate::tracking::Series`]). The region's offset is whole hours, so the hour is the
+/// same on a clock in Uralsk.
+pub fn filed_at(arrived: OffsetDateTime, anonymous: bool) -> OffsetDateTime {
+    if !anonymous {
+        return arrived;
+    }
+    arrived.replace_time(time::Time::from_hms(arrived.hour(), 0, 0).unwrap_or(time::Time::MIDNIGHT))
+}
+
 /// `GET /api/v1/submissions/{tracking}` with the receipt secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionStatus {
@@ -254,6 +268,7 @@ impl IdentityRequest {
 
 #[cfg(test)]
 mod tests {
+
     use time::macros::datetime;
 
     use super::*;
@@ -323,5 +338,14 @@ mod tests {
         let field = |key| complaint.field(key).map(|f| &f.kind);
         assert_eq!(field("name"), Some(&FieldKind::ShortText { min: NAME_MIN, max: NAME_MAX }));
         assert_eq!(field("phone"), Some(&FieldKind::Phone));
+    }
+
+    #[test]
+    fn an_anonymous_submission_is_filed_at_the_start_of_its_hour_and_a_named_one_as_it_came() {
+        let arrived = datetime!(2026-03-02 09:41:07.123 UTC);
+        assert_eq!(filed_at(arrived, false), arrived);
+        assert_eq!(filed_at(arrived, true), datetime!(2026-03-02 09:00 UTC));
+        let local = arrived.to_offset(crate::district::REGION_UTC_OFFSET);
+        assert_eq!(filed_at(local, true).minute(), 0);
     }
 }

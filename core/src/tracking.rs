@@ -6,17 +6,50 @@ use std::str::FromStr;
 use crate::District;
 
 /// `URA-2026-00042`: the district the appeal is addressed to, the year it was received,
-/// and its sequence number in that district and year.
+/// and its sequence number in that district, year and [`Series`]. An anonymous report
+/// is numbered in a series of its own, `URA-2026-A00007`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TrackingNumber {
     pub district: District,
     pub year: i32,
+    pub series: Series,
     pub sequence: u32,
+}
+
+/// Which register a submission is numbered in.
+///
+/// Anonymous reports have a register of their own, for two reasons. The law: a state
+/// body does not consider an anonymous appeal (except about a crime), so it is a signal
+/// for monitoring, not an appeal of the register. And privacy: numbers are handed out in
+/// commit order, so an anonymous complaint sent in one batch with a named mediation
+/// request from the same phone would get the next number, and the staff list would tie
+/// the two together. Numbered apart, nothing in its number points to a named item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Series {
+    /// Appeals and requests of a named person: `URA-2026-00042`.
+    Named,
+    /// Anonymous reports: `URA-2026-A00007`.
+    Anonymous,
+}
+
+impl Series {
+    pub fn of(anonymous: bool) -> Series {
+        if anonymous { Series::Anonymous } else { Series::Named }
+    }
+
+    /// What comes before the digits.
+    fn prefix(self) -> &'static str {
+        match self {
+            Series::Named => "",
+            Series::Anonymous => "A",
+        }
+    }
 }
 
 impl fmt::Display for TrackingNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}-{:05}", self.district.code(), self.year, self.sequence)
+        let (district, year, prefix) = (self.district.code(), self.year, self.series.prefix());
+        write!(f, "{district}-{year}-{prefix}{:05}", self.sequence)
     }
 }
 
@@ -37,11 +70,15 @@ impl FromStr for TrackingNumber {
         let district =
             District::from_code(&district.to_ascii_uppercase()).ok_or(ParseTrackingError)?;
         let year = year.parse().map_err(|_| ParseTrackingError)?;
-        if sequence.len() < 5 {
+        let (series, digits) = match sequence.strip_prefix(['A', 'a']) {
+            Some(digits) => (Series::Anonymous, digits),
+            None => (Series::Named, sequence),
+        };
+        if digits.len() < 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ParseTrackingError);
         }
-        let sequence = sequence.parse().map_err(|_| ParseTrackingError)?;
-        Ok(TrackingNumber { district, year, sequence })
+        let sequence = digits.parse().map_err(|_| ParseTrackingError)?;
+        Ok(TrackingNumber { district, year, series, sequence })
     }
 }
 
@@ -51,16 +88,34 @@ mod tests {
 
     #[test]
     fn formats_with_padding_and_parses_back() {
-        let n = TrackingNumber { district: District::Terekti, year: 2026, sequence: 42 };
+        let n = TrackingNumber {
+            district: District::Terekti,
+            year: 2026,
+            series: Series::Named,
+            sequence: 42,
+        };
         assert_eq!(n.to_string(), "TER-2026-00042");
         assert_eq!("ter-2026-00042".parse(), Ok(n));
         let big = TrackingNumber { sequence: 123_456, ..n };
         assert_eq!(big.to_string().parse(), Ok(big));
+        let anonymous = TrackingNumber { series: Series::Anonymous, sequence: 7, ..n };
+        assert_eq!(anonymous.to_string(), "TER-2026-A00007");
+        assert_eq!("ter-2026-a00007".parse(), Ok(anonymous));
     }
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "TER-2026", "XXX-2026-00001", "TER-2026-1", "TER-2026-00001-1"] {
+        for s in [
+            "",
+            "TER-2026",
+            "XXX-2026-00001",
+            "TER-2026-1",
+            "TER-2026-00001-1",
+            "TER-2026-A1",
+            "TER-2026-B00001",
+            "TER-2026-+00001",
+            "TER-2026-AA00001",
+        ] {
             assert_eq!(s.parse::<TrackingNumber>(), Err(ParseTrackingError), "{s}");
         }
     }

@@ -41,6 +41,7 @@ fn migrations() -> Migrations<'static> {
         // The hook classifies what was stored before (conflict flag, institution key).
         M::up_with_hook(include_str!("migrations/0006_triage.sql"), triage::classify_stored),
         M::up(include_str!("migrations/0007_mediation_reports.sql")),
+        M::up(include_str!("migrations/0008_anonymous_series.sql")),
     ])
 }
 

@@ -169,6 +169,7 @@ fn prepare(
     // Only a form with an `anonymous` box can be sent anonymously, and only with the box
     // ticked: the normalised answers keep no key the form does not have.
     let anonymous = answers.get("anonymous") == Some(&Value::Bool(true));
+    let received_at = adal_core::receipt::filed_at(received_at, anonymous);
     Ok(NewSubmission {
         id: request.id,
         fingerprint: fingerprint(&request.form, &answers, &request.attachments),

@@ -1,5 +1,5 @@
 use adal_core::api::{BatchOutcome, BatchResponse, MAX_BATCH_ITEMS, ProblemCode};
-use adal_core::{ErrorCode, TrackingNumber};
+use adal_core::{ErrorCode, Series, TrackingNumber};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -221,4 +221,41 @@ async fn a_batch_item_is_stored_with_everything_a_lone_submission_stores() {
         assert_eq!(status.timeline.len(), 1);
         assert_eq!(status.timeline[0].kind, EventKind::Received);
     }
+}
+
+/// Security review, finding 3: every item of a batch got the same time and the next
+/// number, so an anonymous complaint sent beside a named request from one phone was tied
+/// to that name in the staff list. Now it is numbered in the anonymous register and
+/// filed at the start of its hour.
+#[tokio::test]
+async fn an_anonymous_complaint_sent_beside_named_items_shares_neither_their_time_nor_their_numbers()
+ {
+    let app = spawn_staff_app().await;
+    let named_request = crate::helpers::submission_of(
+        "mediation_request",
+        with(crate::helpers::mediation_request(), json!({ "district": "URA" })),
+    );
+    let anonymous = submission(with(complaint(), json!({ "anonymous": true })));
+    let named_complaint = submission(complaint());
+
+    let results = app.batch(&[named_request, anonymous.clone(), named_complaint]).await;
+
+    let [first, hidden, last] = [0, 1, 2].map(|i| receipt(&results[i]).clone());
+    let number = |r: &adal_core::api::Receipt| r.tracking.parse::<TrackingNumber>().unwrap();
+    assert_eq!((number(&first).series, number(&first).sequence), (Series::Named, 1));
+    assert_eq!((number(&last).series, number(&last).sequence), (Series::Named, 2));
+    assert_eq!((number(&hidden).series, number(&hidden).sequence), (Series::Anonymous, 1));
+    assert!(hidden.tracking.contains("-A00001"), "{}", hidden.tracking);
+    assert_eq!(first.received_at, last.received_at);
+    assert_ne!(hidden.received_at, first.received_at);
+    assert_eq!((hidden.received_at.minute(), hidden.received_at.second()), (0, 0));
+    assert_eq!(hidden.received_at.nanosecond(), 0);
+
+    // What staff see is what the receipts say; a resend gets the same receipt.
+    let page: adal_core::api::SubmissionPage =
+        app.staff_get("/api/v1/staff/submissions?district=URA").await.json().await.unwrap();
+    let listed = page.submissions.iter().find(|s| s.tracking == hidden.tracking).unwrap();
+    assert_eq!(listed.received_at, hidden.received_at);
+    let again = app.batch(&[anonymous]).await;
+    assert_eq!(receipt(&again[0]), &hidden);
 }
