@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod backup;
 pub mod calendar;
 pub mod db;
 pub mod directory;

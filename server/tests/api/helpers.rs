@@ -54,6 +54,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     start(data_dir, static_dir, configure).await
 }
 
+/// Starts the real application on an existing data directory (a restored backup, say).
+pub async fn spawn_app_on(data_dir: TempDir) -> TestApp {
+    let static_dir = tempfile::tempdir().unwrap();
+    write_fake_build(static_dir.path());
+    start(data_dir, static_dir, |_| {}).await
+}
+
 fn write_fake_build(dir: &Path) {
     std::fs::write(dir.join("index.html"), INDEX_HTML).unwrap();
     // Long and repetitive enough to be worth compressing.

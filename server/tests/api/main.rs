@@ -2,6 +2,7 @@
 //! free port with its own temporary database.
 
 mod attachments;
+mod backup;
 mod batch;
 mod directory;
 mod forms;
