@@ -558,3 +558,19 @@ async fn only_an_administrator_issues_keys_and_a_key_is_shown_once() {
         .await;
     assert_eq!(crate::helpers::problem(unknown).await.status, 404);
 }
+
+#[tokio::test]
+async fn open311_reads_share_the_public_rate_limit_and_say_when_to_come_back() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::tiny_rate_limit(2)).await;
+    for _ in 0..2 {
+        let response = get_in(&app, "en", "/open311/v2/requests.json").await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    let limited = get_in(&app, "en", "/open311/v2/requests.json").await;
+
+    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry_after >= 1);
+    let descriptions = open311_errors(limited, StatusCode::TOO_MANY_REQUESTS).await;
+    assert!(descriptions[0].starts_with("Too many requests"), "{descriptions:?}");
+}
