@@ -12,6 +12,7 @@ pub mod district;
 pub mod form;
 pub mod iin;
 pub mod lang;
+pub mod open311;
 pub mod phone;
 pub mod provider;
 pub mod receipt;

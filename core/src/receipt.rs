@@ -157,6 +157,13 @@ impl EventKind {
         )
     }
 
+    /// Whether a submission whose latest public event is of this kind is settled: the
+    /// office answered it or closed it. The inbox puts such items after the open ones,
+    /// and Open311 calls them `closed`.
+    pub fn settles(self) -> bool {
+        matches!(self, EventKind::Answered | EventKind::Closed)
+    }
+
     /// Whether the person who sent the submission sees this kind on their receipt.
     /// Internal notes stay in the office.
     pub fn is_public(self) -> bool {

@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod directory;
 pub mod forms;
 pub mod health;
+pub mod open311;
 pub mod receipts;
 pub mod reports;
 pub mod staff;
@@ -27,6 +28,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(forms::router())
         .merge(staff::router())
         .merge(reports::router(state))
+        .merge(open311::router(state))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)

@@ -143,8 +143,8 @@ fn refused(id: Option<Uuid>, error: &ApiError, lang: Lang) -> BatchOutcome {
     BatchOutcome::Refused { id, status: problem.status, problem }
 }
 
-/// Validates and normalises one submission into what is stored.
-fn prepare(
+/// Validates and normalises one submission into what is stored (also for Open311).
+pub(crate) fn prepare(
     request: SubmissionRequest,
     received_at: OffsetDateTime,
 ) -> Result<NewSubmission, ApiError> {

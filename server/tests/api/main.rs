@@ -9,6 +9,7 @@ mod forms;
 mod health;
 mod helpers;
 mod mediation;
+mod open311;
 mod receipts;
 mod reports;
 mod staff;

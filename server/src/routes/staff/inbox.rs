@@ -140,7 +140,7 @@ fn text_of(answers: &serde_json::Value) -> String {
 }
 
 fn is_open(status: EventKind) -> bool {
-    !matches!(status, EventKind::Answered | EventKind::Closed)
+    !status.settles()
 }
 
 /// The answer day after any extension, and the working days left until it.

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod idempotent;
 pub mod inbox;
 pub mod mediation;
+pub mod open311;
 pub mod policy;
 pub mod read;
 pub mod reports;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/staff/audit", get(admin::get_audit))
         .merge(read::router())
         .merge(reports::router())
+        .merge(open311::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
