@@ -5,6 +5,7 @@ mod attachments;
 mod batch;
 mod directory;
 mod forms;
+mod hardening;
 mod health;
 mod helpers;
 mod mediation;
