@@ -145,10 +145,10 @@ struct ServeArgs {
     behind_proxy: Vec<IpNet>,
     /// Seconds a client has to send a request's headers (and an idle keep-alive
     /// connection stays open).
-    #[arg(long, env = "ADAL_HEADER_READ_TIMEOUT_S", default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_name = "SECONDS")]
+    #[arg(long, env = "ADAL_HEADER_READ_TIMEOUT_S", default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     header_read_timeout_s: u64,
     /// Seconds a request body may send nothing before the request is answered 408.
-    #[arg(long, env = "ADAL_BODY_READ_TIMEOUT_S", default_value_t = DEFAULT_BODY_READ_TIMEOUT.as_secs(), value_name = "SECONDS")]
+    #[arg(long, env = "ADAL_BODY_READ_TIMEOUT_S", default_value_t = DEFAULT_BODY_READ_TIMEOUT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     body_read_timeout_s: u64,
     /// Connections one client address may hold at once (trusted proxies are exempt).
     #[arg(long, env = "ADAL_MAX_CONNECTIONS_PER_IP", default_value_t = DEFAULT_MAX_CONNECTIONS_PER_IP)]
@@ -170,7 +170,7 @@ struct ServeArgs {
     #[arg(long, env = "ADAL_LOGIN_FAILURES_PER_LOGIN", default_value_t = DEFAULT_LOGIN_FAILURES_PER_LOGIN)]
     login_failures_per_login: NonZeroU32,
     /// Days after its last part an unfinished photo upload is deleted.
-    #[arg(long, env = "ADAL_UPLOAD_EXPIRY_DAYS", default_value_t = DEFAULT_UPLOAD_EXPIRY.as_secs() / 86_400, value_name = "DAYS")]
+    #[arg(long, env = "ADAL_UPLOAD_EXPIRY_DAYS", default_value_t = DEFAULT_UPLOAD_EXPIRY.as_secs() / 86_400, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..))]
     upload_expiry_days: u64,
     /// Unfinished photo uploads one client address may hold.
     #[arg(long, env = "ADAL_MAX_UNFINISHED_UPLOADS_PER_IP", default_value_t = DEFAULT_MAX_UNFINISHED_UPLOADS_PER_IP)]
