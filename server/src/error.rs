@@ -100,6 +100,14 @@ pub enum ApiError {
     ActAlreadySigned,
     #[error("period not over")]
     PeriodNotOver,
+    /// The body stopped arriving (see `serve::body_timeout`).
+    #[error("request body timed out")]
+    RequestTimeout,
+    #[error("the last active administrator")]
+    LastAdministrator,
+    /// `detail` says which bound the address reached (no address in it).
+    #[error("too many unfinished uploads")]
+    TooManyUploads { detail: String, retry_after_s: u64 },
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error(transparent)]
@@ -144,6 +152,9 @@ impl ApiError {
             ApiError::NoAgreement => ProblemCode::NoAgreement,
             ApiError::ActAlreadySigned => ProblemCode::ActAlreadySigned,
             ApiError::PeriodNotOver => ProblemCode::PeriodNotOver,
+            ApiError::RequestTimeout => ProblemCode::RequestTimeout,
+            ApiError::LastAdministrator => ProblemCode::LastAdministrator,
+            ApiError::TooManyUploads { .. } => ProblemCode::TooManyUploads,
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 ProblemCode::Internal
             }
@@ -154,7 +165,9 @@ impl ApiError {
     pub fn problem(&self, lang: Lang) -> Problem {
         match self {
             ApiError::Validation(errors) => Problem::validation(errors, lang),
-            ApiError::MalformedRequest { detail } | ApiError::InvalidCalendar { detail } => {
+            ApiError::MalformedRequest { detail }
+            | ApiError::InvalidCalendar { detail }
+            | ApiError::TooManyUploads { detail, .. } => {
                 Problem::new(self.code(), lang).with_detail(detail.clone())
             }
             // The days, so the app can offer the right one.
@@ -229,8 +242,20 @@ impl ApiError {
             (header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag())),
         ];
         let mut response = (status, headers, body).into_response();
-        if let ApiError::RateLimited { retry_after_s } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, (*retry_after_s).into());
+        match self {
+            // At least a second: `Retry-After: 0` invites a client to hammer at once.
+            ApiError::RateLimited { retry_after_s }
+            | ApiError::TooManyUploads { retry_after_s, .. } => {
+                let seconds = (*retry_after_s).max(1);
+                response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+            }
+            // The rest of the body will never be read: the connection cannot be reused.
+            ApiError::RequestTimeout => {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
         }
         response
     }
@@ -280,6 +305,8 @@ impl From<JsonRejection> for ApiError {
 impl From<GovernorError> for ApiError {
     fn from(error: GovernorError) -> Self {
         match error {
+            // The limiter rounds down to whole seconds, which is 0 for the last
+            // fraction of a second; `render` makes it at least 1.
             GovernorError::TooManyRequests { wait_time, .. } => {
                 ApiError::RateLimited { retry_after_s: wait_time }
             }

@@ -115,6 +115,10 @@ pub async fn spawn_staff_app() -> TestApp {
     let mut app = spawn_app_with(|config| {
         config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
         config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+        config.staff_rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+        config.staff_rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+        // Some tests open a connection per request, all at once, from one address.
+        config.max_connections_per_ip = 100_000;
     })
     .await;
     app.staff_cookie = Some(app.log_in_staff(STAFF_LOGIN, Role::FrontOffice, None).await);

@@ -6,6 +6,7 @@ mod backup;
 mod batch;
 mod directory;
 mod forms;
+mod hardening;
 mod health;
 mod helpers;
 mod mediation;
