@@ -94,8 +94,10 @@ pub fn visible_len(text: &str) -> usize {
 /// Whether `raw` has nothing visible: empty, blank, or only what [`clean`] removes.
 /// Such an answer is no answer.
 pub fn is_blank(raw: &str) -> bool {
-    // Most answers have a plain visible character near the start: no copy is needed.
-    if raw.chars().any(|c| c.is_alphanumeric() && !is_removed_format(c)) {
+    // Most answers have a letter or digit and no escape: no copy is needed. (With an
+    // escape, the digit may be part of it: `ESC 0` is nothing.)
+    let escapes = ['\u{1b}', CSI, OSC, '\u{90}', '\u{98}', '\u{9e}', '\u{9f}'];
+    if !raw.contains(escapes) && raw.chars().any(|c| c.is_alphanumeric() && !is_removed_format(c)) {
         return false;
     }
     clean(raw, Lines::Many).is_empty()
@@ -237,6 +239,9 @@ mod tests {
         assert_eq!(many(&"\u{0}".repeat(10)), "");
         assert_eq!(one("Ай\u{0}гер\u{7}им\u{7f}\u{85}"), "Айгерим");
         assert!(is_blank(&"\u{0}".repeat(10)));
+        // Found by the property tests: the digit is the escape's final byte.
+        assert!(is_blank("\u{1b}0"));
+        assert!(is_blank("\u{1b}[31m\u{1b}[0m"));
     }
 
     #[test]

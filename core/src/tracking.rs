@@ -27,17 +27,20 @@ pub struct ParseTrackingError;
 impl FromStr for TrackingNumber {
     type Err = ParseTrackingError;
 
+    /// Reads what [`Display`](fmt::Display) writes, for every value (a year before 1 has a
+    /// minus sign of its own: `URA--1-00001`), with the district in any case. Only ASCII
+    /// digits are numbers: no `+`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut parts = s.trim().split('-');
-        let (Some(district), Some(year), Some(sequence), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(ParseTrackingError);
-        };
+        let (district, rest) = s.trim().split_once('-').ok_or(ParseTrackingError)?;
+        let (year, sequence) = rest.rsplit_once('-').ok_or(ParseTrackingError)?;
         let district =
             District::from_code(&district.to_ascii_uppercase()).ok_or(ParseTrackingError)?;
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year.strip_prefix('-').unwrap_or(year)) {
+            return Err(ParseTrackingError);
+        }
         let year = year.parse().map_err(|_| ParseTrackingError)?;
-        if sequence.len() < 5 {
+        if sequence.len() < 5 || !digits(sequence) {
             return Err(ParseTrackingError);
         }
         let sequence = sequence.parse().map_err(|_| ParseTrackingError)?;
@@ -59,8 +62,26 @@ mod tests {
     }
 
     #[test]
+    fn a_year_before_1_parses_back_too() {
+        // Found by the property tests: `-1` was split at its minus sign.
+        let n = TrackingNumber { district: District::Uralsk, year: -1, sequence: 0 };
+        assert_eq!(n.to_string(), "URA--1-00000");
+        assert_eq!(n.to_string().parse(), Ok(n));
+    }
+
+    #[test]
     fn rejects_garbage() {
-        for s in ["", "TER-2026", "XXX-2026-00001", "TER-2026-1", "TER-2026-00001-1"] {
+        for s in [
+            "",
+            "TER-2026",
+            "XXX-2026-00001",
+            "TER-2026-1",
+            "TER-2026-00001-1",
+            "TER-+2026-00001",
+            "TER-2026-+0001",
+            "TER--2026",
+            "TER---00001",
+        ] {
             assert_eq!(s.parse::<TrackingNumber>(), Err(ParseTrackingError), "{s}");
         }
     }
