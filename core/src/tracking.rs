@@ -60,24 +60,27 @@ pub struct ParseTrackingError;
 impl FromStr for TrackingNumber {
     type Err = ParseTrackingError;
 
+    /// Reads what [`Display`](fmt::Display) writes, for every value (a year before 1 has a
+    /// minus sign of its own: `URA--1-00001`), with the district in any case. Only ASCII
+    /// digits are numbers: no `+`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut parts = s.trim().split('-');
-        let (Some(district), Some(year), Some(sequence), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(ParseTrackingError);
-        };
+        let (district, rest) = s.trim().split_once('-').ok_or(ParseTrackingError)?;
+        let (year, sequence) = rest.rsplit_once('-').ok_or(ParseTrackingError)?;
         let district =
             District::from_code(&district.to_ascii_uppercase()).ok_or(ParseTrackingError)?;
-        let year = year.parse().map_err(|_| ParseTrackingError)?;
-        let (series, digits) = match sequence.strip_prefix(['A', 'a']) {
-            Some(digits) => (Series::Anonymous, digits),
-            None => (Series::Named, sequence),
-        };
-        if digits.len() < 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year.strip_prefix('-').unwrap_or(year)) {
             return Err(ParseTrackingError);
         }
-        let sequence = digits.parse().map_err(|_| ParseTrackingError)?;
+        let year = year.parse().map_err(|_| ParseTrackingError)?;
+        let (series, number) = match sequence.strip_prefix(['A', 'a']) {
+            Some(number) => (Series::Anonymous, number),
+            None => (Series::Named, sequence),
+        };
+        if number.len() < 5 || !digits(number) {
+            return Err(ParseTrackingError);
+        }
+        let sequence = number.parse().map_err(|_| ParseTrackingError)?;
         Ok(TrackingNumber { district, year, series, sequence })
     }
 }
@@ -104,6 +107,19 @@ mod tests {
     }
 
     #[test]
+    fn a_year_before_1_parses_back_too() {
+        // Found by the property tests: `-1` was split at its minus sign.
+        let n = TrackingNumber {
+            district: District::Uralsk,
+            year: -1,
+            series: Series::Named,
+            sequence: 0,
+        };
+        assert_eq!(n.to_string(), "URA--1-00000");
+        assert_eq!(n.to_string().parse(), Ok(n));
+    }
+
+    #[test]
     fn rejects_garbage() {
         for s in [
             "",
@@ -115,6 +131,10 @@ mod tests {
             "TER-2026-B00001",
             "TER-2026-+00001",
             "TER-2026-AA00001",
+            "TER-+2026-00001",
+            "TER-2026-+0001",
+            "TER--2026",
+            "TER---00001",
         ] {
             assert_eq!(s.parse::<TrackingNumber>(), Err(ParseTrackingError), "{s}");
         }

@@ -71,7 +71,8 @@ struct ItemId {
 }
 
 /// `POST /api/v1/submissions/batch`: every item means what it would mean alone (a
-/// resend gets its first receipt, a reused id 409, invalid fields 422), and all the items
+/// resend gets its first receipt, a reused id 409, invalid fields 422, an item over the
+/// single endpoint's [`MAX_BODY_BYTES`] 413 with only its id read), and all the items
 /// that can be stored are stored in one transaction. The answer is 200 with one outcome
 /// per item, in order; only a body that is not a batch at all is refused as a whole.
 async fn post_submission_batch(
@@ -90,8 +91,14 @@ async fn post_submission_batch(
         body.submissions
             .into_iter()
             .map(|item| {
+                let id_of = |item: &RawValue| serde_json::from_str::<ItemId>(item.get()).ok();
+                // Each item is held to the single endpoint's limit: the batch's own is
+                // for a hundred ordinary items, not one of its size.
+                if item.get().len() > MAX_BODY_BYTES {
+                    return Err((id_of(&item).map(|i| i.id), ApiError::BodyTooLarge));
+                }
                 let request: SubmissionRequest = serde_json::from_str(item.get()).map_err(|e| {
-                    let id = serde_json::from_str::<ItemId>(item.get()).ok().map(|i| i.id);
+                    let id = id_of(&item).map(|i| i.id);
                     (id, ApiError::MalformedRequest { detail: e.to_string() })
                 })?;
                 let id = request.id;
