@@ -54,6 +54,10 @@ impl Launcher {
             .arg("--data")
             .arg(data)
             .args(["--rate-limit-per-second", "1000000", "--rate-limit-burst", "1000000"])
+            // Every load connection comes from this one address.
+            .args(["--max-connections-per-ip", "1000000"])
+            .args(["--staff-rate-limit-per-second", "1000000"])
+            .args(["--staff-rate-limit-burst", "1000000"])
             .env_remove("ADAL_LISTEN")
             .env_remove("ADAL_DATA")
             .stdin(Stdio::null())

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use time::Date;
 use time::macros::format_description;
 
+use crate::clean::{Lines, clean, is_blank};
 use crate::validation::{self, FieldErrors};
 use crate::{District, ErrorCode, Iin};
 
@@ -139,8 +140,7 @@ impl ActInput {
     /// left entirely blank are ignored, so a form may show an empty row to fill.
     pub fn parse(&self) -> Result<ReconciliationAct, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let number =
-            errors.check("number", validation::text(&self.number, 1, 40).map(|s| line(&s)));
+        let number = errors.check("number", one_line(&self.number, 40));
         let district = errors.check(
             "district",
             match self.district.trim() {
@@ -153,14 +153,21 @@ impl ActInput {
         let mediator_name = errors.check("mediator_name", single(&self.mediator_name));
         let mediator_status =
             errors.check("mediator_status", MediatorStatus::parse(&self.mediator_status));
-        let organisation = line(&self.mediator_organisation);
+        let organisation = line(&clean(&self.mediator_organisation, Lines::One));
         if organisation.chars().count() > SHORT {
             errors.push("mediator_organisation", ErrorCode::TooLong { max: SHORT });
         }
 
+        // Rows past the most an act may have are counted, not checked: their number is the
+        // sender's to choose, and so would be the work and the errors.
         let mut parties = Vec::new();
+        let mut filled = 0;
         for (i, p) in self.parties.iter().enumerate() {
-            if [&p.name, &p.iin, &p.address].iter().all(|s| s.trim().is_empty()) {
+            if [&p.name, &p.iin, &p.address].iter().all(|s| is_blank(s)) {
+                continue;
+            }
+            filled += 1;
+            if filled > MAX_PARTIES {
                 continue;
             }
             let field = validation::Field::new("parties");
@@ -169,7 +176,7 @@ impl ActInput {
                 "" => Some(None),
                 raw => errors.check(field.item(i, "iin"), Iin::parse(raw)).map(Some),
             };
-            let address = line(&p.address);
+            let address = line(&clean(&p.address, Lines::One));
             if address.chars().count() > SHORT {
                 errors.push(field.item(i, "address"), ErrorCode::TooLong { max: SHORT });
             }
@@ -177,30 +184,35 @@ impl ActInput {
                 parties.push(Party { name, iin, address });
             }
         }
-        let typed_parties = self.parties.iter().filter(|p| !p.name.trim().is_empty()).count();
+        let typed_parties = self.parties.iter().filter(|p| !is_blank(&p.name)).count();
         if typed_parties < MIN_PARTIES {
             errors.push("parties", ErrorCode::TooFewItems { min: MIN_PARTIES });
         } else if typed_parties > MAX_PARTIES {
             errors.push("parties", ErrorCode::TooManyItems { max: MAX_PARTIES });
         }
 
-        let dispute = errors.check("dispute", validation::text(&self.dispute, 1, LONG));
+        let dispute = errors.check("dispute", lines(&self.dispute));
         let mut terms = Vec::new();
+        let mut typed_terms = 0;
         for (i, term) in self.terms.iter().enumerate() {
-            if term.trim().is_empty() {
+            if is_blank(term) {
+                continue;
+            }
+            typed_terms += 1;
+            if typed_terms > MAX_TERMS {
                 continue;
             }
             let field = validation::Field::new(format!("terms.{i}"));
-            if let Some(term) = errors.check(field, validation::text(term, 1, LONG)) {
+            if let Some(term) = errors.check(field, lines(term)) {
                 terms.push(block(&term));
             }
         }
-        if self.terms.iter().all(|t| t.trim().is_empty()) {
+        if typed_terms < MIN_TERMS {
             errors.push("terms", ErrorCode::TooFewItems { min: MIN_TERMS });
-        } else if terms.len() > MAX_TERMS {
+        } else if typed_terms > MAX_TERMS {
             errors.push("terms", ErrorCode::TooManyItems { max: MAX_TERMS });
         }
-        let language_note = block(&self.language_note);
+        let language_note = block(&clean(&self.language_note, Lines::Many));
 
         match (number, district, date, place, mediator_name, mediator_status, dispute) {
             (
@@ -440,7 +452,21 @@ fn line(raw: &str) -> String {
 
 /// A required one-line field of at most `SHORT` characters.
 fn single(raw: &str) -> Result<String, ErrorCode> {
-    validation::text(&line(raw), 1, SHORT)
+    one_line(raw, SHORT)
+}
+
+/// A required one-line field of at most `max` characters, cleaned ([`crate::clean`]) and
+/// its whitespace runs collapsed. Never composed to NFC, unlike a form's answers: the
+/// device that prints an act hashes its text without Unicode's tables, and the server's
+/// hash must be the printed one.
+fn one_line(raw: &str, max: usize) -> Result<String, ErrorCode> {
+    validation::length(line(&clean(raw, Lines::One)), 1, max)
+}
+
+/// A required multi-line field of at most `LONG` characters, cleaned and never composed
+/// (see [`one_line`]).
+fn lines(raw: &str) -> Result<String, ErrorCode> {
+    validation::length(clean(raw, Lines::Many), 1, LONG)
 }
 
 /// A multi-line field: each line's spaces collapsed, blank lines dropped, so that the
@@ -573,6 +599,38 @@ mod tests {
         let errors = one.parse().unwrap_err();
         assert_eq!(errors.get("parties"), Some(ErrorCode::TooFewItems { min: 2 }));
         assert_eq!(errors.get("terms"), Some(ErrorCode::TooFewItems { min: 1 }));
+    }
+
+    #[test]
+    fn controls_and_invisible_characters_never_reach_the_text_and_letters_are_as_typed() {
+        let mut dressed = input();
+        dressed.parties[1].name = "\u{1b}[31mБолат\u{202e} Кенжебеков\u{0}".into();
+        dressed.terms[0].push_str("\u{200b}\u{7}");
+        assert_eq!(dressed.parse().unwrap().text(), input().parse().unwrap().text());
+        // Not composed even on the server: the printing device hashes without NFC.
+        let mut decomposed = input();
+        decomposed.place = "Орал, Ақжаи\u{306}ық".into();
+        assert!(decomposed.parse().unwrap().text().contains("Ақжаи\u{306}ық"));
+        let mut invisible = input();
+        invisible.parties[1].name = "\u{200b}\u{200b}".into();
+        invisible.dispute = "\u{0}".repeat(10);
+        let errors = invisible.parse().unwrap_err();
+        assert_eq!(errors.get("parties"), Some(ErrorCode::TooFewItems { min: 2 }));
+        assert_eq!(errors.get("dispute"), Some(ErrorCode::Required));
+    }
+
+    #[test]
+    fn rows_past_the_most_an_act_may_have_are_counted_not_checked() {
+        let mut crowded = input();
+        let bad = PartyInput { name: "X".into(), iin: "1".into(), ..Default::default() };
+        crowded.parties = vec![bad; 5000];
+        crowded.terms = vec!["x".repeat(LONG + 1); 200];
+        let errors = crowded.parse().unwrap_err();
+        assert_eq!(errors.get("parties"), Some(ErrorCode::TooManyItems { max: MAX_PARTIES }));
+        assert_eq!(errors.get("terms"), Some(ErrorCode::TooManyItems { max: MAX_TERMS }));
+        assert_eq!(errors.get(&format!("parties.{MAX_PARTIES}.iin")), None);
+        assert_eq!(errors.get(&format!("terms.{MAX_TERMS}")), None);
+        assert!(errors.0.len() <= crate::validation::MAX_FIELD_ERRORS + 1);
     }
 
     #[test]

@@ -223,6 +223,13 @@ pub enum ProblemCode {
     ActAlreadySigned,
     /// A report is published once its period has ended.
     PeriodNotOver,
+    /// The request's body stopped arriving before it was whole (a slow or stalled link).
+    RequestTimeout,
+    /// Demoting or disabling the last active administrator (nobody could then manage
+    /// accounts).
+    LastAdministrator,
+    /// One address holds as many unfinished photo uploads as it may.
+    TooManyUploads,
 }
 
 impl<'de> Deserialize<'de> for ProblemCode {
@@ -237,7 +244,7 @@ impl<'de> Deserialize<'de> for ProblemCode {
 
 impl ProblemCode {
     /// Every code, in the order they are declared.
-    pub const ALL: [ProblemCode; 35] = [
+    pub const ALL: [ProblemCode; 38] = [
         ProblemCode::MalformedRequest,
         ProblemCode::ValidationFailed,
         ProblemCode::UnknownForm,
@@ -273,6 +280,9 @@ impl ProblemCode {
         ProblemCode::NoAgreement,
         ProblemCode::ActAlreadySigned,
         ProblemCode::PeriodNotOver,
+        ProblemCode::RequestTimeout,
+        ProblemCode::LastAdministrator,
+        ProblemCode::TooManyUploads,
     ];
 
     /// The stable code, as in the `code` member and the end of the `type` URI.
@@ -313,6 +323,9 @@ impl ProblemCode {
             ProblemCode::NoAgreement => "no_agreement",
             ProblemCode::ActAlreadySigned => "act_already_signed",
             ProblemCode::PeriodNotOver => "period_not_over",
+            ProblemCode::RequestTimeout => "request_timeout",
+            ProblemCode::LastAdministrator => "last_administrator",
+            ProblemCode::TooManyUploads => "too_many_uploads",
         }
     }
 
@@ -354,6 +367,9 @@ impl ProblemCode {
             ProblemCode::NoAgreement => 409,
             ProblemCode::ActAlreadySigned => 409,
             ProblemCode::PeriodNotOver => 422,
+            ProblemCode::RequestTimeout => 408,
+            ProblemCode::LastAdministrator => 409,
+            ProblemCode::TooManyUploads => 429,
         }
     }
 
@@ -556,6 +572,33 @@ impl ProblemCode {
             (PeriodNotOver, Lang::En) => {
                 "This period has not ended yet; publish it after its last day."
             }
+            (RequestTimeout, Lang::Kk) => {
+                "Сұрау толық жетпей қалды; байланыс қалпына келгенде ол қайта жіберіледі."
+            }
+            (RequestTimeout, Lang::Ru) => {
+                "Запрос не дошёл целиком; он будет отправлен снова, когда связь наладится."
+            }
+            (RequestTimeout, Lang::En) => {
+                "The request did not arrive whole; it will be sent again when the connection recovers."
+            }
+            (LastAdministrator, Lang::Kk) => {
+                "Бұл соңғы белсенді әкімші; алдымен басқа әкімші тағайындаңыз."
+            }
+            (LastAdministrator, Lang::Ru) => {
+                "Это последний активный администратор; сначала назначьте другого администратора."
+            }
+            (LastAdministrator, Lang::En) => {
+                "This is the last active administrator; make someone else an administrator first."
+            }
+            (TooManyUploads, Lang::Kk) => {
+                "Бұл мекенжайдан аяқталмаған жүктеулер тым көп; фотолар кейін қайта жіберіледі."
+            }
+            (TooManyUploads, Lang::Ru) => {
+                "С этого адреса слишком много незавершённых загрузок; фото будут отправлены позже."
+            }
+            (TooManyUploads, Lang::En) => {
+                "Too many unfinished uploads from this address; the photos will be sent later."
+            }
         }
     }
 }
@@ -711,6 +754,9 @@ mod tests {
                 NoAgreement => 32,
                 ActAlreadySigned => 33,
                 PeriodNotOver => 34,
+                RequestTimeout => 35,
+                LastAdministrator => 36,
+                TooManyUploads => 37,
             }
         };
         let numbers: std::collections::HashSet<_> =

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clean::{Lines, clean};
 pub use crate::text::Text;
 use crate::{District, Lang, Phone};
 
@@ -234,6 +235,35 @@ pub struct ProviderRecord {
     pub sample: String,
 }
 
+impl ProviderRecord {
+    /// The cells of the row, in the order of [`CSV_COLUMNS`].
+    pub fn cells(&self) -> [&str; 21] {
+        [
+            &self.id,
+            &self.kind,
+            &self.district,
+            &self.name_kk,
+            &self.name_ru,
+            &self.name_en,
+            &self.address_kk,
+            &self.address_ru,
+            &self.address_en,
+            &self.lat,
+            &self.lon,
+            &self.phones,
+            &self.hours_kk,
+            &self.hours_ru,
+            &self.hours_en,
+            &self.languages,
+            &self.services_kk,
+            &self.services_ru,
+            &self.services_en,
+            &self.centre_id,
+            &self.sample,
+        ]
+    }
+}
+
 /// The CSV columns, in the order of [`ProviderRecord`]'s fields.
 pub const CSV_COLUMNS: [&str; 21] = [
     "id",
@@ -336,19 +366,19 @@ impl ProviderRecord {
                 .ok_or_else(|| ProviderError::UnknownDistrict(self.district.clone())),
         );
 
-        let name = text(&self.name_kk, &self.name_ru, &self.name_en);
+        let name = text(&self.name_kk, &self.name_ru, &self.name_en, Lines::One);
         for (column, value) in [("name_kk", &name.kk), ("name_ru", &name.ru), ("name_en", &name.en)]
         {
             check(if value.is_empty() { Err(ProviderError::Required(column)) } else { Ok(()) });
         }
-        let address = text(&self.address_kk, &self.address_ru, &self.address_en);
+        let address = text(&self.address_kk, &self.address_ru, &self.address_en, Lines::One);
         check(if address.is_empty() {
             Err(ProviderError::RequiredInOneLanguage("address"))
         } else {
             Ok(())
         });
-        let hours = text(&self.hours_kk, &self.hours_ru, &self.hours_en);
-        let services = text(&self.services_kk, &self.services_ru, &self.services_en);
+        let hours = text(&self.hours_kk, &self.hours_ru, &self.hours_en, Lines::Many);
+        let services = text(&self.services_kk, &self.services_ru, &self.services_en, Lines::Many);
         for (prefix, text) in
             [("name", &name), ("address", &address), ("hours", &hours), ("services", &services)]
         {
@@ -444,8 +474,9 @@ pub fn valid_id(id: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn text(kk: &str, ru: &str, en: &str) -> Text {
-    Text::new(kk.trim(), ru.trim(), en.trim())
+/// The three translations of one column, cleaned as every free text is ([`crate::clean`]).
+fn text(kk: &str, ru: &str, en: &str, lines: Lines) -> Text {
+    Text::new(clean(kk, lines), clean(ru, lines), clean(en, lines))
 }
 
 fn column_name(prefix: &str, lang: &str) -> &'static str {

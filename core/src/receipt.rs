@@ -159,6 +159,13 @@ impl EventKind {
         )
     }
 
+    /// Whether a submission whose latest public event is of this kind is settled: the
+    /// office answered it or closed it. The inbox puts such items after the open ones,
+    /// and Open311 calls them `closed`.
+    pub fn settles(self) -> bool {
+        matches!(self, EventKind::Answered | EventKind::Closed)
+    }
+
     /// Whether the person who sent the submission sees this kind on their receipt.
     /// Internal notes stay in the office.
     pub fn is_public(self) -> bool {
@@ -195,6 +202,20 @@ pub struct StatusEvent {
         with = "crate::calendar::optional_date"
     )]
     pub until: Option<time::Date>,
+}
+
+/// When a submission counts as received: what is stored, printed on its receipt and
+/// shown to staff. A named submission: the moment it arrived. An anonymous one: the start
+/// of the hour it arrived in. Every item of a batch arrives at one instant, so with the
+/// exact time an anonymous complaint sent beside a named request from the same phone
+/// would be tied to that name in the staff list (its number is apart already, see
+/// [`crate::tracking::Series`]). The region's offset is whole hours, so the hour is the
+/// same on a clock in Uralsk.
+pub fn filed_at(arrived: OffsetDateTime, anonymous: bool) -> OffsetDateTime {
+    if !anonymous {
+        return arrived;
+    }
+    arrived.replace_time(time::Time::from_hms(arrived.hour(), 0, 0).unwrap_or(time::Time::MIDNIGHT))
 }
 
 /// `GET /api/v1/submissions/{tracking}` with the receipt secret.
@@ -260,6 +281,7 @@ impl IdentityRequest {
 
 #[cfg(test)]
 mod tests {
+
     use time::macros::datetime;
 
     use super::*;
@@ -329,5 +351,14 @@ mod tests {
         let field = |key| complaint.field(key).map(|f| &f.kind);
         assert_eq!(field("name"), Some(&FieldKind::ShortText { min: NAME_MIN, max: NAME_MAX }));
         assert_eq!(field("phone"), Some(&FieldKind::Phone));
+    }
+
+    #[test]
+    fn an_anonymous_submission_is_filed_at_the_start_of_its_hour_and_a_named_one_as_it_came() {
+        let arrived = datetime!(2026-03-02 09:41:07.123 UTC);
+        assert_eq!(filed_at(arrived, false), arrived);
+        assert_eq!(filed_at(arrived, true), datetime!(2026-03-02 09:00 UTC));
+        let local = arrived.to_offset(crate::district::REGION_UTC_OFFSET);
+        assert_eq!(filed_at(local, true).minute(), 0);
     }
 }

@@ -54,10 +54,19 @@ impl Period {
         Period { start: ANCHOR + Duration::days(offset * PERIOD_DAYS) }
     }
 
-    /// `YYYY-MM-DD`, any day of the period (as `?period=` takes it).
-    pub fn parse(raw: &str) -> Result<Period, InvalidPeriod> {
-        let day = Date::parse(raw.trim(), ISO_DATE).map_err(|_| InvalidPeriod)?;
+    /// The period `day` falls in, if it lies within [`YEARS`]: far outside, a period's
+    /// days would not even be dates.
+    pub fn checked_containing(day: Date) -> Result<Period, InvalidPeriod> {
+        if !YEARS.contains(&day.year()) {
+            return Err(InvalidPeriod::OutOfRange);
+        }
         Ok(Period::containing(day))
+    }
+
+    /// `YYYY-MM-DD`, any day of the period (as `?period=` takes it), within [`YEARS`].
+    pub fn parse(raw: &str) -> Result<Period, InvalidPeriod> {
+        let day = Date::parse(raw.trim(), ISO_DATE).map_err(|_| InvalidPeriod::Malformed)?;
+        Period::checked_containing(day)
     }
 
     pub fn start(self) -> Date {
@@ -90,9 +99,17 @@ impl fmt::Display for Period {
     }
 }
 
+/// The years a period may be asked for: Adal's reports begin in 2026, and a century on
+/// is far enough; beyond the calendar's range a period's last day would overflow.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a period is given by a date, YYYY-MM-DD, on the two-week grid from 2025-12-29")]
-pub struct InvalidPeriod;
+pub enum InvalidPeriod {
+    #[error("a period is given by a date, YYYY-MM-DD, on the two-week grid from 2025-12-29")]
+    Malformed,
+    #[error("a period lies in the years 2000 to 2100")]
+    OutOfRange,
+}
 
 #[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -118,9 +135,9 @@ impl TryFrom<PeriodWire> for Period {
     type Error = InvalidPeriod;
 
     fn try_from(wire: PeriodWire) -> Result<Period, InvalidPeriod> {
-        let period = Period::containing(wire.start);
+        let period = Period::checked_containing(wire.start)?;
         if period.start != wire.start || period.end() != wire.end {
-            return Err(InvalidPeriod);
+            return Err(InvalidPeriod::Malformed);
         }
         Ok(period)
     }

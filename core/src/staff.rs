@@ -399,7 +399,8 @@ impl ReplyRequest {
     /// field.
     pub fn validate(&self) -> Result<String, crate::validation::FieldErrors> {
         let mut errors = crate::validation::FieldErrors::default();
-        let text = errors.check("text", crate::validation::text(&self.text, 1, NOTE_MAX_CHARS));
+        let text =
+            errors.check("text", crate::validation::long_text(&self.text, 1, NOTE_MAX_CHARS));
         match text {
             Some(text) if errors.is_empty() => Ok(text),
             _ => Err(errors),

@@ -8,6 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
+use crate::clean::{self, Lines};
 
 /// Where in a form's answers an error points: the field's key, and inside a repeating
 /// group the group's key, the item's index (from 0, as in the JSON array) and the
@@ -22,6 +23,9 @@ use crate::Lang;
 pub struct Field(String);
 
 impl Field {
+    /// The form as a whole: where an error about no one field points.
+    pub const FORM: Field = Field(String::new());
+
     pub fn new(path: impl Into<String>) -> Field {
         Field(path.into())
     }
@@ -130,6 +134,11 @@ pub enum ErrorCode {
     MediationWithStateBody,
     #[error("date is in the past")]
     DateInPast,
+    /// Not about one field: the answers had more problems than are reported
+    /// ([`MAX_FIELD_ERRORS`]), and the rest were cut. Always the last entry, under
+    /// [`Field::FORM`].
+    #[error("more than {max} problems; the rest were cut")]
+    TooManyErrors { max: usize },
 }
 
 /// The flat shape an [`ErrorCode`] is read from: the tag and the bounds some codes carry.
@@ -182,6 +191,7 @@ impl<'de> Deserialize<'de> for ErrorCode {
             "invalid_value" => ErrorCode::InvalidValue,
             "mediation_with_state_body" => ErrorCode::MediationWithStateBody,
             "date_in_past" => ErrorCode::DateInPast,
+            "too_many_errors" => ErrorCode::TooManyErrors { max: count(max, "max")? },
             other => return Err(D::Error::custom(format_args!("unknown code `{other}`"))),
         })
     }
@@ -321,12 +331,21 @@ impl ErrorCode {
                 "Эта дата уже прошла: выберите сегодняшнюю или более позднюю.".into()
             }
             (DateInPast, Lang::En) => "This date has passed: choose today or a later day.".into(),
+            (TooManyErrors { max }, Lang::Kk) => {
+                format!("Тек алғашқы {max} қате көрсетілді: оларды түзетіп, қайта жіберіңіз.")
+            }
+            (TooManyErrors { max }, Lang::Ru) => {
+                format!("Показаны только первые {max} ошибок: исправьте их и отправьте снова.")
+            }
+            (TooManyErrors { max }, Lang::En) => {
+                format!("Only the first {max} problems are shown: correct them and send again.")
+            }
         }
     }
 
     /// One of every code, for tests that must cover them all (e.g. translations).
     #[cfg(test)]
-    pub(crate) const EXAMPLES: [ErrorCode; 27] = [
+    pub(crate) const EXAMPLES: [ErrorCode; 28] = [
         ErrorCode::Required,
         ErrorCode::TooShort { min: 3 },
         ErrorCode::TooLong { max: 3 },
@@ -354,6 +373,7 @@ impl ErrorCode {
         ErrorCode::MediationWithStateBody,
         ErrorCode::UnlistedPhoto,
         ErrorCode::DateInPast,
+        ErrorCode::TooManyErrors { max: MAX_FIELD_ERRORS },
     ];
 }
 
@@ -365,14 +385,36 @@ pub struct FieldError {
     pub code: ErrorCode,
 }
 
-/// Every refused field of one form, in the order the form shows them.
+/// The most field errors one answer reports. A form of the catalogue, filled as badly as
+/// it can be, has fewer; the cap bounds what an attacker's answers cost to report, send
+/// and log.
+pub const MAX_FIELD_ERRORS: usize = 50;
+
+/// Every refused field of one form, in the order the form shows them: at most
+/// [`MAX_FIELD_ERRORS`], then, if there were more, one [`ErrorCode::TooManyErrors`] under
+/// [`Field::FORM`] that says the rest were cut.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{} field(s) refused", .0.len())]
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
+    /// Adds a refusal; past [`MAX_FIELD_ERRORS`], adds the one marker that the rest were
+    /// cut, then nothing.
     pub fn push(&mut self, field: impl Into<Field>, code: ErrorCode) {
-        self.0.push(FieldError { field: field.into(), code });
+        let error = match self.0.len() {
+            n if n < MAX_FIELD_ERRORS => FieldError { field: field.into(), code },
+            MAX_FIELD_ERRORS => FieldError {
+                field: Field::FORM,
+                code: ErrorCode::TooManyErrors { max: MAX_FIELD_ERRORS },
+            },
+            _ => return,
+        };
+        self.0.push(error);
+    }
+
+    /// Whether more errors were found than are listed.
+    pub fn is_truncated(&self) -> bool {
+        self.0.last().is_some_and(|e| matches!(e.code, ErrorCode::TooManyErrors { .. }))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -391,17 +433,39 @@ impl FieldErrors {
     }
 }
 
-/// Trims `raw` and checks its length in characters (not bytes: Cyrillic and Kazakh
-/// letters are two bytes each in UTF-8).
+/// One line of free text: `raw` cleaned ([`crate::clean`]: controls and invisible
+/// characters removed, line breaks as spaces, ends trimmed) and its length checked in
+/// characters (not bytes: Cyrillic and Kazakh letters are two bytes each in UTF-8).
+///
+/// Nothing visible left is [`ErrorCode::Required`]; the minimum is judged on the visible
+/// characters ([`clean::visible_len`]), the maximum on every character kept.
+///
+/// On the server (the `nfc` feature) the text is also composed ([`clean::nfc`]) before it
+/// is measured: what is stored is NFC.
 pub fn text(raw: &str, min: usize, max: usize) -> Result<String, ErrorCode> {
-    let value = raw.trim();
-    let len = value.chars().count();
-    match len {
-        0 => Err(ErrorCode::Required),
-        n if n < min => Err(ErrorCode::TooShort { min }),
-        n if n > max => Err(ErrorCode::TooLong { max }),
-        _ => Ok(value.to_owned()),
+    length(clean::nfc(clean::clean(raw, Lines::One)), min, max)
+}
+
+/// Free text of several lines (a description, a reply, a note): as [`text`], but line
+/// breaks and tabs are kept.
+pub fn long_text(raw: &str, min: usize, max: usize) -> Result<String, ErrorCode> {
+    length(clean::nfc(clean::clean(raw, Lines::Many)), min, max)
+}
+
+/// Checks the length of text already cleaned ([`clean::clean`]): nothing is
+/// [`ErrorCode::Required`], the minimum is counted in visible characters, the maximum in
+/// every character.
+pub fn length(value: String, min: usize, max: usize) -> Result<String, ErrorCode> {
+    if value.is_empty() {
+        return Err(ErrorCode::Required);
     }
+    if clean::visible_len(&value) < min {
+        return Err(ErrorCode::TooShort { min });
+    }
+    if value.chars().count() > max {
+        return Err(ErrorCode::TooLong { max });
+    }
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -416,6 +480,48 @@ mod tests {
         assert_eq!(text("Әділет", 2, 4), Err(ErrorCode::TooLong { max: 4 }));
         assert_eq!(text("   ", 2, 4), Err(ErrorCode::Required));
         assert_eq!(text("Ә", 2, 4), Err(ErrorCode::TooShort { min: 2 }));
+    }
+
+    #[test]
+    fn text_with_nothing_visible_is_required_whatever_it_is_made_of() {
+        // The security review's cases: ten U+0000 as a description, two zero-width
+        // spaces as a name.
+        assert_eq!(long_text(&"\u{0}".repeat(10), 10, 4000), Err(ErrorCode::Required));
+        assert_eq!(text("\u{200b}\u{200b}", 2, 100), Err(ErrorCode::Required));
+        assert_eq!(text("\u{202e}\u{2066}\u{feff}", 1, 100), Err(ErrorCode::Required));
+    }
+
+    #[test]
+    fn the_minimum_counts_visible_characters_only() {
+        assert_eq!(text("A\u{200b}\u{200b}\u{200b}", 2, 100), Err(ErrorCode::TooShort { min: 2 }));
+        assert_eq!(text("A\u{200d}\u{200d}", 2, 100), Err(ErrorCode::TooShort { min: 2 }));
+        let padded = format!("Short{}", "\u{0}".repeat(20));
+        assert_eq!(long_text(&padded, 10, 4000), Err(ErrorCode::TooShort { min: 10 }));
+    }
+
+    #[test]
+    fn escapes_and_bidi_overrides_are_removed_from_what_is_kept() {
+        assert_eq!(text("\u{1b}[31mBolat\u{1b}[0m K.", 2, 100), Ok("Bolat K.".to_owned()));
+        assert_eq!(text("report\u{202e}fdp.exe", 2, 100), Ok("reportfdp.exe".to_owned()));
+        assert_eq!(
+            long_text("Line one\r\n\u{7}Line two\u{1b}]0;title\u{7}", 2, 100),
+            Ok("Line one\nLine two".to_owned())
+        );
+        assert_eq!(text("Line one\nLine two", 2, 100), Ok("Line one Line two".to_owned()));
+    }
+
+    #[test]
+    fn field_errors_stop_at_the_cap_with_one_marker() {
+        let mut errors = FieldErrors::default();
+        for i in 0..10 * MAX_FIELD_ERRORS {
+            errors.push(format!("f{i}"), ErrorCode::Required);
+        }
+        assert_eq!(errors.0.len(), MAX_FIELD_ERRORS + 1);
+        assert!(errors.is_truncated());
+        assert_eq!(errors.get(""), Some(ErrorCode::TooManyErrors { max: MAX_FIELD_ERRORS }));
+        let mut few = FieldErrors::default();
+        few.push("a", ErrorCode::Required);
+        assert!(!few.is_truncated());
     }
 
     #[test]
@@ -465,6 +571,7 @@ mod tests {
                 MediationWithStateBody => 24,
                 UnlistedPhoto => 25,
                 DateInPast => 26,
+                TooManyErrors { .. } => 27,
             }
         };
         let numbers: HashSet<_> = ErrorCode::EXAMPLES.iter().map(|&c| number(c)).collect();

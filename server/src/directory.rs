@@ -15,6 +15,7 @@ use adal_core::provider::{CSV_COLUMNS, ProviderRecord};
 
 use crate::db::directory::{self as stored, ImportReport, Imported, Missing};
 use crate::db::{Db, DbError};
+use crate::spreadsheet;
 
 /// The sample directory: fictional, clearly marked entries for Uralsk and every district,
 /// in the same CSV format `import` reads.
@@ -98,7 +99,9 @@ pub fn read_csv(input: impl Read) -> Result<Vec<Row>, Vec<LineError>> {
             }
         };
         let line = record.position().map_or(0, |p| p.line());
-        let raw: ProviderRecord = match record.deserialize(Some(&headers)) {
+        let mut cells: csv::StringRecord = record.iter().map(spreadsheet::uncell).collect();
+        cells.set_position(record.position().cloned());
+        let raw: ProviderRecord = match cells.deserialize(Some(&headers)) {
             Ok(raw) => raw,
             Err(error) => {
                 errors.push(LineError { line, message: error.to_string() });
@@ -135,16 +138,15 @@ fn csv_error(error: &csv::Error) -> LineError {
 }
 
 /// Writes `providers` as CSV with a header line, ordered by district, kind and id:
-/// the file `import` reads back unchanged.
+/// the file `import` reads back unchanged. Every cell is one a spreadsheet shows as text
+/// (see [`spreadsheet`]): a phone `+7…` stays a phone, a name `=…` never runs.
 pub fn write_csv(providers: &[Provider], out: impl Write) -> Result<(), csv::Error> {
     let mut sorted: Vec<&Provider> = providers.iter().collect();
     sorted.sort_by(|a, b| (a.district, a.kind, &a.id).cmp(&(b.district, b.kind, &b.id)));
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = spreadsheet::Writer::from_writer(out);
+    writer.write_record(CSV_COLUMNS)?;
     for provider in sorted {
-        writer.serialize(provider.to_record())?;
-    }
-    if providers.is_empty() {
-        writer.write_record(CSV_COLUMNS)?;
+        writer.write_record(provider.to_record().cells())?;
     }
     writer.flush()?;
     Ok(())
@@ -251,6 +253,22 @@ mod tests {
         for provider in &sample {
             assert_eq!(back.iter().find(|p| p.id == provider.id), Some(provider));
         }
+    }
+
+    /// Security review, finding 4: the directory export is opened in spreadsheets too.
+    #[test]
+    fn a_formula_in_the_directory_is_written_as_text_and_read_back_unchanged() {
+        let mut sample = sample();
+        sample[0].name.ru = "=cmd|' /C calc'!A0".into();
+        sample[0].services.en = "'+ and - are fine inside".into();
+        let mut csv = Vec::new();
+        write_csv(&sample, &mut csv).unwrap();
+        let text = String::from_utf8(csv.clone()).unwrap();
+        assert!(text.contains(",'=cmd|' /C calc'!A0,"), "{text}");
+        assert!(text.contains(",'+7700000"), "phones are text, not numbers");
+        let back: Vec<Provider> =
+            read_csv(csv.as_slice()).unwrap().into_iter().map(|row| row.provider).collect();
+        assert_eq!(back.iter().find(|p| p.id == sample[0].id), Some(&sample[0]));
     }
 
     #[test]

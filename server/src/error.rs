@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use adal_core::api::{FormRef, Problem, ProblemCode};
 use adal_core::attachment::AttachmentError;
+use adal_core::validation::MAX_FIELD_ERRORS;
 use adal_core::{FieldErrors, Lang};
 use axum::extract::Request;
 use axum::extract::rejection::JsonRejection;
@@ -100,6 +101,14 @@ pub enum ApiError {
     ActAlreadySigned,
     #[error("period not over")]
     PeriodNotOver,
+    /// The body stopped arriving (see `serve::body_timeout`).
+    #[error("request body timed out")]
+    RequestTimeout,
+    #[error("the last active administrator")]
+    LastAdministrator,
+    /// `detail` says which bound the address reached (no address in it).
+    #[error("too many unfinished uploads")]
+    TooManyUploads { detail: String, retry_after_s: u64 },
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error(transparent)]
@@ -144,6 +153,9 @@ impl ApiError {
             ApiError::NoAgreement => ProblemCode::NoAgreement,
             ApiError::ActAlreadySigned => ProblemCode::ActAlreadySigned,
             ApiError::PeriodNotOver => ProblemCode::PeriodNotOver,
+            ApiError::RequestTimeout => ProblemCode::RequestTimeout,
+            ApiError::LastAdministrator => ProblemCode::LastAdministrator,
+            ApiError::TooManyUploads { .. } => ProblemCode::TooManyUploads,
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 ProblemCode::Internal
             }
@@ -154,7 +166,9 @@ impl ApiError {
     pub fn problem(&self, lang: Lang) -> Problem {
         match self {
             ApiError::Validation(errors) => Problem::validation(errors, lang),
-            ApiError::MalformedRequest { detail } | ApiError::InvalidCalendar { detail } => {
+            ApiError::MalformedRequest { detail }
+            | ApiError::InvalidCalendar { detail }
+            | ApiError::TooManyUploads { detail, .. } => {
                 Problem::new(self.code(), lang).with_detail(detail.clone())
             }
             // The days, so the app can offer the right one.
@@ -191,16 +205,30 @@ impl ApiError {
             ApiError::AttachmentsIncomplete { ids } => {
                 tracing::info!(code, attachments = ids.len(), "request refused");
             }
+            // Paths are schema keys and item numbers, and core reports at most
+            // MAX_FIELD_ERRORS of them (and a marker): the line's size is bounded whatever
+            // was sent. `take` keeps it so for a list built by hand.
             ApiError::Validation(errors) => {
-                let fields: Vec<_> =
-                    errors.0.iter().map(|e| format!("{}:{:?}", e.field.as_str(), e.code)).collect();
+                let fields: Vec<_> = errors
+                    .0
+                    .iter()
+                    .take(MAX_FIELD_ERRORS + 1)
+                    .map(|e| format!("{}:{:?}", e.field.as_str(), e.code))
+                    .collect();
                 tracing::info!(code, fields = %fields.join(","), "request refused");
             }
             ApiError::ConflictingResubmission { id } => {
                 tracing::warn!(code, submission.id = %id, "request refused");
             }
+            // The id is the sender's: logged only if it is shaped as the catalogue's are.
             ApiError::UnknownForm(form) => {
-                tracing::info!(code, form.id = %form.id, form.version, "request refused");
+                let shaped = form.id.len() <= 64
+                    && form
+                        .id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                let id = if shaped { form.id.as_str() } else { "(not a form id)" };
+                tracing::info!(code, form.id = %id, form.version, "request refused");
             }
             _ => tracing::info!(code, "request refused"),
         }
@@ -229,8 +257,20 @@ impl ApiError {
             (header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag())),
         ];
         let mut response = (status, headers, body).into_response();
-        if let ApiError::RateLimited { retry_after_s } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, (*retry_after_s).into());
+        match self {
+            // At least a second: `Retry-After: 0` invites a client to hammer at once.
+            ApiError::RateLimited { retry_after_s }
+            | ApiError::TooManyUploads { retry_after_s, .. } => {
+                let seconds = (*retry_after_s).max(1);
+                response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+            }
+            // The rest of the body will never be read: the connection cannot be reused.
+            ApiError::RequestTimeout => {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
         }
         response
     }
@@ -280,6 +320,8 @@ impl From<JsonRejection> for ApiError {
 impl From<GovernorError> for ApiError {
     fn from(error: GovernorError) -> Self {
         match error {
+            // The limiter rounds down to whole seconds, which is 0 for the last
+            // fraction of a second; `render` makes it at least 1.
             GovernorError::TooManyRequests { wait_time, .. } => {
                 ApiError::RateLimited { retry_after_s: wait_time }
             }
@@ -287,5 +329,71 @@ impl From<GovernorError> for ApiError {
             // `ConnectInfo`, which is a wiring mistake, not the client's.
             other => ApiError::Internal(anyhow::anyhow!("rate limiter: {other}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use adal_core::{ErrorCode, Field, FieldError};
+
+    use super::*;
+
+    /// A log sink for one test.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&'a self) -> Captured {
+            self.clone()
+        }
+    }
+
+    fn logged(error: &ApiError) -> String {
+        let out = Captured::default();
+        let subscriber =
+            tracing_subscriber::fmt().with_writer(out.clone()).with_ansi(false).finish();
+        tracing::subscriber::with_default(subscriber, || error.log());
+        let bytes = out.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn a_refusal_logs_one_short_line_whatever_its_sender_made_it_of() {
+        // One error per entry of a group, as a 2 MB submission once made: 42 MB of log.
+        let per_entry = FieldErrors(
+            (0..100_000)
+                .map(|i| FieldError {
+                    field: Field::new(format!("parties.{i}.name")),
+                    code: ErrorCode::Required,
+                })
+                .collect(),
+        );
+        let hostile_form = FormRef::new(format!("\u{1b}[31m{}", "x".repeat(60_000)), 1);
+
+        let validation = logged(&ApiError::Validation(per_entry));
+        let unknown_form = logged(&ApiError::UnknownForm(hostile_form));
+
+        assert_eq!(validation.lines().count(), 1);
+        assert!(validation.len() < 4096, "{} bytes", validation.len());
+        assert!(validation.contains("parties.0.name:Required"));
+        assert!(unknown_form.len() < 512, "{} bytes", unknown_form.len());
+        assert!(!unknown_form.contains('\u{1b}') && !unknown_form.contains("xxx"));
+        let known_shape = logged(&ApiError::UnknownForm(FormRef::new("petition", 1)));
+        assert!(known_shape.contains("petition"), "{known_shape}");
     }
 }

@@ -6,12 +6,16 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod backup;
 pub mod calendar;
+pub mod client;
 pub mod db;
 pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod routes;
+pub mod serve;
+pub mod spreadsheet;
 mod static_files;
 
 use std::future::Future;
@@ -30,7 +34,6 @@ use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
 use tokio::net::TcpListener;
 use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
-use tower_governor::key_extractor::PeerIpKeyExtractor;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -38,6 +41,7 @@ use tower_http::trace::TraceLayer;
 
 pub use db::submissions::StoredSubmission;
 
+use crate::client::{ClientKeyExtractor, TrustedProxies};
 use crate::db::Db;
 use crate::db::writer::Writer;
 use crate::error::ApiError;
@@ -58,18 +62,59 @@ pub struct Config {
     /// Where attachments go: `None` for `<data_dir>/attachments`, or `s3://bucket/prefix`
     /// (with the `s3` feature).
     pub attachments_url: Option<String>,
-    /// Staff login attempts an IP address may make at once (then one every 6 seconds).
-    pub login_burst_per_ip: NonZeroU32,
-    /// Login attempts one login may get at once (then one a minute), whatever the address.
-    pub login_burst_per_login: NonZeroU32,
+    /// Failed staff logins, at once, from one client address, and per address and login,
+    /// and per login from the addresses that failed for it (see
+    /// [`routes::staff::login_limits`]).
+    pub login_limits: routes::staff::LoginLimits,
+    /// Staff requests each client address regains per second once its burst is spent.
+    pub staff_rate_limit_per_second: NonZeroU32,
+    /// Staff requests a client address may send at once.
+    pub staff_rate_limit_burst: NonZeroU32,
     /// The working-day calendar deadlines are counted on.
     pub calendar: adal_core::calendar::Calendar,
+    /// A client that has not sent a request's headers within this is disconnected; also
+    /// how long an idle keep-alive connection stays open.
+    pub header_read_timeout: Duration,
+    /// A request whose body sends nothing for this long is answered 408.
+    pub body_read_timeout: Duration,
+    /// Connections one client address may hold at once (trusted proxies are exempt).
+    pub max_connections_per_ip: usize,
+    /// `--behind-proxy`: the networks whose `X-Forwarded-For`/`-Proto` are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Unfinished uploads whose last part is older than this are deleted.
+    pub upload_expiry: Duration,
+    /// Unfinished uploads one client address may hold.
+    pub max_unfinished_uploads_per_ip: usize,
+    /// Bytes of unfinished uploads one client address may hold.
+    pub max_unfinished_upload_bytes_per_ip: u64,
 }
 
-/// An office behind one address may have a dozen staff logging in at nine.
-pub const DEFAULT_LOGIN_BURST_PER_IP: NonZeroU32 = NonZeroU32::new(20).unwrap();
+/// Enough for a phone on a poor line to send a request's few hundred bytes of headers,
+/// short enough that a thousand half-open connections cost a thousand only briefly.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
+/// A 2G link stalls for seconds at a time; thirty without a byte is a dead or hostile one.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A browser opens six connections to a host, and a village office may put a few dozen
+/// phones behind one address; an attacker needs many addresses to hold many sockets.
+pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 64;
+/// A phone offline for a week still finishes its uploads; after that nobody will.
+pub const DEFAULT_UPLOAD_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Dozens of phones behind one office address each uploading a photo or two at once.
+pub const DEFAULT_MAX_UNFINISHED_UPLOADS_PER_IP: usize = 64;
+/// Two submissions' worth of photos (25 MiB each) in flight per address at once.
+pub const DEFAULT_MAX_UNFINISHED_UPLOAD_BYTES_PER_IP: u64 = 50 * 1024 * 1024;
+/// An office's whole staff working from one address: lists, opening items, reports.
+pub const DEFAULT_STAFF_RATE_LIMIT_PER_SECOND: NonZeroU32 = NonZeroU32::new(20).unwrap();
+/// See [`DEFAULT_STAFF_RATE_LIMIT_PER_SECOND`]; a morning's first sync fetches much at once.
+pub const DEFAULT_STAFF_RATE_LIMIT_BURST: NonZeroU32 = NonZeroU32::new(300).unwrap();
+
+/// An office behind one address may have a dozen staff mistyping at nine.
+pub const DEFAULT_LOGIN_FAILURES_PER_IP: NonZeroU32 = NonZeroU32::new(20).unwrap();
 /// Enough for typing mistakes, too few for guessing.
-pub const DEFAULT_LOGIN_BURST_PER_LOGIN: NonZeroU32 = NonZeroU32::new(5).unwrap();
+pub const DEFAULT_LOGIN_FAILURES_PER_ADDRESS_AND_LOGIN: NonZeroU32 = NonZeroU32::new(5).unwrap();
+/// Generous: it only slows a guess spread over many addresses, and never refuses an
+/// address that has not failed itself.
+pub const DEFAULT_LOGIN_FAILURES_PER_LOGIN: NonZeroU32 = NonZeroU32::new(100).unwrap();
 
 /// Generous on purpose: a whole village office may share one IP address and flush
 /// every phone's outbox at once when the connection comes back.
@@ -87,9 +132,21 @@ impl Config {
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
             attachments_url: None,
-            login_burst_per_ip: DEFAULT_LOGIN_BURST_PER_IP,
-            login_burst_per_login: DEFAULT_LOGIN_BURST_PER_LOGIN,
+            login_limits: routes::staff::LoginLimits {
+                failures_per_ip: DEFAULT_LOGIN_FAILURES_PER_IP,
+                failures_per_address_and_login: DEFAULT_LOGIN_FAILURES_PER_ADDRESS_AND_LOGIN,
+                failures_per_login: DEFAULT_LOGIN_FAILURES_PER_LOGIN,
+            },
+            staff_rate_limit_per_second: DEFAULT_STAFF_RATE_LIMIT_PER_SECOND,
+            staff_rate_limit_burst: DEFAULT_STAFF_RATE_LIMIT_BURST,
             calendar: adal_core::calendar::Calendar::kazakhstan(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
+            trusted_proxies: Vec::new(),
+            upload_expiry: DEFAULT_UPLOAD_EXPIRY,
+            max_unfinished_uploads_per_ip: DEFAULT_MAX_UNFINISHED_UPLOADS_PER_IP,
+            max_unfinished_upload_bytes_per_ip: DEFAULT_MAX_UNFINISHED_UPLOAD_BYTES_PER_IP,
         }
     }
 }
@@ -101,8 +158,16 @@ pub struct AppState {
     /// Stores submissions, many to a transaction (see [`db::writer`]).
     pub writer: Writer,
     pub static_dir: PathBuf,
-    /// One limiter for the process, keyed by peer IP address.
-    pub rate_limit: Arc<GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>>,
+    /// The public API's limiter (submissions, receipts, uploads), keyed by client address.
+    pub rate_limit: Arc<RateLimit>,
+    /// The directory's, with the same numbers: fetching reference data must not spend
+    /// the budget a device needs to send its outbox.
+    pub directory_rate_limit: Arc<RateLimit>,
+    /// Every staff route's, keyed by client address.
+    pub staff_rate_limit: Arc<RateLimit>,
+    /// Who is behind a request (`--behind-proxy`).
+    pub trusted_proxies: TrustedProxies,
+    pub body_read_timeout: Duration,
     pub attachments: attachments::Attachments,
     /// Deadlines are counted on this calendar (`calendar.get()`), which administrators
     /// may edit.
@@ -110,16 +175,23 @@ pub struct AppState {
     pub staff: routes::staff::StaffLimits,
 }
 
+/// A limiter of requests per client address.
+pub type RateLimit = GovernorConfig<ClientKeyExtractor, NoOpMiddleware>;
+
+fn rate_limit(per_second: NonZeroU32, burst: NonZeroU32) -> anyhow::Result<Arc<RateLimit>> {
+    let config = GovernorConfigBuilder::default()
+        .key_extractor(ClientKeyExtractor)
+        .period(Duration::from_secs(1) / per_second.get())
+        .burst_size(burst.get())
+        .finish()
+        .context("rate limit period rounds to zero")?;
+    Ok(Arc::new(config))
+}
+
 impl AppState {
     /// Also starts the writer thread, which stops when the last clone of the state is
     /// dropped.
     pub fn new(db: Db, config: &Config) -> anyhow::Result<AppState> {
-        let period = Duration::from_secs(1) / config.rate_limit_per_second.get();
-        let rate_limit = GovernorConfigBuilder::default()
-            .period(period)
-            .burst_size(config.rate_limit_burst.get())
-            .finish()
-            .context("rate limit period rounds to zero")?;
         let store = attachments::open(&config.data_dir, config.attachments_url.as_deref())?;
         tracing::info!(store = %store.describe(), "attachment store");
         let edited = db
@@ -132,13 +204,26 @@ impl AppState {
             db,
             writer,
             static_dir: config.static_dir.clone(),
-            rate_limit: Arc::new(rate_limit),
-            attachments: attachments::Attachments::new(store),
-            calendar,
-            staff: routes::staff::StaffLimits::new(
-                config.login_burst_per_ip,
-                config.login_burst_per_login,
+            rate_limit: rate_limit(config.rate_limit_per_second, config.rate_limit_burst)?,
+            directory_rate_limit: rate_limit(
+                config.rate_limit_per_second,
+                config.rate_limit_burst,
+            )?,
+            staff_rate_limit: rate_limit(
+                config.staff_rate_limit_per_second,
+                config.staff_rate_limit_burst,
+            )?,
+            trusted_proxies: TrustedProxies::new(config.trusted_proxies.clone()),
+            body_read_timeout: config.body_read_timeout,
+            attachments: attachments::Attachments::new(
+                store,
+                attachments::UploadQuota::new(
+                    config.max_unfinished_uploads_per_ip,
+                    config.max_unfinished_upload_bytes_per_ip,
+                ),
             ),
+            calendar,
+            staff: routes::staff::StaffLimits::new(config.login_limits),
         })
     }
 }
@@ -165,11 +250,18 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::router(&state))
         .fallback_service(static_files::router(&state.static_dir))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn_with_state(state.body_read_timeout, serve::body_timeout))
         .layer(axum::middleware::from_fn(error::render_problems))
+        .layer(axum::middleware::from_fn(no_store))
         .layer(CompressionLayer::new());
     for (name, value) in security_headers {
         app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
     }
+    // Outside every limit, so that each of them sees the client behind a trusted proxy.
+    app = app.layer(axum::middleware::from_fn_with_state(
+        state.trusted_proxies.clone(),
+        client::identify,
+    ));
     app.layer(
         TraceLayer::new_for_http()
             // The path only: query strings are not ours to log.
@@ -186,6 +278,21 @@ pub fn router(state: AppState) -> Router {
     .with_state(state)
 }
 
+/// Middleware: answers that may hold personal data — the staff API and what a receipt
+/// shows its holder — are `no-store`, refusals included, so that no cache on a shared
+/// computer or in between keeps them.
+async fn no_store(request: Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path();
+    let personal = path == "/api/v1/staff"
+        || path.starts_with("/api/v1/staff/")
+        || path.starts_with("/api/v1/submissions/") && path != "/api/v1/submissions/batch";
+    let mut response = next.run(request).await;
+    if personal {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let message = panic
         .downcast_ref::<&str>()
@@ -200,6 +307,8 @@ pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     state: AppState,
+    limits: serve::ConnectionLimits,
+    upload_expiry: Duration,
 }
 
 impl Application {
@@ -216,7 +325,12 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
         let local_addr = listener.local_addr()?;
-        Ok(Application { listener, local_addr, state })
+        let limits = serve::ConnectionLimits {
+            header_read_timeout: config.header_read_timeout,
+            max_connections_per_ip: config.max_connections_per_ip,
+            trusted_proxies: state.trusted_proxies.clone(),
+        };
+        Ok(Application { listener, local_addr, state, limits, upload_expiry: config.upload_expiry })
     }
 
     /// The address actually bound, with the real port when the config asked for port 0.
@@ -238,21 +352,37 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        // The limiter keeps one entry per IP address it has seen; forget the idle ones.
-        let limiter = Arc::clone(self.state.rate_limit.limiter());
+        // The limiters keep one entry per address they have seen; forget the idle ones.
+        let limiters = [
+            Arc::clone(self.state.rate_limit.limiter()),
+            Arc::clone(self.state.directory_rate_limit.limiter()),
+            Arc::clone(self.state.staff_rate_limit.limiter()),
+        ];
         let staff_limits = self.state.staff.clone();
+        let connections = serve::ConnectionCounts::default();
+        let refused = connections.clone();
         let pruning = tokio::spawn(async move {
             let mut every_minute = tokio::time::interval(Duration::from_secs(60));
             loop {
                 every_minute.tick().await;
-                limiter.retain_recent();
+                limiters.iter().for_each(|limiter| limiter.retain_recent());
                 staff_limits.retain_recent();
+                // One line a minute, however many: an attack must not flood the log.
+                let refused = refused.take_refused();
+                if refused > 0 {
+                    tracing::warn!(refused, "connections refused: too many from one address");
+                }
             }
         });
-        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let expiring = tokio::spawn(attachments::expire_uploads(
+            self.state.attachments.clone(),
+            self.upload_expiry,
+        ));
+        let app = router(self.state);
+        serve::serve(self.listener, app, self.limits, connections, shutdown).await;
         pruning.abort();
-        served.context("serving HTTP")
+        expiring.abort();
+        Ok(())
     }
 }
 

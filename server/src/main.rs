@@ -4,13 +4,23 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use adal_core::District;
 use adal_core::receipt::EventKind;
 use adal_core::staff::Role;
-use adal_server::{Application, Config, DEFAULT_RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT_PER_SECOND};
+use adal_server::routes::staff::LoginLimits;
+use adal_server::{
+    Application, Config, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_LOGIN_FAILURES_PER_ADDRESS_AND_LOGIN, DEFAULT_LOGIN_FAILURES_PER_IP,
+    DEFAULT_LOGIN_FAILURES_PER_LOGIN, DEFAULT_MAX_CONNECTIONS_PER_IP,
+    DEFAULT_MAX_UNFINISHED_UPLOAD_BYTES_PER_IP, DEFAULT_MAX_UNFINISHED_UPLOADS_PER_IP,
+    DEFAULT_RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_STAFF_RATE_LIMIT_BURST,
+    DEFAULT_STAFF_RATE_LIMIT_PER_SECOND, DEFAULT_UPLOAD_EXPIRY,
+};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -37,6 +47,33 @@ enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent backup (the database and every attachment, with a manifest of
+    /// SHA-256 sums) to one file; safe while the server runs and takes writes.
+    Backup(BackupArgs),
+    /// Restore a backup into a new data directory, after checking every part of it.
+    Restore(RestoreArgs),
+    /// Verify a data directory: the database's integrity and foreign keys, and every
+    /// attachment against its SHA-256. Exits 1 and says what is wrong if anything is.
+    Check(ExportArgs),
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// Directory of the database.
+    #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
+    data: PathBuf,
+    /// The backup file to write (written under a temporary name, then renamed).
+    #[arg(long, value_name = "FILE")]
+    to: PathBuf,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// A file `adal-server backup` wrote.
+    file: PathBuf,
+    /// A new (or empty) directory to restore into.
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -128,6 +165,54 @@ struct ServeArgs {
     /// usual AWS_* variables); by default a directory `attachments` in the data directory.
     #[arg(long, env = "ADAL_ATTACHMENTS_URL", value_name = "URL")]
     attachments_url: Option<String>,
+    /// Trusted reverse proxies (networks such as 127.0.0.1/32 or 10.0.0.0/8, or single
+    /// addresses): only from them are X-Forwarded-For and X-Forwarded-Proto believed, so
+    /// that the limits see the real client. Without it those headers are ignored.
+    #[arg(long, env = "ADAL_BEHIND_PROXY", value_name = "CIDR", num_args = 1.., value_delimiter = ',', value_parser = parse_network)]
+    behind_proxy: Vec<IpNet>,
+    /// Seconds a client has to send a request's headers (and an idle keep-alive
+    /// connection stays open).
+    #[arg(long, env = "ADAL_HEADER_READ_TIMEOUT_S", default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout_s: u64,
+    /// Seconds a request body may send nothing before the request is answered 408.
+    #[arg(long, env = "ADAL_BODY_READ_TIMEOUT_S", default_value_t = DEFAULT_BODY_READ_TIMEOUT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    body_read_timeout_s: u64,
+    /// Connections one client address may hold at once (trusted proxies are exempt).
+    #[arg(long, env = "ADAL_MAX_CONNECTIONS_PER_IP", default_value_t = DEFAULT_MAX_CONNECTIONS_PER_IP)]
+    max_connections_per_ip: usize,
+    /// Staff requests per second each client address regains after its burst.
+    #[arg(long, env = "ADAL_STAFF_RATE_LIMIT_PER_SECOND", default_value_t = DEFAULT_STAFF_RATE_LIMIT_PER_SECOND)]
+    staff_rate_limit_per_second: NonZeroU32,
+    /// Staff requests a client address may send at once.
+    #[arg(long, env = "ADAL_STAFF_RATE_LIMIT_BURST", default_value_t = DEFAULT_STAFF_RATE_LIMIT_BURST)]
+    staff_rate_limit_burst: NonZeroU32,
+    /// Failed staff logins a client address may have at once (one regained every 6 s).
+    #[arg(long, env = "ADAL_LOGIN_FAILURES_PER_IP", default_value_t = DEFAULT_LOGIN_FAILURES_PER_IP)]
+    login_failures_per_ip: NonZeroU32,
+    /// Failed logins of one login from one address at once (one regained a minute).
+    #[arg(long, env = "ADAL_LOGIN_FAILURES_PER_ADDRESS_AND_LOGIN", default_value_t = DEFAULT_LOGIN_FAILURES_PER_ADDRESS_AND_LOGIN)]
+    login_failures_per_address_and_login: NonZeroU32,
+    /// Failed logins of one login from all addresses at once (one regained every 36 s);
+    /// refuses only addresses that failed for it themselves.
+    #[arg(long, env = "ADAL_LOGIN_FAILURES_PER_LOGIN", default_value_t = DEFAULT_LOGIN_FAILURES_PER_LOGIN)]
+    login_failures_per_login: NonZeroU32,
+    /// Days after its last part an unfinished photo upload is deleted.
+    #[arg(long, env = "ADAL_UPLOAD_EXPIRY_DAYS", default_value_t = DEFAULT_UPLOAD_EXPIRY.as_secs() / 86_400, value_name = "DAYS", value_parser = clap::value_parser!(u64).range(1..))]
+    upload_expiry_days: u64,
+    /// Unfinished photo uploads one client address may hold.
+    #[arg(long, env = "ADAL_MAX_UNFINISHED_UPLOADS_PER_IP", default_value_t = DEFAULT_MAX_UNFINISHED_UPLOADS_PER_IP)]
+    max_unfinished_uploads_per_ip: usize,
+    /// MiB of unfinished photo uploads one client address may hold.
+    #[arg(long, env = "ADAL_MAX_UNFINISHED_UPLOAD_MIB_PER_IP", default_value_t = DEFAULT_MAX_UNFINISHED_UPLOAD_BYTES_PER_IP / (1024 * 1024), value_name = "MIB")]
+    max_unfinished_upload_mib_per_ip: u64,
+}
+
+/// A network (`10.0.0.0/8`) or a single address (`127.0.0.1`).
+fn parse_network(raw: &str) -> Result<IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| "a network such as 10.0.0.0/8, or an address".to_owned())
 }
 
 #[derive(Args)]
@@ -179,6 +264,39 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::Directory(command)) => return directory(command),
+        Some(Command::Backup(args)) => {
+            let manifest = adal_server::backup::backup(&args.data, &args.to)?;
+            let bytes: u64 = manifest.parts.iter().map(|p| p.size).sum();
+            println!(
+                "backup written to {}: {} submissions, {} attachments, {bytes} bytes",
+                args.to.display(),
+                manifest.submissions,
+                manifest.parts.len() - 1
+            );
+            return Ok(());
+        }
+        Some(Command::Restore(args)) => {
+            let manifest = adal_server::backup::restore(&args.file, &args.data)?;
+            println!(
+                "restored into {}: {} submissions, {} attachments, as of {}",
+                args.data.display(),
+                manifest.submissions,
+                manifest.parts.len() - 1,
+                manifest.created_at
+            );
+            return Ok(());
+        }
+        Some(Command::Check(args)) => {
+            let problems = adal_server::backup::check(&args.data)?;
+            if problems.is_empty() {
+                println!("{}: the database and every attachment check out", args.data.display());
+                return Ok(());
+            }
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!("{} problem(s) in {}", problems.len(), args.data.display());
+        }
         Some(Command::Submissions(SubmissionsCommand::Event(args))) => {
             let event = adal_server::record_event(
                 &args.data,
@@ -212,6 +330,22 @@ async fn main() -> anyhow::Result<()> {
         rate_limit_per_second: args.rate_limit_per_second,
         rate_limit_burst: args.rate_limit_burst,
         attachments_url: args.attachments_url,
+        trusted_proxies: args.behind_proxy,
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_s),
+        body_read_timeout: Duration::from_secs(args.body_read_timeout_s),
+        max_connections_per_ip: args.max_connections_per_ip,
+        staff_rate_limit_per_second: args.staff_rate_limit_per_second,
+        staff_rate_limit_burst: args.staff_rate_limit_burst,
+        login_limits: LoginLimits {
+            failures_per_ip: args.login_failures_per_ip,
+            failures_per_address_and_login: args.login_failures_per_address_and_login,
+            failures_per_login: args.login_failures_per_login,
+        },
+        upload_expiry: Duration::from_secs(args.upload_expiry_days.saturating_mul(86_400)),
+        max_unfinished_uploads_per_ip: args.max_unfinished_uploads_per_ip,
+        max_unfinished_upload_bytes_per_ip: args
+            .max_unfinished_upload_mib_per_ip
+            .saturating_mul(1024 * 1024),
         ..Config::new(args.listen, args.data, args.static_dir)
     };
     let app = Application::build(config).await?;

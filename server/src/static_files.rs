@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use tower::{Service, service_fn};
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::error::ApiError;
+
 /// Serves `dir`, or explains with a 503 that the app is not built when it has no
 /// `index.html` (the API keeps working either way).
 pub fn router(dir: &Path) -> Router {
@@ -42,6 +44,28 @@ pub fn router(dir: &Path) -> Router {
     Router::new()
         .fallback_service(ServeDir::new(dir).fallback(spa_fallback))
         .layer(middleware::from_fn(cache_control))
+        .layer(middleware::from_fn(refuse_long_paths))
+}
+
+/// The longest path segment a file system takes as a name (ext4, XFS, NTFS: 255 bytes).
+const SEGMENT_MAX_BYTES: usize = 255;
+/// The longest path looked up: the app's longest is a few dozen bytes, and the file
+/// system's limit (4096 with the static directory's own path) must never be reached.
+const PATH_MAX_BYTES: usize = 1024;
+
+/// A path the file system would refuse as too long is refused here as malformed: the
+/// file lookup would fail with an error it does not expect, a 500.
+async fn refuse_long_paths(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.len() > PATH_MAX_BYTES {
+        let detail = format!("a path is at most {PATH_MAX_BYTES} bytes");
+        return ApiError::MalformedRequest { detail }.into_response();
+    }
+    if path.split('/').any(|segment| segment.len() > SEGMENT_MAX_BYTES) {
+        let detail = format!("a path segment is at most {SEGMENT_MAX_BYTES} bytes");
+        return ApiError::MalformedRequest { detail }.into_response();
+    }
+    next.run(request).await
 }
 
 /// The staff workspace's directory inside the static directory (Trunk's `--dist`).

@@ -48,7 +48,8 @@ test("a complaint with a photo taken offline is delivered with the photo verifie
 
   await context.setOffline(false);
   const tracking = await page.getByTestId("tracking").textContent({ timeout: 20_000 });
-  expect(tracking).toMatch(/^URA-\d{4}-\d{5}$/);
+  // Anonymous: numbered in the register of anonymous reports.
+  expect(tracking).toMatch(/^URA-\d{4}-A\d{5}$/);
   const rows = server.stored().filter((s) => s.id === id);
   expect(rows).toHaveLength(1);
   expect(rows[0].attachments).toHaveLength(1);

@@ -231,6 +231,9 @@ impl Walk {
         } else if items.len() > max {
             self.errors.push(path.clone(), ErrorCode::TooManyItems { max });
         }
+        // Items past `max` are refused by the one error above and not looked at: their
+        // number is the sender's to choose, and so would be the work and the errors.
+        let items = &items[..items.len().min(max)];
         let mut kept = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let Some(item) = item.as_object() else {
@@ -252,6 +255,7 @@ mod tests {
 
     use super::*;
     use crate::form::{Choice, Condition, Rule, Text};
+    use crate::validation::MAX_FIELD_ERRORS;
 
     const TODAY: Date = date!(2026 - 11 - 25);
 
@@ -408,17 +412,72 @@ mod tests {
             json!([
                 { "name": "Bolat K.", "reach_by": "phone", "phone": "12345", "address": "hidden" },
                 { "name": "D", "reach_by": "address" },
-                "not an object",
             ]),
         );
         let errors = errors(&answers);
-        assert_eq!(errors.get("parties"), Some(ErrorCode::TooManyItems { max: 2 }));
+        assert_eq!(errors.get("parties"), None);
         assert_eq!(errors.get("parties.0.phone"), Some(ErrorCode::InvalidPhone));
         assert_eq!(errors.get("parties.0.address"), None, "hidden in item 0");
         assert_eq!(errors.get("parties.1.name"), Some(ErrorCode::TooShort { min: 2 }));
         assert_eq!(errors.get("parties.1.address"), Some(ErrorCode::Required));
         assert_eq!(errors.get("parties.1.phone"), None, "hidden in item 1");
-        assert_eq!(errors.get("parties.2"), Some(ErrorCode::InvalidValue));
+    }
+
+    #[test]
+    fn an_item_that_is_not_an_object_is_refused() {
+        let mut answers = filled();
+        answers.insert("parties".into(), json!(["not an object"]));
+        assert_eq!(errors(&answers).get("parties.0"), Some(ErrorCode::InvalidValue));
+    }
+
+    #[test]
+    fn items_past_a_groups_max_get_one_error_and_are_not_looked_at() {
+        let mut answers = filled();
+        let bad_item = json!({ "name": "D", "reach_by": "nowhere" });
+        let mut items =
+            vec![json!({ "name": "Bolat K.", "reach_by": "phone", "phone": "8 705 111 22 33" }); 2];
+        items.extend(std::iter::repeat_n(bad_item, 5000));
+        answers.insert("parties".into(), Value::Array(items));
+        let errors = errors(&answers);
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
+        assert_eq!(errors.get("parties"), Some(ErrorCode::TooManyItems { max: 2 }));
+        assert!(!errors.is_truncated());
+    }
+
+    #[test]
+    fn reported_errors_are_capped_and_say_the_rest_were_cut() {
+        let many = FormSchema {
+            fields: (0..200)
+                .map(|i| FieldDef::new(format!("f{i}"), text(2, 10), label("f")).required())
+                .collect(),
+            rules: Vec::new(),
+            ..schema()
+        };
+        let errors = validate(&many, &Answers::new(), TODAY).unwrap_err();
+        assert_eq!(errors.0.len(), MAX_FIELD_ERRORS + 1);
+        assert!(errors.is_truncated());
+        assert_eq!(errors.get("f0"), Some(ErrorCode::Required));
+        assert_eq!(errors.get("f49"), Some(ErrorCode::Required));
+        assert_eq!(errors.get("f50"), None, "cut");
+        let last = errors.0.last().unwrap();
+        assert_eq!(last.field, Field::FORM);
+        assert_eq!(last.code, ErrorCode::TooManyErrors { max: MAX_FIELD_ERRORS });
+        // And it reads back as it was written, so a device shows the same.
+        let back: FieldErrors =
+            serde_json::from_value(serde_json::to_value(&errors).unwrap()).unwrap();
+        assert!(back.is_truncated());
+    }
+
+    #[test]
+    fn invisible_text_is_no_answer_and_what_is_kept_is_cleaned() {
+        let mut answers = filled();
+        answers.insert("name".into(), json!("\u{200b}\u{200b}"));
+        assert_eq!(errors(&answers).get("name"), Some(ErrorCode::Required));
+        answers.insert("name".into(), json!("A\u{200b}\u{0}"));
+        assert_eq!(errors(&answers).get("name"), Some(ErrorCode::TooShort { min: 2 }));
+        answers.insert("name".into(), json!("\u{1b}[31mAigerim\u{202e} S.\u{1b}[0m"));
+        let kept = validate(&schema(), &answers, TODAY).unwrap();
+        assert_eq!(kept["name"], json!("Aigerim S."));
     }
 
     #[test]

@@ -48,11 +48,12 @@ const EARLIEST: Date = time::macros::date!(2000 - 01 - 01);
 /// The longest provider id accepted.
 const PROVIDER_ID_MAX: usize = 100;
 
-/// Whether `value` is no answer at all: missing, `null`, blank text, an empty list.
+/// Whether `value` is no answer at all: missing, `null`, text with nothing visible (only
+/// spaces, controls or invisible characters, see [`crate::clean`]), an empty list.
 pub fn is_empty(value: Option<&Value>) -> bool {
     match value {
         None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::String(s)) => crate::clean::is_blank(s),
         Some(Value::Array(items)) => items.is_empty(),
         Some(Value::Object(members)) => members.is_empty(),
         Some(_) => false,
@@ -67,10 +68,11 @@ pub(crate) fn normalise(
     today: Date,
 ) -> Result<Option<Value>, ErrorCode> {
     let value = match kind {
-        FieldKind::ShortText { min, max }
-        | FieldKind::LongText { min, max }
-        | FieldKind::Institution { min, max } => {
+        FieldKind::ShortText { min, max } | FieldKind::Institution { min, max } => {
             Value::from(validation::text(string(raw)?, *min, *max)?)
+        }
+        FieldKind::LongText { min, max } => {
+            Value::from(validation::long_text(string(raw)?, *min, *max)?)
         }
         FieldKind::SingleChoice { options } => Value::from(choice(options, string(raw)?)?),
         FieldKind::MultipleChoice { options, min, max } => multiple(options, raw, *min, *max)?,
@@ -206,6 +208,10 @@ fn provider_id(raw: &str) -> Result<String, ErrorCode> {
 
 fn photos(raw: &Value, max: usize) -> Result<Value, ErrorCode> {
     let items = raw.as_array().ok_or(ErrorCode::InvalidAttachment)?;
+    // Before reading any: the duplicate check below grows with the square of the count.
+    if items.len() > max {
+        return Err(ErrorCode::TooManyPhotos { max });
+    }
     let mut refs: Vec<AttachmentRef> = Vec::with_capacity(items.len());
     for item in items {
         let mut photo: AttachmentRef =
@@ -217,9 +223,6 @@ fn photos(raw: &Value, max: usize) -> Result<Value, ErrorCode> {
             return Err(ErrorCode::InvalidAttachment);
         }
         refs.push(photo);
-    }
-    if refs.len() > max {
-        return Err(ErrorCode::TooManyPhotos { max });
     }
     serde_json::to_value(refs).map_err(|_| ErrorCode::InvalidAttachment)
 }

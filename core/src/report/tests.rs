@@ -20,6 +20,20 @@ fn periods_are_two_weeks_from_monday_29_december_2025_both_ways() {
 }
 
 #[test]
+fn a_period_far_in_the_future_or_past_is_refused_rather_than_overflowing() {
+    for raw in ["9999-12-31", "-9999-01-01", "1999-12-31", "2101-01-01"] {
+        assert_eq!(Period::parse(raw), Err(InvalidPeriod::OutOfRange), "{raw}");
+    }
+    for raw in ["2000-01-01", "2100-12-31"] {
+        let period = Period::parse(raw).unwrap();
+        assert!(period.contains(Date::parse(raw, ISO_DATE).unwrap()), "{raw}");
+    }
+    assert_eq!(Period::parse("+10000-01-01"), Err(InvalidPeriod::Malformed));
+    let far = json!({"start": "9999-12-27", "end": "9999-12-31"});
+    assert!(serde_json::from_value::<Period>(far).is_err());
+}
+
+#[test]
 fn a_period_travels_as_its_first_and_last_day_and_only_on_the_grid() {
     let feb = Period::parse("2026-02-09").unwrap();
     let wire = serde_json::to_value(feb).unwrap();

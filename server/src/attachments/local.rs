@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 use axum::body::Bytes;
@@ -145,6 +146,35 @@ impl AttachmentStore for LocalDirectory {
         .await
     }
 
+    async fn expire_parts(&self, idle_since: SystemTime) -> Result<Vec<Uuid>, StoreError> {
+        self.blocking(move |this| {
+            let mut expired = Vec::new();
+            for entry in fs::read_dir(this.root.join("parts"))? {
+                let dir = entry?.path();
+                let Some(id) = dir.file_name().and_then(|n| n.to_str()?.parse::<Uuid>().ok())
+                else {
+                    continue;
+                };
+                // Gone meanwhile (completed, or deleted by a concurrent request): skip it.
+                let newest = match newest_write(&dir) {
+                    Ok(newest) => newest,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(e.into()),
+                };
+                if newest >= idle_since {
+                    continue;
+                }
+                match fs::remove_dir_all(&dir) {
+                    Ok(()) => expired.push(id),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Ok(expired)
+        })
+        .await
+    }
+
     fn describe(&self) -> String {
         "local directory".into()
     }
@@ -153,6 +183,15 @@ impl AttachmentStore for LocalDirectory {
 #[derive(Debug, thiserror::Error)]
 #[error("part {0} is missing")]
 struct MissingPart(u32);
+
+/// When an upload's directory or any of its parts was last written.
+fn newest_write(dir: &Path) -> io::Result<SystemTime> {
+    let mut newest = fs::metadata(dir)?.modified()?;
+    for part in fs::read_dir(dir)? {
+        newest = newest.max(part?.metadata()?.modified()?);
+    }
+    Ok(newest)
+}
 
 /// Writes `path` whole or not at all: into a uniquely named temporary file beside it,
 /// fsynced, renamed over `path`, and the directory fsynced so the rename itself survives

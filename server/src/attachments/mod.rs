@@ -10,9 +10,12 @@ mod local;
 #[cfg(feature = "s3")]
 mod object;
 
+mod quota;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, bail};
 use async_trait::async_trait;
@@ -23,6 +26,7 @@ use uuid::Uuid;
 pub use local::LocalDirectory;
 #[cfg(feature = "s3")]
 pub use object::ObjectStoreAttachments;
+pub use quota::{QuotaExceeded, UploadQuota};
 
 /// The directory under the data directory that the default store uses.
 pub const LOCAL_DIR: &str = "attachments";
@@ -75,6 +79,10 @@ pub trait AttachmentStore: Send + Sync + 'static {
 
     /// Removes the file of `id`; removing nothing is not an error.
     async fn delete(&self, id: Uuid) -> Result<(), StoreError>;
+
+    /// Removes every unfinished upload whose newest part was written before
+    /// `idle_since`, and returns their ids.
+    async fn expire_parts(&self, idle_since: SystemTime) -> Result<Vec<Uuid>, StoreError>;
 
     /// Where the bytes go, for the start-up log: no credentials.
     fn describe(&self) -> String;
@@ -166,16 +174,44 @@ impl Drop for UploadGuard {
     }
 }
 
-/// The store and the completion locks, as the handlers share them.
+/// The store, the completion locks and what each address holds, as the handlers share
+/// them.
 #[derive(Clone)]
 pub struct Attachments {
     pub store: Arc<dyn AttachmentStore>,
     pub locks: UploadLocks,
+    pub quota: UploadQuota,
 }
 
 impl Attachments {
-    pub fn new(store: Arc<dyn AttachmentStore>) -> Attachments {
-        Attachments { store, locks: UploadLocks::default() }
+    pub fn new(store: Arc<dyn AttachmentStore>, quota: UploadQuota) -> Attachments {
+        Attachments { store, locks: UploadLocks::default(), quota }
+    }
+}
+
+/// Deletes, for ever, the unfinished uploads that nothing was added to for `expiry`: a
+/// device that comes back later starts them again from part 0. Runs a few times per
+/// `expiry` (at most hourly), so an upload outlives it by a quarter at most.
+pub async fn expire_uploads(attachments: Attachments, expiry: Duration) {
+    let every = (expiry / 4).clamp(Duration::from_millis(100), Duration::from_secs(3600));
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        let Some(idle_since) = SystemTime::now().checked_sub(expiry) else {
+            continue;
+        };
+        match attachments.store.expire_parts(idle_since).await {
+            Ok(expired) => {
+                for id in &expired {
+                    attachments.quota.release(*id);
+                }
+                if !expired.is_empty() {
+                    tracing::info!(uploads = expired.len(), "expired unfinished uploads");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "expiring unfinished uploads failed"),
+        }
+        attachments.quota.forget_idle(expiry);
     }
 }
 
@@ -226,6 +262,15 @@ pub(crate) async fn check_store(store: &dyn AttachmentStore) {
     assert!(store.parts(id).await.unwrap().is_empty());
     assert_eq!(store.parts(other).await.unwrap().len(), 1);
     assert!(!store.describe().is_empty());
+
+    // Only uploads idle since before the given time expire, all their parts at once.
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    assert!(store.expire_parts(past).await.unwrap().is_empty());
+    assert_eq!(store.parts(other).await.unwrap().len(), 1);
+    let future = SystemTime::now() + Duration::from_secs(3600);
+    assert_eq!(store.expire_parts(future).await.unwrap(), [other]);
+    assert!(store.parts(other).await.unwrap().is_empty());
+    assert!(store.expire_parts(future).await.unwrap().is_empty());
 }
 
 #[cfg(test)]

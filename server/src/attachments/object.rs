@@ -12,10 +12,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use anyhow::Context;
 use async_trait::async_trait;
 use axum::body::Bytes;
+use futures_util::TryStreamExt;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayloadMut};
 use uuid::Uuid;
@@ -121,6 +123,33 @@ impl AttachmentStore for ObjectStoreAttachments {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    async fn expire_parts(&self, idle_since: SystemTime) -> Result<Vec<Uuid>, StoreError> {
+        let root = self.prefix.clone().join("parts");
+        let objects: Vec<_> = self.store.list(Some(&root)).try_collect().await?;
+        let mut newest: BTreeMap<Uuid, SystemTime> = BTreeMap::new();
+        for meta in objects {
+            let id = meta
+                .location
+                .prefix_match(&root)
+                .and_then(|mut parts| parts.next())
+                .and_then(|part| part.as_ref().parse::<Uuid>().ok());
+            let Some(id) = id else {
+                continue;
+            };
+            let written = SystemTime::from(meta.last_modified);
+            let entry = newest.entry(id).or_insert(written);
+            *entry = (*entry).max(written);
+        }
+        let mut expired = Vec::new();
+        for (id, written) in newest {
+            if written < idle_since {
+                self.delete_parts(id).await?;
+                expired.push(id);
+            }
+        }
+        Ok(expired)
     }
 
     fn describe(&self) -> String {

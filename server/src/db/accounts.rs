@@ -128,6 +128,16 @@ pub fn update(
     Ok(())
 }
 
+/// How many accounts are administrators and not disabled.
+pub fn active_administrators(conn: &Connection) -> Result<u64, DbError> {
+    let count: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM accounts WHERE role = ?1 AND disabled = 0",
+        params![Role::Administrator.as_str()],
+        |row| row.get(0),
+    )?;
+    Ok(count as u64)
+}
+
 /// The account summary of `login`, if any.
 pub fn summary(conn: &Connection, login: &str) -> Result<Option<AccountSummary>, DbError> {
     Ok(list(conn)?.into_iter().find(|a| a.login == login))

@@ -1,5 +1,7 @@
 //! The append-only audit log (triggers in migration 0004 refuse updates and deletes).
 
+use std::borrow::Cow;
+
 use adal_core::District;
 use adal_core::staff::{AuditEntry, Role};
 use rusqlite::{Connection, params};
@@ -22,6 +24,25 @@ pub struct NewEntry {
     pub device_sha256: Option<String>,
 }
 
+/// The longest text an audit line keeps of one field. Logins are at most 64 characters
+/// and targets are tracking numbers, logins or report scopes; anything longer came from
+/// a client (a login in a refused request, a path) and must not grow a log that can
+/// never be trimmed.
+pub const TEXT_MAX_CHARS: usize = 128;
+
+/// `text` cut to [`TEXT_MAX_CHARS`] on a character boundary, with a marker saying how
+/// long it was, so a reader knows it was cut.
+fn bounded(text: Option<&str>) -> Option<Cow<'_, str>> {
+    let text = text?;
+    let Some((cut, _)) = text.char_indices().nth(TEXT_MAX_CHARS) else {
+        return Some(Cow::Borrowed(text));
+    };
+    let total = text.chars().count();
+    Some(Cow::Owned(format!("{}…[cut: {total} characters]", &text[..cut])))
+}
+
+/// Appends `entry`, every text field bounded (see [`TEXT_MAX_CHARS`]): the one place
+/// audit lines are written.
 pub fn append(conn: &Connection, entry: &NewEntry) -> Result<(), DbError> {
     conn.execute(
         "INSERT INTO audit_log \
@@ -30,13 +51,13 @@ pub fn append(conn: &Connection, entry: &NewEntry) -> Result<(), DbError> {
         params![
             format_time(entry.at)?,
             entry.account_id,
-            entry.login,
+            bounded(entry.login.as_deref()),
             entry.role.map(Role::as_str),
             entry.action,
-            entry.target,
+            bounded(entry.target.as_deref()),
             entry.district.map(District::code),
             entry.outcome,
-            entry.device_sha256,
+            bounded(entry.device_sha256.as_deref()),
         ],
     )?;
     Ok(())
@@ -82,6 +103,18 @@ pub fn latest(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>, DbError>
 mod tests {
     use super::*;
     use crate::db::Db;
+
+    #[test]
+    fn long_texts_are_cut_on_a_character_boundary_with_a_marker() {
+        assert_eq!(bounded(None), None);
+        assert_eq!(bounded(Some("URA-2026-00042")).as_deref(), Some("URA-2026-00042"));
+        let exact = "ә".repeat(TEXT_MAX_CHARS);
+        assert_eq!(bounded(Some(&exact)).as_deref(), Some(exact.as_str()));
+        let long = "ә".repeat(60_000);
+        let cut = bounded(Some(&long)).unwrap();
+        assert!(cut.starts_with(&exact));
+        assert!(cut.ends_with("…[cut: 60000 characters]"), "{cut}");
+    }
 
     #[test]
     fn the_log_refuses_updates_and_deletes() {

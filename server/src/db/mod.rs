@@ -10,6 +10,7 @@ pub mod directory;
 pub mod events;
 pub mod inbox;
 pub mod mediation;
+pub mod open311;
 pub mod reports;
 pub mod requests;
 pub mod sessions;
@@ -41,6 +42,8 @@ fn migrations() -> Migrations<'static> {
         // The hook classifies what was stored before (conflict flag, institution key).
         M::up_with_hook(include_str!("migrations/0006_triage.sql"), triage::classify_stored),
         M::up(include_str!("migrations/0007_mediation_reports.sql")),
+        M::up(include_str!("migrations/0008_anonymous_series.sql")),
+        M::up(include_str!("migrations/0009_open311.sql")),
     ])
 }
 

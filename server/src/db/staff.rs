@@ -11,11 +11,15 @@ use uuid::Uuid;
 use super::DbError;
 use super::submissions::{format_time, parse_time};
 
-/// Which submissions to read. Empty filters read everything.
+/// Which submissions to read. Empty filters read everything but conflict items.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub district: Option<District>,
     pub form: Option<String>,
+    /// Whether the items that name their own district's office (`conflict_district =
+    /// district`) are read too: only for whom the policy lets read them
+    /// (`routes::staff::policy::scope`).
+    pub conflict_items: bool,
 }
 
 impl Filter {
@@ -29,6 +33,9 @@ impl Filter {
         if let Some(form) = &self.form {
             values.push(form.clone().into());
             conditions.push(format!("form_id = ?{}", values.len()));
+        }
+        if !self.conflict_items {
+            conditions.push("(conflict_district IS NULL OR conflict_district <> district)".into());
         }
         conditions
     }

@@ -2,7 +2,7 @@
 
 use adal_core::api::{FormRef, Receipt};
 use adal_core::receipt::Identity;
-use adal_core::{AttachmentRef, District, TrackingNumber};
+use adal_core::{AttachmentRef, District, Series, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use time::format_description::BorrowedFormatItem;
@@ -172,16 +172,24 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
     let district = new.district.code();
     // The year a person in the region sees on the calendar, not the UTC year.
     let year = adal_core::district::region_date(received_at).year();
-    // One statement takes the next number and advances the counter (an upsert with
-    // RETURNING: SQLite 3.35 and Postgres alike).
-    let sequence: u32 = conn
-        .prepare_cached(
+    // One statement takes the next number of the item's register and advances the
+    // counter (an upsert with RETURNING: SQLite 3.35 and Postgres alike).
+    let series = Series::of(new.anonymous);
+    let next_number = match series {
+        Series::Named => {
             "INSERT INTO tracking_counters (district, year, next) VALUES (?1, ?2, 2) \
              ON CONFLICT (district, year) DO UPDATE SET next = tracking_counters.next + 1 \
-             RETURNING next - 1",
-        )?
-        .query_row(params![district, year], |row| row.get(0))?;
-    let tracking = TrackingNumber { district: new.district, year, sequence }.to_string();
+             RETURNING next - 1"
+        }
+        Series::Anonymous => {
+            "INSERT INTO anonymous_counters (district, year, next) VALUES (?1, ?2, 2) \
+             ON CONFLICT (district, year) DO UPDATE SET next = anonymous_counters.next + 1 \
+             RETURNING next - 1"
+        }
+    };
+    let sequence: u32 =
+        conn.prepare_cached(next_number)?.query_row(params![district, year], |row| row.get(0))?;
+    let tracking = TrackingNumber { district: new.district, year, series, sequence }.to_string();
     let received_at_text = format_time(received_at)?;
     let conflict = super::triage::conflict_district(conn, new.district, &new.triage)?;
     conn.prepare_cached(

@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::attachments::{Assembled, StoreError};
+use crate::client::Client;
 use crate::db::attachments::Completed;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
@@ -45,8 +46,13 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .route_layer(rate_limit)
 }
 
+/// How long a client refused for holding too many unfinished uploads is asked to wait:
+/// its uploads finish in minutes on a working line.
+const QUOTA_RETRY_AFTER_S: u64 = 60;
+
 /// Stores part `n`, replacing an earlier copy. 204 once it is on disk; also 204, without
-/// writing, for a part of an attachment that is already complete.
+/// writing, for a part of an attachment that is already complete. 429 when the client's
+/// address holds as many unfinished uploads (or bytes of them) as it may.
 #[utoipa::path(
     put,
     path = "/api/v1/attachments/{id}/parts/{n}",
@@ -60,11 +66,12 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         (status = 204, description = "Stored (or the attachment is already complete)"),
         (status = 400, description = "malformed_request"),
         (status = 413, description = "attachment_part_too_large, attachment_too_large"),
-        (status = 429, description = "rate_limited"),
+        (status = 429, description = "rate_limited, too_many_uploads"),
     ),
 )]
 async fn put_attachment_part(
     State(state): State<AppState>,
+    client: Client,
     Path((id, n)): Path<(Uuid, u32)>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, ApiError> {
@@ -86,6 +93,11 @@ async fn put_attachment_part(
         return Ok(StatusCode::NO_CONTENT);
     }
     let len = bytes.len();
+    let quota = &state.attachments.quota;
+    quota.admit(client.ip, id, n, len as u64).map_err(|refused| ApiError::TooManyUploads {
+        detail: refused.to_string(),
+        retry_after_s: QUOTA_RETRY_AFTER_S,
+    })?;
     state.attachments.store.put_part(id, n, bytes).await?;
     tracing::debug!(attachment.id = %id, part = n, bytes = len, "attachment part stored");
     Ok(StatusCode::NO_CONTENT)
@@ -183,6 +195,7 @@ async fn complete_attachment(
         // Which part is damaged cannot be told from one hash: all of them go.
         store.delete_parts(id).await?;
         store.delete(id).await?;
+        state.attachments.quota.release(id);
         return Err(ApiError::AttachmentHashMismatch { id });
     }
 
@@ -190,6 +203,7 @@ async fn complete_attachment(
     let record = claimed.clone();
     match state.db.call(move |conn| crate::db::attachments::complete(conn, &record, at)).await? {
         Completed::Stored(stored) => {
+            state.attachments.quota.release(id);
             if let Err(error) = store.delete_parts(id).await {
                 // Harmless: the file is whole and recorded; the parts are only litter.
                 tracing::warn!(attachment.id = %id, %error, "could not delete assembled parts");

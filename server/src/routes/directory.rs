@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use tower_governor::GovernorLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,8 +17,11 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_directory))
+/// Limited per client address like the rest of the public API, on a budget of its own.
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let rate_limit = GovernorLayer::new(state.directory_rate_limit.clone())
+        .error_handler(|error| ApiError::from(error).into_response());
+    OpenApiRouter::new().routes(routes!(get_directory)).route_layer(rate_limit)
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,7 +32,8 @@ struct Params {
 
 /// The answer for one URL is fixed by the directory's version (nothing changes without a
 /// new version), so the version is the entity tag. A device that asks again without a
-/// change gets 304; `no-cache` makes every cache in between ask us first.
+/// change gets 304; `no-cache` makes every cache in between ask us first. Read on a read
+/// connection: a directory of thousands never holds up a submission.
 #[utoipa::path(
     get,
     path = "/api/v1/directory",
@@ -41,6 +46,7 @@ struct Params {
         (status = 200, description = "The providers changed after `since`, with tombstones", body = DirectoryDelta),
         (status = 304, description = "Nothing changed since that version"),
         (status = 400, description = "malformed_request"),
+        (status = 429, description = "rate_limited"),
     ),
 )]
 async fn get_directory(
@@ -51,12 +57,12 @@ async fn get_directory(
     let Query(Params { since }) =
         params.map_err(|rejection| ApiError::MalformedRequest { detail: rejection.body_text() })?;
     let since = since.unwrap_or(0);
-    let version = state.db.call(|conn| db::directory::current_version(conn)).await?;
+    let version = state.db.read(db::directory::current_version).await?;
     if if_none_match(&headers, version) {
         return Ok((StatusCode::NOT_MODIFIED, cache_headers(version)).into_response());
     }
     let delta: DirectoryDelta =
-        state.db.call(move |conn| db::directory::delta(conn, since)).await?;
+        state.db.read(move |conn| db::directory::delta(conn, since)).await?;
     tracing::info!(
         since,
         version = delta.version,

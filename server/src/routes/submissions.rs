@@ -102,7 +102,8 @@ struct ItemId {
 }
 
 /// `POST /api/v1/submissions/batch`: every item means what it would mean alone (a
-/// resend gets its first receipt, a reused id 409, invalid fields 422), and all the items
+/// resend gets its first receipt, a reused id 409, invalid fields 422, an item over the
+/// single endpoint's [`MAX_BODY_BYTES`] 413 with only its id read), and all the items
 /// that can be stored are stored in one transaction. The answer is 200 with one outcome
 /// per item, in order; only a body that is not a batch at all is refused as a whole.
 #[utoipa::path(
@@ -132,8 +133,14 @@ async fn post_submission_batch(
         body.submissions
             .into_iter()
             .map(|item| {
+                let id_of = |item: &RawValue| serde_json::from_str::<ItemId>(item.get()).ok();
+                // Each item is held to the single endpoint's limit: the batch's own is
+                // for a hundred ordinary items, not one of its size.
+                if item.get().len() > MAX_BODY_BYTES {
+                    return Err((id_of(&item).map(|i| i.id), ApiError::BodyTooLarge));
+                }
                 let request: SubmissionRequest = serde_json::from_str(item.get()).map_err(|e| {
-                    let id = serde_json::from_str::<ItemId>(item.get()).ok().map(|i| i.id);
+                    let id = id_of(&item).map(|i| i.id);
                     (id, ApiError::MalformedRequest { detail: e.to_string() })
                 })?;
                 let id = request.id;
@@ -185,8 +192,8 @@ fn refused(id: Option<Uuid>, error: &ApiError, lang: Lang) -> BatchOutcome {
     BatchOutcome::Refused { id, status: problem.status, problem }
 }
 
-/// Validates and normalises one submission into what is stored.
-fn prepare(
+/// Validates and normalises one submission into what is stored (also for Open311).
+pub(crate) fn prepare(
     request: SubmissionRequest,
     received_at: OffsetDateTime,
 ) -> Result<NewSubmission, ApiError> {
@@ -211,6 +218,7 @@ fn prepare(
     // Only a form with an `anonymous` box can be sent anonymously, and only with the box
     // ticked: the normalised answers keep no key the form does not have.
     let anonymous = answers.get("anonymous") == Some(&Value::Bool(true));
+    let received_at = adal_core::receipt::filed_at(received_at, anonymous);
     Ok(NewSubmission {
         id: request.id,
         fingerprint: fingerprint(&request.form, &answers, &request.attachments),

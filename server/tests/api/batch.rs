@@ -1,9 +1,11 @@
 use adal_core::api::{BatchOutcome, BatchResponse, MAX_BATCH_ITEMS, ProblemCode};
-use adal_core::{ErrorCode, TrackingNumber};
+use adal_core::{ErrorCode, Series, TrackingNumber};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{complaint, problem, spawn_staff_app, submission, with};
+use crate::helpers::{
+    complaint, mediation_request, problem, spawn_staff_app, submission, submission_of, with,
+};
 
 fn receipt(outcome: &BatchOutcome) -> &adal_core::api::Receipt {
     match outcome {
@@ -221,4 +223,88 @@ async fn a_batch_item_is_stored_with_everything_a_lone_submission_stores() {
         assert_eq!(status.timeline.len(), 1);
         assert_eq!(status.timeline[0].kind, EventKind::Received);
     }
+}
+
+/// Security review, finding 3: every item of a batch got the same time and the next
+/// number, so an anonymous complaint sent beside a named request from one phone was tied
+/// to that name in the staff list. Now it is numbered in the anonymous register and
+/// filed at the start of its hour.
+#[tokio::test]
+async fn an_anonymous_complaint_sent_beside_named_items_shares_neither_their_time_nor_their_numbers()
+ {
+    let app = spawn_staff_app().await;
+    let named_request = crate::helpers::submission_of(
+        "mediation_request",
+        with(crate::helpers::mediation_request(), json!({ "district": "URA" })),
+    );
+    let anonymous = submission(with(complaint(), json!({ "anonymous": true })));
+    let named_complaint = submission(complaint());
+
+    let results = app.batch(&[named_request, anonymous.clone(), named_complaint]).await;
+
+    let [first, hidden, last] = [0, 1, 2].map(|i| receipt(&results[i]).clone());
+    let number = |r: &adal_core::api::Receipt| r.tracking.parse::<TrackingNumber>().unwrap();
+    assert_eq!((number(&first).series, number(&first).sequence), (Series::Named, 1));
+    assert_eq!((number(&last).series, number(&last).sequence), (Series::Named, 2));
+    assert_eq!((number(&hidden).series, number(&hidden).sequence), (Series::Anonymous, 1));
+    assert!(hidden.tracking.contains("-A00001"), "{}", hidden.tracking);
+    assert_eq!(first.received_at, last.received_at);
+    assert_ne!(hidden.received_at, first.received_at);
+    assert_eq!((hidden.received_at.minute(), hidden.received_at.second()), (0, 0));
+    assert_eq!(hidden.received_at.nanosecond(), 0);
+
+    // What staff see is what the receipts say; a resend gets the same receipt.
+    let page: adal_core::api::SubmissionPage =
+        app.staff_get("/api/v1/staff/submissions?district=URA").await.json().await.unwrap();
+    let listed = page.submissions.iter().find(|s| s.tracking == hidden.tracking).unwrap();
+    assert_eq!(listed.received_at, hidden.received_at);
+    let again = app.batch(&[anonymous]).await;
+    assert_eq!(receipt(&again[0]), &hidden);
+}
+
+#[tokio::test]
+async fn a_batch_item_over_the_single_submission_limit_is_refused_alone_and_not_stored() {
+    let app = spawn_staff_app().await;
+    let good = submission(complaint());
+    // Keys the form does not know are dropped, not refused: once, a 1 MiB item was stored.
+    let huge = submission(with(complaint(), json!({ "padding": "a".repeat(1 << 20) })));
+    let near_the_limit = submission(with(complaint(), json!({ "padding": "a".repeat(60_000) })));
+
+    let results = app.batch(&[good.clone(), huge.clone(), near_the_limit.clone()]).await;
+
+    assert_eq!(results.iter().map(BatchOutcome::status).collect::<Vec<_>>(), [201, 413, 201]);
+    let BatchOutcome::Refused { id, problem, .. } = &results[1] else { panic!() };
+    assert_eq!(*id, Some(huge.id), "the refusal names the item");
+    assert_eq!(problem.code, ProblemCode::BodyTooLarge);
+    let stored: Vec<_> = app.export().into_iter().map(|s| s.id).collect();
+    assert_eq!(stored.len(), 2);
+    assert!(!stored.contains(&huge.id));
+}
+
+#[tokio::test]
+async fn an_item_of_thousands_of_group_entries_gets_a_small_answer_that_says_it_was_cut() {
+    let app = spawn_staff_app().await;
+    // Every entry would be refused three times over (name too short, no phone, no address).
+    let entries = |n| json!({ "parties": vec![json!({ "name": "x", "reach_by": "both" }); n] });
+    let of = |n| submission_of("mediation_request", with(mediation_request(), entries(n)));
+    // About 2 MB, the whole batch; and just under the item limit of 64 KiB.
+    let (two_mb, under_the_limit) = (of(60_000), of(1_900));
+
+    let response = app.post_batch_in("en", &[two_mb, under_the_limit]).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.bytes().await.unwrap();
+    assert!(body.len() < 16 * 1024, "an answer of {} bytes", body.len());
+    let results = serde_json::from_slice::<BatchResponse>(&body).unwrap().results;
+    assert_eq!(refusal(&results[0]).code, ProblemCode::BodyTooLarge);
+    let refused = refusal(&results[1]);
+    assert_eq!(refused.code, ProblemCode::ValidationFailed);
+    // One error for the group, then those of its first five entries; none past them.
+    let group = &refused.errors[0];
+    assert_eq!((group.field.as_str(), group.code), ("parties", ErrorCode::TooManyItems { max: 5 }));
+    assert_eq!(group.message, "No more than 5, please.");
+    let entries: Vec<_> = refused.errors[1..].iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(entries.len(), 5 * 3, "{entries:?}");
+    assert!(entries.iter().all(|f| ('0'..='4').any(|i| f.starts_with(&format!("parties.{i}.")))));
+    assert!(app.export().is_empty());
 }

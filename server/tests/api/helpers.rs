@@ -54,6 +54,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     start(data_dir, static_dir, configure).await
 }
 
+/// Starts the real application on an existing data directory (a restored backup, say).
+pub async fn spawn_app_on(data_dir: TempDir) -> TestApp {
+    let static_dir = tempfile::tempdir().unwrap();
+    write_fake_build(static_dir.path());
+    start(data_dir, static_dir, |_| {}).await
+}
+
 fn write_fake_build(dir: &Path) {
     std::fs::write(dir.join("index.html"), INDEX_HTML).unwrap();
     // Long and repetitive enough to be worth compressing.
@@ -108,6 +115,10 @@ pub async fn spawn_staff_app() -> TestApp {
     let mut app = spawn_app_with(|config| {
         config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
         config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+        config.staff_rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+        config.staff_rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+        // Some tests open a connection per request, all at once, from one address.
+        config.max_connections_per_ip = 100_000;
     })
     .await;
     app.staff_cookie = Some(app.log_in_staff(STAFF_LOGIN, Role::FrontOffice, None).await);

@@ -2,13 +2,16 @@
 //! free port with its own temporary database.
 
 mod attachments;
+mod backup;
 mod batch;
 mod contract;
 mod directory;
 mod forms;
+mod hardening;
 mod health;
 mod helpers;
 mod mediation;
+mod open311;
 mod receipts;
 mod reports;
 mod staff;

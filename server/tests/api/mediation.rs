@@ -295,3 +295,28 @@ async fn a_queued_session_sent_twice_is_scheduled_once() {
         app.staff_send(&mediator, "en", &path, None).await.json().await.unwrap();
     assert_eq!(record.sessions.len(), 1);
 }
+
+#[tokio::test]
+async fn an_act_of_thousands_of_parties_gets_one_error_for_their_number_not_one_each() {
+    let app = spawn_staff_app().await;
+    let mediation =
+        submission_of("mediation_request", with(mediation_request(), json!({ "district": "URA" })));
+    let tracking = app.submit(&mediation).await.tracking;
+    let staff = app.staff_session("staff.ura", Role::OfficeStaff, Some(District::Uralsk)).await;
+    let mut crowded = act_input();
+    crowded.parties =
+        vec![PartyInput { name: "X".into(), iin: "1".into(), ..Default::default() }; 1500];
+
+    let response = act_on(&app, &staff, &tracking, &sign(&crowded)).await;
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.bytes().await.unwrap();
+    assert!(body.len() < 16 * 1024, "an answer of {} bytes", body.len());
+    let refused: adal_core::api::Problem = serde_json::from_slice(&body).unwrap();
+    let fields: Vec<_> = refused.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields.len(), act::MAX_PARTIES + 1, "{fields:?}");
+    assert_eq!(
+        refused.field_errors().get("act.parties"),
+        Some(adal_core::ErrorCode::TooManyItems { max: act::MAX_PARTIES })
+    );
+}

@@ -367,3 +367,31 @@ async fn a_region_report_over_a_year_of_submissions_takes() {
         );
     }
 }
+
+/// Security review, finding 4: an institution a citizen typed as a formula reached the
+/// report's CSV as a formula; a spreadsheet now shows it as the text it is.
+#[tokio::test]
+async fn a_formula_typed_by_a_citizen_reaches_the_csv_as_text() {
+    let app = spawn_staff_app().await;
+    let formula = "=HYPERLINK(\"http://evil.example\";\"School No. 5\")";
+    let at = datetime!(2026-02-10 10:00 +05:00);
+    for _ in 0..2 {
+        received_at(&app, complaint_about("URA", "school", formula), at).await;
+        received_at(&app, complaint_about("URA", "school", "-1+1"), at).await;
+    }
+    let front = app.staff_session("front.2", Role::FrontOffice, None).await;
+    let path = "/api/v1/staff/reports.csv?period=2026-02-09&district=URA";
+    let response = app.staff_send(&front, "en", path, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let institutions: Vec<String> = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[3] == "top_institution")
+        .map(|r| r[4].to_owned())
+        .collect();
+    assert!(institutions.contains(&format!("'{formula}")), "{institutions:?}");
+    assert!(institutions.contains(&"'-1+1".to_owned()), "{institutions:?}");
+    assert!(institutions.iter().all(|cell| !cell.starts_with(['=', '+', '-', '@'])));
+}

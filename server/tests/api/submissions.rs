@@ -562,3 +562,39 @@ async fn concurrent_resends_mixed_with_other_submissions_still_get_one_row() {
     numbers.dedup();
     assert_eq!(numbers.len(), 41);
 }
+
+#[tokio::test]
+async fn text_of_invisible_characters_is_no_answer_and_escapes_and_overrides_are_not_stored() {
+    let app = spawn_app().await;
+    // The security review's cases: ten U+0000 as a description, two zero-width spaces as
+    // a required name.
+    let invisible = submission(with(
+        complaint(),
+        json!({ "description": "\u{0}".repeat(10), "name": "\u{200b}\u{200b}" }),
+    ));
+    // ANSI escapes and a right-to-left override around words that are there; a letter
+    // typed as two code points.
+    let dressed = submission(with(
+        complaint(),
+        json!({
+            "institution": "\u{1b}[31mSchool\u{1b}[0m No. 12\u{202e}",
+            "name": "Ақжаи\u{306}ық\u{200b} S.",
+            "description": "Parents were asked\u{7} for 5000 tenge\r\nfor new \u{2066}curtains.",
+        }),
+    ));
+
+    let refused = app.post_submission_in("en", &invisible).await;
+    let stored = app.post_submission(&dressed).await;
+
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = problem(refused).await.field_errors();
+    assert_eq!(errors.get("description"), Some(ErrorCode::Required));
+    assert_eq!(errors.get("name"), Some(ErrorCode::Required));
+    assert_eq!(stored.status(), StatusCode::CREATED);
+    let rows = app.export();
+    assert_eq!(rows.len(), 1);
+    let answers = &rows[0].answers;
+    assert_eq!(answers["institution"], "School No. 12");
+    assert_eq!(answers["name"], "Ақжайық S.", "composed (NFC), the zero-width space gone");
+    assert_eq!(answers["description"], "Parents were asked for 5000 tenge\nfor new curtains.");
+}

@@ -584,3 +584,59 @@ async fn administrators_disable_reenable_and_change_accounts_but_never_disable_t
     assert_eq!(problem(myself).await.code.as_str(), "cannot_disable_self");
     assert_eq!(change("nobody", json!({ "disabled": true })).await.status(), 404);
 }
+
+/// Security review, finding 1: the bulk reads returned a conflict item, with every
+/// answer, to the very office it names. Every read path now decides as the single read.
+#[tokio::test]
+async fn a_conflict_item_reaches_no_one_by_a_bulk_read_whom_the_single_read_refuses() {
+    let app = spawn_app().await;
+    add_user(&app, "staff.ura", Role::OfficeStaff, Some(District::Uralsk));
+    add_user(&app, "mediator.ura", Role::Mediator, Some(District::Uralsk));
+    add_user(&app, "curator.ura", Role::Curator, Some(District::Uralsk));
+    add_user(&app, "front", Role::FrontOffice, None);
+    let secret_words = "Сарсенова asked for money to sign";
+    let about_office = with(
+        complaint(),
+        json!({ "category": "other", "institution": "Медиатор Айгуль Сарсенова",
+                "description": secret_words }),
+    );
+    let conflict = app.submit(&submission(about_office)).await.tracking;
+    let ordinary = app.submit(&submission(complaint())).await.tracking;
+
+    let mut cases = 0;
+    for (login, sees_it) in
+        [("staff.ura", false), ("mediator.ura", false), ("curator.ura", true), ("front", true)]
+    {
+        let who = log_in(&app, login).await;
+        let single = format!("/api/v1/staff/submissions/{conflict}");
+        let single = send(&app, Some(&who), Method::GET, &single, None).await.status();
+        assert_eq!(single == StatusCode::OK, sees_it, "{login}: single read");
+        let reads = [
+            "/api/v1/staff/submissions?district=URA",
+            "/api/v1/staff/submissions?district=URA&form=complaint",
+            "/api/v1/staff/export.csv?district=URA",
+            "/api/v1/staff/export.csv?district=URA&form=complaint",
+            "/api/v1/staff/inbox?district=URA",
+            "/api/v1/staff/inbox?district=URA&q=Сарсенова",
+            &format!("/api/v1/staff/inbox?district=URA&q={conflict}"),
+        ];
+        let regional = ["/api/v1/staff/submissions", "/api/v1/staff/export.csv"];
+        let reads =
+            reads.iter().copied().chain(regional.iter().copied().filter(|_| login == "front"));
+        for path in reads {
+            let response = send(&app, Some(&who), Method::GET, path, None).await;
+            assert_eq!(response.status(), StatusCode::OK, "{login} {path}");
+            let body = response.text().await.unwrap();
+            assert_eq!(body.contains(&conflict), sees_it, "{login} {path}");
+            // The inbox shows a summary; the bulk reads every answer.
+            if !path.contains("inbox") {
+                assert_eq!(body.contains(secret_words), sees_it, "{login} {path}");
+            }
+            if !path.contains("q=") {
+                assert!(body.contains(&ordinary), "{login} {path}");
+            }
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 2 * 7 + 7 + 9);
+}

@@ -25,7 +25,7 @@ use adal_core::AttachmentRef;
 use adal_core::api::SubmissionRequest;
 use adal_core::sync::Backoff;
 use adal_core::sync::engine::{Item, Policy};
-use adal_core::{District, TrackingNumber};
+use adal_core::{District, Series, TrackingNumber};
 use clap::Parser;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -349,21 +349,23 @@ impl Check {
             .map(|row| row.attachments.len())
             .sum::<usize>();
 
-        let mut sequences: BTreeMap<(District, i32), Vec<u32>> = BTreeMap::new();
+        let mut sequences: BTreeMap<(District, i32, Series), Vec<u32>> = BTreeMap::new();
         let mut seen = std::collections::HashSet::new();
         for row in rows {
             if !seen.insert(row.tracking.as_str()) {
                 check.duplicate_tracking += 1;
             }
             match TrackingNumber::from_str(&row.tracking) {
-                Ok(t) => sequences.entry((t.district, t.year)).or_default().push(t.sequence),
+                Ok(t) => {
+                    sequences.entry((t.district, t.year, t.series)).or_default().push(t.sequence)
+                }
                 Err(_) => check.broken_sequences.push(format!("unparsable {}", row.tracking)),
             }
         }
-        for ((district, year), mut numbers) in sequences {
+        for ((district, year, series), mut numbers) in sequences {
             numbers.sort_unstable();
             if numbers.iter().enumerate().any(|(i, &n)| n as usize != i + 1) {
-                check.broken_sequences.push(format!("{}-{year}", district.code()));
+                check.broken_sequences.push(format!("{}-{year} {series:?}", district.code()));
             }
         }
         check

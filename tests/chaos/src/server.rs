@@ -98,6 +98,8 @@ async fn spawn(
         // Every device reaches the server through one proxy, so one address: the
         // limiter would otherwise throttle the whole test.
         .args(["--rate-limit-per-second", "100000", "--rate-limit-burst", "100000"])
+        .args(["--max-connections-per-ip", "100000"])
+        .args(["--staff-rate-limit-per-second", "100000", "--staff-rate-limit-burst", "100000"])
         .env("RUST_LOG", "warn")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())

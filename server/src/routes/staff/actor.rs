@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use time::OffsetDateTime;
 
-use super::policy::{self, Action, Target};
+use super::policy::{self, Action, Scope, Target};
 use crate::AppState;
 use crate::accounts::sha256_hex;
 use crate::db::{self, events::hashes_match};
@@ -64,6 +64,22 @@ impl Actor {
         self.audit(state, action.as_str(), target, district, "denied").await?;
         tracing::warn!(role = self.role.as_str(), action = action.as_str(), "staff request denied");
         Err(ApiError::Forbidden)
+    }
+
+    /// The [`Scope`] of a bulk read of `district` (see [`policy::scope`]); refused, audited
+    /// and answered 403 as [`Actor::authorize`] does if the actor may not read it at all.
+    pub async fn scope(
+        &self,
+        state: &AppState,
+        action: Action,
+        district: Option<District>,
+    ) -> Result<Scope, ApiError> {
+        match policy::scope(self.role, self.district, action, district) {
+            Some(scope) => Ok(scope),
+            None => {
+                self.authorize(state, action, district, None).await.and(Err(ApiError::Forbidden))
+            }
+        }
     }
 
     /// Whether the policy lets this actor do `action` on `on` (nothing is audited: for

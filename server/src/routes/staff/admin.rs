@@ -1,7 +1,7 @@
 //! What administrators do: create, list and change accounts, and read the audit log.
 
 use adal_core::staff::{
-    AccountChange, AccountSummary, AccountsResponse, AuditResponse, Me, NewAccountRequest,
+    AccountChange, AccountSummary, AccountsResponse, AuditResponse, Me, NewAccountRequest, Role,
 };
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -127,7 +127,8 @@ pub async fn get_users(
 
 /// `POST /api/v1/staff/users/{login}`: 200 with the account as it now is. Disabling it
 /// or setting a new password ends its sessions; a role or district is checked as at
-/// creation; an administrator cannot disable themselves.
+/// creation; an administrator cannot disable themselves, and nobody can demote or disable
+/// the last active administrator (nobody could then manage accounts).
 #[utoipa::path(
     post,
     path = "/api/v1/staff/users/{login}",
@@ -142,7 +143,7 @@ pub async fn get_users(
         (status = 200, description = "The account as it now is", body = AccountSummary),
         (status = 403, description = "forbidden"),
         (status = 404, description = "not_found"),
-        (status = 409, description = "cannot_disable_self"),
+        (status = 409, description = "cannot_disable_self, last_administrator"),
         (status = 422, description = "validation_failed"),
     ),
 )]
@@ -171,19 +172,29 @@ pub async fn post_user_change(
         None => None,
     };
     let disabled = change.disabled.unwrap_or(account.disabled);
+    let was_active_admin = account.role == Role::Administrator && !account.disabled;
+    let stays_active_admin = role == Role::Administrator && !disabled;
     let entry = actor.entry(Action::ManageAccounts.as_str(), Some(&login), district, "allowed");
     let summary = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
+            // Counted in the transaction of the change, on the one writer connection: two
+            // administrators demoting each other at once cannot both succeed.
+            if was_active_admin
+                && !stays_active_admin
+                && db::accounts::active_administrators(&tx)? <= 1
+            {
+                return Ok(Err(ApiError::LastAdministrator));
+            }
             db::accounts::update(&tx, account.id, role, district, disabled, hash.as_deref())?;
             if disabled || hash.is_some() {
                 db::sessions::delete_all_of(&tx, account.id)?;
             }
             db::audit::append(&tx, &entry)?;
             tx.commit()?;
-            db::accounts::summary(conn, &account.login)
+            Ok(db::accounts::summary(conn, &account.login)?.ok_or(ApiError::NotFound))
         })
-        .await?;
-    summary.map(Json).ok_or(ApiError::NotFound)
+        .await??;
+    Ok(Json(summary))
 }

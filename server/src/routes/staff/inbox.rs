@@ -140,7 +140,7 @@ fn text_of(answers: &serde_json::Value) -> String {
 }
 
 fn is_open(status: EventKind) -> bool {
-    !matches!(status, EventKind::Answered | EventKind::Closed)
+    !status.settles()
 }
 
 /// The answer day after any extension, and the working days left until it.
@@ -296,13 +296,11 @@ pub async fn get_submission(
     }))
 }
 
-/// A note of an action: a reason, question or answer, trimmed, 1 to NOTE_MAX_CHARS.
+/// A note of an action: a reason, question or answer, cleaned as every free text is
+/// (core's `clean`: no controls or invisible characters), 1 to NOTE_MAX_CHARS visible.
 fn note(text: &str, what: &str) -> Result<String, ApiError> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > NOTE_MAX_CHARS {
-        return Err(bad(what, &format!("1 to {NOTE_MAX_CHARS} characters")));
-    }
-    Ok(text.to_owned())
+    adal_core::validation::long_text(text, 1, NOTE_MAX_CHARS)
+        .map_err(|_| bad(what, &format!("1 to {NOTE_MAX_CHARS} characters")))
 }
 
 /// `POST /api/v1/staff/submissions/{tracking}/events`: 201 with the event as staff see

@@ -54,12 +54,16 @@ pub async fn post_action(
             Step::Schedule(session)
         }
         StaffAction::RecordOutcome { outcome, note } => {
-            let note = note.trim().to_owned();
-            if note.chars().count() > NOTE_MAX_CHARS {
-                let mut errors = FieldErrors::default();
-                errors.push("note", adal_core::ErrorCode::TooLong { max: NOTE_MAX_CHARS });
-                return Err(ApiError::Validation(errors));
-            }
+            // Optional, and cleaned as every free text is (core's `clean`).
+            let note = match adal_core::validation::long_text(&note, 0, NOTE_MAX_CHARS) {
+                Ok(note) => note,
+                Err(adal_core::ErrorCode::Required) => String::new(),
+                Err(code) => {
+                    let mut errors = FieldErrors::default();
+                    errors.push("note", code);
+                    return Err(ApiError::Validation(errors));
+                }
+            };
             event.note = Some(outcome.note(&note));
             Step::Outcome(outcome, note)
         }

@@ -12,29 +12,32 @@ pub mod admin;
 pub mod calendar;
 pub mod idempotent;
 pub mod inbox;
+pub mod login_limits;
 pub mod mediation;
+pub mod open311;
 pub mod policy;
 pub mod read;
 pub mod reports;
 pub mod session;
 pub mod tasks;
 
-use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
-
 use adal_core::api::MAX_BODY_BYTES;
 use axum::extract::DefaultBodyLimit;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
+use axum::response::IntoResponse;
+use tower_governor::GovernorLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+pub use login_limits::{LoginLimits, StaffLimits};
 
 use crate::AppState;
 use crate::error::ApiError;
 
-pub fn router() -> OpenApiRouter<AppState> {
+/// Every staff route, limited per client address (one office shares an address: see
+/// `DEFAULT_STAFF_RATE_LIMIT_BURST`).
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let rate_limit = GovernorLayer::new(state.staff_rate_limit.clone())
+        .error_handler(|error| ApiError::from(error).into_response());
     OpenApiRouter::new()
         .routes(routes!(session::post_login))
         .routes(routes!(session::post_logout))
@@ -47,49 +50,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::get_tasks))
         .routes(routes!(calendar::get_calendar))
         .routes(routes!(calendar::put_calendar_year))
-        .routes(routes!(calendar::get_public_calendar))
         .routes(routes!(mediation::get_mediation))
         .routes(routes!(mediation::get_act))
         .routes(routes!(admin::get_audit))
         .merge(read::router())
         .merge(reports::router())
+        .merge(open311::router())
+        .route_layer(rate_limit)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-}
-
-/// Login attempts, limited per client address and per login, so that neither one
-/// address trying many logins nor many addresses trying one login get far.
-#[derive(Clone)]
-pub struct StaffLimits {
-    per_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    per_login: Arc<DefaultKeyedRateLimiter<String>>,
-}
-
-impl StaffLimits {
-    pub fn new(burst_per_ip: NonZeroU32, burst_per_login: NonZeroU32) -> StaffLimits {
-        let quota = |period_s, burst| {
-            Quota::with_period(Duration::from_secs(period_s))
-                .expect("a period longer than zero")
-                .allow_burst(burst)
-        };
-        StaffLimits {
-            per_ip: Arc::new(DefaultKeyedRateLimiter::keyed(quota(6, burst_per_ip))),
-            per_login: Arc::new(DefaultKeyedRateLimiter::keyed(quota(60, burst_per_login))),
-        }
-    }
-
-    /// Counts one attempt of `login` from `ip`; 429 once either has had too many.
-    pub fn check(&self, ip: IpAddr, login: &str) -> Result<(), ApiError> {
-        let now = DefaultClock::default().now();
-        let refused = |not_until: governor::NotUntil<_>| ApiError::RateLimited {
-            retry_after_s: not_until.wait_time_from(now).as_secs().max(1),
-        };
-        self.per_ip.check_key(&ip).map_err(refused)?;
-        self.per_login.check_key(&login.to_owned()).map_err(refused)
-    }
-
-    /// Forgets the keys that are back to a full burst.
-    pub fn retain_recent(&self) {
-        self.per_ip.retain_recent();
-        self.per_login.retain_recent();
-    }
+        // Public, cached by its entity tag, and served from memory: not limited.
+        .routes(routes!(calendar::get_public_calendar))
 }

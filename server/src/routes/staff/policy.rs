@@ -157,6 +157,31 @@ const POLICY: [(Role, Reach, Actions, Actions); 6] = [
     (Role::Administrator, Reach::Region, &[&[ManageAccounts, ReadAudit, ManageCalendar]], &[]),
 ];
 
+/// What a bulk read (a page of submissions, the CSV export) may return: the rows of
+/// `district` (`None`: every district), and the conflict items among them only if
+/// `conflict_items`. Worked out by [`authorize`] itself, once for ordinary items and once
+/// for conflict items, so that a list can never show what a single read refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub district: Option<District>,
+    pub conflict_items: bool,
+}
+
+/// The [`Scope`] of `action` over `district` for an account of `role` in `home`, or
+/// `None` if it may not read even the district's ordinary items.
+pub fn scope(
+    role: Role,
+    home: Option<District>,
+    action: Action,
+    district: Option<District>,
+) -> Option<Scope> {
+    if !authorize(role, home, action, Target::of(district)) {
+        return None;
+    }
+    let conflict_items = authorize(role, home, action, Target { district, conflict: true });
+    Some(Scope { district, conflict_items })
+}
+
 /// Whether an account of `role` in `home` may do `action` on `target`.
 pub fn authorize(role: Role, home: Option<District>, action: Action, target: Target) -> bool {
     let Some((_, reach, ordinary, conflict)) = POLICY.iter().find(|(r, ..)| *r == role) else {
@@ -238,6 +263,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_bulk_read_includes_conflict_items_only_for_whom_a_single_read_does() {
+        let ura = Some(District::Uralsk);
+        for role in Role::ALL {
+            let home = role.has_district().then_some(District::Uralsk);
+            for action in [ReadInbox, ReadSubmission] {
+                for district in [ura, None] {
+                    let single = Target { district, conflict: true };
+                    let scope = scope(role, home, action, district);
+                    assert_eq!(
+                        scope.is_some_and(|s| s.conflict_items),
+                        authorize(role, home, action, single),
+                        "{role:?} {action:?} {district:?}"
+                    );
+                }
+            }
+        }
+        let staff = scope(Role::OfficeStaff, ura, ReadSubmission, ura).unwrap();
+        assert!(!staff.conflict_items);
+        assert!(scope(Role::Curator, ura, ReadSubmission, ura).unwrap().conflict_items);
+        assert!(scope(Role::FrontOffice, None, ReadSubmission, None).unwrap().conflict_items);
+        assert_eq!(scope(Role::Mediator, ura, ReadSubmission, None), None);
     }
 
     #[test]

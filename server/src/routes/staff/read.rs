@@ -3,6 +3,8 @@
 //!
 //! Both need a staff session ([`Actor`]) and pass the one policy: a page is an inbox
 //! read ([`Action::ReadInbox`]), the export reads every answer ([`Action::ReadSubmission`]).
+//! The policy's [`Scope`](super::policy::Scope) decides the rows as it decides a single
+//! read: a conflict item is left out for whom `GET /staff/submissions/{tracking}` refuses.
 //! A district-scoped role reads its own district (the default when `?district=` is
 //! left out); a regional role may leave the district out and read every district.
 //! Every export is written to the audit log.
@@ -61,8 +63,9 @@ struct ExportParams {
 }
 
 /// `?district=URA&form=complaint`; an empty form means "any", an empty district the
-/// actor's own (every district for a regional role). Then checks `action` against the
-/// policy for that district (`None`: all of them, which only a regional role may read).
+/// actor's own (every district for a regional role). Then asks the policy for the scope
+/// of `action` over that district (`None`: all of them, which only a regional role may
+/// read): whether the actor may read it at all, and whether its conflict items too.
 async fn filter(
     state: &AppState,
     actor: &Actor,
@@ -76,9 +79,9 @@ async fn filter(
             ApiError::MalformedRequest { detail: format!("unknown district {code:?}") }
         })?),
     };
-    actor.authorize(state, action, district, None).await?;
+    let scope = actor.scope(state, action, district).await?;
     let form = form.map(|f| f.trim().to_owned()).filter(|f| !f.is_empty());
-    Ok(Filter { district, form })
+    Ok(Filter { district: scope.district, form, conflict_items: scope.conflict_items })
 }
 
 fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
@@ -203,13 +206,13 @@ async fn export_csv(
 }
 
 fn write_csv(conn: &Connection, filter: &Filter, sink: ChunkSink) -> Result<u64, DbError> {
-    let mut csv = csv::Writer::from_writer(sink);
+    let mut csv = crate::spreadsheet::Writer::from_writer(sink);
     csv.write_record(CSV_HEADER).map_err(io::Error::from)?;
     let mut failed = None;
     let count = staff::for_each_row(conn, filter, |row| {
         let version = row.form_version.to_string();
         let written = csv.write_record([
-            &row.tracking,
+            row.tracking.as_str(),
             &row.id,
             &row.form_id,
             &version,

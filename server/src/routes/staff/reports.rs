@@ -169,7 +169,7 @@ async fn get_report_csv(
 fn csv_of(report: &Report) -> Result<Vec<u8>, csv::Error> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
-        let mut csv = csv::Writer::from_writer(&mut out);
+        let mut csv = crate::spreadsheet::Writer::from_writer(&mut out);
         csv.write_record(CSV_HEADER)?;
         let (start, end) = (report.period.start().to_string(), report.period.end().to_string());
         let mut scopes = vec![(db::reports::scope(report.district), &report.figures)];

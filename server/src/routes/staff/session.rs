@@ -1,9 +1,7 @@
 //! Logging in and out, and who am I.
 
-use std::net::SocketAddr;
-
 use adal_core::staff::{LoginRequest, LoginResponse, Me, SESSION_COOKIE};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use time::{Duration, OffsetDateTime};
@@ -11,6 +9,7 @@ use time::{Duration, OffsetDateTime};
 use super::actor::{Actor, WriteActor, device_of};
 use crate::AppState;
 use crate::accounts::{random_token, sha256_hex, verify_password};
+use crate::client::Client;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
@@ -29,7 +28,8 @@ fn session_cookie(token: &str, max_age_s: i64) -> HeaderValue {
 }
 
 /// `POST /api/v1/staff/login`. Unknown login, wrong password and disabled account all
-/// answer the same 401, after the same Argon2 work.
+/// answer the same 401, after the same Argon2 work. Failures are limited per client
+/// address and login ([`super::StaffLimits`]); a correct password is never counted.
 #[utoipa::path(
     post,
     path = "/api/v1/staff/login",
@@ -43,12 +43,12 @@ fn session_cookie(token: &str, max_age_s: i64) -> HeaderValue {
 )]
 pub async fn post_login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     Json(request): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let login = request.login.trim().to_lowercase();
-    state.staff.check(peer.ip(), &login)?;
+    state.staff.check(client.ip, &login)?;
     let device = device_of(&headers);
     let key = login.clone();
     let account = state.db.call(move |conn| db::accounts::find_by_login(conn, &key)).await?;
@@ -62,6 +62,7 @@ pub async fn post_login(
     let account = match account {
         Some(account) if matches && !account.disabled => account,
         account => {
+            state.staff.failed(client.ip, &login);
             // An unknown login is not written down: it may be a password typed in the
             // wrong box.
             let entry = db::audit::NewEntry {

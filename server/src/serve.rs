@@ -1,0 +1,195 @@
+//! The accept loop: HTTP/1.1 connections served by hyper with the limits that keep a
+//! slow or greedy client from holding the server (`axum::serve` has none of them).
+//!
+//! - Headers must arrive within the header read timeout, which is also how long an idle
+//!   keep-alive connection is kept: a client that sends half its headers and then
+//!   nothing (slowloris) is disconnected.
+//! - A request body that stops arriving for the body read timeout ends the request with
+//!   408 ([`body_timeout`]).
+//! - One address holds at most so many connections at once; the next are closed as soon
+//!   as they are accepted. Trusted proxies are exempt: every client behind them shares
+//!   their address.
+//!
+//! HTTP/2 is not offered: browsers speak it only over TLS, which a proxy in front
+//! terminates, and its streams would need limits of their own.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+use crate::client::TrustedProxies;
+use crate::error::ApiError;
+
+/// How connections are limited; see the module's documentation.
+#[derive(Debug, Clone)]
+pub struct ConnectionLimits {
+    pub header_read_timeout: Duration,
+    pub max_connections_per_ip: usize,
+    /// Exempt from the per-address cap.
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// Open connections per address, and how many were refused since the last report.
+#[derive(Clone, Default)]
+pub struct ConnectionCounts {
+    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    refused: Arc<AtomicU64>,
+}
+
+impl ConnectionCounts {
+    /// Takes one of `ip`'s `max` connection slots, or `None` when it holds them all.
+    fn acquire(&self, ip: IpAddr, max: usize) -> Option<Slot> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(ip).or_default();
+        if *count >= max {
+            drop(open);
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        *count += 1;
+        Some(Slot { ip, counts: self.clone() })
+    }
+
+    /// How many connections were refused since the last call (for a periodic log line).
+    pub fn take_refused(&self) -> u64 {
+        self.refused.swap(0, Ordering::Relaxed)
+    }
+}
+
+/// One open connection of an address; gives its slot back when dropped.
+struct Slot {
+    ip: IpAddr,
+    counts: ConnectionCounts,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.counts.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.ip) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting and waits
+/// for the connections in flight to finish their requests.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    counts: ConnectionCounts,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout).keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    accept_failed(error).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let exempt = limits.trusted_proxies.contains(peer.ip());
+        let max = if exempt { usize::MAX } else { limits.max_connections_per_ip };
+        // Refused: dropping the stream closes it at once, before a byte is read.
+        let Some(slot) = counts.acquire(peer.ip(), max) else {
+            continue;
+        };
+        // Small answers go out at once rather than waiting for more to send.
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(request)
+        });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that went away or timed out: routine, nothing to report.
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// Out of file descriptors and the like: wait a little rather than spin; a connection
+/// that failed before it was accepted is the client's business.
+async fn accept_failed(error: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(error.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+        return;
+    }
+    tracing::error!(%error, "accepting a connection failed");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+/// Set by the request body when it stopped arriving.
+#[derive(Clone, Default)]
+struct TimedOut(Arc<AtomicBool>);
+
+#[derive(Debug, thiserror::Error)]
+#[error("the request body stopped arriving")]
+struct BodyTimedOut;
+
+/// Middleware: a request body that sends nothing for `timeout` fails to read, and the
+/// request is answered 408 whatever its handler made of the failure; the connection is
+/// closed, as the rest of the body will not be read.
+pub async fn body_timeout(
+    axum::extract::State(timeout): axum::extract::State<Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let timed_out = TimedOut::default();
+    let flag = timed_out.clone();
+    let request = request.map(|body| {
+        let frames = body.into_data_stream();
+        let guarded = futures_util::stream::unfold(Some(frames), move |frames| {
+            let flag = flag.clone();
+            async move {
+                let mut frames = frames?;
+                match tokio::time::timeout(timeout, frames.next()).await {
+                    Ok(Some(frame)) => Some((frame.map_err(axum::Error::new), Some(frames))),
+                    Ok(None) => None,
+                    Err(_) => {
+                        flag.0.store(true, Ordering::Relaxed);
+                        Some((Err(axum::Error::new(BodyTimedOut)), None))
+                    }
+                }
+            }
+        });
+        Body::from_stream(guarded)
+    });
+    let response = next.run(request).await;
+    if !timed_out.0.load(Ordering::Relaxed) {
+        return response;
+    }
+    ApiError::RequestTimeout.into_response()
+}
