@@ -111,6 +111,7 @@ pub async fn get_keys(
     ),
     responses(
         (status = 200, description = "The key as it now is", body = KeySummary),
+        (status = 400, description = "malformed_request"),
         (status = 403, description = "forbidden"),
         (status = 404, description = "not_found"),
     ),
