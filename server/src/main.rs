@@ -55,6 +55,19 @@ enum Command {
     /// Verify a data directory: the database's integrity and foreign keys, and every
     /// attachment against its SHA-256. Exits 1 and says what is wrong if anything is.
     Check(ExportArgs),
+    /// Run the database's pending migrations (the server also does at start-up), or with
+    /// --dry-run list them without running them.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Args)]
+struct MigrateArgs {
+    /// Directory of the database.
+    #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
+    data: PathBuf,
+    /// Only list what would run.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args)]
@@ -284,6 +297,20 @@ async fn main() -> anyhow::Result<()> {
                 manifest.parts.len() - 1,
                 manifest.created_at
             );
+            return Ok(());
+        }
+        Some(Command::Migrate(args)) => {
+            let pending = adal_server::db::pending_migrations(&args.data)?;
+            if pending.is_empty() {
+                println!("{}: the database is up to date", args.data.display());
+                return Ok(());
+            }
+            if args.dry_run {
+                println!("would run {} migration(s): {}", pending.len(), pending.join(", "));
+                return Ok(());
+            }
+            adal_server::db::Db::open(&args.data)?;
+            println!("ran {} migration(s): {}", pending.len(), pending.join(", "));
             return Ok(());
         }
         Some(Command::Check(args)) => {

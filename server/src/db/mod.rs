@@ -30,7 +30,22 @@ use rusqlite_migration::{M, Migrations};
 /// The database file inside the data directory.
 pub const FILE_NAME: &str = "adal.sqlite3";
 
-/// Append-only: a released migration is never edited, a change is a new entry.
+/// The name of each migration, in the order of [`migrations`]: what `adal-server migrate
+/// --dry-run` lists.
+pub const MIGRATION_NAMES: [&str; 9] = [
+    "0001_foundation",
+    "0002_directory",
+    "0003_attachments_receipts",
+    "0004_staff",
+    "0005_staff_read_indexes",
+    "0006_triage",
+    "0007_mediation_reports",
+    "0008_anonymous_series",
+    "0009_open311",
+];
+
+/// Append-only: a released migration is never edited, a change is a new entry (and a
+/// name in [`MIGRATION_NAMES`]). They run forward at start-up, in a transaction.
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/0001_foundation.sql")),
@@ -63,6 +78,13 @@ pub enum DbError {
     Corrupt(String),
     #[error("no database at {0}")]
     Missing(PathBuf),
+    /// Written by a later release: migrating it back is not possible, and running on it
+    /// would misread it.
+    #[error(
+        "the database was written by a newer Adal (schema {found}; this adal-server knows \
+         up to {known}): run the newer adal-server, or restore a backup this one made"
+    )]
+    NewerSchema { found: usize, known: usize },
     /// The writer thread is gone (it panicked): nothing more can be stored.
     #[error("the writer thread is gone")]
     WriterGone,
@@ -99,6 +121,7 @@ impl Db {
         let path = data_dir.join(FILE_NAME);
         let mut conn = Connection::open(&path)?;
         configure(&conn)?;
+        refuse_newer(&conn)?;
         migrations().to_latest(&mut conn)?;
         let readers = Readers { path, idle: Mutex::new(Vec::new()) };
         Ok(Db { conn: Arc::new(Mutex::new(conn)), readers: Arc::new(readers) })
@@ -178,6 +201,33 @@ impl Readers {
     }
 }
 
+/// How many migrations the database at `conn` has had (SQLite's `user_version`).
+fn schema_version(conn: &Connection) -> Result<usize, DbError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    Ok(usize::try_from(version).unwrap_or(usize::MAX))
+}
+
+/// [`DbError::NewerSchema`] if a later release wrote the database.
+fn refuse_newer(conn: &Connection) -> Result<(), DbError> {
+    let found = schema_version(conn)?;
+    if found > MIGRATION_NAMES.len() {
+        return Err(DbError::NewerSchema { found, known: MIGRATION_NAMES.len() });
+    }
+    Ok(())
+}
+
+/// The migrations that opening the database in `data_dir` would run, by name, without
+/// running them (all of them where there is no database yet); refuses a newer database.
+pub fn pending_migrations(data_dir: &Path) -> Result<Vec<&'static str>, DbError> {
+    let path = data_dir.join(FILE_NAME);
+    if !path.is_file() {
+        return Ok(MIGRATION_NAMES.to_vec());
+    }
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    refuse_newer(&conn)?;
+    Ok(MIGRATION_NAMES[schema_version(&conn)?..].to_vec())
+}
+
 /// A trivial query, to tell that the database answers.
 pub fn ping(conn: &Connection) -> Result<(), DbError> {
     conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?;
@@ -216,6 +266,33 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn every_migration_has_its_name_and_a_fresh_database_has_had_them_all() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(pending_migrations(dir.path()).unwrap(), MIGRATION_NAMES);
+        Db::open(dir.path()).unwrap();
+        assert_eq!(pending_migrations(dir.path()).unwrap(), Vec::<&str>::new());
+        let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATION_NAMES.len());
+        // A database two releases behind would run the last two.
+        conn.pragma_update(None, "user_version", MIGRATION_NAMES.len() - 2).unwrap();
+        assert_eq!(pending_migrations(dir.path()).unwrap(), MIGRATION_NAMES[7..]);
+    }
+
+    #[test]
+    fn a_database_written_by_a_newer_release_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        Db::open(dir.path()).unwrap();
+        let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        conn.pragma_update(None, "user_version", MIGRATION_NAMES.len() + 1).unwrap();
+        drop(conn);
+        let Err(error) = Db::open(dir.path()) else { panic!("a newer database was opened") };
+        let message = error.to_string();
+        assert!(message.contains("written by a newer Adal"), "{message}");
+        assert!(message.contains("restore a backup"), "{message}");
+        assert!(pending_migrations(dir.path()).is_err());
     }
 
     #[test]
