@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// `discovery.json`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Discovery))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discovery {
     pub changeset: String,
@@ -15,6 +17,8 @@ pub struct Discovery {
     pub endpoints: Vec<Endpoint>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Endpoint))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
     pub specification: String,
@@ -27,6 +31,8 @@ pub struct Endpoint {
 }
 
 /// One entry of `services.json`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Service))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     pub service_code: String,
@@ -43,6 +49,8 @@ pub struct Service {
 }
 
 /// `services/{service_code}.json`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311ServiceDefinition))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceDefinition {
     pub service_code: String,
@@ -50,6 +58,8 @@ pub struct ServiceDefinition {
 }
 
 /// One field of the complaint form as an Open311 attribute.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Attribute))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribute {
     /// Always `true`: every attribute is a question.
@@ -69,6 +79,8 @@ pub struct Attribute {
 }
 
 /// The datatypes of the specification.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Datatype))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Datatype {
@@ -81,6 +93,8 @@ pub enum Datatype {
 }
 
 /// One option of a list attribute.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311AttributeValue))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttributeValue {
     pub key: String,
@@ -88,6 +102,8 @@ pub struct AttributeValue {
 }
 
 /// The answer to `POST requests.json`: one of these in an array.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Created))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Created {
     /// The tracking number (`URA-2026-00042`).
@@ -98,6 +114,8 @@ pub struct Created {
 
 /// One entry of `GET requests.json`: the public status of a complaint and nothing the
 /// person wrote or is: no description, name, phone, address, place or media.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311ServiceRequest))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceRequest {
     /// The tracking number.
@@ -119,6 +137,8 @@ pub struct ServiceRequest {
     pub expected_datetime: OffsetDateTime,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Status))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -144,6 +164,8 @@ impl Status {
 }
 
 /// One error of an Open311 answer (the answer is an array of them).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Open311Error))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Error {
     /// The HTTP status, as the specification's examples have it.

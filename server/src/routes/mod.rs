@@ -33,13 +33,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(forms::router())
         .merge(staff::router(state))
         .merge(reports::router(state))
+        .merge(open311::router(state))
         .routes(routes!(openapi::get_openapi))
         .routes(routes!(openapi::get_docs))
         .split_for_parts();
     api.layer(Extension(openapi::Contract::new(doc)))
-        // Open311 GeoReport v2 is described by its own specification, and answers in its
-        // own error format; its routes are not part of this API's contract.
-        .merge(open311::router(state))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)

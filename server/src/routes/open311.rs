@@ -30,16 +30,17 @@ use adal_core::open311::{
 use adal_core::receipt::ReceiptSecret;
 use adal_core::search::distance_km;
 use adal_core::{District, Lang, Provider, TrackingNumber};
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, any, get};
+use axum::routing::any;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, Time};
 use tower_governor::GovernorLayer;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub use fault::Fault;
@@ -49,24 +50,53 @@ use crate::db::open311::{Filter, Row};
 use crate::db::submissions::Stored;
 use crate::error::{ApiError, request_lang};
 
-pub fn router(state: &AppState) -> Router<AppState> {
+/// The Open311 routes, each with its entry in the API's contract (`routes::openapi`): its
+/// answers are Open311's JSON, and its refusals `[{code, description}]`, not problems.
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let rate_limit = GovernorLayer::new(state.rate_limit.clone())
         .error_handler(|error| Fault::from(ApiError::from(error)).into_response());
-    let refuse_other_methods = |route: MethodRouter<AppState>| route.fallback(method_not_allowed);
-    Router::new()
-        .route("/open311/v2/discovery.json", refuse_other_methods(get(get_discovery)))
-        .route("/open311/v2/services.json", refuse_other_methods(get(get_services)))
-        .route("/open311/v2/services/{file}", refuse_other_methods(get(get_service_definition)))
-        .route(
-            "/open311/v2/requests.json",
-            refuse_other_methods(get(get_requests).post(post_request)),
-        )
-        .route("/open311/v2/requests/{file}", refuse_other_methods(get(get_request)))
+    OpenApiRouter::new()
+        .routes(refuse_other_methods(routes!(get_discovery)))
+        .routes(refuse_other_methods(routes!(get_services)))
+        .routes(refuse_other_methods(routes!(get_service_definition)))
+        .routes(refuse_other_methods(routes!(get_requests, post_request)))
+        .routes(refuse_other_methods(routes!(get_request)))
         .route_layer(rate_limit)
         .route("/open311", any(no_such_resource))
         .route("/open311/{*rest}", any(no_such_resource))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(fault::render_faults))
+}
+
+/// A route whose other methods are answered 405 in Open311's format.
+fn refuse_other_methods(
+    (schemas, paths, methods): UtoipaMethodRouter<AppState>,
+) -> UtoipaMethodRouter<AppState> {
+    (schemas, paths, methods.fallback(method_not_allowed))
+}
+
+/// What `POST requests.json` reads, as the specification names it (form-encoded; only
+/// for the contract: the handler reads the form itself, `attribute[CODE]` keys and all).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Open311PostedRequest)]
+#[allow(dead_code)]
+struct PostForm {
+    /// The key an administrator issued (`POST /api/v1/staff/open311/keys`).
+    api_key: String,
+    /// One of `services.json`.
+    service_code: String,
+    lat: Option<f64>,
+    long: Option<f64>,
+    address_string: Option<String>,
+    description: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    media_url: Option<String>,
+    /// Adal's extension: a secret the client made, with which the person reads the
+    /// receipt (`GET /api/v1/submissions/{tracking}`).
+    receipt_secret: Option<String>,
 }
 
 async fn method_not_allowed() -> Fault {
@@ -87,6 +117,16 @@ fn answer(body: impl serde::Serialize, status: StatusCode, lang: Lang) -> Respon
 /// `discovery.json`. The endpoint's URL is made from the request's `Host` (and
 /// `X-Forwarded-Proto: https` from a proxy in front), so it is right wherever Adal is
 /// served; a `Host` that is not a plain host name gives a URL without one.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/discovery.json",
+    tag = "open311",
+    responses(
+        (status = 200, description = "Where and how to reach this Open311 server", body = Discovery),
+        (status = 429, description = "Too many requests from this address", body = Vec<open311::Error>),
+        (status = 500, description = "The server failed; nothing the client sent", body = Vec<open311::Error>),
+    ),
+)]
 async fn get_discovery(headers: HeaderMap) -> Response {
     let lang = request_lang(&headers);
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
@@ -114,6 +154,16 @@ async fn get_discovery(headers: HeaderMap) -> Response {
     answer(discovery, StatusCode::OK, lang)
 }
 
+#[utoipa::path(
+    get,
+    path = "/open311/v2/services.json",
+    tag = "open311",
+    responses(
+        (status = 200, description = "The complaint categories, in the language of `Accept-Language`", body = Vec<open311::Service>),
+        (status = 429, description = "Too many requests from this address", body = Vec<open311::Error>),
+        (status = 500, description = "The server failed; nothing the client sent", body = Vec<open311::Error>),
+    ),
+)]
 async fn get_services(headers: HeaderMap) -> Response {
     let lang = request_lang(&headers);
     answer(open311::services(lang), StatusCode::OK, lang)
@@ -136,6 +186,21 @@ fn quoted(raw: &str) -> String {
     raw.chars().take(60).filter(|c| !c.is_control()).collect()
 }
 
+#[utoipa::path(
+    get,
+    path = "/open311/v2/services/{file}",
+    tag = "open311",
+    params(
+        ("file" = String, Path, description = "`<service_code>.json`"),
+    ),
+    responses(
+        (status = 200, description = "The complaint form's fields as attributes", body = open311::ServiceDefinition),
+        (status = 400, description = "Not `.json`", body = Vec<open311::Error>),
+        (status = 404, description = "No such service_code", body = Vec<open311::Error>),
+        (status = 429, description = "Too many requests from this address", body = Vec<open311::Error>),
+        (status = 500, description = "The server failed; nothing the client sent", body = Vec<open311::Error>),
+    ),
+)]
 async fn get_service_definition(
     headers: HeaderMap,
     file: Result<Path<String>, PathRejection>,
@@ -149,6 +214,23 @@ async fn get_service_definition(
 
 /// `POST requests.json`: 201 with the tracking number, or 200 with the first one for a
 /// resend.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests.json",
+    tag = "open311",
+    request_body(content = PostForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 201, description = "Stored: its tracking number", body = Vec<Created>),
+        (status = 200, description = "A resend: the first tracking number", body = Vec<Created>),
+        (status = 400, description = "A parameter missing or invalid, or an attribute the form refuses", body = Vec<open311::Error>),
+        (status = 404, description = "No such service_code", body = Vec<open311::Error>),
+        (status = 403, description = "No api_key, or one never issued or revoked", body = Vec<open311::Error>),
+        (status = 413, description = "Over 64 KiB", body = Vec<open311::Error>),
+        (status = 415, description = "Not application/x-www-form-urlencoded", body = Vec<open311::Error>),
+        (status = 429, description = "Too many requests from this address", body = Vec<open311::Error>),
+        (status = 500, description = "The server failed; nothing the client sent", body = Vec<open311::Error>),
+    ),
+)]
 async fn post_request(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -257,6 +339,25 @@ fn nearest_district(offices: &[Provider], (lat, lon): (f64, f64)) -> Option<Dist
 }
 
 /// `GET requests.json`: the specification's filters, newest first, at most 1000.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests.json",
+    tag = "open311",
+    params(
+        ("service_request_id" = Option<String>, Query, description = "Tracking numbers, comma-separated (the other filters are then ignored)"),
+        ("service_code" = Option<String>, Query, description = "One of `services.json`"),
+        ("start_date" = Option<String>, Query, description = "W3C datetime; 90 days before end_date by default"),
+        ("end_date" = Option<String>, Query, description = "W3C datetime; now by default"),
+        ("status" = Option<String>, Query, description = "`open` or `closed`"),
+    ),
+    responses(
+        (status = 200, description = "The public status of the complaints, newest first, at most 1000", body = Vec<ServiceRequest>),
+        (status = 400, description = "A filter that cannot be read, or a range over 90 days", body = Vec<open311::Error>),
+        (status = 404, description = "No such service_code", body = Vec<open311::Error>),
+        (status = 429, description = "Too many requests from this address", body = Vec<open311::Error>),
+        (status = 500, description = "The server failed; nothing the client sent", body = Vec<open311::Error>),
+    ),
+)]
 async fn get_requests(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -269,6 +370,21 @@ async fn get_requests(
 }
 
 /// `GET requests/{service_request_id}.json`: an array of one, or 404.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests/{file}",
+    tag = "open311",
+    params(
+        ("file" = String, Path, description = "`<service_request_id>.json`"),
+    ),
+    responses(
+        (status = 200, description = "The public status of one complaint, as an array of one", body = Vec<ServiceRequest>),
+        (status = 400, description = "Not `.json`", body = Vec<open311::Error>),
+        (status = 404, description = "No such service_request_id", body = Vec<open311::Error>),
+        (status = 429, description = "Too many requests from this address", body = Vec<open311::Error>),
+        (status = 500, description = "The server failed; nothing the client sent", body = Vec<open311::Error>),
+    ),
+)]
 async fn get_request(
     State(state): State<AppState>,
     headers: HeaderMap,
