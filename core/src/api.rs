@@ -631,6 +631,11 @@ pub struct Problem {
     /// For attachment problems: the attachments concerned, to upload again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Uuid>,
+    /// The id the server gave the request (also its `X-Request-Id` header and in its log
+    /// lines): what a person reads out from the screen so that the office finds the
+    /// request in the log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl Problem {
@@ -644,6 +649,7 @@ impl Problem {
             detail: None,
             errors: Vec::new(),
             attachments: Vec::new(),
+            request_id: None,
         }
     }
 
@@ -669,6 +675,10 @@ impl Problem {
 
     pub fn with_attachments(self, attachments: Vec<Uuid>) -> Problem {
         Problem { attachments, ..self }
+    }
+
+    pub fn with_request_id(self, request_id: impl Into<String>) -> Problem {
+        Problem { request_id: Some(request_id.into()), ..self }
     }
 
     /// The field errors as core values, so a client can show them next to its inputs.

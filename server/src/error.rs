@@ -239,15 +239,18 @@ impl IntoResponse for ApiError {
     /// Renders the problem in the default language and attaches the error itself, so
     /// that [`render_problems`] can re-render it in the negotiated language.
     fn into_response(self) -> Response {
-        let mut response = self.render(Lang::default());
+        let mut response = self.render(Lang::default(), None);
         response.extensions_mut().insert(Arc::new(self));
         response
     }
 }
 
 impl ApiError {
-    fn render(&self, lang: Lang) -> Response {
-        let problem = self.problem(lang);
+    fn render(&self, lang: Lang, request_id: Option<&str>) -> Response {
+        let mut problem = self.problem(lang);
+        if let Some(request_id) = request_id {
+            problem = problem.with_request_id(request_id);
+        }
         let status =
             StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         // Serialising a struct of strings and numbers cannot fail; the fallback is a formality.
@@ -277,14 +280,16 @@ impl ApiError {
 }
 
 /// Middleware: rewrites every [`ApiError`] response in the language the request asked
-/// for, and logs the error. The one place errors are logged.
+/// for, with the request's id (see [`crate::request_id`]), and logs the error. The one
+/// place errors are logged.
 pub async fn render_problems(request: Request, next: Next) -> Response {
     let lang = request_lang(request.headers());
+    let request_id = crate::request_id::of(request.headers()).map(str::to_owned);
     let response = next.run(request).await;
     match response.extensions().get::<Arc<ApiError>>() {
         Some(error) => {
             error.log();
-            error.render(lang)
+            error.render(lang, request_id.as_deref())
         }
         None => response,
     }

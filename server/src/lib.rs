@@ -13,6 +13,8 @@ pub mod db;
 pub mod directory;
 pub mod error;
 pub mod extract;
+pub mod metrics;
+pub mod request_id;
 pub mod routes;
 pub mod serve;
 pub mod spreadsheet;
@@ -36,6 +38,7 @@ use tokio::net::TcpListener;
 use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -45,12 +48,16 @@ use crate::client::{ClientKeyExtractor, TrustedProxies};
 use crate::db::Db;
 use crate::db::writer::Writer;
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where to listen; port 0 picks a free port (see [`Application::port`]).
     pub listen: SocketAddr,
+    /// Where to serve `/metrics` (`--metrics-listen`), never on `listen`; `None` serves
+    /// no metrics. Port 0 picks a free port (see [`Application::metrics_addr`]).
+    pub metrics_listen: Option<SocketAddr>,
     /// Directory of the SQLite database, created if missing.
     pub data_dir: PathBuf,
     /// Directory of the Trunk-built web app. May be missing: the API works without it.
@@ -127,6 +134,7 @@ impl Config {
     pub fn new(listen: SocketAddr, data_dir: PathBuf, static_dir: PathBuf) -> Config {
         Config {
             listen,
+            metrics_listen: None,
             data_dir,
             static_dir,
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
@@ -173,6 +181,8 @@ pub struct AppState {
     /// may edit.
     pub calendar: calendar::SharedCalendar,
     pub staff: routes::staff::StaffLimits,
+    /// What `/metrics` shows, counted as the server works.
+    pub metrics: Metrics,
 }
 
 /// A limiter of requests per client address.
@@ -199,7 +209,8 @@ impl AppState {
             .context("reading the calendar")?;
         let calendar = calendar::SharedCalendar::new(config.calendar.clone(), edited)
             .context("the calendar years stored by administrators")?;
-        let writer = db.start_writer().context("starting the writer")?;
+        let metrics = Metrics::new(config.data_dir.clone());
+        let writer = db.start_writer(metrics.clone()).context("starting the writer")?;
         Ok(AppState {
             db,
             writer,
@@ -224,6 +235,7 @@ impl AppState {
             ),
             calendar,
             staff: routes::staff::StaffLimits::new(config.login_limits),
+            metrics,
         })
     }
 }
@@ -248,10 +260,15 @@ pub fn router(state: AppState) -> Router {
 
     let mut app = Router::new()
         .merge(routes::router(&state))
+        // Metrics have a listener of their own (`--metrics-listen`); here the app's page
+        // would answer, and a scraper pointed at the wrong port would read HTML.
+        .route("/metrics", axum::routing::any(|| async { ApiError::NotFound }))
         .fallback_service(static_files::router(&state.static_dir))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(state.body_read_timeout, serve::body_timeout))
         .layer(axum::middleware::from_fn(error::render_problems))
+        // Inside the routing (so it sees the route's template), outside every refusal.
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(axum::middleware::from_fn(no_store))
         .layer(CompressionLayer::new());
     for (name, value) in security_headers {
@@ -264,9 +281,16 @@ pub fn router(state: AppState) -> Router {
     ));
     app.layer(
         TraceLayer::new_for_http()
-            // The path only: query strings are not ours to log.
+            // The path only: query strings are not ours to log. The request's id is in
+            // the span, so every line logged for the request carries it.
             .make_span_with(|request: &Request| {
-                tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+                let id = request_id::of(request.headers()).unwrap_or_default();
+                tracing::info_span!(
+                    "http",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    request_id = %id,
+                )
             })
             .on_response(|response: &Response, latency: Duration, _: &tracing::Span| {
                 let duration_ms = latency.as_millis() as u64;
@@ -275,6 +299,12 @@ pub fn router(state: AppState) -> Router {
             // Failures are logged once, with their cause, by `render_problems`.
             .on_failure(()),
     )
+    .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+    .layer(SetRequestIdLayer::new(request_id::HEADER, MakeRequestUuid))
+    .layer(axum::middleware::from_fn_with_state(
+        state.trusted_proxies.clone(),
+        request_id::only_from_trusted_proxies,
+    ))
     .with_state(state)
 }
 
@@ -306,6 +336,8 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
+    /// `--metrics-listen`, bound.
+    metrics: Option<(TcpListener, SocketAddr)>,
     state: AppState,
     limits: serve::ConnectionLimits,
     upload_expiry: Duration,
@@ -325,12 +357,29 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
         let local_addr = listener.local_addr()?;
+        let metrics = match config.metrics_listen {
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("listening for metrics on {address}"))?;
+                let bound = listener.local_addr()?;
+                Some((listener, bound))
+            }
+            None => None,
+        };
         let limits = serve::ConnectionLimits {
             header_read_timeout: config.header_read_timeout,
             max_connections_per_ip: config.max_connections_per_ip,
             trusted_proxies: state.trusted_proxies.clone(),
         };
-        Ok(Application { listener, local_addr, state, limits, upload_expiry: config.upload_expiry })
+        Ok(Application {
+            listener,
+            local_addr,
+            metrics,
+            state,
+            limits,
+            upload_expiry: config.upload_expiry,
+        })
     }
 
     /// The address actually bound, with the real port when the config asked for port 0.
@@ -342,12 +391,19 @@ impl Application {
         self.local_addr.port()
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    /// The address `/metrics` is served on, if `--metrics-listen` asked for it.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, address)| *address)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops accepting, finishes the requests in
+    /// flight and lets the writer commit what it was given: every request answered 2xx
+    /// is on disk when this returns, and none is half-stored.
     pub async fn run(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then shuts down as [`Application::run`] does.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -359,7 +415,7 @@ impl Application {
             Arc::clone(self.state.staff_rate_limit.limiter()),
         ];
         let staff_limits = self.state.staff.clone();
-        let connections = serve::ConnectionCounts::default();
+        let connections = serve::ConnectionCounts::new(self.state.metrics.connections_refused());
         let refused = connections.clone();
         let pruning = tokio::spawn(async move {
             let mut every_minute = tokio::time::interval(Duration::from_secs(60));
@@ -378,10 +434,27 @@ impl Application {
             self.state.attachments.clone(),
             self.upload_expiry,
         ));
+        // Operators' scrapes are answered until the public listener has finished.
+        let metrics = self.metrics.map(|(listener, _)| {
+            let app = metrics::router(self.state.metrics.clone());
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, app).await {
+                    tracing::error!(%error, "the metrics listener failed");
+                }
+            })
+        });
+        let writer = self.state.writer.clone();
         let app = router(self.state);
         serve::serve(self.listener, app, self.limits, connections, shutdown).await;
+        // Every request has been answered; a handler whose client went away may still
+        // have left its submissions in the writer's queue: those are committed too.
+        writer.drain().await;
         pruning.abort();
         expiring.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
+        tracing::info!("stopped");
         Ok(())
     }
 }

@@ -30,6 +30,17 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     serve: ServeArgs,
+    /// How log lines are written to stderr: `text` for a person at a terminal, `json`
+    /// (one object a line, with the request's id in its span) for a log collector in
+    /// production. The level comes from RUST_LOG (default `info`).
+    #[arg(long, env = "ADAL_LOG_FORMAT", default_value = "text", global = true, value_enum)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -162,6 +173,10 @@ struct ServeArgs {
     /// Address and port to listen on; port 0 picks a free one.
     #[arg(long, env = "ADAL_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     listen: SocketAddr,
+    /// Serve Prometheus metrics at /metrics on this address (keep it private, e.g.
+    /// 127.0.0.1:9100); off when not given, and never on --listen.
+    #[arg(long, env = "ADAL_METRICS_LISTEN", value_name = "ADDR:PORT")]
+    metrics_listen: Option<SocketAddr>,
     /// Directory for the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
@@ -263,13 +278,16 @@ fn parse_kind(raw: &str) -> Result<EventKind, String> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Logs go to stderr: stdout carries the start-up line and `export`'s output.
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
-
     let cli = Cli::parse();
+    // Logs go to stderr: stdout carries the start-up line and `export`'s output.
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        // The request's span (its id, method and path) on every line, not the span list.
+        LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+    }
     let args = match cli.command {
         Some(Command::Export(args)) => {
             let count = adal_server::export(&args.data, std::io::stdout().lock())?;
@@ -373,12 +391,16 @@ async fn main() -> anyhow::Result<()> {
         max_unfinished_upload_bytes_per_ip: args
             .max_unfinished_upload_mib_per_ip
             .saturating_mul(1024 * 1024),
+        metrics_listen: args.metrics_listen,
         ..Config::new(args.listen, args.data, args.static_dir)
     };
     let app = Application::build(config).await?;
     // Scripts and tests wait for this exact line to learn the port.
     let mut stdout = std::io::stdout();
     writeln!(stdout, "listening on http://{}", app.local_addr())?;
+    if let Some(metrics) = app.metrics_addr() {
+        writeln!(stdout, "metrics on http://{metrics}/metrics")?;
+    }
     stdout.flush()?;
     app.run().await
 }

@@ -29,6 +29,7 @@ use futures_util::StreamExt;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use prometheus_client::metrics::counter::Counter;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
@@ -44,14 +45,21 @@ pub struct ConnectionLimits {
     pub trusted_proxies: TrustedProxies,
 }
 
-/// Open connections per address, and how many were refused since the last report.
+/// Open connections per address, and how many were refused since the last report (and
+/// in all, for `/metrics`).
 #[derive(Clone, Default)]
 pub struct ConnectionCounts {
     open: Arc<Mutex<HashMap<IpAddr, usize>>>,
     refused: Arc<AtomicU64>,
+    refused_total: Counter,
 }
 
 impl ConnectionCounts {
+    /// Counts refusals into `refused_total` too.
+    pub fn new(refused_total: Counter) -> ConnectionCounts {
+        ConnectionCounts { refused_total, ..ConnectionCounts::default() }
+    }
+
     /// Takes one of `ip`'s `max` connection slots, or `None` when it holds them all.
     fn acquire(&self, ip: IpAddr, max: usize) -> Option<Slot> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
@@ -59,6 +67,7 @@ impl ConnectionCounts {
         if *count >= max {
             drop(open);
             self.refused.fetch_add(1, Ordering::Relaxed);
+            self.refused_total.inc();
             return None;
         }
         *count += 1;

@@ -129,8 +129,11 @@ impl Db {
 
     /// Starts the group-commit writer (see [`writer`]) on this database's writer
     /// connection.
-    pub fn start_writer(&self) -> Result<writer::Writer, DbError> {
-        writer::Writer::start(Arc::clone(&self.conn), self.readers.path.clone())
+    pub fn start_writer(
+        &self,
+        metrics: crate::metrics::Metrics,
+    ) -> Result<writer::Writer, DbError> {
+        writer::Writer::start(Arc::clone(&self.conn), self.readers.path.clone(), metrics)
     }
 
     /// Runs `f` with a read-only connection on the blocking thread pool. It never waits

@@ -19,13 +19,14 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::DbError;
 use super::submissions::{NewSubmission, Stored, store_group};
+use crate::metrics::Metrics;
 
 /// The most submissions one transaction takes (a batch request is never split, so a
 /// group may exceed it by one batch). Bounds how long one commit holds the write lock.
@@ -48,20 +49,33 @@ const RESTART_AT_FRAMES: i64 = 8192;
 struct Job {
     submissions: Vec<NewSubmission>,
     reply: oneshot::Sender<Result<Vec<Result<Stored, DbError>>, DbError>>,
+    queued: Instant,
+}
+
+/// What the writer's queue carries.
+enum Message {
+    Store(Job),
+    /// Store what is queued, refuse the rest, stop, and then say so (see
+    /// [`Writer::drain`]).
+    Drain(oneshot::Sender<()>),
 }
 
 /// A handle to the writer thread; cheap to clone. The thread stops when the last handle
 /// is dropped, after storing what is already queued.
 #[derive(Clone)]
 pub struct Writer {
-    queue: mpsc::Sender<Job>,
+    queue: mpsc::Sender<Message>,
 }
 
 impl Writer {
     /// Starts the writer thread on the shared writer connection, and the checkpointer
     /// on a connection of its own to the database at `path`. Both stop when the last
     /// handle is dropped.
-    pub fn start(conn: Arc<Mutex<Connection>>, path: PathBuf) -> Result<Writer, DbError> {
+    pub fn start(
+        conn: Arc<Mutex<Connection>>,
+        path: PathBuf,
+        metrics: Metrics,
+    ) -> Result<Writer, DbError> {
         let checkpoints = Connection::open(&path)?;
         checkpoints.busy_timeout(Duration::from_secs(5))?;
         // The WAL is synced before it is copied, and the database file after.
@@ -73,14 +87,22 @@ impl Writer {
         let (queue, jobs) = mpsc::channel(QUEUE);
         let (alive, stopped) = std_mpsc::channel::<()>();
         let writer = Arc::clone(&conn);
-        std::thread::Builder::new()
+        let checkpointer = std::thread::Builder::new()
             .name("adal-checkpoint".into())
             .spawn(move || checkpoint(&checkpoints, &writer, &stopped))?;
         std::thread::Builder::new().name("adal-writer".into()).spawn(move || {
-            run(&conn, jobs);
+            let drained = run(&conn, jobs, &metrics);
             // Back to automatic checkpoints for whoever uses the connection next.
             let _ = super::lock(&conn).pragma_update(None, "wal_autocheckpoint", 1000);
             drop(alive);
+            // A last round may be copying the WAL: let it finish before saying we stopped.
+            let _ = checkpointer.join();
+            if !drained.is_empty() {
+                tracing::info!("writer stopped: every queued submission is committed");
+            }
+            for reply in drained {
+                let _ = reply.send(());
+            }
         })?;
         Ok(Writer { queue })
     }
@@ -98,11 +120,20 @@ impl Writer {
         batch: Vec<NewSubmission>,
     ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
         let (reply, outcome) = oneshot::channel();
-        self.queue
-            .send(Job { submissions: batch, reply })
-            .await
-            .map_err(|_| DbError::WriterGone)?;
+        let job = Job { submissions: batch, reply, queued: Instant::now() };
+        self.queue.send(Message::Store(job)).await.map_err(|_| DbError::WriterGone)?;
         outcome.await.map_err(|_| DbError::WriterGone)?
+    }
+
+    /// Stops the writer for a shutdown: what is queued already is stored and committed
+    /// (and its requests answered), anything sent later is refused, and this returns
+    /// once the writer thread and its checkpointer are done with the database.
+    pub async fn drain(&self) {
+        let (drained, done) = oneshot::channel();
+        if self.queue.send(Message::Drain(drained)).await.is_ok() {
+            // An error means the thread is gone already, which is what was asked.
+            let _ = done.await;
+        }
     }
 }
 
@@ -150,26 +181,53 @@ pub(crate) fn checkpoint_round(
     Ok(frames)
 }
 
-fn run(conn: &Mutex<Connection>, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(first) = jobs.blocking_recv() {
+/// Stores groups until every handle is dropped or a drain is asked for; returns whom to
+/// tell that the drain is over.
+fn run(
+    conn: &Mutex<Connection>,
+    mut queue: mpsc::Receiver<Message>,
+    metrics: &Metrics,
+) -> Vec<oneshot::Sender<()>> {
+    let mut drained = Vec::new();
+    // A drain closes the queue: what is queued already is still received, nothing more
+    // can be sent, and the loop ends once the queue is empty.
+    let mut take = |message: Message, queue: &mut mpsc::Receiver<Message>| match message {
+        Message::Store(job) => Some(job),
+        Message::Drain(reply) => {
+            drained.push(reply);
+            queue.close();
+            None
+        }
+    };
+    while let Some(message) = queue.blocking_recv() {
+        let Some(first) = take(message, &mut queue) else { continue };
         let mut size = first.submissions.len();
         let mut group = vec![first];
         while size < MAX_GROUP {
-            let Ok(job) = jobs.try_recv() else { break };
+            let Ok(message) = queue.try_recv() else { break };
+            let Some(job) = take(message, &mut queue) else { continue };
             size += job.submissions.len();
             group.push(job);
         }
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let items: Vec<&NewSubmission> =
             group.iter().flat_map(|job| job.submissions.iter()).collect();
         let outcome = store_group(&mut super::lock(conn), &items);
-        let duration_us = started.elapsed().as_micros() as u64;
+        let took = started.elapsed();
+        metrics.group_committed(size, took);
+        let duration_us = took.as_micros() as u64;
         tracing::debug!(jobs = group.len(), submissions = size, duration_us, "group committed");
         match outcome {
             Ok(results) => {
+                for (item, result) in items.iter().zip(&results) {
+                    if let Ok(Stored::Created(_)) = result {
+                        metrics.submission_accepted(item.district, &item.form.id);
+                    }
+                }
                 let mut results = results.into_iter();
                 for job in group {
                     let mine = results.by_ref().take(job.submissions.len()).collect();
+                    metrics.waited(job.queued);
                     // The requester may have gone (client disconnected): nothing to tell.
                     let _ = job.reply.send(Ok(mine));
                 }
@@ -183,6 +241,7 @@ fn run(conn: &Mutex<Connection>, mut jobs: mpsc::Receiver<Job>) {
             }
         }
     }
+    drained
 }
 
 #[cfg(test)]

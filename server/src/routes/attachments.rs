@@ -209,6 +209,7 @@ async fn complete_attachment(
                 tracing::warn!(attachment.id = %id, %error, "could not delete assembled parts");
             }
             tracing::info!(attachment.id = %id, bytes = stored.size, "attachment complete");
+            state.metrics.attachment_stored(stored.size);
             Ok(Json(stored))
         }
         Completed::Conflict(_) => Err(ApiError::AttachmentConflict { id }),

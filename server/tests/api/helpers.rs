@@ -32,6 +32,8 @@ pub struct StaffSession {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub address: String,
+    /// `http://127.0.0.1:<port>/metrics`, the operators' listener (`--metrics-listen`).
+    pub metrics_url: String,
     pub client: reqwest::Client,
     pub data_dir: TempDir,
     pub static_dir: TempDir,
@@ -81,9 +83,12 @@ async fn start(
         data_dir.path().to_owned(),
         static_dir.path().to_owned(),
     );
+    config.metrics_listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
     configure(&mut config);
     let app = Application::build(config).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics = app.metrics_addr().expect("every test app serves metrics");
+    let metrics_url = format!("http://{metrics}/metrics");
     let (shutdown, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
@@ -95,6 +100,7 @@ async fn start(
         .unwrap();
     TestApp {
         address,
+        metrics_url,
         client,
         data_dir,
         static_dir,
@@ -149,6 +155,13 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.await.unwrap().expect("the server stops cleanly");
         }
+    }
+
+    /// What Prometheus would read from the metrics listener.
+    pub async fn scrape(&self) -> String {
+        let response = self.client.get(&self.metrics_url).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

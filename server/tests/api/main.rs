@@ -11,6 +11,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod mediation;
+mod metrics;
 mod open311;
 mod receipts;
 mod reports;

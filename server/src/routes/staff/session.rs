@@ -77,6 +77,7 @@ pub async fn post_login(
                 device_sha256: device,
             };
             state.db.call(move |conn| db::audit::append(conn, &entry)).await?;
+            state.metrics.login_failed();
             return Err(ApiError::LoginFailed);
         }
     };
