@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use adal_core::District;
+use adal_core::api::Problem;
 use adal_core::staff::{AuditResponse, CSRF_HEADER, InboxResponse, LoginResponse, Role};
 use reqwest::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use reqwest::{Method, Response, StatusCode};
@@ -571,6 +572,10 @@ async fn failed_logins_are_limited_per_address_and_login_and_refused_alike_for_u
 
     let unknown = problem(post_login(&app, "nobody", PASSWORD).await).await;
     let wrong = problem(post_login(&app, "staff.ura", "a wrong password 12").await).await;
+    // Alike but for the id of each request.
+    assert_ne!(unknown.request_id, wrong.request_id);
+    let unknown = Problem { request_id: None, ..unknown };
+    let wrong = Problem { request_id: None, ..wrong };
     assert_eq!(unknown, wrong);
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.code.as_str(), "login_failed");
