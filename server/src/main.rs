@@ -282,7 +282,9 @@ async fn main() -> anyhow::Result<()> {
     // Logs go to stderr: stdout carries the start-up line and `export`'s output.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours for a person at a terminal, none in a file or the journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match cli.log_format {
         LogFormat::Text => logs.init(),
         // The request's span (its id, method and path) on every line, not the span list.
