@@ -19,7 +19,7 @@ use adal_server::{
     DEFAULT_STAFF_RATE_LIMIT_PER_SECOND, DEFAULT_UPLOAD_EXPIRY,
 };
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 
@@ -159,6 +159,11 @@ enum SubmissionsCommand {
 
 #[derive(Args)]
 struct ServeArgs {
+    /// A TOML file of these flags' settings, each key a flag's long name
+    /// (`listen = "0.0.0.0:8080"`, `behind-proxy = ["127.0.0.1/32"]`); a flag or an
+    /// environment variable still overrides the file.
+    #[arg(long, env = "ADAL_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Address and port to listen on; port 0 picks a free one.
     #[arg(long, env = "ADAL_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     listen: SocketAddr,
@@ -269,7 +274,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
 
-    let cli = Cli::parse();
+    let cli = with_config_file(Cli::parse());
     let args = match cli.command {
         Some(Command::Export(args)) => {
             let count = adal_server::export(&args.data, std::io::stdout().lock())?;
@@ -381,6 +386,24 @@ async fn main() -> anyhow::Result<()> {
     writeln!(stdout, "listening on http://{}", app.local_addr())?;
     stdout.flush()?;
     app.run().await
+}
+
+/// Parses the command line again with `--config`'s file as the flags' defaults, so that
+/// a flag, then an environment variable, then the file, then the built-in default wins.
+/// A wrong key or value in the file stops the start with its line, as clap's own usage
+/// errors do (exit code 2).
+fn with_config_file(cli: Cli) -> Cli {
+    let file = match &cli.command {
+        Some(Command::Serve(args)) => args.config.clone(),
+        None => cli.serve.config.clone(),
+        Some(_) => None,
+    };
+    let Some(file) = file else { return cli };
+    let command = adal_server::config_file::apply(Cli::command(), &file).unwrap_or_else(|error| {
+        eprintln!("error: {error}");
+        std::process::exit(2);
+    });
+    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
 }
 
 fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
