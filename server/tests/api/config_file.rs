@@ -240,3 +240,21 @@ fn every_flag_is_in_the_readme_table_and_the_shipped_config_file() {
         );
     }
 }
+
+/// The file the package installs as /etc/adal/adal.toml is one the server accepts (its
+/// paths overridden by flags, as this is not the installed machine).
+#[test]
+fn the_shipped_config_file_starts_the_server() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let shipped = root.join("deploy/adal.toml");
+    let setup = Setup::new("");
+    let data = setup.data();
+
+    let server = setup.serve(
+        &["--config", shipped.to_str().unwrap(), "--listen", "127.0.0.1:0"],
+        &[("ADAL_DATA", data.to_str().unwrap()), ("ADAL_STATIC", data.to_str().unwrap())],
+    );
+
+    assert_eq!(server.address.ip().to_string(), "127.0.0.1");
+    assert!(data.join(adal_server::db::FILE_NAME).is_file());
+}
