@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod backup;
 pub mod calendar;
 pub mod client;
+pub mod config_file;
 pub mod db;
 pub mod directory;
 pub mod error;

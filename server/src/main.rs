@@ -19,7 +19,7 @@ use adal_server::{
     DEFAULT_STAFF_RATE_LIMIT_PER_SECOND, DEFAULT_UPLOAD_EXPIRY,
 };
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 
@@ -170,6 +170,11 @@ enum SubmissionsCommand {
 
 #[derive(Args)]
 struct ServeArgs {
+    /// A TOML file of these flags' settings, each key a flag's long name
+    /// (`listen = "0.0.0.0:8080"`, `behind-proxy = ["127.0.0.1/32"]`); a flag or an
+    /// environment variable still overrides the file.
+    #[arg(long, env = "ADAL_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Address and port to listen on; port 0 picks a free one.
     #[arg(long, env = "ADAL_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     listen: SocketAddr,
@@ -278,7 +283,7 @@ fn parse_kind(raw: &str) -> Result<EventKind, String> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let cli = with_config_file(Cli::parse());
     // Logs go to stderr: stdout carries the start-up line and `export`'s output.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -405,6 +410,24 @@ async fn main() -> anyhow::Result<()> {
     }
     stdout.flush()?;
     app.run().await
+}
+
+/// Parses the command line again with `--config`'s file as the flags' defaults, so that
+/// a flag, then an environment variable, then the file, then the built-in default wins.
+/// A wrong key or value in the file stops the start with its line, as clap's own usage
+/// errors do (exit code 2).
+fn with_config_file(cli: Cli) -> Cli {
+    let file = match &cli.command {
+        Some(Command::Serve(args)) => args.config.clone(),
+        None => cli.serve.config.clone(),
+        Some(_) => None,
+    };
+    let Some(file) = file else { return cli };
+    let command = adal_server::config_file::apply(Cli::command(), &file).unwrap_or_else(|error| {
+        eprintln!("error: {error}");
+        std::process::exit(2);
+    });
+    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
 }
 
 fn directory(command: DirectoryCommand) -> anyhow::Result<()> {

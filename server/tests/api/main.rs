@@ -4,6 +4,7 @@
 mod attachments;
 mod backup;
 mod batch;
+mod config_file;
 mod contract;
 mod directory;
 mod forms;
