@@ -18,4 +18,5 @@ mod staff;
 mod staff_read;
 mod static_files;
 mod submissions;
+mod tls;
 mod triage;
