@@ -35,7 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print every stored submission to stdout as JSON lines.
     Export(ExportArgs),
     /// Import or export the provider directory as CSV.
@@ -405,7 +405,7 @@ async fn main() -> anyhow::Result<()> {
             writeln!(std::io::stdout(), "account {} created", args.login)?;
             return Ok(());
         }
-        Some(Command::Serve(args)) => args,
+        Some(Command::Serve(args)) => *args,
         None => cli.serve,
     };
     let config = Config {

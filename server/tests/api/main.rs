@@ -1,6 +1,7 @@
 //! The API integration tests: one binary, each test against its own real server on a
 //! free port with its own temporary database.
 
+mod acme;
 mod attachments;
 mod backup;
 mod batch;
