@@ -111,11 +111,11 @@ test("over HTTPS the app installs, cold-starts offline and delivers a complaint 
 });
 
 test("over HTTPS the staff workspace installs and cold-starts offline with its saved inbox", async ({}, testInfo) => {
-  server.user("regional", "front_office", null, PASSWORD);
+  server.user("terekti", "office_staff", "TER", PASSWORD);
   const { context, page, close } = await launch(testInfo, ca.ca);
   try {
     await page.goto(`${origin}/staff/`);
-    await page.getByLabel("Login", { exact: true }).fill("regional");
+    await page.getByLabel("Login", { exact: true }).fill("terekti");
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Log in" }).click();
     const row = page.getByTestId("inbox-row").filter({ hasText: tracking });
