@@ -1,5 +1,5 @@
 //! Who is on the other end of a request: the client's address and whether it reached us
-//! over HTTPS, as the rate limits, the login limits and the HSTS header need them.
+//! over HTTPS (our own TLS, or a trusted proxy's), as the rate limits, the login limits and the HSTS header need them.
 //!
 //! Without `--behind-proxy` the client is the TCP peer and forwarded headers are ignored
 //! (anyone can write them). With it, a request whose peer lies in one of the trusted
@@ -108,7 +108,8 @@ fn canonical(ip: IpAddr) -> IpAddr {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Client {
     pub ip: IpAddr,
-    /// Whether the client's own connection was HTTPS (a trusted proxy said so).
+    /// Whether the client's own connection was HTTPS: ours (`--tls-cert`, `--acme`), or a
+    /// trusted proxy's that said so.
     pub https: bool,
 }
 
@@ -120,7 +121,11 @@ pub async fn identify(
     next: Next,
 ) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    let client = peer.map(|peer| proxies.client(peer, request.headers()));
+    let over_tls = request.extensions().get::<crate::serve::OverTls>().is_some();
+    let client = peer.map(|peer| {
+        let client = proxies.client(peer, request.headers());
+        Client { https: client.https || over_tls, ..client }
+    });
     if let Some(client) = client {
         request.extensions_mut().insert(client);
     }

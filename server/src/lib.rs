@@ -20,6 +20,7 @@ pub mod routes;
 pub mod serve;
 pub mod spreadsheet;
 mod static_files;
+pub mod tls;
 
 use std::future::Future;
 use std::io::Write;
@@ -95,6 +96,11 @@ pub struct Config {
     pub max_unfinished_uploads_per_ip: usize,
     /// Bytes of unfinished uploads one client address may hold.
     pub max_unfinished_upload_bytes_per_ip: u64,
+    /// HTTPS on `listen` with this certificate source; plain HTTP when `None`.
+    pub tls: Option<tls::TlsConfig>,
+    /// `--http-redirect`: a plain-HTTP address whose every request is redirected to HTTPS
+    /// (only with `tls`).
+    pub http_redirect: Option<SocketAddr>,
 }
 
 /// Enough for a phone on a poor line to send a request's few hundred bytes of headers,
@@ -156,6 +162,8 @@ impl Config {
             upload_expiry: DEFAULT_UPLOAD_EXPIRY,
             max_unfinished_uploads_per_ip: DEFAULT_MAX_UNFINISHED_UPLOADS_PER_IP,
             max_unfinished_upload_bytes_per_ip: DEFAULT_MAX_UNFINISHED_UPLOAD_BYTES_PER_IP,
+            tls: None,
+            http_redirect: None,
         }
     }
 }
@@ -339,6 +347,8 @@ pub struct Application {
     local_addr: SocketAddr,
     /// `--metrics-listen`, bound.
     metrics: Option<(TcpListener, SocketAddr)>,
+    tls: Option<tls::Tls>,
+    redirect: Option<(TcpListener, SocketAddr)>,
     state: AppState,
     limits: serve::ConnectionLimits,
     upload_expiry: Duration,
@@ -353,6 +363,10 @@ impl Application {
         if directory::seed_sample(&db).context("loading the sample directory")? {
             tracing::info!("loaded the sample provider directory");
         }
+        let tls = match &config.tls {
+            Some(tls) => Some(tls::Tls::new(tls, &config.data_dir).context("setting up TLS")?),
+            None => None,
+        };
         let state = AppState::new(db, &config)?;
         let listener = TcpListener::bind(config.listen)
             .await
@@ -368,6 +382,19 @@ impl Application {
             }
             None => None,
         };
+        let redirect = match config.http_redirect {
+            None => None,
+            Some(_) if tls.is_none() => {
+                anyhow::bail!("--http-redirect needs HTTPS: --tls-cert and --tls-key, or --acme")
+            }
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("listening on {address} (--http-redirect)"))?;
+                let local = listener.local_addr()?;
+                Some((listener, local))
+            }
+        };
         let limits = serve::ConnectionLimits {
             header_read_timeout: config.header_read_timeout,
             max_connections_per_ip: config.max_connections_per_ip,
@@ -377,10 +404,22 @@ impl Application {
             listener,
             local_addr,
             metrics,
+            tls,
+            redirect,
             state,
             limits,
             upload_expiry: config.upload_expiry,
         })
+    }
+
+    /// `https` or `http`: what `local_addr` speaks.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
+    }
+
+    /// The plain-HTTP address that redirects to HTTPS, if `--http-redirect` was given.
+    pub fn redirect_addr(&self) -> Option<SocketAddr> {
+        self.redirect.as_ref().map(|(_, address)| *address)
     }
 
     /// The address actually bound, with the real port when the config asked for port 0.
@@ -435,6 +474,16 @@ impl Application {
             self.state.attachments.clone(),
             self.upload_expiry,
         ));
+        let (acceptor, refreshing) = match self.tls {
+            Some(tls) => (Some(tls.acceptor.clone()), Some(tokio::spawn(tls.keep_fresh()))),
+            None => (None, None),
+        };
+        let shutdown = futures_util::FutureExt::shared(Box::pin(shutdown));
+        let redirecting = self.redirect.map(|(listener, _)| {
+            let app = tls::redirect_router(self.local_addr.port());
+            let (limits, counts) = (self.limits.clone(), connections.clone());
+            tokio::spawn(serve::serve(listener, app, limits, counts, None, shutdown.clone()))
+        });
         // Operators' scrapes are answered until the public listener has finished.
         let metrics = self.metrics.map(|(listener, _)| {
             let app = metrics::router(self.state.metrics.clone());
@@ -446,12 +495,18 @@ impl Application {
         });
         let writer = self.state.writer.clone();
         let app = router(self.state);
-        serve::serve(self.listener, app, self.limits, connections, shutdown).await;
+        serve::serve(self.listener, app, self.limits, connections, acceptor, shutdown).await;
+        if let Some(redirecting) = redirecting {
+            let _ = redirecting.await;
+        }
         // Every request has been answered; a handler whose client went away may still
         // have left its submissions in the writer's queue: those are committed too.
         writer.drain().await;
         pruning.abort();
         expiring.abort();
+        if let Some(refreshing) = refreshing {
+            refreshing.abort();
+        }
         if let Some(metrics) = metrics {
             metrics.abort();
         }

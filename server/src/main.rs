@@ -46,7 +46,7 @@ enum LogFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print every stored submission to stdout as JSON lines.
     Export(ExportArgs),
     /// Import or export the provider directory as CSV.
@@ -238,6 +238,61 @@ struct ServeArgs {
     /// MiB of unfinished photo uploads one client address may hold.
     #[arg(long, env = "ADAL_MAX_UNFINISHED_UPLOAD_MIB_PER_IP", default_value_t = DEFAULT_MAX_UNFINISHED_UPLOAD_BYTES_PER_IP / (1024 * 1024), value_name = "MIB")]
     max_unfinished_upload_mib_per_ip: u64,
+    #[command(flatten)]
+    tls: TlsArgs,
+}
+
+/// HTTPS on the server itself.
+#[derive(Args)]
+struct TlsArgs {
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key. Both
+    /// files are re-read when they change: a renewal needs no restart.
+    #[arg(
+        long,
+        env = "ADAL_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "acme"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "ADAL_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a certificate for these names, obtained and renewed from an ACME
+    /// CA (TLS-ALPN-01: the CA must reach --listen on port 443); cached in DATA/acme.
+    #[arg(long, env = "ADAL_ACME", value_name = "DOMAIN", num_args = 1.., value_delimiter = ',')]
+    acme: Vec<String>,
+    /// The ACME directory URL.
+    #[arg(long, env = "ADAL_ACME_DIR", value_name = "URL", default_value = adal_server::tls::LETS_ENCRYPT_DIRECTORY)]
+    acme_dir: String,
+    /// Contact address for the ACME account (expiry notices).
+    #[arg(long, env = "ADAL_ACME_EMAIL", value_name = "ADDR")]
+    acme_email: Option<String>,
+    /// A PEM root certificate to trust for the ACME directory's own HTTPS instead of the
+    /// public roots (a private CA, or a test one).
+    #[arg(long, env = "ADAL_ACME_DIR_CA", value_name = "FILE")]
+    acme_dir_ca: Option<PathBuf>,
+    /// Also listen for plain HTTP here and redirect every request to HTTPS (308).
+    #[arg(long, env = "ADAL_HTTP_REDIRECT", value_name = "ADDR:PORT")]
+    http_redirect: Option<SocketAddr>,
+}
+
+impl TlsArgs {
+    fn config(self) -> Option<adal_server::tls::TlsConfig> {
+        use adal_server::tls::{AcmeSettings, DEFAULT_RELOAD_INTERVAL, TlsConfig};
+        if let (Some(cert), Some(key)) = (self.tls_cert, self.tls_key) {
+            return Some(TlsConfig::Files { cert, key, reload_every: DEFAULT_RELOAD_INTERVAL });
+        }
+        if self.acme.is_empty() {
+            return None;
+        }
+        Some(TlsConfig::Acme(AcmeSettings {
+            domains: self.acme,
+            directory: self.acme_dir,
+            email: self.acme_email,
+            directory_ca: self.acme_dir_ca,
+        }))
+    }
 }
 
 /// A network (`10.0.0.0/8`) or a single address (`127.0.0.1`).
@@ -375,7 +430,7 @@ async fn main() -> anyhow::Result<()> {
             writeln!(std::io::stdout(), "account {} created", args.login)?;
             return Ok(());
         }
-        Some(Command::Serve(args)) => args,
+        Some(Command::Serve(args)) => *args,
         None => cli.serve,
     };
     let config = Config {
@@ -399,12 +454,17 @@ async fn main() -> anyhow::Result<()> {
             .max_unfinished_upload_mib_per_ip
             .saturating_mul(1024 * 1024),
         metrics_listen: args.metrics_listen,
+        http_redirect: args.tls.http_redirect,
+        tls: args.tls.config(),
         ..Config::new(args.listen, args.data, args.static_dir)
     };
     let app = Application::build(config).await?;
     // Scripts and tests wait for this exact line to learn the port.
     let mut stdout = std::io::stdout();
-    writeln!(stdout, "listening on http://{}", app.local_addr())?;
+    writeln!(stdout, "listening on {}://{}", app.scheme(), app.local_addr())?;
+    if let Some(redirect) = app.redirect_addr() {
+        writeln!(stdout, "redirecting http://{redirect} to https")?;
+    }
     if let Some(metrics) = app.metrics_addr() {
         writeln!(stdout, "metrics on http://{metrics}/metrics")?;
     }

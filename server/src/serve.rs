@@ -10,8 +10,11 @@
 //!   as they are accepted. Trusted proxies are exempt: every client behind them shares
 //!   their address.
 //!
-//! HTTP/2 is not offered: browsers speak it only over TLS, which a proxy in front
-//! terminates, and its streams would need limits of their own.
+//! - With TLS ([`crate::tls`]), the handshake must finish within the header read
+//!   timeout too: a client that opens a connection and never completes it is dropped.
+//!
+//! HTTP/2 is not offered, not even over TLS: hyper's HTTP/2 server has no header read or
+//! idle timeout, so its connections would escape the limits above.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -31,6 +34,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use prometheus_client::metrics::counter::Counter;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::client::TrustedProxies;
@@ -98,13 +102,18 @@ impl Drop for Slot {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then stops accepting and waits
-/// for the connections in flight to finish their requests.
+/// Put in the extensions of every request that came over our own TLS (not a proxy's).
+#[derive(Debug, Clone, Copy)]
+pub struct OverTls;
+
+/// Serves `app` on `listener` (over TLS with `tls`) until `shutdown` completes, then
+/// stops accepting and waits for the connections in flight to finish their requests.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
     counts: ConnectionCounts,
+    tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let graceful = GracefulShutdown::new();
@@ -131,22 +140,51 @@ pub async fn serve(
         // Small answers go out at once rather than waiting for more to send.
         let _ = stream.set_nodelay(true);
         let app = app.clone();
-        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(peer));
-            app.clone().oneshot(request)
-        });
-        let connection = http.serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
+        let http = http.clone();
+        let watcher = graceful.watcher();
+        let Some(tls) = tls.clone() else {
+            let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().oneshot(request)
+            });
+            let connection = watcher.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(finish(connection, slot));
+            continue;
+        };
+        let handshake_timeout = limits.header_read_timeout;
         tokio::spawn(async move {
-            // A client that went away or timed out: routine, nothing to report.
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended with an error");
+            let stream = match tokio::time::timeout(handshake_timeout, tls.accept(stream)).await {
+                Ok(Ok(stream)) => stream,
+                // A scanner, a client that does not trust us, or one that never finished.
+                Ok(Err(error)) => return tracing::debug!(%error, "TLS handshake failed"),
+                Err(_) => return tracing::debug!("TLS handshake timed out"),
+            };
+            if stream.get_ref().1.alpn_protocol() == Some(crate::tls::ACME_TLS_ALPN) {
+                // The ACME CA's validation: the handshake itself was the answer.
+                let mut stream = stream;
+                let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+                return;
             }
-            drop(slot);
+            let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request.extensions_mut().insert(OverTls);
+                app.clone().oneshot(request)
+            });
+            let connection = watcher.watch(http.serve_connection(TokioIo::new(stream), service));
+            finish(connection, slot).await;
         });
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// Runs one connection to its end, then gives its address's slot back.
+async fn finish<E: std::fmt::Display>(connection: impl Future<Output = Result<(), E>>, slot: Slot) {
+    // A client that went away or timed out: routine, nothing to report.
+    if let Err(error) = connection.await {
+        tracing::debug!(%error, "connection ended with an error");
+    }
+    drop(slot);
 }
 
 /// Out of file descriptors and the like: wait a little rather than spin; a connection

@@ -11,11 +11,12 @@ const root = resolve(import.meta.dirname, "..", "..");
 const serverBin = process.env.ADAL_SERVER_BIN ?? join(root, "target", "debug", "adal-server");
 const staticDir = process.env.ADAL_STATIC ?? join(root, "dist");
 
-export async function startServer({ staticDir: served = staticDir } = {}) {
+/** Starts the server; `args` are more flags (e.g. --tls-cert and --tls-key for HTTPS). */
+export async function startServer({ staticDir: served = staticDir, args = [] } = {}) {
   if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}: run scripts/test`);
   if (!existsSync(join(served, "index.html"))) throw new Error(`no built app in ${served}: run scripts/test`);
   const dataDir = mkdtempSync(join(tmpdir(), "adal-e2e-"));
-  const child = spawn(serverBin, ["--listen", "127.0.0.1:0", "--data", dataDir, "--static-dir", served], {
+  const child = spawn(serverBin, ["--listen", "127.0.0.1:0", "--data", dataDir, "--static-dir", served, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
@@ -24,7 +25,7 @@ export async function startServer({ staticDir: served = staticDir } = {}) {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
     child.stdout.on("data", (chunk) => {
       out += chunk;
-      const m = out.match(/listening on (http:\/\/\S+)/);
+      const m = out.match(/listening on (https?:\/\/\S+)/);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]);

@@ -1,6 +1,7 @@
 //! The API integration tests: one binary, each test against its own real server on a
 //! free port with its own temporary database.
 
+mod acme;
 mod attachments;
 mod backup;
 mod batch;
@@ -23,4 +24,6 @@ mod staff;
 mod staff_read;
 mod static_files;
 mod submissions;
+mod tls;
 mod triage;
+mod upgrade;
