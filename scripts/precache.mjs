@@ -27,7 +27,10 @@ for (const url of files) {
   hash.update(url);
   hash.update(readFileSync(join(staging, url.slice(publicUrl.length))));
 }
-const version = hash.digest("hex").slice(0, 16);
+// The release (the workspace's version) and the build: `adal-shell-0.2.0-3f9c…`.
+const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
+const release = /^\[workspace\.package\][^[]*?^version = "([^"]+)"/ms.exec(cargo)[1];
+const version = `${release}-${hash.digest("hex").slice(0, 16)}`;
 const template = readFileSync(new URL(staff ? "../public/staff/sw.js" : "../public/sw.js", import.meta.url), "utf8");
 const sw = template
   .replace("__VERSION__", version)

@@ -92,6 +92,12 @@ test("an app update waits for the person, saves the draft first, and loses nothi
   try {
     await page.goto("/");
     await waitForOfflineReady(page);
+    // The release is in the cache's name.
+    const cargo = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8");
+    const release = /^version = "([^"]+)"/m.exec(cargo)[1];
+    const before = await page.evaluate(() => caches.keys());
+    expect(before).toHaveLength(1);
+    expect(before[0]).toMatch(new RegExp(`^adal-shell-${release.replaceAll(".", "\\.")}-[0-9a-f]{16}$`));
     await page.getByRole("button", { name: "New complaint" }).click();
     await page.getByLabel("Name of the institution").fill("Clinic No. 3");
     const text = "They asked for 2000 tenge to take blood without the queue.";
@@ -99,7 +105,7 @@ test("an app update waits for the person, saves the draft first, and loses nothi
 
     // A new version is published while the person types.
     const sw = readFileSync(join(dist, "sw.js"), "utf8");
-    writeFileSync(join(dist, "sw.js"), sw.replace(/const VERSION = "[0-9a-f]+"/, 'const VERSION = "feedfacefeedface"'));
+    writeFileSync(join(dist, "sw.js"), sw.replace(/const VERSION = "[^"]+"/, 'const VERSION = "9.9.9-feedfacefeedface"'));
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
     await expect(page.getByText("A new version of Adal is ready.")).toBeVisible({ timeout: 20_000 });
     await snapshot(page, "21-update-ready");
@@ -109,7 +115,10 @@ test("an app update waits for the person, saves the draft first, and loses nothi
     await expect(page.getByText("A new version of Adal is ready.")).toHaveCount(0);
     await expect(page.getByLabel("What happened")).toHaveValue(text + " Twice.");
     const caches = await page.evaluate(() => caches.keys());
-    expect(caches).toEqual(["adal-shell-feedfacefeedface"]);
+    expect(caches).toEqual(["adal-shell-9.9.9-feedfacefeedface"]);
+    // "This device" on the start screen says which release runs.
+    await page.goto("/");
+    await expect(page.getByTestId("app-version")).toHaveText(`Adal version ${release}`);
   } finally {
     await context.close();
     await server.stop();

@@ -38,6 +38,9 @@ pub fn DeviceSection() -> impl IntoView {
                 </button>
             </Show>
             <Backup/>
+            <p class="muted" data-testid="app-version">
+                {move || t(lang.get(), "app_version")} " " {env!("CARGO_PKG_VERSION")}
+            </p>
         </section>
     }
 }
