@@ -951,7 +951,8 @@ pub struct AuditEntry {
     pub target: Option<String>,
     #[serde(default)]
     pub district: Option<District>,
-    /// `allowed`, `denied`, `csrf_rejected`, `login_failed`.
+    /// `allowed`, `denied`, `refused` (the law refused the step: a late extension),
+    /// `csrf_rejected`, `login_failed`.
     pub outcome: String,
     /// SHA-256 (hex) of the User-Agent: tells devices apart without naming them.
     #[serde(default)]
