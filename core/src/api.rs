@@ -203,8 +203,11 @@ pub enum ProblemCode {
     ExtensionReasonMissing,
     /// An extension to a day not later than the answer day already set.
     ExtensionNotLater,
-    /// An extension past the longest the law allows (two months after registration).
+    /// An extension past the longest the law allows (two months after receipt).
     ExtensionTooLong,
+    /// An extension asked after the answer day in force has passed: it would turn a late
+    /// answer into an on-time one.
+    ExtensionTooLate,
     /// A reply from the receipt while the office has asked nothing (or it was answered).
     NoQuestionPending,
     /// An idempotency key used again for a different request.
@@ -244,7 +247,7 @@ impl<'de> Deserialize<'de> for ProblemCode {
 
 impl ProblemCode {
     /// Every code, in the order they are declared.
-    pub const ALL: [ProblemCode; 38] = [
+    pub const ALL: [ProblemCode; 39] = [
         ProblemCode::MalformedRequest,
         ProblemCode::ValidationFailed,
         ProblemCode::UnknownForm,
@@ -271,6 +274,7 @@ impl ProblemCode {
         ProblemCode::ExtensionReasonMissing,
         ProblemCode::ExtensionNotLater,
         ProblemCode::ExtensionTooLong,
+        ProblemCode::ExtensionTooLate,
         ProblemCode::NoQuestionPending,
         ProblemCode::IdempotencyKeyReused,
         ProblemCode::CannotDisableSelf,
@@ -314,6 +318,7 @@ impl ProblemCode {
             ProblemCode::ExtensionReasonMissing => "extension_reason_missing",
             ProblemCode::ExtensionNotLater => "extension_not_later",
             ProblemCode::ExtensionTooLong => "extension_too_long",
+            ProblemCode::ExtensionTooLate => "extension_too_late",
             ProblemCode::NoQuestionPending => "no_question_pending",
             ProblemCode::IdempotencyKeyReused => "idempotency_key_reused",
             ProblemCode::CannotDisableSelf => "cannot_disable_self",
@@ -358,6 +363,7 @@ impl ProblemCode {
             ProblemCode::ExtensionReasonMissing => 422,
             ProblemCode::ExtensionNotLater => 422,
             ProblemCode::ExtensionTooLong => 422,
+            ProblemCode::ExtensionTooLate => 422,
             ProblemCode::NoQuestionPending => 409,
             ProblemCode::IdempotencyKeyReused => 409,
             ProblemCode::CannotDisableSelf => 409,
@@ -501,13 +507,20 @@ impl ProblemCode {
                 "The new day must be later than the current answer day."
             }
             (ExtensionTooLong, Lang::Kk) => {
-                "Мерзімді тіркелген күннен бастап екі айдан артық ұзартуға болмайды."
+                "Мерзімді өтініш түскен күннен бастап екі айдан артық ұзартуға болмайды."
             }
             (ExtensionTooLong, Lang::Ru) => {
-                "Срок нельзя продлить больше чем на два месяца со дня регистрации."
+                "Срок нельзя продлить больше чем на два месяца со дня поступления обращения."
             }
             (ExtensionTooLong, Lang::En) => {
-                "The deadline cannot go past two months after registration."
+                "The deadline cannot go past two months after the appeal was received."
+            }
+            (ExtensionTooLate, Lang::Kk) => {
+                "Жауап беру мерзімі өтіп кетті: оны енді ұзартуға болмайды."
+            }
+            (ExtensionTooLate, Lang::Ru) => "Срок ответа уже прошёл: продлить его теперь нельзя.",
+            (ExtensionTooLate, Lang::En) => {
+                "The answer day has passed: it can no longer be extended."
             }
             (NoQuestionPending, Lang::Kk) => {
                 "Кеңсе қазір сізден ештеңе сұраған жоқ: жауап жіберуге болмайды."
@@ -755,6 +768,7 @@ mod tests {
                 ExtensionReasonMissing => 23,
                 ExtensionNotLater => 24,
                 ExtensionTooLong => 25,
+                ExtensionTooLate => 38,
                 NoQuestionPending => 26,
                 IdempotencyKeyReused => 27,
                 CannotDisableSelf => 28,

@@ -256,8 +256,11 @@ impl Calendar {
     /// The deadlines of an appeal received at `received_at_local` (the region's local time).
     pub fn deadlines_local(&self, received_at_local: PrimitiveDateTime) -> Deadlines {
         let registered_on = self.registration_date(received_at_local);
+        // The law counts the two months from the day the appeal was received, which may
+        // be a day off before the day it is registered.
+        let received_on = received_at_local.date();
         let extended_answer_by =
-            self.last_working_day_on_or_before(add_months(registered_on, EXTENDED_ANSWER_MONTHS));
+            self.last_working_day_on_or_before(add_months(received_on, EXTENDED_ANSWER_MONTHS));
         let provisional = (received_at_local.year()..=extended_answer_by.year())
             .any(|year| !self.is_confirmed(year));
         Deadlines {
@@ -387,13 +390,44 @@ pub struct Deadlines {
     /// The 3rd working day: an extension is told to the applicant by then.
     #[serde(with = "iso_date")]
     pub extension_notice_by: Date,
-    /// At most two months after registration, on the last working day not after it.
+    /// At most two months after the day it was received (not registered: the law counts
+    /// from receipt), on the last working day not after it.
     /// Whether the law moves such an end to the next working day instead is unconfirmed;
     /// the earlier day never makes an office late.
     #[serde(with = "iso_date")]
     pub extended_answer_by: Date,
     /// Some day counted lies in a provisional year or a year the calendar lacks.
     pub provisional: bool,
+}
+
+impl Deadlines {
+    /// The answer day in force after the `extensions` recorded so far (each: when it was
+    /// recorded, and the day it asked for; `None` counts as the longest the law allows).
+    /// The one rule every count of "on time" uses: an extension moves the day only if it
+    /// was recorded, in the region's local date, on or before the answer day in force
+    /// at that moment (a late extension cannot make a late answer on time), only later,
+    /// and never past [`Deadlines::extended_answer_by`] (two months from receipt).
+    /// Extensions are read in the order they were recorded, whatever order they come in.
+    pub fn answer_day(
+        &self,
+        extensions: impl IntoIterator<Item = (OffsetDateTime, Option<Date>)>,
+    ) -> Date {
+        let mut extensions: Vec<_> = extensions.into_iter().collect();
+        extensions.sort_by_key(|(at, _)| *at);
+        extensions.into_iter().fold(self.answer_by, |day, (at, until)| {
+            if !Deadlines::may_extend(day, crate::district::region_date(at)) {
+                return day;
+            }
+            let until = until.unwrap_or(self.extended_answer_by).min(self.extended_answer_by);
+            day.max(until)
+        })
+    }
+
+    /// Whether an extension recorded on `today` (the region's local date) may still move
+    /// the answer day `answer_day` in force: on that day at the latest.
+    pub fn may_extend(answer_day: Date, today: Date) -> bool {
+        today <= answer_day
+    }
 }
 
 /// `2026-03-20`: how dates travel in the API and are printed in notes.

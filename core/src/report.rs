@@ -213,7 +213,8 @@ pub struct Figures {
     /// Submissions forwarded (to another district or body) in the period, each once.
     pub forwarded: u32,
     /// Submissions first answered in the period by their answer date: `answer_by`, or
-    /// after an extension the extended date.
+    /// the day an extension set, if it was recorded before the day in force had passed
+    /// ([`crate::calendar::Deadlines::answer_day`]).
     pub answered_on_time: u32,
     /// Submissions first answered in the period after that date.
     pub answered_late: u32,
@@ -351,12 +352,11 @@ fn figures<'a>(
         };
         let deadlines = calendar.deadlines(row.received_at);
         provisional |= deadlines.provisional;
-        let extension =
-            row.events.iter().rev().find(|e| e.kind == EventKind::Extended && e.at <= answer.at);
-        let due = match extension {
-            Some(e) => e.until.unwrap_or(deadlines.extended_answer_by),
-            None => deadlines.answer_by,
-        };
+        // The day in force when it was answered: extensions recorded by then, each only
+        // if recorded before the day it moves had passed.
+        let extensions = row.events.iter().filter(|e| e.kind == EventKind::Extended);
+        let due =
+            deadlines.answer_day(extensions.filter(|e| e.at <= answer.at).map(|e| (e.at, e.until)));
         let answered_on = local(answer.at);
         if answered_on <= due {
             out.answered_on_time += 1;

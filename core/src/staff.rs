@@ -613,8 +613,9 @@ pub enum StaffAction {
     Note {
         text: String,
     },
-    /// Extend the answer deadline to `until` (at most two months after registration),
-    /// with the reason the citizen is told.
+    /// Extend the answer deadline to `until` (at most two months after receipt), with
+    /// the reason the citizen is told; only until the answer day in force has passed
+    /// ([`Deadlines::answer_day`]).
     Extend {
         reason: String,
         #[serde(with = "crate::calendar::iso_date")]
@@ -674,6 +675,82 @@ impl StaffAction {
             StaffAction::SignAct { .. } => EventKind::ActSigned,
             StaffAction::Close => EventKind::Closed,
         }
+    }
+}
+
+/// Why a staff action's own checks refuse it (who may take it is the server's policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ActionRefusal {
+    /// A reason, question, answer or note that is empty or longer than [`NOTE_MAX_CHARS`];
+    /// `field` names it as the request does.
+    #[error("{field}: 1 to {NOTE_MAX_CHARS} characters")]
+    Text { field: &'static str },
+    #[error("extension without a reason")]
+    ExtensionReasonMissing,
+    /// The answer day in force, `answer_by`, has passed: an extension now would turn a
+    /// late answer into an on-time one.
+    #[error("the answer day {answer_by} has passed")]
+    ExtensionTooLate { answer_by: Date },
+    #[error("extension not later than the answer day {answer_by}")]
+    ExtensionNotLater { answer_by: Date },
+    /// Past two months from receipt ([`Deadlines::extended_answer_by`]).
+    #[error("extension past the longest allowed, {latest}")]
+    ExtensionTooLong { latest: Date },
+}
+
+impl StaffAction {
+    /// The event this action records at `at` (its texts cleaned, as every free text is),
+    /// or why the law or the form refuses it: the one place these checks live, for the
+    /// server's handler and the staff app alike. `deadlines` are the item's, and
+    /// `answer_day` the day in force now ([`Deadlines::answer_day`] of the extensions
+    /// recorded so far). An extension needs a reason, must be recorded on or before the
+    /// answer day in force (the region's date of `at`), must move it later, and not past
+    /// two months from receipt. The mediation steps are checked by their own types
+    /// ([`MediationSession::check`], `ActInput::parse`) with what the server holds.
+    pub fn check(
+        &self,
+        at: OffsetDateTime,
+        deadlines: &Deadlines,
+        answer_day: Date,
+    ) -> Result<StaffEvent, ActionRefusal> {
+        let text = |raw: &str, field: &'static str| {
+            validation::long_text(raw, 1, NOTE_MAX_CHARS).map_err(|_| ActionRefusal::Text { field })
+        };
+        let mut event = StaffEvent::new(self.event_kind(), at);
+        match self {
+            StaffAction::Forward { reason, to } => {
+                event.note = Some(text(reason, "reason")?);
+                event.to = *to;
+            }
+            StaffAction::Answer { text: answer } => event.note = Some(text(answer, "text")?),
+            StaffAction::AskInfo { question } => event.note = Some(text(question, "question")?),
+            StaffAction::Note { text: note } => event.note = Some(text(note, "text")?),
+            StaffAction::Assign { to } => event.assignee = Some(to.trim().to_lowercase()),
+            StaffAction::Extend { reason, until } => {
+                if reason.trim().is_empty() {
+                    return Err(ActionRefusal::ExtensionReasonMissing);
+                }
+                event.note = Some(text(reason, "reason")?);
+                if !Deadlines::may_extend(answer_day, crate::district::region_date(at)) {
+                    return Err(ActionRefusal::ExtensionTooLate { answer_by: answer_day });
+                }
+                if *until <= answer_day {
+                    return Err(ActionRefusal::ExtensionNotLater { answer_by: answer_day });
+                }
+                if *until > deadlines.extended_answer_by {
+                    return Err(ActionRefusal::ExtensionTooLong {
+                        latest: deadlines.extended_answer_by,
+                    });
+                }
+                event.until = Some(*until);
+            }
+            StaffAction::Register
+            | StaffAction::Close
+            | StaffAction::ScheduleSession { .. }
+            | StaffAction::RecordOutcome { .. }
+            | StaffAction::SignAct { .. } => {}
+        }
+        Ok(event)
     }
 }
 
@@ -874,7 +951,8 @@ pub struct AuditEntry {
     pub target: Option<String>,
     #[serde(default)]
     pub district: Option<District>,
-    /// `allowed`, `denied`, `csrf_rejected`, `login_failed`.
+    /// `allowed`, `denied`, `refused` (the law refused the step: a late extension),
+    /// `csrf_rejected`, `login_failed`.
     pub outcome: String,
     /// SHA-256 (hex) of the User-Agent: tells devices apart without naming them.
     #[serde(default)]
@@ -1064,6 +1142,83 @@ mod tests {
         assert_eq!(empty.get("text"), Some(crate::ErrorCode::Required));
         let long = ReplyRequest { text: "ә".repeat(NOTE_MAX_CHARS + 1) }.validate().unwrap_err();
         assert_eq!(long.get("text"), Some(crate::ErrorCode::TooLong { max: NOTE_MAX_CHARS }));
+    }
+
+    /// The deadlines of an appeal received on Friday 20 March 2026 at 10:00: answer by
+    /// Wednesday 15 April, two months from receipt on Wednesday 20 May.
+    fn march_20() -> Deadlines {
+        crate::calendar::Calendar::kazakhstan()
+            .deadlines_local(time::macros::datetime!(2026-03-20 10:00))
+    }
+
+    fn extend(until: Date) -> StaffAction {
+        StaffAction::Extend { reason: " Awaiting the school's reply. ".into(), until }
+    }
+
+    #[test]
+    fn an_extension_asked_one_day_late_is_refused() {
+        use time::macros::{date, datetime};
+        let d = march_20();
+        let late =
+            extend(date!(2026 - 05 - 20)).check(datetime!(2026-04-16 09:00 +5), &d, d.answer_by);
+        assert_eq!(late, Err(ActionRefusal::ExtensionTooLate { answer_by: date!(2026 - 04 - 15) }));
+        // The region's date decides: 19:30 UTC on the 15th is already the 16th in Uralsk.
+        let late =
+            extend(date!(2026 - 05 - 20)).check(datetime!(2026-04-15 19:30 UTC), &d, d.answer_by);
+        assert!(matches!(late, Err(ActionRefusal::ExtensionTooLate { .. })));
+    }
+
+    #[test]
+    fn an_extension_on_the_last_day_is_accepted_with_its_reason_and_day() {
+        use time::macros::{date, datetime};
+        let d = march_20();
+        let at = datetime!(2026-04-15 23:30 +5);
+        let event = extend(date!(2026 - 05 - 20)).check(at, &d, d.answer_by).unwrap();
+        assert_eq!(event.kind, EventKind::Extended);
+        assert_eq!(event.until, Some(date!(2026 - 05 - 20)));
+        assert_eq!(event.note.as_deref(), Some("Awaiting the school's reply."));
+    }
+
+    #[test]
+    fn an_extension_is_later_than_the_day_in_force_and_within_two_months_of_receipt() {
+        use time::macros::{date, datetime};
+        let d = march_20();
+        let at = datetime!(2026-04-01 10:00 +5);
+        assert_eq!(
+            extend(date!(2026 - 04 - 15)).check(at, &d, d.answer_by),
+            Err(ActionRefusal::ExtensionNotLater { answer_by: date!(2026 - 04 - 15) })
+        );
+        assert_eq!(
+            extend(date!(2026 - 05 - 21)).check(at, &d, d.answer_by),
+            Err(ActionRefusal::ExtensionTooLong { latest: date!(2026 - 05 - 20) })
+        );
+        // Once extended to 6 May, the day in force is 6 May: asking on the 6th works.
+        let on_the_day = datetime!(2026-05-06 10:00 +5);
+        assert!(extend(date!(2026 - 05 - 12)).check(on_the_day, &d, date!(2026 - 05 - 06)).is_ok());
+        let no_reason = StaffAction::Extend { reason: " ".into(), until: date!(2026 - 05 - 12) };
+        assert_eq!(
+            no_reason.check(at, &d, d.answer_by),
+            Err(ActionRefusal::ExtensionReasonMissing)
+        );
+    }
+
+    #[test]
+    fn every_text_of_a_step_is_one_to_four_thousand_characters() {
+        let d = march_20();
+        let at = time::macros::datetime!(2026-04-01 10:00 +5);
+        let long = "ә".repeat(NOTE_MAX_CHARS + 1);
+        let cases = [
+            (StaffAction::Answer { text: " ".into() }, "text"),
+            (StaffAction::Note { text: long.clone() }, "text"),
+            (StaffAction::AskInfo { question: String::new() }, "question"),
+            (StaffAction::Forward { reason: long.clone(), to: None }, "reason"),
+            (StaffAction::Extend { reason: long, until: d.extended_answer_by }, "reason"),
+        ];
+        for (action, field) in cases {
+            assert_eq!(action.check(at, &d, d.answer_by), Err(ActionRefusal::Text { field }));
+        }
+        let assign = StaffAction::Assign { to: " Bolat ".into() }.check(at, &d, d.answer_by);
+        assert_eq!(assign.unwrap().assignee.as_deref(), Some("bolat"));
     }
 
     #[test]

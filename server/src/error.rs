@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use adal_core::api::{FormRef, Problem, ProblemCode};
 use adal_core::attachment::AttachmentError;
+use adal_core::staff::{ActionRefusal, NOTE_MAX_CHARS};
 use adal_core::validation::MAX_FIELD_ERRORS;
 use adal_core::{FieldErrors, Lang};
 use axum::extract::Request;
@@ -80,6 +81,9 @@ pub enum ApiError {
     ExtensionNotLater { answer_by: time::Date },
     #[error("extension past the longest allowed")]
     ExtensionTooLong { latest: time::Date },
+    /// The answer day in force has passed; audited.
+    #[error("extension after the answer day")]
+    ExtensionTooLate { answer_by: time::Date },
     /// A reply from the receipt with no unanswered question.
     #[error("no question pending")]
     NoQuestionPending,
@@ -144,6 +148,7 @@ impl ApiError {
             ApiError::ExtensionReasonMissing => ProblemCode::ExtensionReasonMissing,
             ApiError::ExtensionNotLater { .. } => ProblemCode::ExtensionNotLater,
             ApiError::ExtensionTooLong { .. } => ProblemCode::ExtensionTooLong,
+            ApiError::ExtensionTooLate { .. } => ProblemCode::ExtensionTooLate,
             ApiError::NoQuestionPending => ProblemCode::NoQuestionPending,
             ApiError::IdempotencyKeyReused => ProblemCode::IdempotencyKeyReused,
             ApiError::CannotDisableSelf => ProblemCode::CannotDisableSelf,
@@ -172,7 +177,8 @@ impl ApiError {
                 Problem::new(self.code(), lang).with_detail(detail.clone())
             }
             // The days, so the app can offer the right one.
-            ApiError::ExtensionNotLater { answer_by } => {
+            ApiError::ExtensionNotLater { answer_by }
+            | ApiError::ExtensionTooLate { answer_by } => {
                 Problem::new(self.code(), lang).with_detail(format!("answer_by: {answer_by}"))
             }
             ApiError::ExtensionTooLong { latest } => {
@@ -231,6 +237,38 @@ impl ApiError {
                 tracing::info!(code, form.id = %id, form.version, "request refused");
             }
             _ => tracing::info!(code, "request refused"),
+        }
+    }
+}
+
+impl ApiError {
+    /// Whether the law refused it (a deadline), rather than the request's shape: such a
+    /// refusal of a staff step is written to the audit log.
+    pub fn is_law(&self) -> bool {
+        matches!(
+            self,
+            ApiError::ExtensionTooLate { .. }
+                | ApiError::ExtensionNotLater { .. }
+                | ApiError::ExtensionTooLong { .. }
+        )
+    }
+}
+
+/// A staff action's own checks, as the API answers them.
+impl From<ActionRefusal> for ApiError {
+    fn from(refusal: ActionRefusal) -> ApiError {
+        match refusal {
+            ActionRefusal::Text { field } => ApiError::MalformedRequest {
+                detail: format!("{field}: 1 to {NOTE_MAX_CHARS} characters"),
+            },
+            ActionRefusal::ExtensionReasonMissing => ApiError::ExtensionReasonMissing,
+            ActionRefusal::ExtensionTooLate { answer_by } => {
+                ApiError::ExtensionTooLate { answer_by }
+            }
+            ActionRefusal::ExtensionNotLater { answer_by } => {
+                ApiError::ExtensionNotLater { answer_by }
+            }
+            ActionRefusal::ExtensionTooLong { latest } => ApiError::ExtensionTooLong { latest },
         }
     }
 }

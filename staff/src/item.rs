@@ -4,6 +4,8 @@
 
 use adal_core::District;
 use adal_core::Lang;
+use adal_core::api::ProblemCode;
+use adal_core::calendar::Deadlines;
 use adal_core::form::{FieldDef, FieldKind};
 use adal_core::receipt::EventKind;
 use adal_core::staff::{
@@ -74,7 +76,7 @@ pub fn StaffItemPage() -> impl IntoView {
                     sub.form.id == "mediation_request",
                     sub.timeline.iter().any(|e| e.kind == EventKind::Registered),
                     sub.district,
-                    sub.deadlines.extended_answer_by,
+                    (sub.deadlines, sub.answer_by),
                     sub.conflict,
                 )
             })
@@ -92,10 +94,10 @@ pub fn StaffItemPage() -> impl IntoView {
                 None if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
                 None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
             }}
-            {move || offered.get().map(|(tracking, mediation, registered, district, limit, conflict)| {
+            {move || offered.get().map(|(tracking, mediation, registered, district, (deadlines, answer_by), conflict)| {
                 let role = role.get();
                 let may = move |step: Step| role.is_some_and(|r: Role| r.may(step, conflict));
-                view! { <Actions tracking mediation registered district limit may/> }
+                view! { <Actions tracking mediation registered district deadlines answer_by may/> }
             })}
         </main>
     }
@@ -298,7 +300,9 @@ fn Actions(
     mediation: bool,
     registered: bool,
     district: District,
-    limit: time::Date,
+    deadlines: Deadlines,
+    /// The answer day in force (the server's `Deadlines::answer_day`).
+    answer_by: time::Date,
     /// Whether the person may take a step on this item (`Role::may`): only those steps'
     /// forms are shown.
     may: impl Fn(Step) -> bool + Copy + Send + Sync + 'static,
@@ -307,6 +311,10 @@ fn Actions(
     let lang = st.lang;
     let tracking = StoredValue::new(tracking);
     let failed = RwSignal::new(false);
+    let limit = deadlines.extended_answer_by;
+    // Core's rule: no extension once the answer day in force has passed.
+    let today = adal_core::district::region_date(time::OffsetDateTime::now_utc());
+    let extendable = Deadlines::may_extend(answer_by, today);
     let take = move |action: StaffAction| {
         spawn_local(async move {
             let tracking = tracking.get_value();
@@ -445,12 +453,17 @@ fn Actions(
             </details>
             })}
 
-            {may(Step::Extend).then(|| view! {
+            {(may(Step::Extend) && !extendable).then(|| view! {
+                <p class="muted" data-testid="extension-too-late">{move || ProblemCode::ExtensionTooLate.title(lang.get())}</p>
+            })}
+            {(may(Step::Extend) && extendable).then(|| view! {
             <details>
                 <summary>{move || t(lang.get(), "staff_extend")}</summary>
                 <form novalidate class="action" on:submit=submit("extend", vec![extend_until, extend_reason], Box::new(move || {
                     let until = time::Date::parse(&extend_until.get_untracked(), &time::format_description::well_known::Iso8601::DATE).ok()?;
-                    (until <= limit).then(|| StaffAction::Extend { reason: extend_reason.get_untracked().trim().to_owned(), until })
+                    let action = StaffAction::Extend { reason: extend_reason.get_untracked().trim().to_owned(), until };
+                    // The same checks the server makes (core's `StaffAction::check`).
+                    action.check(time::OffsetDateTime::now_utc(), &deadlines, answer_by).ok().map(|_| action)
                 }))>
                     <div class="field">
                         <label for="act-extend-until">{move || t(lang.get(), "staff_extend_until")}</label>

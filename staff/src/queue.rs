@@ -75,7 +75,12 @@ async fn send_all(st: StaffState) {
             // Refused for a reason: only this action is dropped, and the reason shown.
             Err(e) => {
                 let reason = match e {
-                    StaffError::Refused(p) => p.detail.unwrap_or(p.title),
+                    // The title says why in the person's language (a late extension:
+                    // the answer day has passed); the detail, which day or field.
+                    StaffError::Refused(p) => match p.detail {
+                        Some(detail) => format!("{} ({detail})", p.title),
+                        None => p.title,
+                    },
                     _ => String::new(),
                 };
                 let _ = store::staff::dequeue(&action.id).await;

@@ -208,3 +208,70 @@ fn an_edited_year_replaces_the_shipped_one_and_is_checked_like_it() {
         CalendarError::DayOffOnWeekend(date!(2026 - 09 - 05))
     );
 }
+
+#[test]
+fn an_appeal_received_on_a_saturday_evening_before_a_holiday_in_may_2026() {
+    // Saturday 9 May 2026 (Victory Day, moved to Monday 11 May), 20:00: registered on
+    // Tuesday 12 May. Day 1 is Wed 13: 13 = 1, 14 = 2, 15 = 3, Mon 18 – Fri 22 = 4–8,
+    // Mon 25 = 9, Tue 26 = 10, Wed 27 is Kurban Ait, Thu 28 = 11, Fri 29 = 12,
+    // Mon 1 June = 13, Tue 2 = 14, Wed 3 = 15. Friday 8 May was a working day.
+    let c = calendar();
+    assert!(c.is_working_day(date!(2026 - 05 - 08)));
+    assert!(!c.is_working_day(date!(2026 - 05 - 27)), "Kurban Ait");
+    let d = c.deadlines_local(datetime!(2026-05-09 20:00));
+    assert_eq!(d.registered_on, date!(2026 - 05 - 12));
+    assert_eq!(d.forward_by, date!(2026 - 05 - 15));
+    assert_eq!(d.answer_by, date!(2026 - 06 - 03));
+    // Two months from receipt (9 May), not from registration (12 May): Thursday 9 July,
+    // where registration would give Sunday 12 July, i.e. Friday 10 July.
+    assert_eq!(d.extended_answer_by, date!(2026 - 07 - 09));
+}
+
+#[test]
+fn the_two_month_cap_counts_from_receipt_not_registration() {
+    // Received Friday 20 March 2026 at 19:00, after hours: registered Thursday 26 March
+    // (after the weekend and Nauryz), but two months run from 20 March: Wednesday 20 May.
+    let d = calendar().deadlines_local(datetime!(2026-03-20 19:00));
+    assert_eq!(d.registered_on, date!(2026 - 03 - 26));
+    assert_eq!(d.extended_answer_by, date!(2026 - 05 - 20));
+    // An extension asking for more is held to it.
+    let asked = datetime!(2026-04-01 10:00 +5);
+    assert_eq!(d.answer_day([(asked, Some(date!(2026 - 05 - 26)))]), date!(2026 - 05 - 20));
+}
+
+/// The moment `day` at `hh:mm` in the region.
+fn local(day: Date, at: Time) -> OffsetDateTime {
+    PrimitiveDateTime::new(day, at).assume_offset(crate::district::REGION_UTC_OFFSET)
+}
+
+#[test]
+fn an_extension_asked_one_day_late_does_not_move_the_answer_day() {
+    // Friday 20 March 2026: answer by Wednesday 15 April; asked on Thursday 16 April.
+    let d = calendar().deadlines_local(datetime!(2026-03-20 10:00));
+    let late = local(date!(2026 - 04 - 16), time!(09:00));
+    assert_eq!(d.answer_day([(late, Some(date!(2026 - 05 - 20)))]), date!(2026 - 04 - 15));
+    assert!(!Deadlines::may_extend(d.answer_by, date!(2026 - 04 - 16)));
+}
+
+#[test]
+fn an_extension_on_the_last_day_moves_the_answer_day() {
+    // Asked on Wednesday 15 April itself, even in the evening after office hours.
+    let d = calendar().deadlines_local(datetime!(2026-03-20 10:00));
+    let last = local(date!(2026 - 04 - 15), time!(23:30));
+    assert!(Deadlines::may_extend(d.answer_by, date!(2026 - 04 - 15)));
+    assert_eq!(d.answer_day([(last, Some(date!(2026 - 05 - 06)))]), date!(2026 - 05 - 06));
+    // A second one counts against the day the first set, and a shorter one changes nothing.
+    let second = local(date!(2026 - 05 - 06), time!(12:00));
+    let too_late = local(date!(2026 - 05 - 13), time!(12:00));
+    let both = [
+        (too_late, Some(date!(2026 - 05 - 19))),
+        (last, Some(date!(2026 - 05 - 06))),
+        (second, Some(date!(2026 - 05 - 12))),
+    ];
+    assert_eq!(d.answer_day(both), date!(2026 - 05 - 12), "read in the order recorded");
+    let shorter = [(last, Some(date!(2026 - 05 - 06))), (second, Some(date!(2026 - 04 - 20)))];
+    assert_eq!(d.answer_day(shorter), date!(2026 - 05 - 06));
+    // An extension that named no day counts as the longest allowed.
+    assert_eq!(d.answer_day([(last, None)]), d.extended_answer_by);
+    assert_eq!(d.answer_day([]), d.answer_by);
+}

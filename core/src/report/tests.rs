@@ -259,3 +259,33 @@ fn a_report_hashes_its_canonical_json_and_reads_back_to_the_same_hash() {
     let later = compute(period, None, &rows(), &Calendar::kazakhstan(), AS_OF + Duration::hours(1));
     assert_ne!(later.hash(), report.hash(), "as_of is part of what is frozen");
 }
+
+#[test]
+fn an_extension_recorded_after_the_answer_day_does_not_make_a_late_answer_on_time() {
+    // Received and registered Monday 12 January 2026: answer by Monday 2 February.
+    // Answered on Tuesday 10 February, after an extension to 13 March: recorded on the
+    // 2nd it counts (on time); recorded on the 3rd, a day late, it does not (late), as
+    // an old database may still hold one.
+    let extended_on = |at| {
+        complaint(
+            District::Uralsk,
+            "school",
+            "Old school",
+            datetime!(2026-01-12 10:00 +5),
+            vec![
+                event(EventKind::Registered, datetime!(2026-01-12 11:00 +5)),
+                RowEvent { kind: EventKind::Extended, at, until: Some(date!(2026 - 03 - 12)) },
+                event(EventKind::Answered, datetime!(2026-02-10 10:00 +5)),
+            ],
+        )
+    };
+    let period = Period::parse("2026-02-09").unwrap();
+    let as_of = datetime!(2026-03-01 00:00 UTC);
+    let calendar = Calendar::kazakhstan();
+    let figures = |at| {
+        let report = compute(period, None, &[extended_on(at)], &calendar, as_of);
+        (report.figures.answered_on_time, report.figures.answered_late)
+    };
+    assert_eq!(figures(datetime!(2026-02-02 17:59 +5)), (1, 0), "on the last day");
+    assert_eq!(figures(datetime!(2026-02-03 09:00 +5)), (0, 1), "one day late");
+}

@@ -20,14 +20,33 @@ pub struct Row {
     pub anonymous: bool,
     /// The latest event the citizen sees.
     pub status: EventKind,
-    /// The day of the latest extension, if any.
-    pub extended_until: Option<Date>,
+    /// Its extensions: when each was recorded and the day it asked for (what
+    /// `Deadlines::answer_day` reads).
+    pub extensions: Extensions,
     /// The login of the latest assignment, if any.
     pub assignee: Option<String>,
     /// It names the office of the district it is in (see `db::triage`).
     pub conflict: bool,
     /// JSON of the answers.
     pub answers: String,
+}
+
+/// A submission's extensions: when each was recorded, and the day it asked for.
+pub type Extensions = Vec<(OffsetDateTime, Option<Date>)>;
+
+/// The extensions as SQL's `json_group_array(json_array(e.at, e.until))` gives them.
+pub(super) fn parse_extensions(json: Option<&str>) -> Result<Extensions, DbError> {
+    let raw: Vec<(String, Option<String>)> = match json {
+        Some(json) => {
+            serde_json::from_str(json).map_err(|e| DbError::Corrupt(format!("extensions: {e}")))?
+        }
+        None => Vec::new(),
+    };
+    raw.into_iter()
+        .map(|(at, until)| {
+            Ok((parse_time(&at)?, until.as_deref().map(super::events::parse_date).transpose()?))
+        })
+        .collect()
 }
 
 /// The kinds the citizen does not see, quoted for SQL: they never make a status.
@@ -48,7 +67,7 @@ pub fn of_district(conn: &Connection, district: District) -> Result<Vec<Row>, Db
                     (SELECT 1 FROM submission_identities i WHERE i.submission_id = s.id), \
                 (SELECT e.kind FROM submission_events e WHERE e.submission_id = s.id \
                  AND e.kind NOT IN ({internal}) ORDER BY e.at DESC, e.id DESC LIMIT 1), \
-                (SELECT MAX(e.until) FROM submission_events e \
+                (SELECT json_group_array(json_array(e.at, e.until)) FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'extended'), \
                 (SELECT e.assignee FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'assigned' \
@@ -89,7 +108,7 @@ pub fn of_district(conn: &Connection, district: District) -> Result<Vec<Row>, Db
             anonymous,
             // Submissions stored before timelines existed have none: they were received.
             status: status.map_or(EventKind::Received, |k| k.parse().unwrap_or(EventKind::Other)),
-            extended_until: until.as_deref().map(super::events::parse_date).transpose()?,
+            extensions: parse_extensions(until.as_deref())?,
             assignee,
             conflict,
             answers,
@@ -106,8 +125,9 @@ pub struct Located {
     pub answers: String,
     pub conflict: bool,
     pub received_at: OffsetDateTime,
-    /// The day of the latest extension, if any.
-    pub extended_until: Option<Date>,
+    /// Its extensions: when each was recorded and the day it asked for (what
+    /// `Deadlines::answer_day` reads).
+    pub extensions: Extensions,
 }
 
 /// The submission with tracking number `tracking`, if any.
@@ -115,7 +135,7 @@ pub fn locate(conn: &Connection, tracking: &str) -> Result<Option<Located>, DbEr
     let mut statement = conn.prepare(
         "SELECT s.district, s.answers, COALESCE(s.conflict_district = s.district, 0), \
                 s.received_at, \
-                (SELECT MAX(e.until) FROM submission_events e \
+                (SELECT json_group_array(json_array(e.at, e.until)) FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'extended') \
          FROM submissions s WHERE s.tracking = ?1",
     )?;
@@ -124,13 +144,13 @@ pub fn locate(conn: &Connection, tracking: &str) -> Result<Option<Located>, DbEr
     let code: String = row.get(0)?;
     let district = District::from_code(&code)
         .ok_or_else(|| DbError::Corrupt(format!("district of {tracking}")))?;
-    let until: Option<String> = row.get(4)?;
+    let extensions: Option<String> = row.get(4)?;
     Ok(Some(Located {
         district,
         answers: row.get(1)?,
         conflict: row.get(2)?,
         received_at: parse_time(&row.get::<_, String>(3)?)?,
-        extended_until: until.as_deref().map(super::events::parse_date).transpose()?,
+        extensions: parse_extensions(extensions.as_deref())?,
     }))
 }
 

@@ -7,7 +7,7 @@ use adal_core::open311::{KeySummary, MAX_REQUESTS, Status};
 use adal_core::receipt::EventKind;
 use adal_core::{District, Provider, ProviderKind};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 use super::DbError;
 use super::submissions::{format_time, parse_time};
@@ -113,7 +113,8 @@ pub struct Row {
     pub received_at: OffsetDateTime,
     /// The latest event the person sees, and when it happened.
     pub latest: Option<(EventKind, OffsetDateTime)>,
-    pub extended_until: Option<Date>,
+    /// Its extensions (see `db::inbox::Extensions`).
+    pub extensions: super::inbox::Extensions,
 }
 
 /// The kinds of `EventKind::ALL` that `keep` keeps, quoted for SQL.
@@ -176,7 +177,7 @@ pub fn requests(conn: &Connection, filter: &Filter) -> Result<Vec<Row>, DbError>
                    AND e.kind IN ({public}) ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status, \
                   (SELECT e.at FROM submission_events e WHERE e.submission_id = s.id \
                    AND e.kind IN ({public}) ORDER BY e.at DESC, e.id DESC LIMIT 1) AS updated, \
-                  (SELECT MAX(e.until) FROM submission_events e \
+                  (SELECT json_group_array(json_array(e.at, e.until)) FROM submission_events e \
                    WHERE e.submission_id = s.id AND e.kind = 'extended') AS until \
            FROM submissions s WHERE s.form_id = 'complaint'{conditions} \
          ) WHERE {outer} ORDER BY received_at DESC, tracking DESC LIMIT {MAX_REQUESTS}"
@@ -212,7 +213,7 @@ pub fn requests(conn: &Connection, filter: &Filter) -> Result<Vec<Row>, DbError>
             category,
             received_at: parse_time(&received_at)?,
             latest,
-            extended_until: until.as_deref().map(super::events::parse_date).transpose()?,
+            extensions: super::inbox::parse_extensions(until.as_deref())?,
         })
     })
     .collect()

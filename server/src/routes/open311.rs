@@ -424,8 +424,7 @@ async fn statuses(
         .into_iter()
         .map(|row: Row| {
             let code = row.category.unwrap_or_default();
-            let answer_by = calendar.deadlines(row.received_at).answer_by;
-            let answer_by = row.extended_until.map_or(answer_by, |until| until.max(answer_by));
+            let answer_by = calendar.deadlines(row.received_at).answer_day(row.extensions);
             let settled = row.latest.is_some_and(|(kind, _)| kind.settles());
             ServiceRequest {
                 service_request_id: row.tracking,

@@ -165,22 +165,23 @@ async fn the_citizen_answers_a_question_once_and_never_sees_notes_or_who_handled
 async fn an_extension_needs_a_reason_a_later_day_and_at_most_two_months_and_moves_the_answer_day() {
     let app = spawn_app().await;
     add_user(&app, "staff.ura", Role::OfficeStaff, Some(District::Uralsk));
-    // 10:00 on Friday 20 March 2026, the day before Nauryz: registered that day, answer
-    // by Wednesday 15 April, extended answer at the latest by Wednesday 20 May.
-    let friday = store_at(&app, 1, datetime!(2026-03-20 05:00 UTC));
-    // Monday 31 August 2026: answer by Monday 21 September.
-    let monday = store_at(&app, 2, datetime!(2026-08-31 04:00 UTC));
+    // Received now, so that the answer day has not passed (a late extension is refused:
+    // see the next test); the days are counted on the real calendar.
+    let now = time::OffsetDateTime::now_utc();
+    let first = store_at(&app, 1, now - time::Duration::minutes(1));
+    let second = store_at(&app, 2, now);
+    let calendar = adal_core::calendar::Calendar::kazakhstan();
+    let d = calendar.deadlines(now);
     let staff = log_in(&app, "staff.ura").await;
-    let extend =
-        |reason: &str, until: &str| json!({ "action": "extend", "reason": reason, "until": until });
+    let extend = |reason: &str, until: time::Date| json!({ "action": "extend", "reason": reason, "until": until.to_string() });
 
-    let no_reason = step(&app, &staff, &friday, extend("  ", "2026-05-04")).await;
+    let no_reason = step(&app, &staff, &first, extend("  ", d.extended_answer_by)).await;
     assert_eq!(no_reason.status(), 422);
     assert_eq!(problem(no_reason).await.code.as_str(), "extension_reason_missing");
-    let path = format!("/api/v1/staff/submissions/{friday}/events");
+    let path = format!("/api/v1/staff/submissions/{first}/events");
     let reason = "Waiting for the school's documents.";
-    for (until, code) in
-        [("2026-04-15", "extension_not_later"), ("2026-05-21", "extension_too_long")]
+    let past_limit = d.extended_answer_by.next_day().unwrap();
+    for (until, code) in [(d.answer_by, "extension_not_later"), (past_limit, "extension_too_long")]
     {
         let response = app
             .client
@@ -197,29 +198,93 @@ async fn an_extension_needs_a_reason_a_later_day_and_at_most_two_months_and_move
         assert_eq!(refused.code.as_str(), code);
         assert_eq!(refused.title, refused.code.title(adal_core::Lang::Kk));
     }
-    let extended = step(&app, &staff, &friday, extend(reason, "2026-05-20")).await;
+    let extended = step(&app, &staff, &first, extend(reason, d.extended_answer_by)).await;
     assert_eq!(extended.status(), 201);
     let event: Value = extended.json().await.unwrap();
-    assert_eq!(event["until"], "2026-05-20");
+    assert_eq!(event["until"], d.extended_answer_by.to_string());
     // Once extended, only a later day is an extension.
-    let again = step(&app, &staff, &friday, extend(reason, "2026-05-19")).await;
+    let earlier = d.extended_answer_by.previous_day().unwrap();
+    let again = step(&app, &staff, &first, extend(reason, earlier)).await;
     assert_eq!(problem(again).await.code.as_str(), "extension_not_later");
 
     // The new day counts everywhere: the item, the inbox's days left, and its order.
-    let seen = staff_view(&app, &staff, &friday).await;
-    assert_eq!(seen.answer_by, date!(2026 - 05 - 20));
-    assert_eq!(seen.deadlines.answer_by, date!(2026 - 04 - 15), "the law's day stays shown");
+    let seen = staff_view(&app, &staff, &first).await;
+    assert_eq!(seen.answer_by, d.extended_answer_by);
+    assert_eq!(seen.deadlines.answer_by, d.answer_by, "the law's day stays shown");
     let listed = inbox(&app, &staff, "").await;
     let order: Vec<_> = listed.items.iter().map(|i| (i.tracking.clone(), i.answer_by)).collect();
-    assert_eq!(
-        order,
-        [(friday.clone(), date!(2026 - 05 - 20)), (monday.clone(), date!(2026 - 09 - 21))]
-    );
-    let today = adal_core::district::region_date(time::OffsetDateTime::now_utc());
-    let calendar = adal_core::calendar::Calendar::kazakhstan();
-    assert_eq!(listed.items[0].days_left, calendar.working_days_left(today, date!(2026 - 05 - 20)));
+    assert_eq!(order, [(second.clone(), d.answer_by), (first.clone(), d.extended_answer_by)]);
+    let today = adal_core::district::region_date(now);
+    assert_eq!(listed.items[1].days_left, calendar.working_days_left(today, d.extended_answer_by));
     let event = seen.timeline.iter().find(|e| e.kind == EventKind::Extended).unwrap();
     assert_eq!(event.note.as_deref(), Some(reason));
+}
+
+#[tokio::test]
+async fn an_extension_asked_after_the_answer_day_is_refused_audited_and_the_answer_counts_late() {
+    let app = spawn_app().await;
+    add_user(&app, "staff.ura", Role::OfficeStaff, Some(District::Uralsk));
+    add_user(&app, "front", Role::FrontOffice, None);
+    add_user(&app, "admin", Role::Administrator, None);
+    // Received 40 days ago: its 15th working day has passed.
+    let now = time::OffsetDateTime::now_utc();
+    let received = now - time::Duration::days(40);
+    let tracking = store_at(&app, 1, received);
+    let d = adal_core::calendar::Calendar::kazakhstan().deadlines(received);
+    assert!(d.answer_by < adal_core::district::region_date(now));
+    let staff = log_in(&app, "staff.ura").await;
+    let extend = json!({ "action": "extend", "reason": "The school has not replied.",
+                         "until": d.extended_answer_by.to_string() });
+    let path = format!("/api/v1/staff/submissions/{tracking}/events");
+    for lang in ["ru", "en"] {
+        let response = app
+            .client
+            .post(app.url(&path))
+            .header(COOKIE, &staff.cookie)
+            .header(adal_core::staff::CSRF_HEADER, &staff.csrf)
+            .header(ACCEPT_LANGUAGE, lang)
+            .json(&extend)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let refused = problem(response).await;
+        assert_eq!(refused.code.as_str(), "extension_too_late");
+        assert_eq!(refused.title, refused.code.title(adal_core::Lang::from_tag(lang).unwrap()));
+        assert_eq!(refused.detail.as_deref(), Some(format!("answer_by: {}", d.answer_by).as_str()));
+    }
+    // Audited, and nothing recorded: the answer day stays the law's.
+    let admin = log_in(&app, "admin").await;
+    let entries = audit(&app, &admin).await.entries;
+    let refused: Vec<_> = entries.iter().filter(|e| e.outcome == "refused").collect();
+    assert_eq!(refused.len(), 2, "{entries:?}");
+    assert_eq!(refused[0].action, "extend");
+    assert_eq!(refused[0].target.as_deref(), Some(tracking.as_str()));
+    assert_eq!(refused[0].login.as_deref(), Some("staff.ura"));
+    let seen = staff_view(&app, &staff, &tracking).await;
+    assert!(seen.timeline.iter().all(|e| e.kind != EventKind::Extended));
+    assert_eq!(seen.answer_by, d.answer_by);
+
+    // An old database may hold such an extension (recorded before the rule): it moves
+    // neither the item's day nor the report's count.
+    let db = adal_server::db::Db::open(app.data_dir.path()).unwrap();
+    let late = d.answer_by.next_day().unwrap().with_hms(10, 0, 0).unwrap();
+    let late = late.assume_offset(adal_core::district::REGION_UTC_OFFSET);
+    let key = tracking.clone();
+    db.call_blocking(move |conn| {
+        adal_server::db::events::append_by_tracking(conn, &key, EventKind::Extended, late, None)
+    })
+    .unwrap();
+    assert_eq!(staff_view(&app, &staff, &tracking).await.answer_by, d.answer_by);
+    let answer = json!({ "action": "answer", "text": "The school replied: fixed." });
+    assert_eq!(step(&app, &staff, &tracking, answer).await.status(), 201);
+    let front = log_in(&app, "front").await;
+    let today = adal_core::district::region_date(now);
+    let query = format!("/api/v1/staff/reports?period={today}&district=URA");
+    let response = send(&app, Some(&front), Method::GET, &query, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report: adal_core::report::Report = response.json().await.unwrap();
+    assert_eq!((report.figures.answered_on_time, report.figures.answered_late), (0, 1));
 }
 
 #[tokio::test]

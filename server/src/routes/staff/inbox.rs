@@ -8,13 +8,11 @@
 
 use std::str::FromStr;
 
-use adal_core::calendar::Calendar;
+use adal_core::calendar::{Calendar, Deadlines};
 use adal_core::form::FieldKind;
 use adal_core::receipt::EventKind;
 use adal_core::search::{Query as Search, fold};
-use adal_core::staff::{
-    Due, InboxItem, InboxResponse, NOTE_MAX_CHARS, StaffAction, StaffEvent, StaffSubmission,
-};
+use adal_core::staff::{Due, InboxItem, InboxResponse, StaffAction, StaffEvent, StaffSubmission};
 use adal_core::{District, TrackingNumber};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -27,7 +25,7 @@ use super::actor::{Actor, WriteActor};
 use super::idempotent::{Idempotent, created};
 use super::policy::{self, Action, Target};
 use crate::AppState;
-use crate::db::{self, inbox::Located};
+use crate::db::{self, inbox::Extensions, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 
@@ -143,9 +141,10 @@ fn is_open(status: EventKind) -> bool {
     !status.settles()
 }
 
-/// The answer day after any extension, and the working days left until it.
-fn due(calendar: &Calendar, answer_by: Date, extended_until: Option<Date>) -> (Date, i64) {
-    let answer_by = extended_until.map_or(answer_by, |until| until.max(answer_by));
+/// The answer day in force after the extensions the law lets count, and the working
+/// days left until it.
+fn due(calendar: &Calendar, deadlines: &Deadlines, extensions: &Extensions) -> (Date, i64) {
+    let answer_by = deadlines.answer_day(extensions.iter().copied());
     let today = adal_core::district::region_date(OffsetDateTime::now_utc());
     (answer_by, calendar.working_days_left(today, answer_by))
 }
@@ -199,7 +198,7 @@ pub async fn get_inbox(
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("answers of {}: {e}", row.tracking)))?;
         let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).map(str::to_owned);
         let deadlines = calendar.deadlines(row.received_at);
-        let (answer_by, days_left) = due(&calendar, deadlines.answer_by, row.extended_until);
+        let (answer_by, days_left) = due(&calendar, &deadlines, &row.extensions);
         let item = InboxItem {
             category: text("category"),
             institution: text("institution"),
@@ -279,7 +278,7 @@ pub async fn get_submission(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("answers of {tracking}: {e}")))?;
     let calendar = state.calendar.get();
     let deadlines = calendar.deadlines(status.received_at);
-    let (answer_by, days_left) = due(&calendar, deadlines.answer_by, found.extended_until);
+    let (answer_by, days_left) = due(&calendar, &deadlines, &found.extensions);
     Ok(Json(StaffSubmission {
         deadlines,
         answer_by,
@@ -294,13 +293,6 @@ pub async fn get_submission(
         identity,
         timeline,
     }))
-}
-
-/// A note of an action: a reason, question or answer, cleaned as every free text is
-/// (core's `clean`: no controls or invisible characters), 1 to NOTE_MAX_CHARS visible.
-fn note(text: &str, what: &str) -> Result<String, ApiError> {
-    adal_core::validation::long_text(text, 1, NOTE_MAX_CHARS)
-        .map_err(|_| bad(what, &format!("1 to {NOTE_MAX_CHARS} characters")))
 }
 
 /// `POST /api/v1/staff/submissions/{tracking}/events`: 201 with the event as staff see
@@ -324,7 +316,7 @@ fn note(text: &str, what: &str) -> Result<String, ApiError> {
         (status = 403, description = "forbidden"),
         (status = 404, description = "not_found"),
         (status = 409, description = "idempotency_key_reused, no_open_session, no_agreement, act_already_signed"),
-        (status = 422, description = "validation_failed, extension_reason_missing, extension_not_later, extension_too_long, not_mediation"),
+        (status = 422, description = "validation_failed, extension_reason_missing, extension_not_later, extension_too_long, extension_too_late, not_mediation"),
     ),
 )]
 pub async fn post_event(
@@ -349,34 +341,26 @@ pub async fn post_event(
             .await;
     }
     let at = db::submissions::stored_precision(OffsetDateTime::now_utc());
-    let mut event =
-        StaffEvent { by: Some(actor.login.clone()), ..StaffEvent::new(action.event_kind(), at) };
-    match &action {
-        StaffAction::Forward { reason, to } => {
-            event.note = Some(note(reason, "reason")?);
-            event.to = *to;
+    let calendar = state.calendar.get();
+    // A malformed text is refused before anything is written; the deadlines are checked
+    // in the transaction, against the extensions recorded by then, and audited there.
+    let deadlines = calendar.deadlines(found.received_at);
+    if let Err(refusal) =
+        action.check(at, &deadlines, due(&calendar, &deadlines, &found.extensions).0)
+    {
+        let refusal = ApiError::from(refusal);
+        if !refusal.is_law() {
+            return Err(refusal);
         }
-        StaffAction::Answer { text } => event.note = Some(note(text, "text")?),
-        StaffAction::AskInfo { question } => event.note = Some(note(question, "question")?),
-        StaffAction::Note { text } => event.note = Some(note(text, "text")?),
-        StaffAction::Assign { to } => event.assignee = Some(to.trim().to_lowercase()),
-        StaffAction::Extend { reason, until } => {
-            if reason.trim().is_empty() {
-                return Err(ApiError::ExtensionReasonMissing);
-            }
-            event.note = Some(note(reason, "reason")?);
-            event.until = Some(*until);
-        }
-        _ => {}
     }
-    let audit_target = match &event.assignee {
-        Some(login) => format!("{tracking} -> {login}"),
-        None => tracking.clone(),
+    let audit_target = match &action {
+        StaffAction::Assign { to } => format!("{tracking} -> {}", to.trim().to_lowercase()),
+        _ => tracking.clone(),
     };
+    let by = actor.login.clone();
     let entry =
         actor.entry(policy_action.as_str(), Some(&audit_target), Some(found.district), "allowed");
     let (role, home) = (actor.role, actor.district);
-    let calendar = state.calendar.get();
     let (in_db, item) = (idempotent.clone(), target(&found));
     let tracking_for_db = tracking.clone();
     let outcome = state
@@ -404,9 +388,18 @@ pub async fn post_event(
                 tx.commit()?;
                 return Ok(Ok(Err(ApiError::Forbidden)));
             }
-            if let Some(refusal) = refuse(&tx, &event, &current, item, &calendar)? {
-                return Ok(Ok(Err(refusal)));
-            }
+            let event = match checked(&tx, &action, at, &current, item, &calendar)? {
+                Ok(event) => StaffEvent { by: Some(by), ..event },
+                Err(refusal) => {
+                    // What the law refuses is audited, as a denial is: who tried what, when.
+                    if refusal.is_law() {
+                        let refused = db::audit::NewEntry { outcome: "refused", ..entry };
+                        db::audit::append(&tx, &refused)?;
+                        tx.commit()?;
+                    }
+                    return Ok(Ok(Err(refusal)));
+                }
+            };
             let found = db::events::find(&tx, &tracking_for_db)?
                 .ok_or_else(|| db::DbError::Corrupt(format!("{tracking_for_db} vanished")))?;
             db::events::append_staff(&tx, found.id, &event)?;
@@ -427,15 +420,24 @@ pub async fn post_event(
     Ok(created(response))
 }
 
-/// Why `event` cannot be recorded on `current` now, if it cannot: an assignee who may
-/// not handle the item, an extension that is not later or too late.
-fn refuse(
+/// The event `action` records at `at` on `current`, or why it cannot now: the action's
+/// own checks ([`StaffAction::check`]) against the deadlines as they are now (an
+/// extension recorded meanwhile moves the day in force), or an assignee who may not
+/// handle the item.
+fn checked(
     conn: &rusqlite::Connection,
-    event: &StaffEvent,
+    action: &StaffAction,
+    at: OffsetDateTime,
     current: &Located,
     item: Target,
     calendar: &Calendar,
-) -> Result<Option<ApiError>, db::DbError> {
+) -> Result<Result<StaffEvent, ApiError>, db::DbError> {
+    let deadlines = calendar.deadlines(current.received_at);
+    let (answer_day, _) = due(calendar, &deadlines, &current.extensions);
+    let event = match action.check(at, &deadlines, answer_day) {
+        Ok(event) => event,
+        Err(refusal) => return Ok(Err(refusal.into())),
+    };
     if let Some(login) = &event.assignee {
         // Whoever it goes to must be let handle it by the same policy: an active account
         // that may read it where it is (so never the office a conflict item names).
@@ -443,18 +445,8 @@ fn refuse(
             !a.disabled && policy::authorize(a.role, a.district, Action::ReadSubmission, item)
         });
         if !fits {
-            return Ok(Some(bad("to", "the login of an active account that may handle it")));
+            return Ok(Err(bad("to", "the login of an active account that may handle it")));
         }
     }
-    if let Some(until) = event.until {
-        let deadlines = calendar.deadlines(current.received_at);
-        let (answer_by, _) = due(calendar, deadlines.answer_by, current.extended_until);
-        if until <= answer_by {
-            return Ok(Some(ApiError::ExtensionNotLater { answer_by }));
-        }
-        if until > deadlines.extended_answer_by {
-            return Ok(Some(ApiError::ExtensionTooLong { latest: deadlines.extended_answer_by }));
-        }
-    }
-    Ok(None)
+    Ok(Ok(event))
 }
