@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::ProblemCode;
+use crate::problem::ProblemCode;
 
 /// Every part but the last is exactly this long: part `n` covers the bytes
 /// `[n * PART_SIZE, (n + 1) * PART_SIZE)` of the file. Small enough to go through on a

@@ -15,6 +15,7 @@ pub mod iin;
 pub mod lang;
 pub mod open311;
 pub mod phone;
+pub mod problem;
 pub mod provider;
 pub mod receipt;
 pub mod report;

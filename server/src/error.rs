@@ -30,10 +30,6 @@ pub enum ApiError {
     /// explanation; it is returned to the client but never logged, as it may quote input.
     #[error("malformed request")]
     MalformedRequest { detail: String },
-    #[error("unsupported media type")]
-    UnsupportedMediaType,
-    #[error("body too large")]
-    BodyTooLarge,
     #[error("validation failed")]
     Validation(FieldErrors),
     #[error("unknown form {}@{}", .0.id, .0.version)]
@@ -42,15 +38,9 @@ pub enum ApiError {
     ConflictingResubmission { id: Uuid },
     #[error("rate limited")]
     RateLimited { retry_after_s: u64 },
-    #[error("not found")]
-    NotFound,
-    #[error("method not allowed")]
-    MethodNotAllowed,
     /// An attachment (or the list of a submission's) refused before any byte is read.
     #[error("attachment refused: {0}")]
     Attachment(AttachmentError),
-    #[error("attachment part too large")]
-    AttachmentPartTooLarge,
     /// The assembled bytes are not what the device said; the parts were discarded.
     #[error("attachment hash mismatch")]
     AttachmentHashMismatch { id: Uuid },
@@ -59,24 +49,6 @@ pub enum ApiError {
     AttachmentsIncomplete { ids: Vec<Uuid> },
     #[error("attachment id reused for another file")]
     AttachmentConflict { id: Uuid },
-    #[error("submission is not anonymous")]
-    NotAnonymous,
-    /// A staff request without a live session.
-    #[error("no staff session")]
-    Unauthenticated,
-    /// Unknown login, wrong password or disabled account: one answer for all three.
-    #[error("login failed")]
-    LoginFailed,
-    /// Outside the actor's role or district; already written to the audit log.
-    #[error("forbidden")]
-    Forbidden,
-    /// A state-changing staff request without the session's CSRF token; audited.
-    #[error("csrf token missing or wrong")]
-    CsrfRejected,
-    #[error("login taken")]
-    LoginTaken,
-    #[error("extension without a reason")]
-    ExtensionReasonMissing,
     #[error("extension not later than the answer day")]
     ExtensionNotLater { answer_by: time::Date },
     #[error("extension past the longest allowed")]
@@ -84,35 +56,17 @@ pub enum ApiError {
     /// The answer day in force has passed; audited.
     #[error("extension after the answer day")]
     ExtensionTooLate { answer_by: time::Date },
-    /// A reply from the receipt with no unanswered question.
-    #[error("no question pending")]
-    NoQuestionPending,
-    #[error("idempotency key reused for another request")]
-    IdempotencyKeyReused,
-    #[error("an administrator cannot disable themselves")]
-    CannotDisableSelf,
     /// `detail` says what does not hold together (dates, no personal data).
     #[error("invalid calendar")]
     InvalidCalendar { detail: String },
-    /// A mediation action on a submission of another form.
-    #[error("not a mediation request")]
-    NotMediation,
-    #[error("no session awaits an outcome")]
-    NoOpenSession,
-    #[error("no agreement recorded")]
-    NoAgreement,
-    #[error("act already signed")]
-    ActAlreadySigned,
-    #[error("period not over")]
-    PeriodNotOver,
-    /// The body stopped arriving (see `serve::body_timeout`).
-    #[error("request body timed out")]
-    RequestTimeout,
-    #[error("the last active administrator")]
-    LastAdministrator,
     /// `detail` says which bound the address reached (no address in it).
     #[error("too many unfinished uploads")]
     TooManyUploads { detail: String, retry_after_s: u64 },
+    /// A refusal that has nothing to say beyond its code and status (a missing item,
+    /// a wrong method, a staff request without session or outside its role, already
+    /// audited where the law asks it). Its title comes from core's table.
+    #[error("refused: {}", .0.as_str())]
+    Refused(ProblemCode),
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error(transparent)]
@@ -126,40 +80,19 @@ impl ApiError {
     pub fn code(&self) -> ProblemCode {
         match self {
             ApiError::MalformedRequest { .. } => ProblemCode::MalformedRequest,
-            ApiError::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
-            ApiError::BodyTooLarge => ProblemCode::BodyTooLarge,
             ApiError::Validation(_) => ProblemCode::ValidationFailed,
             ApiError::UnknownForm(_) => ProblemCode::UnknownForm,
             ApiError::ConflictingResubmission { .. } => ProblemCode::ConflictingResubmission,
             ApiError::RateLimited { .. } => ProblemCode::RateLimited,
-            ApiError::NotFound => ProblemCode::NotFound,
-            ApiError::MethodNotAllowed => ProblemCode::MethodNotAllowed,
+            ApiError::Refused(code) => *code,
             ApiError::Attachment(e) => e.problem_code(),
-            ApiError::AttachmentPartTooLarge => ProblemCode::AttachmentPartTooLarge,
             ApiError::AttachmentHashMismatch { .. } => ProblemCode::AttachmentHashMismatch,
             ApiError::AttachmentsIncomplete { .. } => ProblemCode::AttachmentsIncomplete,
             ApiError::AttachmentConflict { .. } => ProblemCode::AttachmentConflict,
-            ApiError::NotAnonymous => ProblemCode::NotAnonymous,
-            ApiError::Unauthenticated => ProblemCode::Unauthenticated,
-            ApiError::LoginFailed => ProblemCode::LoginFailed,
-            ApiError::Forbidden => ProblemCode::Forbidden,
-            ApiError::CsrfRejected => ProblemCode::CsrfRejected,
-            ApiError::LoginTaken => ProblemCode::LoginTaken,
-            ApiError::ExtensionReasonMissing => ProblemCode::ExtensionReasonMissing,
             ApiError::ExtensionNotLater { .. } => ProblemCode::ExtensionNotLater,
             ApiError::ExtensionTooLong { .. } => ProblemCode::ExtensionTooLong,
             ApiError::ExtensionTooLate { .. } => ProblemCode::ExtensionTooLate,
-            ApiError::NoQuestionPending => ProblemCode::NoQuestionPending,
-            ApiError::IdempotencyKeyReused => ProblemCode::IdempotencyKeyReused,
-            ApiError::CannotDisableSelf => ProblemCode::CannotDisableSelf,
             ApiError::InvalidCalendar { .. } => ProblemCode::InvalidCalendar,
-            ApiError::NotMediation => ProblemCode::NotMediation,
-            ApiError::NoOpenSession => ProblemCode::NoOpenSession,
-            ApiError::NoAgreement => ProblemCode::NoAgreement,
-            ApiError::ActAlreadySigned => ProblemCode::ActAlreadySigned,
-            ApiError::PeriodNotOver => ProblemCode::PeriodNotOver,
-            ApiError::RequestTimeout => ProblemCode::RequestTimeout,
-            ApiError::LastAdministrator => ProblemCode::LastAdministrator,
             ApiError::TooManyUploads { .. } => ProblemCode::TooManyUploads,
             ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
                 ProblemCode::Internal
@@ -202,7 +135,7 @@ impl ApiError {
     pub(crate) fn log(&self) {
         let code = self.code().as_str();
         match self {
-            ApiError::Storage(_) | ApiError::Database(_) | ApiError::Internal(_) => {
+            _ if self.code().status() >= 500 => {
                 tracing::error!(code, error = %self, "request failed");
             }
             ApiError::AttachmentHashMismatch { id } | ApiError::AttachmentConflict { id } => {
@@ -261,7 +194,9 @@ impl From<ActionRefusal> for ApiError {
             ActionRefusal::Text { field } => ApiError::MalformedRequest {
                 detail: format!("{field}: 1 to {NOTE_MAX_CHARS} characters"),
             },
-            ActionRefusal::ExtensionReasonMissing => ApiError::ExtensionReasonMissing,
+            ActionRefusal::ExtensionReasonMissing => {
+                ApiError::Refused(ProblemCode::ExtensionReasonMissing)
+            }
             ActionRefusal::ExtensionTooLate { answer_by } => {
                 ApiError::ExtensionTooLate { answer_by }
             }
@@ -270,6 +205,12 @@ impl From<ActionRefusal> for ApiError {
             }
             ActionRefusal::ExtensionTooLong { latest } => ApiError::ExtensionTooLong { latest },
         }
+    }
+}
+
+impl From<ProblemCode> for ApiError {
+    fn from(code: ProblemCode) -> ApiError {
+        ApiError::Refused(code)
     }
 }
 
@@ -306,7 +247,7 @@ impl ApiError {
                 response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
             }
             // The rest of the body will never be read: the connection cannot be reused.
-            ApiError::RequestTimeout => {
+            ApiError::Refused(ProblemCode::RequestTimeout) => {
                 response
                     .headers_mut()
                     .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -345,11 +286,13 @@ pub fn request_lang(headers: &HeaderMap) -> Lang {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::Refused(ProblemCode::UnsupportedMediaType)
+            }
             // Buffering fails with 413 when the body is over `DefaultBodyLimit`, whether
             // the Content-Length announced it or the stream ran over.
             JsonRejection::BytesRejection(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::BodyTooLarge
+                ApiError::Refused(ProblemCode::BodyTooLarge)
             }
             JsonRejection::JsonDataError(e) => ApiError::MalformedRequest { detail: e.body_text() },
             JsonRejection::JsonSyntaxError(e) => {

@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use adal_core::api::ProblemCode;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::Request;
@@ -271,7 +272,10 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::router(&state))
         // Metrics have a listener of their own (`--metrics-listen`); here the app's page
         // would answer, and a scraper pointed at the wrong port would read HTML.
-        .route("/metrics", axum::routing::any(|| async { ApiError::NotFound }))
+        .route(
+            "/metrics",
+            axum::routing::any(|| async { ApiError::Refused(ProblemCode::NotFound) }),
+        )
         .fallback_service(static_files::router(&state.static_dir))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(state.body_read_timeout, serve::body_timeout))

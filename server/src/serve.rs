@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use adal_core::api::ProblemCode;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
@@ -238,5 +239,5 @@ pub async fn body_timeout(
     if !timed_out.0.load(Ordering::Relaxed) {
         return response;
     }
-    ApiError::RequestTimeout.into_response()
+    ApiError::Refused(ProblemCode::RequestTimeout).into_response()
 }

@@ -6,6 +6,7 @@
 //! then records the attachment as counting. Every step may be repeated safely.
 
 use adal_core::AttachmentRef;
+use adal_core::api::ProblemCode;
 use adal_core::attachment::{
     AttachmentError, CompleteUpload, MAX_PARTS, PART_SIZE, UploadStatus, part_len,
 };
@@ -76,11 +77,11 @@ async fn put_attachment_part(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, ApiError> {
     let bytes = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::AttachmentPartTooLarge,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::Refused(ProblemCode::AttachmentPartTooLarge),
         _ => ApiError::MalformedRequest { detail: rejection.body_text() },
     })?;
     if bytes.len() as u64 > PART_SIZE {
-        return Err(ApiError::AttachmentPartTooLarge);
+        return Err(ApiError::Refused(ProblemCode::AttachmentPartTooLarge));
     }
     // A part past the last one a file within the limit can have: the file is too large.
     if n >= MAX_PARTS {

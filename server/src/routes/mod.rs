@@ -11,6 +11,7 @@ pub mod reports;
 pub mod staff;
 pub mod submissions;
 
+use adal_core::api::ProblemCode;
 use axum::routing::any;
 use axum::{Extension, Router};
 use utoipa::OpenApi;
@@ -44,9 +45,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
+    ApiError::Refused(ProblemCode::MethodNotAllowed)
 }
 
 async fn not_found() -> ApiError {
-    ApiError::NotFound
+    ApiError::Refused(ProblemCode::NotFound)
 }

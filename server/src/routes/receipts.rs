@@ -6,7 +6,7 @@
 //! so the answers tell a stranger nothing, not even whether the number exists.
 
 use adal_core::TrackingNumber;
-use adal_core::api::MAX_BODY_BYTES;
+use adal_core::api::{MAX_BODY_BYTES, ProblemCode};
 use adal_core::receipt::{IdentityRequest, RECEIPT_SECRET_HEADER, ReceiptSecret, SubmissionStatus};
 use adal_core::staff::ReplyRequest;
 use axum::extract::{DefaultBodyLimit, State};
@@ -98,7 +98,7 @@ async fn post_identity(
             IdentityAdded::NotAnonymous => Ok(None),
         })
         .await?
-        .ok_or(ApiError::NotAnonymous)?;
+        .ok_or(ApiError::Refused(ProblemCode::NotAnonymous))?;
     tracing::info!(tracking = %status.tracking, "identity added");
     Ok(private(status))
 }
@@ -139,7 +139,7 @@ async fn post_reply(
             Replied::NoQuestion => Ok(None),
         })
         .await?
-        .ok_or(ApiError::NoQuestionPending)?;
+        .ok_or(ApiError::Refused(ProblemCode::NoQuestionPending))?;
     tracing::info!(tracking = %status.tracking, "reply recorded");
     Ok(private(status))
 }
@@ -157,13 +157,13 @@ async fn authorize(
     // Hash something even without a secret, so that every refusal costs the same.
     let presented = events::secret_hash(secret.as_ref().map_or("", ReceiptSecret::expose));
     let Ok(tracking) = tracking.parse::<TrackingNumber>() else {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::Refused(ProblemCode::NotFound));
     };
     let tracking = tracking.to_string();
     let found = state.db.call(move |conn| events::find(conn, &tracking)).await?;
     match found {
         Some(found) if found.opens_with(&presented) && secret.is_some() => Ok(found),
-        _ => Err(ApiError::NotFound),
+        _ => Err(ApiError::Refused(ProblemCode::NotFound)),
     }
 }
 

@@ -2,6 +2,7 @@
 //! exactly the bytes that were hashed when it was published, so that whoever heard the
 //! figures can check them: the SHA-256 of the body is the hash in the address.
 
+use adal_core::api::ProblemCode;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -41,11 +42,11 @@ async fn get_published_report(
     let well_formed =
         hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     if !well_formed {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::Refused(ProblemCode::NotFound));
     }
     let key = hash.clone();
     let snapshot = state.db.read(move |conn| db::reports::by_hash(conn, &key)).await?;
-    let snapshot = snapshot.ok_or(ApiError::NotFound)?;
+    let snapshot = snapshot.ok_or(ApiError::Refused(ProblemCode::NotFound))?;
     let etag =
         HeaderValue::from_str(&format!("\"{hash}\"")).map_err(|e| ApiError::Internal(e.into()))?;
     let headers = [

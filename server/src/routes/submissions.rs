@@ -6,7 +6,7 @@
 
 use adal_core::api::{
     BatchOutcome, BatchRequest, BatchResponse, FormRef, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS,
-    MAX_BODY_BYTES, Receipt, SubmissionRequest,
+    MAX_BODY_BYTES, ProblemCode, Receipt, SubmissionRequest,
 };
 use adal_core::form::{self, Answers};
 use adal_core::{AttachmentRef, District, Lang};
@@ -137,7 +137,10 @@ async fn post_submission_batch(
                 // Each item is held to the single endpoint's limit: the batch's own is
                 // for a hundred ordinary items, not one of its size.
                 if item.get().len() > MAX_BODY_BYTES {
-                    return Err((id_of(&item).map(|i| i.id), ApiError::BodyTooLarge));
+                    return Err((
+                        id_of(&item).map(|i| i.id),
+                        ApiError::Refused(ProblemCode::BodyTooLarge),
+                    ));
                 }
                 let request: SubmissionRequest = serde_json::from_str(item.get()).map_err(|e| {
                     let id = id_of(&item).map(|i| i.id);

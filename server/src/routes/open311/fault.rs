@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use adal_core::api::ProblemCode;
 use adal_core::open311::{self, Error};
 use adal_core::{FieldErrors, Lang};
 use axum::extract::Request;
@@ -191,7 +192,7 @@ impl From<ApiError> for Fault {
         match error {
             ApiError::Validation(errors) => Fault::Validation(errors),
             ApiError::RateLimited { retry_after_s } => Fault::RateLimited { retry_after_s },
-            ApiError::BodyTooLarge => Fault::BodyTooLarge,
+            ApiError::Refused(ProblemCode::BodyTooLarge) => Fault::BodyTooLarge,
             ApiError::MalformedRequest { detail } => Fault::Malformed(detail),
             other => Fault::Internal(other),
         }

@@ -7,6 +7,7 @@
 //! token nor set a custom header without a CORS preflight, which this server never grants.
 
 use adal_core::District;
+use adal_core::api::ProblemCode;
 use adal_core::staff::{CSRF_HEADER, Me, Role, SESSION_COOKIE};
 use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::header;
@@ -63,7 +64,7 @@ impl Actor {
         let district = on.district;
         self.audit(state, action.as_str(), target, district, "denied").await?;
         tracing::warn!(role = self.role.as_str(), action = action.as_str(), "staff request denied");
-        Err(ApiError::Forbidden)
+        Err(ApiError::Refused(ProblemCode::Forbidden))
     }
 
     /// The [`Scope`] of a bulk read of `district` (see [`policy::scope`]); refused, audited
@@ -76,9 +77,10 @@ impl Actor {
     ) -> Result<Scope, ApiError> {
         match policy::scope(self.role, self.district, action, district) {
             Some(scope) => Ok(scope),
-            None => {
-                self.authorize(state, action, district, None).await.and(Err(ApiError::Forbidden))
-            }
+            None => self
+                .authorize(state, action, district, None)
+                .await
+                .and(Err(ApiError::Refused(ProblemCode::Forbidden))),
         }
     }
 
@@ -147,14 +149,14 @@ impl FromRequestParts<AppState> for Actor {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, ApiError> {
         let Some(token) = session_token(&parts.headers) else {
-            return Err(ApiError::Unauthenticated);
+            return Err(ApiError::Refused(ProblemCode::Unauthenticated));
         };
         let token_sha256 = sha256_hex(token);
         let key = token_sha256.clone();
         let now = OffsetDateTime::now_utc();
         let session = state.db.call(move |conn| db::sessions::find_live(conn, &key, now)).await?;
         let Some(session) = session else {
-            return Err(ApiError::Unauthenticated);
+            return Err(ApiError::Refused(ProblemCode::Unauthenticated));
         };
         let account = session.account;
         Ok(Actor {
@@ -190,6 +192,6 @@ impl FromRequestParts<AppState> for WriteActor {
         }
         let path = parts.extensions.get::<MatchedPath>().map(|p| p.as_str().to_owned());
         actor.audit(state, "csrf_check", path.as_deref(), None, "csrf_rejected").await?;
-        Err(ApiError::CsrfRejected)
+        Err(ApiError::Refused(ProblemCode::CsrfRejected))
     }
 }

@@ -1,5 +1,6 @@
 //! What administrators do: create, list and change accounts, and read the audit log.
 
+use adal_core::api::ProblemCode;
 use adal_core::staff::{
     AccountChange, AccountSummary, AccountsResponse, AuditResponse, Me, NewAccountRequest, Role,
 };
@@ -67,7 +68,7 @@ pub async fn post_user(
         })
         .await?;
     if !created {
-        return Err(ApiError::LoginTaken);
+        return Err(ApiError::Refused(ProblemCode::LoginTaken));
     }
     let me = Me { login: request.login, role: request.role, district: request.district };
     Ok((StatusCode::CREATED, Json(me)).into_response())
@@ -155,11 +156,11 @@ pub async fn post_user_change(
 ) -> Result<Json<AccountSummary>, ApiError> {
     actor.authorize(&state, Action::ManageAccounts, None, Some(&login)).await?;
     if login == actor.login && change.disabled == Some(true) {
-        return Err(ApiError::CannotDisableSelf);
+        return Err(ApiError::Refused(ProblemCode::CannotDisableSelf));
     }
     let key = login.clone();
     let account = state.db.call(move |conn| db::accounts::find_by_login(conn, &key)).await?;
-    let account = account.ok_or(ApiError::NotFound)?;
+    let account = account.ok_or(ApiError::Refused(ProblemCode::NotFound))?;
     let (role, district) = change
         .apply(account.role, account.district)
         .map_err(|e| ApiError::MalformedRequest { detail: e.to_string() })?;
@@ -185,7 +186,7 @@ pub async fn post_user_change(
                 && !stays_active_admin
                 && db::accounts::active_administrators(&tx)? <= 1
             {
-                return Ok(Err(ApiError::LastAdministrator));
+                return Ok(Err(ApiError::Refused(ProblemCode::LastAdministrator)));
             }
             db::accounts::update(&tx, account.id, role, district, disabled, hash.as_deref())?;
             if disabled || hash.is_some() {
@@ -193,7 +194,8 @@ pub async fn post_user_change(
             }
             db::audit::append(&tx, &entry)?;
             tx.commit()?;
-            Ok(db::accounts::summary(conn, &account.login)?.ok_or(ApiError::NotFound))
+            Ok(db::accounts::summary(conn, &account.login)?
+                .ok_or(ApiError::Refused(ProblemCode::NotFound)))
         })
         .await??;
     Ok(Json(summary))

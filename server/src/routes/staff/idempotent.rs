@@ -3,6 +3,7 @@
 //! every copy gets the first answer. The key's record is written in the same transaction
 //! as the step, so two racing copies cannot both do it.
 
+use adal_core::api::ProblemCode;
 use adal_core::staff::{IDEMPOTENCY_HEADER, StaffEvent};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -83,7 +84,7 @@ impl Idempotent {
             let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
             Ok((status, [(header::CONTENT_TYPE, json())], done.response).into_response())
         } else {
-            Err(ApiError::IdempotencyKeyReused)
+            Err(ApiError::Refused(ProblemCode::IdempotencyKeyReused))
         }
     }
 }

@@ -8,6 +8,7 @@
 
 use std::str::FromStr;
 
+use adal_core::api::ProblemCode;
 use adal_core::calendar::{Calendar, Deadlines};
 use adal_core::form::FieldKind;
 use adal_core::receipt::EventKind;
@@ -228,10 +229,13 @@ pub async fn get_inbox(
 
 /// The submission `tracking` (normalised); 404 if there is none.
 async fn locate(state: &AppState, tracking: &str) -> Result<(String, Located), ApiError> {
-    let tracking = tracking.parse::<TrackingNumber>().map_err(|_| ApiError::NotFound)?.to_string();
+    let tracking = tracking
+        .parse::<TrackingNumber>()
+        .map_err(|_| ApiError::Refused(ProblemCode::NotFound))?
+        .to_string();
     let key = tracking.clone();
     let found = state.db.call(move |conn| db::inbox::locate(conn, &key)).await?;
-    Ok((tracking, found.ok_or(ApiError::NotFound)?))
+    Ok((tracking, found.ok_or(ApiError::Refused(ProblemCode::NotFound))?))
 }
 
 pub(super) fn target(found: &Located) -> Target {
@@ -372,7 +376,7 @@ pub async fn post_event(
                 return Ok(Err(done));
             }
             let Some(current) = db::inbox::locate(&tx, &tracking_for_db)? else {
-                return Ok(Ok(Err(ApiError::NotFound)));
+                return Ok(Ok(Err(ApiError::Refused(ProblemCode::NotFound))));
             };
             // Someone may have forwarded it meanwhile: the policy decides on where it is now.
             if target(&current) != item
@@ -386,7 +390,7 @@ pub async fn post_event(
                 };
                 db::audit::append(&tx, &denied)?;
                 tx.commit()?;
-                return Ok(Ok(Err(ApiError::Forbidden)));
+                return Ok(Ok(Err(ApiError::Refused(ProblemCode::Forbidden))));
             }
             let event = match checked(&tx, &action, at, &current, item, &calendar)? {
                 Ok(event) => StaffEvent { by: Some(by), ..event },

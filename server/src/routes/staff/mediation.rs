@@ -7,6 +7,7 @@
 //! its canonical text and hash computed by `adal_core::act`, nowhere else.
 
 use adal_core::act::SignedAct;
+use adal_core::api::ProblemCode;
 use adal_core::staff::{
     MediationRecord, MediationSession, NOTE_MAX_CHARS, SessionOutcome, StaffAction, StaffEvent,
 };
@@ -92,13 +93,13 @@ pub async fn post_action(
                 Step::Outcome(outcome, note) => {
                     let own = (!note.is_empty()).then_some(note.as_str());
                     (!db::mediation::record_outcome(&tx, submission, *outcome, own, at)?)
-                        .then_some(ApiError::NoOpenSession)
+                        .then_some(ApiError::Refused(ProblemCode::NoOpenSession))
                 }
                 Step::Act(signed) => {
                     if db::mediation::act(&tx, submission)?.is_some() {
-                        Some(ApiError::ActAlreadySigned)
+                        Some(ApiError::Refused(ProblemCode::ActAlreadySigned))
                     } else if !db::mediation::agreed(&tx, submission)? {
-                        Some(ApiError::NoAgreement)
+                        Some(ApiError::Refused(ProblemCode::NoAgreement))
                     } else {
                         db::mediation::store_act(&tx, submission, signed)?;
                         None
@@ -155,17 +156,20 @@ async fn mediation_request(state: &AppState, tracking: &str) -> Result<Uuid, Api
     let found = state.db.call(move |conn| db::mediation::submission_form(conn, &key)).await?;
     match found {
         Some((id, form)) if form == MEDIATION_FORM => Ok(id),
-        Some(_) => Err(ApiError::NotMediation),
-        None => Err(ApiError::NotFound),
+        Some(_) => Err(ApiError::Refused(ProblemCode::NotMediation)),
+        None => Err(ApiError::Refused(ProblemCode::NotFound)),
     }
 }
 
 /// The submission `tracking` as the actor may read it: its district checked by the policy.
 async fn readable(state: &AppState, actor: &Actor, tracking: &str) -> Result<Uuid, ApiError> {
-    let tracking = tracking.parse::<TrackingNumber>().map_err(|_| ApiError::NotFound)?.to_string();
+    let tracking = tracking
+        .parse::<TrackingNumber>()
+        .map_err(|_| ApiError::Refused(ProblemCode::NotFound))?
+        .to_string();
     let key = tracking.clone();
     let found = state.db.call(move |conn| db::inbox::locate(conn, &key)).await?;
-    let found = found.ok_or(ApiError::NotFound)?;
+    let found = found.ok_or(ApiError::Refused(ProblemCode::NotFound))?;
     actor.authorize_on(state, Action::ReadSubmission, target(&found), Some(&tracking)).await?;
     mediation_request(state, &tracking).await
 }
@@ -229,5 +233,5 @@ pub async fn get_act(
 ) -> Result<Json<SignedAct>, ApiError> {
     let id = readable(&state, &actor, &tracking).await?;
     let act = state.db.call(move |conn| db::mediation::act(conn, id)).await?;
-    act.map(Json).ok_or(ApiError::NotFound)
+    act.map(Json).ok_or(ApiError::Refused(ProblemCode::NotFound))
 }

@@ -7,6 +7,7 @@
 //! administrators') decides who may do this; the audit log names the step
 //! (`issue_open311_key`, `revoke_open311_key`) and the key by its id, never the key.
 
+use adal_core::api::ProblemCode;
 use adal_core::open311::{IssuedKey, KeySummary, KeysResponse, NewKeyRequest};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -137,7 +138,7 @@ pub async fn post_key_revocation(
             Ok(summary)
         })
         .await?;
-    let summary = summary.ok_or(ApiError::NotFound)?;
+    let summary = summary.ok_or(ApiError::Refused(ProblemCode::NotFound))?;
     tracing::info!(open311.key = id, "open311 key revoked");
     Ok(Json(summary))
 }

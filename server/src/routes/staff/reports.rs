@@ -8,6 +8,7 @@
 //! UPDATE and DELETE, and publishing again answers the snapshot already stored.
 
 use adal_core::District;
+use adal_core::api::ProblemCode;
 use adal_core::report::{self, Period, PublishRequest, PublishedList, PublishedReport, Report};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -231,7 +232,7 @@ async fn post_publish(
     let target = target(period, district);
     actor.authorize(&state, Action::PublishReport, district, Some(&target)).await?;
     if adal_core::district::region_date(OffsetDateTime::now_utc()) <= period.end() {
-        return Err(ApiError::PeriodNotOver);
+        return Err(ApiError::Refused(ProblemCode::PeriodNotOver));
     }
     let entry = actor.entry(Action::PublishReport.as_str(), Some(&target), district, "allowed");
     let published =

@@ -1,5 +1,6 @@
 //! Logging in and out, and who am I.
 
+use adal_core::api::ProblemCode;
 use adal_core::staff::{LoginRequest, LoginResponse, Me, SESSION_COOKIE};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -78,7 +79,7 @@ pub async fn post_login(
             };
             state.db.call(move |conn| db::audit::append(conn, &entry)).await?;
             state.metrics.login_failed();
-            return Err(ApiError::LoginFailed);
+            return Err(ApiError::Refused(ProblemCode::LoginFailed));
         }
     };
 
