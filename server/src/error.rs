@@ -359,6 +359,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_refusal_reads_as_core_says_and_only_a_server_error_logs_as_an_error() {
+        let forbidden = ApiError::Refused(ProblemCode::Forbidden);
+        let problem = forbidden.problem(Lang::Kk);
+        assert_eq!(problem.status, 403);
+        assert_eq!(problem.title, ProblemCode::Forbidden.title(Lang::Kk));
+        assert_eq!(problem.detail, None);
+        assert!(logged(&forbidden).contains("INFO"), "{}", logged(&forbidden));
+        let internal = logged(&ApiError::Refused(ProblemCode::Internal));
+        assert!(internal.contains("ERROR") && internal.contains("internal"), "{internal}");
+    }
+
+    #[test]
     fn a_refusal_logs_one_short_line_whatever_its_sender_made_it_of() {
         // One error per entry of a group, as a 2 MB submission once made: 42 MB of log.
         let per_entry = FieldErrors(
