@@ -12,17 +12,12 @@ use crate::Lang;
 /// Makes [`ProblemCode`] and its lookups from one row per code:
 /// `Variant = "wire_name", status, kk: "...", ru: "...", en: "...";`.
 macro_rules! problem_codes {
-    ($(
+    ($(#[$enum_doc:meta])* pub enum ProblemCode { $(
         $(#[$doc:meta])*
         $code:ident = $name:literal, $status:literal,
             kk: $kk:literal, ru: $ru:literal, en: $en:literal;
-    )*) => {
-        /// Why the API refused a request: one stable code per kind of problem (RFC 9457
-        /// `type`).
-        ///
-        /// Read by its name from [`ProblemCode::ALL`]: serde's derive writes three matchers
-        /// of the names (text, bytes, index) for every decoder, some 15 KB of the browser's
-        /// wasm.
+    )* }) => {
+        $(#[$enum_doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -63,6 +58,11 @@ macro_rules! problem_codes {
 }
 
 problem_codes! {
+/// Why the API refused a request: one stable code per kind of problem (RFC 9457 `type`).
+///
+/// Read by its name from [`ProblemCode::ALL`]: serde's derive writes three matchers of
+/// the names (text, bytes, index) for every decoder, some 15 KB of the browser's wasm.
+pub enum ProblemCode {
     MalformedRequest = "malformed_request", 400,
         kk: "Сұрау дұрыс құрылмаған.",
         ru: "Запрос составлен неправильно.",
@@ -280,6 +280,7 @@ problem_codes! {
         kk: "Бұл мекенжайдан аяқталмаған жүктеулер тым көп; фотолар кейін қайта жіберіледі.",
         ru: "С этого адреса слишком много незавершённых загрузок; фото будут отправлены позже.",
         en: "Too many unfinished uploads from this address; the photos will be sent later.";
+}
 }
 
 impl ProblemCode {

@@ -74,19 +74,13 @@ impl PartialEq<&str> for Field {
 /// the tests use), its wire name, the developer's sentence (`Display`) and the message a
 /// person reads, in Kazakh, Russian and English.
 macro_rules! error_codes {
-    ($(
+    ($(#[$enum_doc:meta])* pub enum ErrorCode { $(
         $(#[$doc:meta])*
         $code:ident $({ $($field:ident: $ty:ty = $example:expr),+ })? = $name:literal,
             error: $error:literal,
             kk: $kk:literal, ru: $ru:literal, en: $en:literal;
-    )*) => {
-        /// Why a value was refused. Each code maps to one message per language.
-        ///
-        /// On the wire `{"code": "too_short", "min": 3}`; it is read through
-        /// [`ErrorCodeWire`], not serde's derive for an internally tagged enum, which
-        /// buffers the whole object first and cost the browser's wasm some 50 KB of code
-        /// (twice, for JSON and for JS values). The names are those `Serialize` writes; a
-        /// test reads every code back.
+    )* }) => {
+        $(#[$enum_doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
         #[serde(tag = "code", rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -125,6 +119,13 @@ macro_rules! error_codes {
 }
 
 error_codes! {
+/// Why a value was refused. Each code maps to one message per language.
+///
+/// On the wire `{"code": "too_short", "min": 3}`; it is read through [`ErrorCodeWire`],
+/// not serde's derive for an internally tagged enum, which buffers the whole object first
+/// and cost the browser's wasm some 50 KB of code (twice, for JSON and for JS values). The
+/// names are those `Serialize` writes; a test reads every code back.
+pub enum ErrorCode {
     Required = "required",
         error: "a value is required",
         kk: "Бұл өрісті толтырыңыз.",
@@ -298,6 +299,7 @@ error_codes! {
         kk: "Тек алғашқы {max} қате көрсетілді: оларды түзетіп, қайта жіберіңіз.",
         ru: "Показаны только первые {max} ошибок: исправьте их и отправьте снова.",
         en: "Only the first {max} problems are shown: correct them and send again.";
+}
 }
 
 /// The flat shape an [`ErrorCode`] is read from: the tag and the bounds some codes carry.
