@@ -385,13 +385,14 @@ fn figures<'a>(
                 out.forwarded_late += 1;
             }
         }
-        if MEDIATION_FORMS.contains(&row.form_id.as_str()) {
-            if let Some(session) = first(EventKind::SessionHeld).filter(|e| in_period(e.at)) {
-                out.mediation_first_sessions += 1;
-                days_to_session.push(
-                    calendar.working_days_left(deadlines.registered_on, local(session.at)).max(0),
-                );
-            }
+        let mediation = MEDIATION_FORMS.contains(&row.form_id.as_str());
+        if let Some(session) =
+            first(EventKind::SessionHeld).filter(|e| mediation && in_period(e.at))
+        {
+            out.mediation_first_sessions += 1;
+            days_to_session.push(
+                calendar.working_days_left(deadlines.registered_on, local(session.at)).max(0),
+            );
         }
         if !COMPLAINT_FORMS.contains(&row.form_id.as_str()) {
             continue;
