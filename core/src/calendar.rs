@@ -267,11 +267,45 @@ impl Calendar {
             registered_on,
             answer_by: self.add_working_days(registered_on, ANSWER_WORKING_DAYS),
             forward_by: self.add_working_days(registered_on, FORWARD_WORKING_DAYS),
-            extension_notice_by: self
-                .add_working_days(registered_on, EXTENSION_NOTICE_WORKING_DAYS),
             extended_answer_by,
             provisional,
         }
+    }
+
+    /// The day the applicant must have been told of an extension decided at `decided_at`:
+    /// the 3rd working day counted from the region's date of the decision, not from
+    /// registration (Art. 76).
+    pub fn extension_notice_by(&self, decided_at: OffsetDateTime) -> Date {
+        let decided_on = crate::district::region_date(decided_at);
+        self.add_working_days(decided_on, EXTENSION_NOTICE_WORKING_DAYS)
+    }
+
+    /// The extension in force after `extensions` (each: when it was recorded, the day it
+    /// asked for, its reason), as the applicant is told it: the last one that moved the
+    /// answer day under [`Deadlines::answer_day`]'s rule, with the answer day it set and
+    /// the day the notice is due. `None` when no extension counted.
+    pub fn extension_notice(
+        &self,
+        deadlines: &Deadlines,
+        extensions: impl IntoIterator<Item = (OffsetDateTime, Option<Date>, Option<String>)>,
+    ) -> Option<ExtensionNotice> {
+        let mut extensions: Vec<_> = extensions.into_iter().collect();
+        extensions.sort_by_key(|(at, _, _)| *at);
+        let mut day = deadlines.answer_by;
+        let mut notice = None;
+        for (at, until, reason) in extensions {
+            let moved = deadlines.extend(day, at, until);
+            if moved != day {
+                day = moved;
+                notice = Some(ExtensionNotice {
+                    reason,
+                    decided_on: crate::district::region_date(at),
+                    answer_by: day,
+                    notice_by: self.extension_notice_by(at),
+                });
+            }
+        }
+        notice
     }
 
     fn last_working_day_on_or_before(&self, day: Date) -> Date {
@@ -384,12 +418,11 @@ pub struct Deadlines {
     /// The 15th working day.
     #[serde(with = "iso_date")]
     pub answer_by: Date,
-    /// The 3rd working day: a misaddressed appeal is forwarded by then.
+    /// The 3rd working day: a misaddressed appeal is forwarded by then, so an open item
+    /// neither registered nor forwarded after it is overdue
+    /// ([`Deadlines::forwarding_overdue`]).
     #[serde(with = "iso_date")]
     pub forward_by: Date,
-    /// The 3rd working day: an extension is told to the applicant by then.
-    #[serde(with = "iso_date")]
-    pub extension_notice_by: Date,
     /// At most two months after the day it was received (not registered: the law counts
     /// from receipt), on the last working day not after it.
     /// Whether the law moves such an end to the next working day instead is unconfirmed;
@@ -414,13 +447,30 @@ impl Deadlines {
     ) -> Date {
         let mut extensions: Vec<_> = extensions.into_iter().collect();
         extensions.sort_by_key(|(at, _)| *at);
-        extensions.into_iter().fold(self.answer_by, |day, (at, until)| {
-            if !Deadlines::may_extend(day, crate::district::region_date(at)) {
-                return day;
-            }
-            let until = until.unwrap_or(self.extended_answer_by).min(self.extended_answer_by);
-            day.max(until)
-        })
+        extensions.into_iter().fold(self.answer_by, |day, (at, until)| self.extend(day, at, until))
+    }
+
+    /// The answer day after one extension recorded at `at` asking for `until`, when
+    /// `day` was in force: the step [`Deadlines::answer_day`] takes for each.
+    fn extend(&self, day: Date, at: OffsetDateTime, until: Option<Date>) -> Date {
+        if !Deadlines::may_extend(day, crate::district::region_date(at)) {
+            return day;
+        }
+        let until = until.unwrap_or(self.extended_answer_by).min(self.extended_answer_by);
+        day.max(until)
+    }
+
+    /// Whether an item is overdue for forwarding on `today`: still open, neither
+    /// registered by the office nor forwarded (`triaged`), and past
+    /// [`Deadlines::forward_by`].
+    pub fn forwarding_overdue(&self, open: bool, triaged: bool, today: Date) -> bool {
+        open && !triaged && today > self.forward_by
+    }
+
+    /// Whether an item forwarded on `forwarded_on` (the region's date) was forwarded in
+    /// time: on [`Deadlines::forward_by`] at the latest.
+    pub fn forwarded_on_time(&self, forwarded_on: Date) -> bool {
+        forwarded_on <= self.forward_by
     }
 
     /// Whether an extension recorded on `today` (the region's local date) may still move
@@ -428,6 +478,26 @@ impl Deadlines {
     pub fn may_extend(answer_day: Date, today: Date) -> bool {
         today <= answer_day
     }
+}
+
+/// The extension in force, as the applicant is told it on the receipt and staff see it:
+/// its reason, the answer day it set, and by when the applicant must be told (3 working
+/// days from the decision, [`Calendar::extension_notice_by`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExtensionNotice {
+    /// The reason recorded with the extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The region's date the extension was decided (recorded).
+    #[serde(with = "iso_date")]
+    pub decided_on: Date,
+    /// The new answer day.
+    #[serde(with = "iso_date")]
+    pub answer_by: Date,
+    /// The applicant is told of it by this day.
+    #[serde(with = "iso_date")]
+    pub notice_by: Date,
 }
 
 /// `2026-03-20`: how dates travel in the API and are printed in notes.

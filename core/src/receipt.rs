@@ -233,6 +233,10 @@ pub struct SubmissionStatus {
     /// The note of the latest `answered` event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_answer: Option<String>,
+    /// The extension in force: its reason and the new answer day, as the law wants the
+    /// person told ([`crate::calendar::Calendar::extension_notice`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<crate::calendar::ExtensionNotice>,
     /// A mediation request's sessions, oldest first: when, where, with whom, and what
     /// each came to. Empty for other forms (and absent from older servers' answers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -246,6 +250,19 @@ impl SubmissionStatus {
     /// The public answer of a timeline: the note of its latest `answered` event.
     pub fn public_answer_of(timeline: &[StatusEvent]) -> Option<String> {
         timeline.iter().rev().find(|e| e.kind == EventKind::Answered)?.note.clone()
+    }
+
+    /// The extension in force of a timeline, counted by `calendar` from `received_at`.
+    pub fn extension_of(
+        calendar: &crate::calendar::Calendar,
+        received_at: OffsetDateTime,
+        timeline: &[StatusEvent],
+    ) -> Option<crate::calendar::ExtensionNotice> {
+        let extensions = timeline.iter().filter(|e| e.kind == EventKind::Extended);
+        calendar.extension_notice(
+            &calendar.deadlines(received_at),
+            extensions.map(|e| (e.at, e.until, e.note.clone())),
+        )
     }
 }
 

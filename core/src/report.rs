@@ -36,8 +36,11 @@ pub const PERIOD_DAYS: i64 = 14;
 pub const TOP_INSTITUTIONS: usize = 5;
 /// The forms whose submissions are monitoring visits.
 pub const MONITORING_FORMS: [&str; 2] = ["monitoring_school", "monitoring_clinic"];
-/// The forms whose `institution` answer is an institution complained about.
+/// The forms whose `institution` answer is an institution complained about: the
+/// appeals, the only submissions the 15-working-day answer figures count.
 pub const COMPLAINT_FORMS: [&str; 1] = ["complaint"];
+/// The forms of mediation requests, counted by the time to their first session.
+pub const MEDIATION_FORMS: [&str; 1] = ["mediation_request"];
 
 /// One two-week period. On the wire `{"start":"2026-01-12","end":"2026-01-25"}`; only a
 /// start on the grid of [`ANCHOR`] is accepted back.
@@ -212,20 +215,39 @@ pub struct Figures {
     pub registered: u32,
     /// Submissions forwarded (to another district or body) in the period, each once.
     pub forwarded: u32,
-    /// Submissions first answered in the period by their answer date: `answer_by`, or
-    /// the day an extension set, if it was recorded before the day in force had passed
-    /// ([`crate::calendar::Deadlines::answer_day`]).
+    /// Complaints (appeals, [`COMPLAINT_FORMS`]) first answered in the period by their
+    /// answer date: `answer_by`, or the day an extension set, if it was recorded before
+    /// the day in force had passed ([`crate::calendar::Deadlines::answer_day`]).
+    /// Monitoring checklists and mediation requests have no such day.
     pub answered_on_time: u32,
-    /// Submissions first answered in the period after that date.
+    /// Complaints first answered in the period after that date.
     pub answered_late: u32,
     /// Reconciliation acts signed in the period.
     pub acts_signed: u32,
     /// Monitoring checklists (school, clinic) received in the period.
     pub monitoring_visits: u32,
-    /// Median of the working days from registration to the answer, over the submissions
+    /// Median of the working days from registration to the answer, over the complaints
     /// first answered in the period; `None` when none was.
     #[serde(default)]
     pub median_working_days_to_answer: Option<f64>,
+    /// Submissions first forwarded in the period on or before their `forward_by` day
+    /// (3 working days from registration). Absent from snapshots published before.
+    #[serde(default)]
+    pub forwarded_on_time: u32,
+    /// Submissions first forwarded in the period after their `forward_by` day.
+    #[serde(default)]
+    pub forwarded_late: u32,
+    /// Mediation requests whose first session was held in the period.
+    #[serde(default)]
+    pub mediation_first_sessions: u32,
+    /// Median of the working days from receipt (registration) to the first session, over
+    /// those requests; `None` when there were none.
+    #[serde(default)]
+    pub median_working_days_to_first_session: Option<f64>,
+    /// Complaints still open at the end of the period (or now, for the current one) whose
+    /// answer day in force had already passed.
+    #[serde(default)]
+    pub open_past_answer_day: u32,
     /// The institutions most complained about in complaints received in the period, at
     /// most [`TOP_INSTITUTIONS`], most first (ties by name).
     pub top_institutions: Vec<InstitutionCount>,
@@ -295,14 +317,17 @@ pub fn compute(
 ) -> Report {
     let of = |d: District| rows.iter().filter(move |row| row.district == d);
     let (totals, provisional) = match district {
-        Some(d) => figures(period, of(d), calendar),
-        None => figures(period, rows.iter(), calendar),
+        Some(d) => figures(period, of(d), calendar, as_of),
+        None => figures(period, rows.iter(), calendar, as_of),
     };
     let districts = match district {
         Some(_) => Vec::new(),
         None => District::ALL
             .into_iter()
-            .map(|d| DistrictFigures { district: d, figures: figures(period, of(d), calendar).0 })
+            .map(|d| DistrictFigures {
+                district: d,
+                figures: figures(period, of(d), calendar, as_of).0,
+            })
             .collect(),
     };
     Report { period, district, figures: totals, districts, as_of, provisional }
@@ -313,12 +338,17 @@ fn figures<'a>(
     period: Period,
     rows: impl Iterator<Item = &'a ReportRow>,
     calendar: &Calendar,
+    as_of: OffsetDateTime,
 ) -> (Figures, bool) {
     let local = crate::district::region_date;
     let in_period = |at: OffsetDateTime| period.contains(local(at));
     let mut out = Figures::default();
     let mut provisional = false;
     let mut days_to_answer = Vec::new();
+    let mut days_to_session = Vec::new();
+    // Open items are counted as they stood at the period's end, or today for the
+    // current period.
+    let cutoff = period.end().min(local(as_of));
     // Folded name → spelling → count.
     let mut institutions: HashMap<String, BTreeMap<&str, u32>> = HashMap::new();
     for row in rows {
@@ -347,16 +377,45 @@ fn figures<'a>(
         }
         let acts = row.events.iter().filter(|e| e.kind == EventKind::ActSigned && in_period(e.at));
         out.acts_signed += acts.count() as u32;
+        let deadlines = calendar.deadlines(row.received_at);
+        if let Some(forwarded) = first(EventKind::Forwarded).filter(|e| in_period(e.at)) {
+            if deadlines.forwarded_on_time(local(forwarded.at)) {
+                out.forwarded_on_time += 1;
+            } else {
+                out.forwarded_late += 1;
+            }
+        }
+        let mediation = MEDIATION_FORMS.contains(&row.form_id.as_str());
+        if let Some(session) =
+            first(EventKind::SessionHeld).filter(|e| mediation && in_period(e.at))
+        {
+            out.mediation_first_sessions += 1;
+            days_to_session.push(
+                calendar.working_days_left(deadlines.registered_on, local(session.at)).max(0),
+            );
+        }
+        if !COMPLAINT_FORMS.contains(&row.form_id.as_str()) {
+            continue;
+        }
+        let extensions = || row.events.iter().filter(|e| e.kind == EventKind::Extended);
+        // Open at the cutoff, and past the day in force then.
+        if local(row.received_at) <= cutoff {
+            let by_cutoff = |e: &&RowEvent| local(e.at) <= cutoff;
+            let settled = row.events.iter().filter(by_cutoff).any(|e| e.kind.settles());
+            let due = deadlines.answer_day(extensions().filter(by_cutoff).map(|e| (e.at, e.until)));
+            if !settled && due < cutoff {
+                out.open_past_answer_day += 1;
+                provisional |= deadlines.provisional;
+            }
+        }
         let Some(answer) = first(EventKind::Answered).filter(|e| in_period(e.at)) else {
             continue;
         };
-        let deadlines = calendar.deadlines(row.received_at);
         provisional |= deadlines.provisional;
         // The day in force when it was answered: extensions recorded by then, each only
         // if recorded before the day it moves had passed.
-        let extensions = row.events.iter().filter(|e| e.kind == EventKind::Extended);
-        let due =
-            deadlines.answer_day(extensions.filter(|e| e.at <= answer.at).map(|e| (e.at, e.until)));
+        let due = deadlines
+            .answer_day(extensions().filter(|e| e.at <= answer.at).map(|e| (e.at, e.until)));
         let answered_on = local(answer.at);
         if answered_on <= due {
             out.answered_on_time += 1;
@@ -367,6 +426,7 @@ fn figures<'a>(
             .push(calendar.working_days_left(deadlines.registered_on, answered_on).max(0));
     }
     out.median_working_days_to_answer = median(&mut days_to_answer);
+    out.median_working_days_to_first_session = median(&mut days_to_session);
     out.top_institutions = top(institutions);
     (out, provisional)
 }

@@ -246,6 +246,10 @@ pub struct InboxItem {
     pub answer_by: Date,
     /// Working days until `answer_by`; negative when overdue.
     pub days_left: i64,
+    /// Still open, neither registered nor forwarded, and past `deadlines.forward_by`
+    /// ([`Deadlines::forwarding_overdue`]): the office is late to take it up or send it on.
+    #[serde(default)]
+    pub forwarding_overdue: bool,
     /// The complaint's `category` answer (a choice code), if its form has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -333,6 +337,12 @@ pub struct StaffSubmission {
     pub answer_by: Date,
     /// Working days until `answer_by`; negative when overdue.
     pub days_left: i64,
+    /// See [`InboxItem::forwarding_overdue`].
+    #[serde(default)]
+    pub forwarding_overdue: bool,
+    /// The extension in force, its reason, and the day the citizen must be told of it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<crate::calendar::ExtensionNotice>,
     /// See [`InboxItem::conflict`].
     #[serde(default)]
     pub conflict: bool,
@@ -999,7 +1009,7 @@ mod tests {
             "timeline": [],
             "deadlines": {
                 "registered_on": "2026-11-25", "answer_by": "2026-12-16", "forward_by": "2026-11-28",
-                "extension_notice_by": "2026-11-28", "extended_answer_by": "2027-01-25",
+                "extended_answer_by": "2027-01-25",
                 "provisional": false,
             },
             "answer_by": "2026-12-25", "days_left": 20,

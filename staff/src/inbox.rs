@@ -59,6 +59,7 @@ pub async fn note_status(sub: &adal_core::staff::StaffSubmission) {
     if let Some(latest) = sub.timeline.iter().rev().find(|e| e.kind.is_public()) {
         row.status = latest.kind;
         row.days_left = sub.days_left;
+        row.forwarding_overdue = sub.forwarding_overdue;
         let _ = store::staff::put_cached(&key, &saved).await;
     }
 }
@@ -264,17 +265,23 @@ fn InboxRow(item: InboxItem) -> impl IntoView {
     let days = item.days_left;
     let overdue = open && days < 0;
     let soon = open && (0..=DUE_SOON_DAYS).contains(&days);
+    let forwarding_overdue = item.forwarding_overdue;
     let received = item.received_at;
     let status = item.status;
     let form_id = item.form.id.clone();
     view! {
-        <li class:overdue=overdue data-testid="inbox-row">
+        <li class:overdue=overdue || forwarding_overdue data-testid="inbox-row">
             <a href=StaffPage::Item(item.tracking.clone()).path()>{item.tracking.clone()}</a>
             <span class="meta">{move || form_title(&form_id, lang.get())} " · " {move || local_time(received, lang.get())}</span>
             {item.institution.clone().map(|i| view! { <span>{i}</span> })}
             <span class="meta">{move || staff_event_label(status, lang.get())}
                 {item.assignee.clone().map(|a| format!(" · {a}"))}</span>
             {item.conflict.then(|| view! { <span class="meta">{move || t(lang.get(), "staff_conflict_short")}</span> })}
+            {forwarding_overdue.then(|| view! {
+                <span class="days overdue" data-testid="forwarding-overdue">
+                    {move || t(lang.get(), "staff_forwarding_overdue")}
+                </span>
+            })}
             {open.then(|| view! {
                 <span class="days" class:overdue=overdue class:soon=soon data-testid="days-left">
                     {move || days_left_text(days, lang.get())}

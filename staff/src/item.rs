@@ -112,6 +112,8 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
     let days = sub.days_left;
     let answer_by = sub.answer_by;
     let deadlines = sub.deadlines;
+    let forwarding_overdue = sub.forwarding_overdue;
+    let extension = sub.extension.clone();
     let received = sub.received_at;
     let form_id = sub.form.id.clone();
     let schema = adal_core::form::find(&sub.form.id, sub.form.version).cloned();
@@ -135,11 +137,18 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
             {is_open(status).then(|| view! {
                 <p class="days big" class:overdue=days < 0 data-testid="item-days-left">{move || days_left_text(days, lang.get())}</p>
             })}
+            {forwarding_overdue.then(|| view! {
+                <p class="days overdue" data-testid="item-forwarding-overdue">{move || t(lang.get(), "staff_forwarding_overdue")}</p>
+            })}
             <dl class="facts">
                 <dt>{move || t(lang.get(), "staff_registered_on")}</dt><dd>{deadlines.registered_on.to_string()}</dd>
                 <dt>{move || t(lang.get(), "staff_forward_by")}</dt><dd>{deadlines.forward_by.to_string()}</dd>
                 <dt>{move || t(lang.get(), "staff_answer_by")}</dt><dd>{answer_by.to_string()}</dd>
                 <dt>{move || t(lang.get(), "staff_extension_limit")}</dt><dd>{deadlines.extended_answer_by.to_string()}</dd>
+                {extension.map(|e| view! {
+                    <dt>{move || t(lang.get(), "staff_extension_notice_by")}</dt>
+                    <dd data-testid="extension-notice-by">{e.notice_by.to_string()}</dd>
+                })}
             </dl>
             {deadlines.provisional.then(|| view! { <p class="muted">{move || t(lang.get(), "staff_provisional")}</p> })}
         </section>

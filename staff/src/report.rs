@@ -387,6 +387,9 @@ fn SummaryTable(figures: Figures) -> impl IntoView {
             let median = f
                 .median_working_days_to_answer
                 .map_or_else(|| "—".to_owned(), |m| number(m, lang));
+            let median_session = f
+                .median_working_days_to_first_session
+                .map_or_else(|| "—".to_owned(), |m| number(m, lang));
             let rows = [
                 ("received", t(lang, "staff_report_received"), count(f.received, lang)),
                 ("registered", t(lang, "staff_report_registered"), count(f.registered, lang)),
@@ -396,6 +399,11 @@ fn SummaryTable(figures: Figures) -> impl IntoView {
                 ("acts", t(lang, "staff_report_acts"), count(f.acts_signed, lang)),
                 ("visits", t(lang, "staff_report_visits"), count(f.monitoring_visits, lang)),
                 ("median", t(lang, "staff_report_median"), median),
+                ("forwarded_on_time", t(lang, "staff_report_forwarded_on_time"), count(f.forwarded_on_time, lang)),
+                ("forwarded_late", t(lang, "staff_report_forwarded_late"), count(f.forwarded_late, lang)),
+                ("first_sessions", t(lang, "staff_report_first_sessions"), count(f.mediation_first_sessions, lang)),
+                ("median_first_session", t(lang, "staff_report_median_first_session"), median_session),
+                ("open_past_day", t(lang, "staff_report_open_past_day"), count(f.open_past_answer_day, lang)),
             ];
             view! {
                 <table class="figures" data-testid="report-summary">
@@ -466,6 +474,8 @@ fn DistrictsTable(districts: Vec<adal_core::report::DistrictFigures>) -> impl In
                     t(lang, "staff_report_acts"),
                     t(lang, "staff_report_visits"),
                     t(lang, "staff_report_median"),
+                    t(lang, "staff_report_forwarded_late"),
+                    t(lang, "staff_report_open_past_day"),
                 ];
                 view! {
                     <div class="table-scroll" role="region" tabindex="0" aria-labelledby="districts-title">
@@ -483,6 +493,7 @@ fn DistrictsTable(districts: Vec<adal_core::report::DistrictFigures>) -> impl In
                                         count(f.received, lang), count(f.registered, lang), count(f.forwarded, lang),
                                         count(f.answered_on_time, lang), count(f.answered_late, lang),
                                         count(f.acts_signed, lang), count(f.monitoring_visits, lang), median,
+                                        count(f.forwarded_late, lang), count(f.open_past_answer_day, lang),
                                     ];
                                     view! {
                                         <tr data-district=d.district.code()>

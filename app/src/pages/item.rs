@@ -1,5 +1,6 @@
 use adal_core::FieldErrors;
 use adal_core::act::SignedAct;
+use adal_core::calendar::ExtensionNotice;
 use adal_core::receipt::{EventKind, IdentityRequest, SubmissionStatus};
 use adal_core::staff::SessionRecord;
 use leptos::prelude::*;
@@ -128,12 +129,32 @@ fn Sent(item: SentItem) -> impl IntoView {
                 <p data-testid="public-answer">{answer}</p>
             </section>
         })}
+        {status.as_ref().and_then(|s| s.extension.clone()).map(|extension| view! { <Extension extension/> })}
         {identified.then(|| view! { <p class="banner ok" role="status">{move || t(lang.get(), "identity_added")}</p> })}
         {status.as_ref().and_then(open_question).map(|question| view! { <Question item=item.clone() question/> })}
         {status.as_ref().and_then(|s| s.sessions.last().cloned()).map(|record| view! { <Session record/> })}
         {status.as_ref().and_then(|s| s.act.clone()).map(|act| view! { <ActSigned act item_id=item.id.clone()/> })}
         {status.map(|status| view! { <Timeline status/> })}
         {anonymous.then(|| view! { <AddIdentity item=item.clone()/> })}
+    }
+}
+
+/// The extension in force, as the law wants the person told: why, and the new day the
+/// answer is due by.
+#[component]
+fn Extension(extension: ExtensionNotice) -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <section aria-labelledby="extension-h" class="extension" data-testid="extension">
+            <h2 id="extension-h">{move || t(lang.get(), "extension_title")}</h2>
+            <p>
+                {move || t(lang.get(), "extension_answer_by")} ": "
+                <time data-testid="extension-answer-by">{extension.answer_by.to_string()}</time>
+            </p>
+            {extension.reason.map(|reason| view! {
+                <p>{move || t(lang.get(), "extension_reason")} ": " <span data-testid="extension-reason">{reason}</span></p>
+            })}
+        </section>
     }
 }
 
@@ -152,6 +173,9 @@ fn Timeline(status: SubmissionStatus) -> impl IntoView {
                             <strong>{move || event_label(kind, lang.get())}</strong>
                             " · " <time>{move || local_time(at, lang.get())}</time>
                             {event.note.clone().map(|n| view! { <p>{n}</p> })}
+                            {event.until.map(|day| view! {
+                                <p>{move || t(lang.get(), "extension_answer_by")} ": " <time>{day.to_string()}</time></p>
+                            })}
                         </li>
                     }
                 }).collect_view()}

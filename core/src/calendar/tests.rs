@@ -42,7 +42,6 @@ fn an_appeal_on_the_friday_before_nauryz_is_answered_by_15_april() {
     assert_eq!(d.registered_on, date!(2026 - 03 - 20));
     assert_eq!(d.answer_by, date!(2026 - 04 - 15));
     assert_eq!(d.forward_by, date!(2026 - 03 - 30));
-    assert_eq!(d.extension_notice_by, date!(2026 - 03 - 30));
     assert_eq!(d.extended_answer_by, date!(2026 - 05 - 20));
     assert!(!d.provisional);
 }
@@ -274,4 +273,56 @@ fn an_extension_on_the_last_day_moves_the_answer_day() {
     // An extension that named no day counts as the longest allowed.
     assert_eq!(d.answer_day([(last, None)]), d.extended_answer_by);
     assert_eq!(d.answer_day([]), d.answer_by);
+}
+
+#[test]
+fn the_extension_notice_is_due_3_working_days_after_the_decision_not_registration() {
+    // An appeal received Friday 17 April 2026 at 10:00, answer by Wednesday 13 May (past
+    // 1, 7 and 11 May off). The extension is decided on
+    // Friday 8 May 2026, a working day before Victory Day's Monday off: Sat 9, Sun 10,
+    // Mon 11 (off), so Tue 12 = 1, Wed 13 = 2, Thursday 14 May = 3.
+    let c = calendar();
+    let d = c.deadlines_local(datetime!(2026-04-17 10:00));
+    let decided = datetime!(2026-05-08 16:00 +5);
+    assert_eq!(c.extension_notice_by(decided), date!(2026 - 05 - 14));
+    let reason = "Awaiting the akimat's reply".to_owned();
+    let notice = c
+        .extension_notice(&d, [(decided, Some(date!(2026 - 06 - 01)), Some(reason.clone()))])
+        .expect("an extension before the answer day counts");
+    assert_eq!(notice.reason, Some(reason));
+    assert_eq!(notice.decided_on, date!(2026 - 05 - 08));
+    assert_eq!(notice.answer_by, date!(2026 - 06 - 01));
+    assert_eq!(notice.notice_by, date!(2026 - 05 - 14));
+    // Counted from registration (17 April) it would have been 22 April: long before the
+    // decision.
+    assert!(notice.notice_by > c.add_working_days(d.registered_on, 3));
+}
+
+#[test]
+fn a_late_extension_gives_no_notice_and_the_one_in_force_stays() {
+    // Friday 20 March 2026: answer by 15 April. Extended on 10 April to 30 April, then
+    // again on 4 May (after 30 April had passed): only the first is in force.
+    let c = calendar();
+    let d = c.deadlines_local(datetime!(2026-03-20 10:00));
+    let first = (datetime!(2026-04-10 11:00 +5), Some(date!(2026 - 04 - 30)), Some("a".into()));
+    let late = (datetime!(2026-05-04 11:00 +5), Some(date!(2026 - 05 - 20)), Some("b".into()));
+    let notice = c.extension_notice(&d, [late.clone(), first]).unwrap();
+    assert_eq!(notice.reason.as_deref(), Some("a"));
+    assert_eq!(notice.answer_by, date!(2026 - 04 - 30));
+    // Fri 10 April: Mon 13 = 1, Tue 14 = 2, Wed 15 = 3.
+    assert_eq!(notice.notice_by, date!(2026 - 04 - 15));
+    assert_eq!(c.extension_notice(&d, [late]), None, "alone, the late one never counted");
+}
+
+#[test]
+fn an_item_not_forwarded_or_registered_within_3_working_days_is_overdue() {
+    // Saturday 9 May 2026 at 20:00: registered Tuesday 12 May, forward by Friday 15 May.
+    let d = calendar().deadlines_local(datetime!(2026-05-09 20:00));
+    assert_eq!(d.forward_by, date!(2026 - 05 - 15));
+    assert!(!d.forwarding_overdue(true, false, date!(2026 - 05 - 15)), "due that day");
+    assert!(d.forwarding_overdue(true, false, date!(2026 - 05 - 18)));
+    assert!(!d.forwarding_overdue(true, true, date!(2026 - 05 - 18)), "forwarded");
+    assert!(!d.forwarding_overdue(false, false, date!(2026 - 05 - 18)), "answered");
+    assert!(d.forwarded_on_time(date!(2026 - 05 - 15)));
+    assert!(!d.forwarded_on_time(date!(2026 - 05 - 18)));
 }

@@ -200,6 +200,13 @@ fn a_districts_figures_are_counted_by_region_local_dates_and_real_deadlines() {
         monitoring_visits: 1,
         // 4, 18, 21, 24.
         median_working_days_to_answer: Some(19.5),
+        // B: registered 10 Feb, forward by 13 Feb, forwarded 11 Feb.
+        forwarded_on_time: 1,
+        forwarded_late: 0,
+        mediation_first_sessions: 0,
+        median_working_days_to_first_session: None,
+        // Every complaint still open on 22 Feb is due in March.
+        open_past_answer_day: 0,
         // A tie of two: by name.
         top_institutions: named(&[("Акжаик clinic", 2), ("School No. 12", 2)]),
     };
@@ -288,4 +295,128 @@ fn an_extension_recorded_after_the_answer_day_does_not_make_a_late_answer_on_tim
     };
     assert_eq!(figures(datetime!(2026-02-02 17:59 +5)), (1, 0), "on the last day");
     assert_eq!(figures(datetime!(2026-02-03 09:00 +5)), (0, 1), "one day late");
+}
+
+#[test]
+fn the_answer_figures_count_complaints_only_and_mediation_has_its_own_clock() {
+    use EventKind::*;
+    let ura = District::Uralsk;
+    let rows = vec![
+        // A monitoring checklist from January "answered" in February: no answer day.
+        other(
+            "monitoring_clinic",
+            ura,
+            datetime!(2026-01-12 10:00 +5),
+            vec![event(Answered, datetime!(2026-02-10 10:00 +5))],
+        ),
+        // Mediation requests registered Mon 9 and Tue 10 February: first sessions held
+        // Fri 13 Feb (4 working days) and Fri 20 Feb (8); a second session is not a first.
+        other(
+            "mediation_request",
+            ura,
+            datetime!(2026-02-09 10:00 +5),
+            vec![
+                event(SessionHeld, datetime!(2026-02-13 15:00 +5)),
+                event(SessionHeld, datetime!(2026-02-18 15:00 +5)),
+                event(Answered, datetime!(2026-02-19 15:00 +5)),
+            ],
+        ),
+        other(
+            "mediation_request",
+            ura,
+            datetime!(2026-02-10 10:00 +5),
+            vec![event(SessionHeld, datetime!(2026-02-20 15:00 +5))],
+        ),
+        // A complaint registered 9 Feb and answered 13 Feb: on time, 4 working days.
+        complaint(
+            ura,
+            "school",
+            "School No. 12",
+            datetime!(2026-02-09 10:00 +5),
+            vec![event(Answered, datetime!(2026-02-13 12:00 +5))],
+        ),
+    ];
+    let period = Period::parse("2026-02-09").unwrap();
+    let report = compute(period, Some(ura), &rows, &Calendar::kazakhstan(), AS_OF);
+    let f = &report.figures;
+    assert_eq!((f.answered_on_time, f.answered_late), (1, 0));
+    assert_eq!(f.median_working_days_to_answer, Some(4.0));
+    assert_eq!(f.mediation_first_sessions, 2);
+    assert_eq!(f.median_working_days_to_first_session, Some(6.0));
+    assert_eq!(f.monitoring_visits, 0, "received in January");
+}
+
+#[test]
+fn forwarding_is_measured_against_3_working_days_from_registration() {
+    use EventKind::*;
+    let forwarded = |received_at, at| {
+        complaint(
+            District::Uralsk,
+            "akimat",
+            "Akimat",
+            received_at,
+            vec![event(Forwarded, at), event(Forwarded, at + Duration::days(1))],
+        )
+    };
+    let rows = vec![
+        // Saturday 9 May 2026, 20:00: registered Tue 12 May (11 May off), forward by
+        // Fri 15 May: forwarded on the 15th, on time.
+        forwarded(datetime!(2026-05-09 20:00 +5), datetime!(2026-05-15 17:00 +5)),
+        // Monday 4 May: forward by Fri 8 May (7 May off); forwarded Tue 12 May, late.
+        forwarded(datetime!(2026-05-04 10:00 +5), datetime!(2026-05-12 10:00 +5)),
+    ];
+    let period = Period::parse("2026-05-04").unwrap();
+    let as_of = datetime!(2026-05-20 09:00 +5);
+    let report = compute(period, None, &rows, &Calendar::kazakhstan(), as_of);
+    let f = &report.figures;
+    assert_eq!((f.forwarded, f.forwarded_on_time, f.forwarded_late), (2, 1, 1));
+    let uralsk = report.districts.iter().find(|d| d.district == District::Uralsk).unwrap();
+    assert_eq!((uralsk.figures.forwarded_on_time, uralsk.figures.forwarded_late), (1, 1));
+}
+
+#[test]
+fn open_complaints_past_their_answer_day_are_counted_per_district() {
+    use EventKind::*;
+    let received = datetime!(2026-01-12 10:00 +5); // answer by Monday 2 February
+    let rows = vec![
+        // Uralsk: never answered.
+        complaint(District::Uralsk, "school", "A", received, vec![]),
+        // Terekti: extended in time to 13 March: open, not past.
+        complaint(
+            District::Terekti,
+            "school",
+            "B",
+            received,
+            vec![RowEvent {
+                kind: Extended,
+                at: datetime!(2026-01-30 10:00 +5),
+                until: Some(date!(2026 - 03 - 12)),
+            }],
+        ),
+        // Terekti: answered late on 20 February: past its day on 8 Feb, settled by 22 Feb.
+        complaint(
+            District::Terekti,
+            "school",
+            "C",
+            received,
+            vec![event(Answered, datetime!(2026-02-20 10:00 +5))],
+        ),
+        // A monitoring checklist has no answer day.
+        other("monitoring_school", District::Terekti, received, vec![]),
+    ];
+    let calendar = Calendar::kazakhstan();
+    let in_district = |report: &Report, d: District| {
+        report.districts.iter().find(|f| f.district == d).unwrap().figures.open_past_answer_day
+    };
+    let feb = compute(Period::parse("2026-02-09").unwrap(), None, &rows, &calendar, AS_OF);
+    assert_eq!(feb.figures.open_past_answer_day, 1);
+    assert_eq!(in_district(&feb, District::Uralsk), 1);
+    assert_eq!(in_district(&feb, District::Terekti), 0);
+    let before = compute(Period::parse("2026-01-26").unwrap(), None, &rows, &calendar, AS_OF);
+    assert_eq!(before.figures.open_past_answer_day, 2, "as they stood on Sunday 8 February");
+    assert_eq!(in_district(&before, District::Terekti), 1);
+    // The current period counts as of now: on 2 February itself none is past yet.
+    let today = datetime!(2026-02-02 12:00 +5);
+    let now = compute(Period::parse("2026-01-26").unwrap(), None, &rows, &calendar, today);
+    assert_eq!(now.figures.open_past_answer_day, 0);
 }

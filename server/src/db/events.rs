@@ -252,6 +252,8 @@ pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, 
         received_at: found.received_at,
         anonymous: found.anonymous(),
         public_answer: SubmissionStatus::public_answer_of(&timeline),
+        // Counted by the route, which holds the calendar.
+        extension: None,
         timeline,
         sessions: super::mediation::sessions(conn, found.id)?,
         act: super::mediation::act(conn, found.id)?,

@@ -29,6 +29,8 @@ pub struct Row {
     pub conflict: bool,
     /// JSON of the answers.
     pub answers: String,
+    /// An office registered or forwarded it (what `Deadlines::forwarding_overdue` reads).
+    pub triaged: bool,
 }
 
 /// A submission's extensions: when each was recorded, and the day it asked for.
@@ -72,7 +74,9 @@ pub fn of_district(conn: &Connection, district: District) -> Result<Vec<Row>, Db
                 (SELECT e.assignee FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'assigned' \
                  ORDER BY e.at DESC, e.id DESC LIMIT 1), \
-                COALESCE(s.conflict_district = s.district, 0), s.answers \
+                COALESCE(s.conflict_district = s.district, 0), s.answers, \
+                EXISTS (SELECT 1 FROM submission_events e WHERE e.submission_id = s.id \
+                        AND e.kind IN ('registered', 'forwarded')) \
          FROM submissions s LEFT JOIN receipts r ON r.submission_id = s.id \
          WHERE s.district = ?1 ORDER BY s.received_at DESC, s.tracking DESC",
         internal = internal_kinds()
@@ -92,13 +96,14 @@ pub fn of_district(conn: &Connection, district: District) -> Result<Vec<Row>, Db
                 row.get::<_, Option<String>>(7)?,
                 row.get::<_, bool>(8)?,
                 row.get::<_, String>(9)?,
+                row.get::<_, bool>(10)?,
             ),
         ))
     })?;
     rows.map(|row| {
         let (
             (tracking, form, received_at, anonymous, status),
-            (until, assignee, conflict, answers),
+            (until, assignee, conflict, answers, triaged),
         ) = row?;
         Ok(Row {
             tracking,
@@ -112,6 +117,7 @@ pub fn of_district(conn: &Connection, district: District) -> Result<Vec<Row>, Db
             assignee,
             conflict,
             answers,
+            triaged,
         })
     })
     .collect()

@@ -24,8 +24,8 @@ fn region_midnight(day: Date) -> OffsetDateTime {
     PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(REGION_UTC_OFFSET)
 }
 
-/// Every submission the report of `period` may count: received in it, or with an event in
-/// it; each with its whole timeline (the report needs the first answer, the extension).
+/// Every submission the report of `period` may count: received in it, with an event in
+/// it, or still open when it began; each with its whole timeline (the report needs the first answer, the extension).
 /// Both queries read one snapshot of the database, so a submission stored meanwhile is
 /// either wholly in the figures or not at all.
 pub fn rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbError> {
@@ -38,10 +38,15 @@ pub fn rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbError
 fn read_rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbError> {
     let from = format_time(region_midnight(period.start()))?;
     let until = format_time(region_midnight(period.next().start()))?;
+    // The third line: received before the period ended and not settled before it began,
+    // for the open items past their answer day.
     let selected = "SELECT s.id FROM submissions s \
          WHERE (s.received_at >= ?1 AND s.received_at < ?2) \
             OR EXISTS (SELECT 1 FROM submission_events e \
-                       WHERE e.submission_id = s.id AND e.at >= ?1 AND e.at < ?2)";
+                       WHERE e.submission_id = s.id AND e.at >= ?1 AND e.at < ?2) \
+            OR (s.received_at < ?2 AND NOT EXISTS (SELECT 1 FROM submission_events e \
+                       WHERE e.submission_id = s.id AND e.at < ?1 \
+                       AND e.kind IN ('answered', 'closed')))";
     let mut events: HashMap<String, Vec<RowEvent>> = HashMap::new();
     let mut statement = conn.prepare(&format!(
         "SELECT submission_id, kind, at, until FROM submission_events \

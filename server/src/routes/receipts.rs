@@ -60,7 +60,7 @@ async fn get_submission_status(
 ) -> Result<Response, ApiError> {
     let found = authorize(&state, &tracking, &headers).await?;
     let status = state.db.call(move |conn| events::status(conn, &found)).await?;
-    Ok(private(status))
+    Ok(private(&state, status))
 }
 
 /// Turns an anonymous submission into a named one. Resending the same identity answers
@@ -100,7 +100,7 @@ async fn post_identity(
         .await?
         .ok_or(ApiError::Refused(ProblemCode::NotAnonymous))?;
     tracing::info!(tracking = %status.tracking, "identity added");
-    Ok(private(status))
+    Ok(private(&state, status))
 }
 
 /// The person's reply to the office's question, recorded as `info_provided`: 200 with
@@ -141,7 +141,7 @@ async fn post_reply(
         .await?
         .ok_or(ApiError::Refused(ProblemCode::NoQuestionPending))?;
     tracing::info!(tracking = %status.tracking, "reply recorded");
-    Ok(private(status))
+    Ok(private(&state, status))
 }
 
 /// The submission `tracking` if the request carries its secret; the same 404 otherwise.
@@ -168,7 +168,12 @@ async fn authorize(
 }
 
 /// The status is the sender's alone: no shared cache may keep it.
-fn private(status: SubmissionStatus) -> Response {
+/// The status as the person reads it, with the extension in force (its reason, the new
+/// answer day) counted by the calendar in force, and not to be cached.
+fn private(state: &AppState, mut status: SubmissionStatus) -> Response {
+    let calendar = state.calendar.get();
+    status.extension =
+        SubmissionStatus::extension_of(&calendar, status.received_at, &status.timeline);
     let mut response = Json(status).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response

@@ -395,3 +395,71 @@ async fn a_formula_typed_by_a_citizen_reaches_the_csv_as_text() {
     assert!(institutions.contains(&"'-1+1".to_owned()), "{institutions:?}");
     assert!(institutions.iter().all(|cell| !cell.starts_with(['=', '+', '-', '@'])));
 }
+
+#[tokio::test]
+async fn the_report_measures_forwarding_mediations_first_sessions_and_open_complaints_past_their_day()
+ {
+    use EventKind::*;
+    let app = spawn_staff_app().await;
+    let front = app.staff_session("front.2", Role::FrontOffice, None).await;
+    // May 2026, the period 4–17 May (1, 7 and 11 May off). Forwarded on time: received
+    // Saturday 9 May at 20:00, registered Tuesday 12, forward by Friday 15; forwarded 15.
+    let on_time = received_at(
+        &app,
+        complaint_about("URA", "akimat", "Akimat"),
+        datetime!(2026-05-09 20:00 +5),
+    )
+    .await;
+    event(&app, &on_time, Forwarded, datetime!(2026-05-15 17:00 +5));
+    // Forwarded late: received Monday 4 May, forward by Friday 8; forwarded Tuesday 12.
+    let late = received_at(
+        &app,
+        complaint_about("URA", "akimat", "Akimat"),
+        datetime!(2026-05-04 10:00 +5),
+    )
+    .await;
+    event(&app, &late, Forwarded, datetime!(2026-05-12 10:00 +5));
+    // A monitoring checklist closed with an "answer": no answer day, not in those figures.
+    let visit =
+        submission_of("monitoring_school", with(monitoring_school(), json!({ "district": "URA" })));
+    let visit = received_at(&app, visit, datetime!(2026-04-01 10:00 +5)).await;
+    event(&app, &visit, Answered, datetime!(2026-05-14 10:00 +5));
+    // A mediation request received Monday 4 May, first session Wednesday 13 May: 5
+    // working days (5, 6, 8, 12, 13).
+    let mediation =
+        submission_of("mediation_request", with(mediation_request(), json!({ "district": "TER" })));
+    let mediation = received_at(&app, mediation, datetime!(2026-05-04 10:00 +5)).await;
+    event(&app, &mediation, SessionHeld, datetime!(2026-05-13 11:00 +5));
+    // A complaint of 1 April (answer by 22 April), never answered: open and past its day
+    // at the end of the period, though nothing happened to it in the period.
+    received_at(&app, complaint_about("TER", "school", "School"), datetime!(2026-04-01 10:00 +5))
+        .await;
+
+    let region = report(&app, &front, "period=2026-05-10").await;
+    let f = &region.figures;
+    assert_eq!((f.forwarded, f.forwarded_on_time, f.forwarded_late), (2, 1, 1));
+    assert_eq!((f.answered_on_time, f.answered_late), (0, 0), "the checklist is no appeal");
+    assert_eq!(f.mediation_first_sessions, 1);
+    assert_eq!(f.median_working_days_to_first_session, Some(5.0));
+    assert_eq!(f.open_past_answer_day, 1);
+    let terekti = &region.districts.iter().find(|d| d.district == District::Terekti).unwrap();
+    assert_eq!(terekti.figures.open_past_answer_day, 1);
+    let uralsk = &region.districts.iter().find(|d| d.district == District::Uralsk).unwrap();
+    assert_eq!((uralsk.figures.forwarded_late, uralsk.figures.open_past_answer_day), (1, 0));
+
+    let csv = app
+        .staff_send(&front, "en", "/api/v1/staff/reports.csv?period=2026-05-10", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "2026-05-04,2026-05-17,region,forwarded_on_time,,1",
+        "2026-05-04,2026-05-17,region,forwarded_late,,1",
+        "2026-05-04,2026-05-17,TER,median_working_days_to_first_session,,5",
+        "2026-05-04,2026-05-17,TER,open_past_answer_day,,1",
+        "2026-05-04,2026-05-17,URA,open_past_answer_day,,0",
+    ] {
+        assert!(csv.lines().any(|l| l == line), "{line} missing from {csv}");
+    }
+}

@@ -705,3 +705,79 @@ async fn a_conflict_item_reaches_no_one_by_a_bulk_read_whom_the_single_read_refu
     }
     assert_eq!(cases, 2 * 7 + 7 + 9);
 }
+
+#[tokio::test]
+async fn the_receipt_shows_the_extensions_reason_and_new_day_and_staff_see_when_the_notice_is_due()
+{
+    let app = spawn_app().await;
+    add_user(&app, "staff.ura", Role::OfficeStaff, Some(District::Uralsk));
+    let secret = secret();
+    let request =
+        SubmissionRequest { receipt_secret: Some(secret.clone()), ..submission(complaint()) };
+    let receipt = app.submit(&request).await;
+    let tracking = receipt.tracking;
+    let staff = log_in(&app, "staff.ura").await;
+    let before = app.status(&tracking, &secret).await;
+    assert_eq!(before.extension, None, "nothing extended yet");
+
+    let calendar = adal_core::calendar::Calendar::kazakhstan();
+    let d = calendar.deadlines(receipt.received_at);
+    let until = d.extended_answer_by;
+    let reason = "Awaiting the school's reply.";
+    let extend = json!({ "action": "extend", "reason": reason, "until": until.to_string() });
+    let decided = time::OffsetDateTime::now_utc();
+    assert_eq!(step(&app, &staff, &tracking, extend).await.status(), 201);
+
+    // The citizen's receipt: the reason and the new answer day, not only in the timeline.
+    let status = app.status(&tracking, &secret).await;
+    let notice = status.extension.expect("the extension in force");
+    assert_eq!(notice.reason.as_deref(), Some(reason));
+    assert_eq!(notice.answer_by, until);
+    let decided_on = adal_core::district::region_date(decided);
+    assert_eq!(notice.decided_on, decided_on);
+    // The notice is due 3 working days after the decision, not after registration.
+    assert_eq!(notice.notice_by, calendar.add_working_days(decided_on, 3));
+    let raw: Value = app.status_with(&tracking, Some(secret.expose())).await.json().await.unwrap();
+    assert_eq!(raw["extension"]["answer_by"], until.to_string());
+    assert_eq!(raw["extension"]["reason"], reason);
+
+    // Staff see the same, with the day the notice is due.
+    let seen = staff_view(&app, &staff, &tracking).await;
+    assert_eq!(seen.extension.as_ref().map(|e| e.notice_by), Some(notice.notice_by));
+    assert_eq!(seen.answer_by, until);
+}
+
+#[tokio::test]
+async fn an_item_neither_registered_nor_forwarded_within_3_working_days_is_flagged_in_the_inbox() {
+    let app = spawn_app().await;
+    add_user(&app, "staff.ura", Role::OfficeStaff, Some(District::Uralsk));
+    let now = time::OffsetDateTime::now_utc();
+    // Ten days ago: past its forwarding day (3 working days) whatever today is.
+    let old = store_at(&app, 1, now - time::Duration::days(10));
+    let forwarded = store_at(&app, 2, now - time::Duration::days(10));
+    let registered = store_at(&app, 3, now - time::Duration::days(10));
+    let fresh = store_at(&app, 4, now);
+    let staff = log_in(&app, "staff.ura").await;
+    // To another body: it stays in this inbox, forwarded.
+    let forward = json!({ "action": "forward", "reason": "The akimat's matter." });
+    assert_eq!(step(&app, &staff, &forwarded, forward).await.status(), 201);
+    let register = json!({ "action": "register" });
+    assert_eq!(step(&app, &staff, &registered, register).await.status(), 201);
+
+    let listed = inbox(&app, &staff, "").await;
+    let flagged: Vec<_> =
+        listed.items.iter().filter(|i| i.forwarding_overdue).map(|i| i.tracking.as_str()).collect();
+    assert_eq!(flagged, [old.as_str()]);
+    for calm in [&fresh, &forwarded, &registered] {
+        assert!(listed.items.iter().any(|i| &i.tracking == calm), "{calm} listed");
+    }
+    let raw: Value = send(&app, Some(&staff), Method::GET, "/api/v1/staff/inbox", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = raw["items"].as_array().unwrap().iter().find(|i| i["tracking"] == old).unwrap();
+    assert_eq!(first["forwarding_overdue"], true);
+    assert!(staff_view(&app, &staff, &old).await.forwarding_overdue);
+    assert!(!staff_view(&app, &staff, &registered).await.forwarding_overdue);
+}

@@ -146,8 +146,12 @@ fn is_open(status: EventKind) -> bool {
 /// days left until it.
 fn due(calendar: &Calendar, deadlines: &Deadlines, extensions: &Extensions) -> (Date, i64) {
     let answer_by = deadlines.answer_day(extensions.iter().copied());
-    let today = adal_core::district::region_date(OffsetDateTime::now_utc());
-    (answer_by, calendar.working_days_left(today, answer_by))
+    (answer_by, calendar.working_days_left(today(), answer_by))
+}
+
+/// Today in the region.
+fn today() -> Date {
+    adal_core::district::region_date(OffsetDateTime::now_utc())
 }
 
 /// `GET /api/v1/staff/inbox?district=URA&form=&status=&category=&institution=&q=&due=`
@@ -200,7 +204,10 @@ pub async fn get_inbox(
         let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).map(str::to_owned);
         let deadlines = calendar.deadlines(row.received_at);
         let (answer_by, days_left) = due(&calendar, &deadlines, &row.extensions);
+        let forwarding_overdue =
+            deadlines.forwarding_overdue(is_open(row.status), row.triaged, today());
         let item = InboxItem {
+            forwarding_overdue,
             category: text("category"),
             institution: text("institution"),
             tracking: row.tracking,
@@ -283,7 +290,15 @@ pub async fn get_submission(
     let calendar = state.calendar.get();
     let deadlines = calendar.deadlines(status.received_at);
     let (answer_by, days_left) = due(&calendar, &deadlines, &found.extensions);
+    let open = timeline.iter().rev().find(|e| e.kind.is_public()).is_none_or(|e| !e.kind.settles());
+    let triaged =
+        timeline.iter().any(|e| matches!(e.kind, EventKind::Registered | EventKind::Forwarded));
+    let extensions = timeline.iter().filter(|e| e.kind == EventKind::Extended);
+    let extension =
+        calendar.extension_notice(&deadlines, extensions.map(|e| (e.at, e.until, e.note.clone())));
     Ok(Json(StaffSubmission {
+        forwarding_overdue: deadlines.forwarding_overdue(open, triaged, today()),
+        extension,
         deadlines,
         answer_by,
         days_left,

@@ -194,6 +194,12 @@ fn csv_of(report: &Report) -> Result<Vec<u8>, csv::Error> {
             line("monitoring_visits", "", f.monitoring_visits.to_string())?;
             let median = f.median_working_days_to_answer.map(|m| m.to_string());
             line("median_working_days_to_answer", "", median.unwrap_or_default())?;
+            line("forwarded_on_time", "", f.forwarded_on_time.to_string())?;
+            line("forwarded_late", "", f.forwarded_late.to_string())?;
+            line("mediation_first_sessions", "", f.mediation_first_sessions.to_string())?;
+            let median = f.median_working_days_to_first_session.map(|m| m.to_string());
+            line("median_working_days_to_first_session", "", median.unwrap_or_default())?;
+            line("open_past_answer_day", "", f.open_past_answer_day.to_string())?;
             for institution in &f.top_institutions {
                 line("top_institution", &institution.name, institution.count.to_string())?;
             }
