@@ -21,6 +21,7 @@
 //! temporary directory beside the target that is renamed into place only at the end. A
 //! damaged or truncated file is refused with what is wrong, and leaves nothing behind.
 
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -80,7 +81,7 @@ pub fn backup(data_dir: &Path, to: &Path) -> anyhow::Result<Manifest> {
         drop(conn);
         let (submissions, attachments) = counted(&snapshot)?;
 
-        let mut tar = tar::Builder::new(BufWriter::new(File::create(&partial)?));
+        let mut tar = tar::Builder::new(BufWriter::with_capacity(1 << 20, File::create(&partial)?));
         let mut parts = vec![append(&mut tar, FILE_NAME, &snapshot)?];
         for (id, sha256) in attachments {
             let path = attachment_path(id);
@@ -133,10 +134,18 @@ pub fn restore(file: &Path, data_dir: &Path) -> anyhow::Result<Manifest> {
     }
     let staging = with_suffix(data_dir, &format!(".restoring-{}", Uuid::new_v4().simple()));
     let restored = unpack(file, &staging).and_then(|manifest| {
-        let problems = check(&staging)?;
+        // Every file was hashed as it was unpacked and matched the manifest: the
+        // attachments are held to those sums rather than read a second time.
+        let hashes: HashMap<String, String> =
+            manifest.parts.iter().map(|p| (p.path.clone(), p.sha256.clone())).collect();
+        let problems = check_with(&staging, Some(&hashes))?;
         if !problems.is_empty() {
             bail!("the restored data does not check out:\n  {}", problems.join("\n  "));
         }
+        // Durable before it is where the server looks: one flush of the file system
+        // rather than an fsync per file.
+        nix::unistd::syncfs(File::open(&staging)?)
+            .map_err(|e| anyhow!("flushing {} to disk: {e}", staging.display()))?;
         Ok(manifest)
     });
     let manifest = match restored {
@@ -158,6 +167,15 @@ pub fn restore(file: &Path, data_dir: &Path) -> anyhow::Result<Manifest> {
 /// every counted attachment's file against its size and SHA-256. Answers what is wrong,
 /// one plain sentence each; empty when all is well.
 pub fn check(data_dir: &Path) -> anyhow::Result<Vec<String>> {
+    check_with(data_dir, None)
+}
+
+/// [`check`], with the SHA-256 of each file already known (by its path in the data
+/// directory) instead of read from disk.
+fn check_with(
+    data_dir: &Path,
+    known: Option<&HashMap<String, String>>,
+) -> anyhow::Result<Vec<String>> {
     let database = data_dir.join(FILE_NAME);
     if !database.is_file() {
         bail!("no database at {}", database.display());
@@ -183,8 +201,15 @@ pub fn check(data_dir: &Path) -> anyhow::Result<Vec<String>> {
     }
     let (_, attachments) = counted(&database)?;
     for (id, sha256) in attachments {
-        let path = data_dir.join(attachment_path(id));
-        match hash_file(&path) {
+        let relative = attachment_path(id);
+        let hashed = match known {
+            Some(known) => known
+                .get(&relative)
+                .map(|sha| (0, sha.clone()))
+                .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound)),
+            None => hash_file(&data_dir.join(&relative)),
+        };
+        match hashed {
             Ok((_, actual)) if actual == sha256 => {}
             Ok(_) => problems.push(format!("attachment {id}: its file does not match its SHA-256")),
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
@@ -234,14 +259,40 @@ fn is_allowed(path: &str) -> bool {
 
 /// Adds the file at `source` to the archive as `path`, hashing it on the way.
 fn append(tar: &mut tar::Builder<impl Write>, path: &str, source: &Path) -> anyhow::Result<Part> {
-    let (size, sha256) = hash_file(source)?;
-    let mut file = File::open(source)?;
+    let file = File::open(source)?;
+    let size = file.metadata()?.len();
     let mut header = tar::Header::new_gnu();
     header.set_size(size);
     header.set_mode(0o600);
     header.set_mtime(0);
-    tar.append_data(&mut header, path, &mut file)?;
-    Ok(Part { path: path.to_owned(), size, sha256 })
+    // Read once: hashed on its way into the archive.
+    let mut hasher = Sha256::new();
+    let mut reading = HashReader {
+        inner: BufReader::with_capacity(256 * 1024, file),
+        hasher: &mut hasher,
+        read: 0,
+    };
+    tar.append_data(&mut header, path, &mut reading)?;
+    if reading.read != size {
+        bail!("{path} changed size while it was copied");
+    }
+    Ok(Part { path: path.to_owned(), size, sha256: hex::encode(hasher.finalize()) })
+}
+
+/// Hashes what passes through it.
+struct HashReader<'a, R> {
+    inner: R,
+    hasher: &'a mut Sha256,
+    read: u64,
+}
+
+impl<R: Read> Read for HashReader<'_, R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buffer)?;
+        self.hasher.update(&buffer[..n]);
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 fn hash_file(path: &Path) -> io::Result<(u64, String)> {
@@ -315,25 +366,27 @@ fn unpack(file: &Path, staging: &Path) -> anyhow::Result<Manifest> {
             out.write_all(&buffer[..n])?;
             size += n as u64;
         }
-        out.sync_all()?;
         found.push(Part { path, size, sha256: hex::encode(hasher.finalize()) });
     }
     let Some(manifest) = manifest else {
         return Err(damaged("truncated: it ends before its manifest".into()));
     };
+    let listed: HashMap<&str, &Part> =
+        manifest.parts.iter().map(|p| (p.path.as_str(), p)).collect();
+    let unpacked: HashMap<&str, &Part> = found.iter().map(|p| (p.path.as_str(), p)).collect();
     for part in &manifest.parts {
-        match found.iter().find(|f| f.path == part.path) {
+        match unpacked.get(part.path.as_str()) {
             None => return Err(damaged(format!("{} is missing", part.path))),
-            Some(f) if f != part => {
+            Some(f) if *f != part => {
                 return Err(damaged(format!("{} does not match its SHA-256", part.path)));
             }
             Some(_) => {}
         }
     }
-    if let Some(extra) = found.iter().find(|f| !manifest.parts.iter().any(|p| p.path == f.path)) {
+    if let Some(extra) = found.iter().find(|f| !listed.contains_key(f.path.as_str())) {
         return Err(damaged(format!("{} is not in the manifest", extra.path)));
     }
-    if !found.iter().any(|f| f.path == FILE_NAME) {
+    if !unpacked.contains_key(FILE_NAME) {
         return Err(damaged("it holds no database".into()));
     }
     // The local store's working directories, as a fresh server would make them.

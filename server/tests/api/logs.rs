@@ -48,7 +48,8 @@ async fn the_request_id_of_a_problem_leads_to_its_json_log_line() {
         .unwrap();
     let header = response.headers()["x-request-id"].to_str().unwrap().to_owned();
     let problem: Problem = response.json().await.unwrap();
-    assert!(server.stop().success());
+    let status = server.stop();
+    assert!(status.success(), "{status}:\n{}", server.output());
 
     assert_eq!(problem.request_id.as_deref(), Some(header.as_str()));
     let output = server.output();
