@@ -6,6 +6,7 @@
 //! `adal-bench report` merges every part in `target/bench/` into one table and
 //! `results.json`. See `bench/README.md` for the row schema.
 
+mod backup;
 mod baseline;
 mod data;
 mod load;

@@ -40,7 +40,10 @@ pub struct Options {
     /// Rows of the CSV export.
     #[arg(long, default_value_t = 100_000)]
     export_rows: u64,
-    /// Only these groups: ingest, batch, read, export, idle.
+    /// Submissions of the backup and restore measures (a photo on every tenth).
+    #[arg(long, default_value_t = 100_000)]
+    backup_rows: u64,
+    /// Only these groups: ingest, batch, read, export, idle, backup.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Keep the databases (the seeded ones are reused by the next run) instead of
@@ -117,6 +120,17 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     }
     if wanted("idle") {
         rows.extend(bench.idle().await?);
+    }
+    if wanted("backup") {
+        // About 1.6 GB of photos, then a backup file, a tar and two restored copies.
+        ensure_free(&options.work, 8_000_000_000)?;
+        let reps = bench.reps.min(3);
+        rows.extend(crate::backup::rows(
+            &bench.launcher.binary,
+            &options.work,
+            options.backup_rows,
+            reps,
+        )?);
     }
     if !options.keep_work {
         for entry in std::fs::read_dir(&options.work)? {
