@@ -4,9 +4,9 @@
 use adal_core::api::{Problem, ProblemCode};
 use adal_core::calendar::Year;
 use adal_core::staff::{
-    AccountChange, AccountsResponse, AuditResponse, CSRF_HEADER, IDEMPOTENCY_HEADER, InboxResponse,
-    LoginRequest, LoginResponse, Me, NewAccountRequest, StaffAction, StaffSubmission,
-    TasksResponse,
+    AccountChange, AccountSummary, AccountsResponse, AuditResponse, CSRF_HEADER,
+    IDEMPOTENCY_HEADER, InboxResponse, LoginRequest, LoginResponse, Me, NewAccountRequest,
+    StaffAction, StaffSubmission, TasksResponse,
 };
 use adal_core::{District, Lang};
 use gloo::net::http::{Request, RequestBuilder, Response};
@@ -130,7 +130,11 @@ pub async fn post_event(
     if response.ok() { Ok(()) } else { Err(refusal(response).await) }
 }
 
-pub async fn create_user(request: &NewAccountRequest, csrf: &str, lang: Lang) -> Result<Me> {
+pub async fn create_user(
+    request: &NewAccountRequest,
+    csrf: &str,
+    lang: Lang,
+) -> Result<AccountSummary> {
     let response = send(Request::post("/api/v1/staff/users"), request, csrf, None, lang).await?;
     read(response).await
 }

@@ -260,10 +260,15 @@ impl TestApp {
             STAFF_PASSWORD,
         )
         .unwrap();
+        self.log_in(login, STAFF_PASSWORD).await
+    }
+
+    /// Logs an existing account in, keeping what the app keeps.
+    pub async fn log_in(&self, login: &str, password: &str) -> StaffSession {
         let response = self
             .client
             .post(self.url("/api/v1/staff/login"))
-            .json(&json!({ "login": login, "password": STAFF_PASSWORD }))
+            .json(&json!({ "login": login, "password": password }))
             .send()
             .await
             .unwrap();

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use adal_core::District;
 use adal_core::api::Problem;
-use adal_core::staff::{AuditResponse, CSRF_HEADER, InboxResponse, LoginResponse, Role};
+use adal_core::staff::{
+    AccountSummary, AccountsResponse, AuditResponse, CSRF_HEADER, InboxResponse, LoginResponse,
+    Role,
+};
 use reqwest::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
@@ -600,6 +603,33 @@ async fn failed_logins_are_limited_per_address() {
     assert_eq!(post_login(&app, "one", PASSWORD).await.status(), 401);
     assert_eq!(post_login(&app, "two", PASSWORD).await.status(), 401);
     assert_eq!(post_login(&app, "three", PASSWORD).await.status(), 429);
+}
+
+/// Found by schemathesis: the 201 said only login and role, while the document (and the
+/// list of accounts) promise the whole account.
+#[tokio::test]
+async fn a_new_account_is_answered_as_the_list_of_accounts_shows_it() {
+    let app = spawn_app().await;
+    add_user(&app, "admin", Role::Administrator, None);
+    let admin = log_in(&app, "admin").await;
+    let body = json!({
+        "login": "office.ter", "role": "office_staff", "district": "TER",
+        "password": "zebra-quartz-lantern-4471",
+    });
+
+    let created = send(&app, Some(&admin), Method::POST, "/api/v1/staff/users", Some(&body)).await;
+
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: AccountSummary = created.json().await.unwrap();
+    let listed: AccountsResponse =
+        send(&app, Some(&admin), Method::GET, "/api/v1/staff/users", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+    let listed = listed.accounts.into_iter().find(|a| a.login == "office.ter").unwrap();
+    assert_eq!(created, listed);
+    assert!(!created.disabled);
 }
 
 #[tokio::test]

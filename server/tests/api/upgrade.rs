@@ -8,7 +8,7 @@ use std::path::Path;
 
 use adal_core::receipt::RECEIPT_SECRET_HEADER;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -95,20 +95,11 @@ async fn the_first_releases_accounts_log_in_with_their_passwords_and_keep_their_
     let expected = expected();
     let password = expected["password"].as_str().unwrap();
     for (login, old_me) in expected["accounts"].as_object().unwrap() {
-        let response = app
-            .client
-            .post(app.url("/api/v1/staff/login"))
-            .json(&json!({ "login": login, "password": password }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "login of {login}");
-        let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
-        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let session = app.log_in(login, password).await;
         let me: Value = app
             .client
             .get(app.url("/api/v1/staff/me"))
-            .header(COOKIE, &cookie)
+            .header(COOKIE, &session.cookie)
             .send()
             .await
             .unwrap()

@@ -2,7 +2,7 @@
 
 use adal_core::api::ProblemCode;
 use adal_core::staff::{
-    AccountChange, AccountSummary, AccountsResponse, AuditResponse, Me, NewAccountRequest, Role,
+    AccountChange, AccountSummary, AccountsResponse, AuditResponse, NewAccountRequest, Role,
 };
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -54,11 +54,12 @@ pub async fn post_user(
         "allowed",
     );
     let (login, role, district) = (request.login.clone(), request.role, request.district);
+    // As stored, so that the answer is what a later read of the account gives.
+    let now = db::submissions::stored_precision(OffsetDateTime::now_utc());
     let created = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = OffsetDateTime::now_utc();
             let id = db::accounts::insert(&tx, &login, role, district, &hash, now)?;
             if id.is_some() {
                 db::audit::append(&tx, &entry)?;
@@ -70,8 +71,14 @@ pub async fn post_user(
     if !created {
         return Err(ApiError::Refused(ProblemCode::LoginTaken));
     }
-    let me = Me { login: request.login, role: request.role, district: request.district };
-    Ok((StatusCode::CREATED, Json(me)).into_response())
+    let account = AccountSummary {
+        login: request.login,
+        role: request.role,
+        district: request.district,
+        disabled: false,
+        created_at: now,
+    };
+    Ok((StatusCode::CREATED, Json(account)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
