@@ -47,7 +47,7 @@ pub fn seed_with_photos(dir: &Path, rows: u64, description: usize) -> anyhow::Re
         let path = dir.join("attachments/files").join(&id[..2]).join(&id);
         std::fs::create_dir_all(path.parent().context("a parent")?)?;
         std::fs::write(&path, &photo)?;
-        let sha256 = hex(&Sha256::digest(&photo));
+        let sha256 = hex::encode(Sha256::digest(&photo));
         tx.execute(
             "INSERT INTO attachments (id, sha256, size, content_type, completed_at) \
              VALUES (?1, ?2, ?3, 'image/jpeg', '2026-01-05T04:00:00Z')",
@@ -62,10 +62,6 @@ pub fn seed_with_photos(dir: &Path, rows: u64, description: usize) -> anyhow::Re
     tx.commit()?;
     std::fs::write(&marker, "")?;
     Ok(ids.len() as u64)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn timed(command: &mut Command) -> anyhow::Result<f64> {

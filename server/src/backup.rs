@@ -205,12 +205,12 @@ fn check_with(
         let hashed = match known {
             Some(known) => known
                 .get(&relative)
-                .map(|sha| (0, sha.clone()))
+                .cloned()
                 .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound)),
-            None => hash_file(&data_dir.join(&relative)),
+            None => hash_file(&data_dir.join(&relative)).map(|(_, sha)| sha),
         };
         match hashed {
-            Ok((_, actual)) if actual == sha256 => {}
+            Ok(actual) if actual == sha256 => {}
             Ok(_) => problems.push(format!("attachment {id}: its file does not match its SHA-256")),
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 problems.push(format!("attachment {id}: its file is missing"));
