@@ -180,6 +180,42 @@ mod tests {
         super::super::check_store(&store).await;
     }
 
+    /// A new, empty bucket on the S3-compatible server that `ADAL_TEST_S3_ENDPOINT` names
+    /// (`scripts/test` starts moto there). A build with the `s3` feature is tested against
+    /// a real server: without one the test fails and says so, it is never skipped.
+    async fn a_fresh_bucket() -> (String, String) {
+        let endpoint = std::env::var("ADAL_TEST_S3_ENDPOINT").expect(
+            "ADAL_TEST_S3_ENDPOINT names the S3-compatible server the s3 tests run against \
+             (scripts/test starts one: moto_server on a free port)",
+        );
+        let endpoint = endpoint.trim_end_matches('/').to_owned();
+        let bucket = format!("adal-test-{}", Uuid::new_v4().simple());
+        let created = reqwest::Client::new()
+            .put(format!("{endpoint}/{bucket}"))
+            .send()
+            .await
+            .expect("the S3 server answers");
+        assert!(created.status().is_success(), "creating a bucket: {}", created.status());
+        (endpoint, bucket)
+    }
+
+    #[tokio::test]
+    async fn a_real_s3_server_behaves_as_a_store() {
+        let (endpoint, bucket) = a_fresh_bucket().await;
+        let s3 = object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(&endpoint)
+            .with_allow_http(true)
+            .with_region("us-east-1")
+            .with_access_key_id("adal-test")
+            .with_secret_access_key("adal-test")
+            .with_bucket_name(&bucket)
+            .build()
+            .unwrap();
+        let label = format!("s3://{bucket}/photos");
+        let store = ObjectStoreAttachments::new(Arc::new(s3), "photos", label).unwrap();
+        super::super::check_store(&store).await;
+    }
+
     #[test]
     fn an_s3_url_configures_a_bucket_and_prefix_without_network() {
         let store = super::super::open(std::path::Path::new("."), Some("s3://adal-bucket/photos/"))

@@ -19,6 +19,8 @@ mod open311;
 mod process;
 mod receipts;
 mod reports;
+#[cfg(feature = "s3")]
+mod s3;
 mod shutdown;
 mod staff;
 mod staff_read;

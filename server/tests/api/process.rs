@@ -27,6 +27,16 @@ impl ServerProcess {
     /// Starts the binary on `data` with `RUST_LOG=rust_log` and `args` added, and waits
     /// for its "listening on" line.
     pub fn start(data: &Path, rust_log: &str, args: &[&str]) -> ServerProcess {
+        ServerProcess::start_with_env(data, rust_log, args, &[])
+    }
+
+    /// [`ServerProcess::start`] with `env` added to the process's environment.
+    pub fn start_with_env(
+        data: &Path,
+        rust_log: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> ServerProcess {
         let mut child = Command::new(BINARY)
             .args(["--listen", "127.0.0.1:0", "--data"])
             .arg(data)
@@ -34,6 +44,7 @@ impl ServerProcess {
             .arg(data.join("no-app-here"))
             .args(args)
             .env("RUST_LOG", rust_log)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
