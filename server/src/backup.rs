@@ -20,6 +20,11 @@
 //! the three shapes above), then the restored database as [`check`] does, all in a
 //! temporary directory beside the target that is renamed into place only at the end. A
 //! damaged or truncated file is refused with what is wrong, and leaves nothing behind.
+//!
+//! Only attachments in the data directory are backed up. A server whose attachments are
+//! in a bucket (`--attachments-url s3://…`) is not: `backup` and `check` refuse such a
+//! URL with [`local_attachments_only`] rather than write a backup without its photos, and
+//! the bucket is kept by the storage's own means (versioning, replication).
 
 use std::collections::HashMap;
 use std::fs::{self, File};
@@ -63,6 +68,20 @@ pub struct Part {
     pub sha256: String,
 }
 
+/// Refuses attachments kept anywhere but the data directory (`url` is the server's
+/// `attachments-url`): a backup or a check reads the photos there only.
+pub fn local_attachments_only(url: Option<&str>) -> anyhow::Result<()> {
+    match url.map(str::trim).filter(|url| !url.is_empty()) {
+        None => Ok(()),
+        Some(url) => bail!(
+            "attachments are kept in {url}, not in the data directory: `adal-server backup` \
+             and `check` cover a data directory's own attachments only, so they would leave \
+             out every photo. Back up the bucket with the storage's own versioning or \
+             replication (see the README, Backups)"
+        ),
+    }
+}
+
 /// Writes a backup of the data directory `data_dir` to `to`; answers its manifest.
 pub fn backup(data_dir: &Path, to: &Path) -> anyhow::Result<Manifest> {
     let database = data_dir.join(FILE_NAME);
@@ -85,8 +104,12 @@ pub fn backup(data_dir: &Path, to: &Path) -> anyhow::Result<Manifest> {
         let mut parts = vec![append(&mut tar, FILE_NAME, &snapshot)?];
         for (id, sha256) in attachments {
             let path = attachment_path(id);
-            let part = append(&mut tar, &path, &data_dir.join(&path))
-                .with_context(|| format!("attachment {id}"))?;
+            let part = append(&mut tar, &path, &data_dir.join(&path)).with_context(|| {
+                format!(
+                    "attachment {id}, counted by the database, in the data directory's \
+                     {LOCAL_DIR}/ (a backup does not read a bucket's attachments)"
+                )
+            })?;
             if part.sha256 != sha256 {
                 bail!(
                     "attachment {id} on disk does not match its SHA-256: run `adal-server check`"

@@ -65,7 +65,7 @@ enum Command {
     Restore(RestoreArgs),
     /// Verify a data directory: the database's integrity and foreign keys, and every
     /// attachment against its SHA-256. Exits 1 and says what is wrong if anything is.
-    Check(ExportArgs),
+    Check(CheckArgs),
     /// Run the database's pending migrations (the server also does at start-up), or with
     /// --dry-run list them without running them.
     Migrate(MigrateArgs),
@@ -89,6 +89,21 @@ struct BackupArgs {
     /// The backup file to write (written under a temporary name, then renamed).
     #[arg(long, value_name = "FILE")]
     to: PathBuf,
+    /// The server's attachments URL: a backup refuses a bucket (`s3://…`), whose photos
+    /// it cannot copy.
+    #[arg(long, env = "ADAL_ATTACHMENTS_URL", value_name = "URL")]
+    attachments_url: Option<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Directory of the database.
+    #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
+    data: PathBuf,
+    /// The server's attachments URL: a check refuses a bucket (`s3://…`), whose photos
+    /// it cannot read.
+    #[arg(long, env = "ADAL_ATTACHMENTS_URL", value_name = "URL")]
+    attachments_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -358,6 +373,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Directory(command)) => return directory(command),
         Some(Command::Backup(args)) => {
+            adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
             let manifest = adal_server::backup::backup(&args.data, &args.to)?;
             let bytes: u64 = manifest.parts.iter().map(|p| p.size).sum();
             println!(
@@ -394,6 +410,7 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::Check(args)) => {
+            adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
             let problems = adal_server::backup::check(&args.data)?;
             if problems.is_empty() {
                 println!("{}: the database and every attachment check out", args.data.display());

@@ -175,3 +175,28 @@ async fn check_says_which_attachment_is_damaged_or_missing() {
     expected.sort();
     assert_eq!(problems, expected.into_iter().map(|(_, p)| p).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn backup_and_check_refuse_attachments_kept_in_a_bucket_and_say_why() {
+    let app = spawn_staff_app().await;
+    app.submit(&with_secret(Vec::new()).0).await;
+    let to = app.data_dir.path().join("adal.backup");
+    let url = "s3://adal-photos/uralsk";
+    let to_arg = to.to_str().unwrap();
+    for args in [
+        vec!["backup", "--attachments-url", url, "--to", to_arg],
+        vec!["check", "--attachments-url", url],
+    ] {
+        let (status, _, stderr) = crate::process::run(&args, app.data_dir.path(), "");
+        assert!(!status.success(), "{args:?}");
+        assert!(stderr.contains(url) && stderr.contains("versioning"), "{stderr}");
+    }
+    assert!(!to.exists(), "no backup without its photos");
+    // With the local directory (an empty URL is that default) both work as ever.
+    let (status, _, stderr) = crate::process::run(
+        &["backup", "--attachments-url", "", "--to", to_arg],
+        app.data_dir.path(),
+        "",
+    );
+    assert!(status.success(), "{stderr}");
+}
