@@ -149,3 +149,62 @@ async fn a_server_with_its_attachments_in_a_bucket_stores_a_photo_sent_in_parts_
     assert!(stderr.contains(&url) && stderr.contains("versioning"), "{stderr}");
     assert!(!to.exists());
 }
+
+#[tokio::test]
+async fn parts_sent_to_one_server_are_completed_by_another_on_the_same_bucket() {
+    let (endpoint, bucket) = a_fresh_bucket().await;
+    let url = format!("s3://{bucket}/uralsk");
+    let env = [
+        ("AWS_ENDPOINT", endpoint.as_str()),
+        ("AWS_ALLOW_HTTP", "true"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", KEY),
+        ("AWS_SECRET_ACCESS_KEY", KEY),
+    ];
+    let (data_a, data_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a =
+        ServerProcess::start_with_env(data_a.path(), "warn", &["--attachments-url", &url], &env);
+    let b =
+        ServerProcess::start_with_env(data_b.path(), "warn", &["--attachments-url", &url], &env);
+    let client = reqwest::Client::new();
+    let bytes = photo_bytes(PART_SIZE + 4321, 7);
+    let id = Uuid::new_v4();
+
+    // The device's connection lands on server A, then on B.
+    for (server, n) in [(&a, 0), (&b, 1)] {
+        let chunk = bytes.chunks(PART_SIZE as usize).nth(n).unwrap().to_vec();
+        let response = client
+            .put(server.url(&format!("/api/v1/attachments/{id}/parts/{n}")))
+            .header(CONTENT_TYPE, "application/octet-stream")
+            .body(chunk)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+    let status: UploadStatus = client
+        .get(a.url(&format!("/api/v1/attachments/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status.received_parts, [0, 1], "A sees the part B received");
+    let response = client
+        .post(b.url(&format!("/api/v1/attachments/{id}/complete")))
+        .json(&completion(&bytes))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let stored = bucket_reader(&endpoint, &bucket)
+        .get(&Path::from(format!("uralsk/files/{id}")))
+        .await
+        .expect("the photo is in the bucket")
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&stored)), hex::encode(Sha256::digest(&bytes)));
+}
