@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::DbError;
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 /// Which submissions to read. Empty filters read everything but conflict items.
 #[derive(Debug, Clone, Default)]

@@ -55,7 +55,7 @@ pub async fn post_user(
     );
     let (login, role, district) = (request.login.clone(), request.role, request.district);
     // As stored, so that the answer is what a later read of the account gives.
-    let now = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let now = db::clock::stored_precision(OffsetDateTime::now_utc());
     let created = state
         .db
         .call(move |conn| {

@@ -359,7 +359,7 @@ pub async fn post_event(
         return super::mediation::post_action(&state, &actor, tracking, &found, action, idempotent)
             .await;
     }
-    let at = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let at = db::clock::stored_precision(OffsetDateTime::now_utc());
     let calendar = state.calendar.get();
     // A malformed text is refused before anything is written; the deadlines are checked
     // in the transaction, against the extensions recorded by then, and audited there.

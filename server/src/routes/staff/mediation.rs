@@ -42,7 +42,7 @@ pub async fn post_action(
 ) -> Result<Response, ApiError> {
     let submission = mediation_request(state, &tracking).await?;
     let now = OffsetDateTime::now_utc();
-    let at = db::submissions::stored_precision(now);
+    let at = db::clock::stored_precision(now);
     let mut event =
         StaffEvent { by: Some(actor.login.clone()), ..StaffEvent::new(action.event_kind(), at) };
     let entry = actor.entry(action_name(&action), Some(&tracking), Some(found.district), "allowed");

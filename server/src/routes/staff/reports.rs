@@ -75,7 +75,7 @@ async fn compute(
         .db
         .read(move |conn| {
             let rows = db::reports::rows(conn, period)?;
-            let as_of = db::submissions::stored_precision(OffsetDateTime::now_utc());
+            let as_of = db::clock::stored_precision(OffsetDateTime::now_utc());
             Ok(report::compute(period, district, &rows, &calendar, as_of))
         })
         .await?;
