@@ -23,7 +23,7 @@ use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
 use super::actor::{Actor, WriteActor};
-use super::idempotent::{Idempotent, created};
+use super::idempotent::{Idempotent, Step};
 use super::policy::{self, Action, Target};
 use crate::AppState;
 use crate::db::{self, inbox::Extensions, inbox::Located};
@@ -380,18 +380,11 @@ pub async fn post_event(
     let entry =
         actor.entry(policy_action.as_str(), Some(&audit_target), Some(found.district), "allowed");
     let (role, home) = (actor.role, actor.district);
-    let (in_db, item) = (idempotent.clone(), target(&found));
-    let tracking_for_db = tracking.clone();
-    let outcome = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            // A concurrent retry may have got here first.
-            if let Some(done) = in_db.done(&tx)? {
-                return Ok(Err(done));
-            }
-            let Some(current) = db::inbox::locate(&tx, &tracking_for_db)? else {
-                return Ok(Ok(Err(ApiError::Refused(ProblemCode::NotFound))));
+    let item = target(&found);
+    idempotent
+        .run(&state, at, move |tx| {
+            let Some(current) = db::inbox::locate(tx, &tracking)? else {
+                return Ok(Step::Refuse(ApiError::Refused(ProblemCode::NotFound)));
             };
             // Someone may have forwarded it meanwhile: the policy decides on where it is now.
             if target(&current) != item
@@ -400,43 +393,31 @@ pub async fn post_event(
                 let denied = db::audit::NewEntry {
                     outcome: "denied",
                     district: Some(current.district),
-                    target: Some(tracking_for_db.clone()),
+                    target: Some(tracking.clone()),
                     ..entry
                 };
-                db::audit::append(&tx, &denied)?;
-                tx.commit()?;
-                return Ok(Ok(Err(ApiError::Refused(ProblemCode::Forbidden))));
+                db::audit::append(tx, &denied)?;
+                return Ok(Step::Refuse(ApiError::Refused(ProblemCode::Forbidden)));
             }
-            let event = match checked(&tx, &action, at, &current, item, &calendar)? {
+            let event = match checked(tx, &action, at, &current, item, &calendar)? {
                 Ok(event) => StaffEvent { by: Some(by), ..event },
                 Err(refusal) => {
                     // What the law refuses is audited, as a denial is: who tried what, when.
                     if refusal.is_law() {
                         let refused = db::audit::NewEntry { outcome: "refused", ..entry };
-                        db::audit::append(&tx, &refused)?;
-                        tx.commit()?;
+                        db::audit::append(tx, &refused)?;
                     }
-                    return Ok(Ok(Err(refusal)));
+                    return Ok(Step::Refuse(refusal));
                 }
             };
-            let found = db::events::find(&tx, &tracking_for_db)?
-                .ok_or_else(|| db::DbError::Corrupt(format!("{tracking_for_db} vanished")))?;
-            db::events::append_staff(&tx, found.id, &event)?;
+            let found = db::events::find(tx, &tracking)?
+                .ok_or_else(|| db::DbError::Corrupt(format!("{tracking} vanished")))?;
             if let Some(to) = event.to {
-                db::inbox::move_to_district(&tx, &tracking_for_db, to)?;
+                db::inbox::move_to_district(tx, &tracking, to)?;
             }
-            db::audit::append(&tx, &entry)?;
-            let response = in_db.record(&tx, &event, at)?;
-            tx.commit()?;
-            Ok(Ok(Ok((event.kind, response))))
+            Ok(Step::Record { submission: found.id, event, audit: entry })
         })
-        .await?;
-    let (kind, response) = match outcome {
-        Err(done) => return idempotent.answer_again(done),
-        Ok(refused) => refused?,
-    };
-    tracing::info!(%tracking, kind = kind.as_str(), "staff event recorded");
-    Ok(created(response))
+        .await
 }
 
 /// The event `action` records at `at` on `current`, or why it cannot now: the action's
