@@ -235,7 +235,7 @@ pub async fn get_inbox(
 }
 
 /// The submission `tracking` (normalised); 404 if there is none.
-async fn locate(state: &AppState, tracking: &str) -> Result<(String, Located), ApiError> {
+pub(super) async fn locate(state: &AppState, tracking: &str) -> Result<(String, Located), ApiError> {
     let tracking = tracking
         .parse::<TrackingNumber>()
         .map_err(|_| ApiError::Refused(ProblemCode::NotFound))?

@@ -11,7 +11,7 @@ use adal_core::api::ProblemCode;
 use adal_core::staff::{
     MediationRecord, MediationSession, NOTE_MAX_CHARS, SessionOutcome, StaffAction, StaffEvent,
 };
-use adal_core::{Field, FieldErrors, TrackingNumber};
+use adal_core::{Field, FieldErrors};
 use axum::extract::State;
 use axum::response::Response;
 use time::OffsetDateTime;
@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::actor::Actor;
 use super::idempotent::{Idempotent, Step};
-use super::inbox::target;
+use super::inbox::{locate, target};
 use super::policy::Action;
 use crate::AppState;
 use crate::db::{self, inbox::Located};
@@ -146,13 +146,7 @@ async fn mediation_request(state: &AppState, tracking: &str) -> Result<Uuid, Api
 
 /// The submission `tracking` as the actor may read it: its district checked by the policy.
 async fn readable(state: &AppState, actor: &Actor, tracking: &str) -> Result<Uuid, ApiError> {
-    let tracking = tracking
-        .parse::<TrackingNumber>()
-        .map_err(|_| ApiError::Refused(ProblemCode::NotFound))?
-        .to_string();
-    let key = tracking.clone();
-    let found = state.db.call(move |conn| db::inbox::locate(conn, &key)).await?;
-    let found = found.ok_or(ApiError::Refused(ProblemCode::NotFound))?;
+    let (tracking, found) = locate(state, tracking).await?;
     actor.authorize_on(state, Action::ReadSubmission, target(&found), Some(&tracking)).await?;
     mediation_request(state, &tracking).await
 }
