@@ -1,8 +1,9 @@
 //! Staff accounts and the wire types of the staff API (`/api/v1/staff`).
 //!
-//! Who may do what is decided by the server alone (its `authorize` policy); the roles and
-//! [`Role::may`] are here because the app shows a person only the steps their role lets
-//! them take (the policy's test holds the two together).
+//! Who may do what, where, is the [`policy`]: the server checks every request against
+//! it, and the staff app asks it which steps and sections to offer a person.
+
+pub mod policy;
 
 use std::str::FromStr;
 
@@ -110,18 +111,10 @@ impl Step {
 
 impl Role {
     /// Whether this role may take `step` on an item of its reach (`conflict`: the item
-    /// names its district's own office). The server decides (its policy table, whose
-    /// test holds it to this); the app uses it to offer a person only the steps they may
-    /// take. Office staff and the front office take every step; curators forward,
-    /// assign and add notes, and take every step on conflict items; mediators answer,
-    /// add notes and run mediations, on ordinary items only.
+    /// names its district's own office), as the [`policy`] says: the app offers a person
+    /// only these steps; the server also checks where the item is.
     pub fn may(self, step: Step, conflict: bool) -> bool {
-        match (self, conflict) {
-            (Role::FrontOffice, _) | (Role::OfficeStaff, false) | (Role::Curator, true) => true,
-            (Role::Curator, false) => matches!(step, Step::Forward | Step::Assign | Step::Note),
-            (Role::Mediator, false) => matches!(step, Step::Answer | Step::Note | Step::Mediate),
-            _ => false,
-        }
+        policy::allows(self, step.into(), conflict)
     }
 }
 

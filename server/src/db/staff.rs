@@ -18,7 +18,7 @@ pub struct Filter {
     pub form: Option<String>,
     /// Whether the items that name their own district's office (`conflict_district =
     /// district`) are read too: only for whom the policy lets read them
-    /// (`routes::staff::policy::scope`).
+    /// (`adal_core::staff::policy::scope`).
     pub conflict_items: bool,
 }
 

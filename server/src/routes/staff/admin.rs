@@ -12,12 +12,12 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
 use crate::AppState;
 use crate::accounts::hash_password;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::Action;
 
 /// `POST /api/v1/staff/users`: 201 with the new account; 409 if the login is taken.
 #[utoipa::path(

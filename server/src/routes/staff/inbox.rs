@@ -24,11 +24,11 @@ use time::{Date, OffsetDateTime};
 
 use super::actor::{Actor, WriteActor};
 use super::idempotent::{Idempotent, Step};
-use super::policy::{self, Action, Target};
 use crate::AppState;
 use crate::db::{self, inbox::Extensions, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::{self, Action, Target};
 
 /// `GET /api/v1/staff/inbox`: every parameter optional; an empty one counts as missing.
 #[derive(Debug, Default, Deserialize)]
@@ -235,7 +235,10 @@ pub async fn get_inbox(
 }
 
 /// The submission `tracking` (normalised); 404 if there is none.
-pub(super) async fn locate(state: &AppState, tracking: &str) -> Result<(String, Located), ApiError> {
+pub(super) async fn locate(
+    state: &AppState,
+    tracking: &str,
+) -> Result<(String, Located), ApiError> {
     let tracking = tracking
         .parse::<TrackingNumber>()
         .map_err(|_| ApiError::Refused(ProblemCode::NotFound))?

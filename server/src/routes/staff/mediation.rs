@@ -20,11 +20,11 @@ use uuid::Uuid;
 use super::actor::Actor;
 use super::idempotent::{Idempotent, Step};
 use super::inbox::{locate, target};
-use super::policy::Action;
 use crate::AppState;
 use crate::db::{self, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::Action;
 
 /// The only form these actions apply to.
 const MEDIATION_FORM: &str = "mediation_request";

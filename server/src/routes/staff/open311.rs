@@ -17,12 +17,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
 use crate::AppState;
 use crate::accounts::{random_token, sha256_hex};
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::Action;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(post_key, get_keys)).routes(routes!(post_key_revocation))

@@ -20,11 +20,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
+use adal_core::staff::policy::Action;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
