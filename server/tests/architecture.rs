@@ -198,13 +198,8 @@ fn the_servers_database_modules_import_each_other_without_a_cycle() {
     assert_eq!(cycles(&graph), Vec::<Vec<String>>::new(), "{graph:#?}");
 }
 
-/// Cycles among core's modules that exist today and are to be broken (issue 17): the
-/// list may only shrink. A new cycle fails the test, and so does one listed here that is
-/// gone (then delete its line).
-const CORE_CYCLES_TO_BREAK: &[&[&str]] = &[&["api", "form", "receipt", "staff"]];
-
 #[test]
-fn cores_modules_import_each_other_without_a_new_cycle() {
+fn cores_modules_import_each_other_without_a_cycle() {
     let files: Vec<_> =
         sources("core/src").into_iter().filter(|(name, _)| name != "core/src/lib.rs").collect();
     // What lib.rs re-exports at the root (`crate::District`) belongs to its module.
@@ -223,9 +218,5 @@ fn cores_modules_import_each_other_without_a_new_cycle() {
             .collect()
     });
     assert!(graph.len() > 10, "core's modules were not found: {graph:?}");
-    let known: Vec<Vec<String>> = CORE_CYCLES_TO_BREAK
-        .iter()
-        .map(|group| group.iter().map(|m| m.to_string()).collect())
-        .collect();
-    assert_eq!(cycles(&graph), known, "{graph:#?}");
+    assert_eq!(cycles(&graph), Vec::<Vec<String>>::new(), "{graph:#?}");
 }
