@@ -364,17 +364,7 @@ pub async fn post_event(
     }
     let at = db::clock::stored_precision(OffsetDateTime::now_utc());
     let calendar = state.calendar.get();
-    // A malformed text is refused before anything is written; the deadlines are checked
-    // in the transaction, against the extensions recorded by then, and audited there.
-    let deadlines = calendar.deadlines(found.received_at);
-    if let Err(refusal) =
-        action.check(at, &deadlines, due(&calendar, &deadlines, &found.extensions).0)
-    {
-        let refusal = ApiError::from(refusal);
-        if !refusal.is_law() {
-            return Err(refusal);
-        }
-    }
+    refuse_malformed(&action, at, &calendar, &found)?;
     let audit_target = match &action {
         StaffAction::Assign { to } => format!("{tracking} -> {}", to.trim().to_lowercase()),
         _ => tracking.clone(),
@@ -421,6 +411,25 @@ pub async fn post_event(
             Ok(Step::Record { submission: found.id, event, audit: entry })
         })
         .await
+}
+
+/// Refuses a step whose text is malformed before anything is written; what the law
+/// refuses (the deadlines) is checked in the transaction, against the extensions recorded
+/// by then, and audited there.
+fn refuse_malformed(
+    action: &StaffAction,
+    at: OffsetDateTime,
+    calendar: &Calendar,
+    found: &Located,
+) -> Result<(), ApiError> {
+    let deadlines = calendar.deadlines(found.received_at);
+    match action.check(at, &deadlines, due(calendar, &deadlines, &found.extensions).0) {
+        Err(refusal) => {
+            let refusal = ApiError::from(refusal);
+            if refusal.is_law() { Ok(()) } else { Err(refusal) }
+        }
+        Ok(_) => Ok(()),
+    }
 }
 
 /// The event `action` records at `at` on `current`, or why it cannot now: the action's
