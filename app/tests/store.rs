@@ -79,6 +79,15 @@ async fn a_draft_survives_a_closed_connection() {
 }
 
 #[wasm_bindgen_test]
+async fn a_draft_is_read_again_after_the_browser_closes_the_connection_under_the_app() {
+    let id = new_id();
+    ops::put_draft(&draft(&id, 10.0)).await.unwrap();
+    // What iOS Safari does to an idle page: the cached connection is closed, not forgotten.
+    store::open().await.unwrap().close();
+    assert_eq!(ops::get_draft(&id).await.unwrap().map(|d| d.answers), Some(answers()));
+}
+
+#[wasm_bindgen_test]
 async fn queueing_moves_the_draft_into_the_outbox_in_one_step() {
     let id = new_id();
     ops::put_draft(&draft(&id, 10.0)).await.unwrap();

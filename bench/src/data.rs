@@ -106,7 +106,7 @@ pub fn stored_row(
     Ok(StoredRow {
         district: district.code(),
         answers: serde_json::to_string(&answers)?,
-        received_at: adal_server::db::submissions::format_time(at)?,
+        received_at: adal_server::db::clock::format_time(at)?,
     })
 }
 
@@ -191,11 +191,11 @@ pub fn seed(dir: &Path, rows: u64, description: usize) -> anyhow::Result<Seeded>
                     template.district,
                     seeded.tracking(n),
                     template.answers,
-                    adal_server::db::submissions::format_time(seeded.received_at(n))?,
+                    adal_server::db::clock::format_time(seeded.received_at(n))?,
                 ])?;
                 let id = Seeded::id(n).to_string();
                 receipt.execute(params![id, format!("{:064x}", u128::from(n) << 1)])?;
-                let at = adal_server::db::submissions::format_time(seeded.received_at(n))?;
+                let at = adal_server::db::clock::format_time(seeded.received_at(n))?;
                 received.execute(params![id, at])?;
                 n += 1;
             }

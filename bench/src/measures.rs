@@ -725,8 +725,7 @@ fn list_query(seeded: &Seeded, n: u64) -> String {
         _ => format!("/api/v1/staff/submissions?limit=50&district={district}&form=complaint"),
     };
     if !n.is_multiple_of(10) {
-        let at =
-            adal_server::db::submissions::format_time(seeded.received_at(row)).unwrap_or_default();
+        let at = adal_server::db::clock::format_time(seeded.received_at(row)).unwrap_or_default();
         query.push_str(&format!("&after={at}_{}", Seeded::id(row)));
     }
     query

@@ -10,6 +10,7 @@ use crate::receipt::ReceiptSecret;
 use crate::validation::{ErrorCode, Field, FieldErrors};
 use crate::{District, Lang};
 
+pub use crate::form::FormRef;
 pub use crate::problem::ProblemCode;
 
 /// The largest request body the API accepts. A 4000-character description in Kazakh
@@ -22,20 +23,6 @@ pub const MAX_BATCH_ITEMS: usize = 100;
 /// The largest batch body. A hundred ordinary submissions are about 200 KB; a client
 /// packs a batch until it holds [`MAX_BATCH_ITEMS`] or would pass this size.
 pub const MAX_BATCH_BODY_BYTES: usize = 2 * 1024 * 1024;
-
-/// Which form, in which version, a set of answers belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FormRef {
-    pub id: String,
-    pub version: u32,
-}
-
-impl FormRef {
-    pub fn new(id: impl Into<String>, version: u32) -> FormRef {
-        FormRef { id: id.into(), version }
-    }
-}
 
 /// A new submission id, as the device makes it: a UUID v7 of the device clock's
 /// milliseconds since the epoch and 74 random bits (from `random`, which must come from a

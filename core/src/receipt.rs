@@ -14,9 +14,9 @@ use time::OffsetDateTime;
 
 use crate::Phone;
 use crate::act::SignedAct;
-use crate::api::FormRef;
+use crate::form::FormRef;
 use crate::form::{NAME_MAX, NAME_MIN};
-use crate::staff::SessionRecord;
+use crate::mediation::SessionRecord;
 use crate::validation::{self, FieldErrors};
 
 /// The request header that carries the receipt secret. A header rather than the query

@@ -580,7 +580,7 @@ pub fn record_event(
     let note = note.map(str::trim).filter(|note| !note.is_empty()).map(str::to_owned);
     let now = time::OffsetDateTime::now_utc();
     // Stored to the millisecond; answer with what a later read gives back.
-    let at = db::submissions::stored_precision(now);
+    let at = db::clock::stored_precision(now);
     let db = Db::open_existing(data_dir)?;
     let recorded = db.call_blocking(|conn| {
         db::events::append_by_tracking(conn, &tracking.to_string(), kind, at, note.as_deref())

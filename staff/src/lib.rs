@@ -17,6 +17,7 @@ mod tasks;
 // The staff sentences, compiled in from locales/staff.yml; see `i18n`.
 rust_i18n::i18n!("locales");
 
+use adal_core::staff::policy::{self, Action};
 use adal_core::staff::{LoginResponse, Me, Role};
 use adal_core::{District, Lang};
 use gloo::events::EventListener;
@@ -217,6 +218,12 @@ pub fn StaffApp() -> impl IntoView {
     }
 }
 
+/// Whether the menu offers a person of `role` a section for any of `actions`: the
+/// policy decides.
+fn offers(role: Option<Role>, actions: &[Action]) -> bool {
+    role.is_some_and(|r| actions.iter().any(|a| policy::allows(r, *a, false)))
+}
+
 /// The name, the account, the sections, and the language switch.
 #[component]
 fn StaffHeader() -> impl IntoView {
@@ -244,14 +251,14 @@ fn StaffHeader() -> impl IntoView {
             </nav>
             <Show when=move || st.session.with(Option::is_some)>
                 <nav class="staff-nav" aria-label=move || t(lang.get(), "staff_sections")>
-                    <Show when=move || role() != Some(Role::Administrator)>
+                    <Show when=move || offers(role(), &[Action::ReadInbox, Action::ReadTasks])>
                         <a href=StaffPage::Inbox.path()>{move || t(lang.get(), "staff_inbox")}</a>
                         <a href=StaffPage::Tasks.path()>{move || t(lang.get(), "staff_tasks")}</a>
                     </Show>
                     <Show when=move || role().is_some_and(report::may_read)>
                         <a href=StaffPage::Report.path()>{move || t(lang.get(), "staff_report")}</a>
                     </Show>
-                    <Show when=move || role() == Some(Role::Administrator)>
+                    <Show when=move || offers(role(), &[Action::ManageAccounts])>
                         <a href=StaffPage::Admin.path()>{move || t(lang.get(), "staff_admin")}</a>
                     </Show>
                     <span class="who">{move || st.me().map(|m| m.login)}</span>

@@ -10,6 +10,7 @@ use adal_core::District;
 use adal_core::district::region_date;
 use adal_core::report::{Figures, Period, PublishedList, PublishedReport, Report};
 use adal_core::staff::Role;
+use adal_core::staff::policy::{self, Action};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use time::OffsetDateTime;
@@ -20,14 +21,14 @@ use crate::i18n::t;
 use adal_app::api::staff::{self as api, StaffError};
 use adal_app::store;
 
-/// Who reads the report (the server's policy table says the same).
+/// Who reads the report, as the policy says.
 pub fn may_read(role: Role) -> bool {
-    matches!(role, Role::OfficeStaff | Role::Curator | Role::FrontOffice)
+    policy::allows(role, Action::ReadReport, false)
 }
 
-/// Who publishes it.
+/// Who publishes it, as the policy says.
 fn may_publish(role: Role) -> bool {
-    matches!(role, Role::Curator | Role::FrontOffice)
+    policy::allows(role, Action::PublishReport, false)
 }
 
 /// A scope in the staff cache's keys: a district's code, or `region`.

@@ -14,11 +14,11 @@ pub(super) const STORE: &str = "attachments";
 /// Stores `blob` under `reference.id`, with the reference beside it.
 pub async fn put(reference: &AttachmentRef, blob: &Blob) -> Result<()> {
     let record = js_sys::Object::new();
-    let meta = serde_wasm_bindgen::to_value(reference).map_err(|e| StoreError(e.to_string()))?;
+    let meta = serde_wasm_bindgen::to_value(reference).map_err(StoreError::failed)?;
     let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&record, &k.into(), v).map(|_| ());
-    set("id", &reference.id.to_string().into()).map_err(|_| StoreError("record".into()))?;
-    set("meta", &meta).map_err(|_| StoreError("record".into()))?;
-    set("blob", blob).map_err(|_| StoreError("record".into()))?;
+    set("id", &reference.id.to_string().into()).map_err(|_| StoreError::failed("record"))?;
+    set("meta", &meta).map_err(|_| StoreError::failed("record"))?;
+    set("blob", blob).map_err(|_| StoreError::failed("record"))?;
     let record: JsValue = record.into();
     let record = &record;
     with_db(|db| async move {

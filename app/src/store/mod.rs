@@ -52,18 +52,42 @@ const SCRATCH: &str = "scratch";
 
 /// Anything that went wrong between the app and the browser's storage.
 #[derive(Debug, thiserror::Error)]
-#[error("device storage: {0}")]
-pub struct StoreError(String);
+pub enum StoreError {
+    /// The browser closed the connection under us (iOS Safari does): re-opening helps
+    /// ([`with_db`] does it once).
+    #[error("device storage: {0}")]
+    Closed(String),
+    /// Anything else, as the browser or the codec said it.
+    #[error("device storage: {0}")]
+    Failed(String),
+}
+
+impl StoreError {
+    fn failed(what: impl ToString) -> StoreError {
+        StoreError::Failed(what.to_string())
+    }
+}
 
 impl From<indexed_db_futures::error::Error> for StoreError {
     fn from(e: indexed_db_futures::error::Error) -> Self {
-        StoreError(e.to_string())
+        use indexed_db_futures::error::{DomException, Error};
+        let closed = matches!(e, Error::DomException(DomException::InvalidStateError(_)));
+        let text = e.to_string();
+        // Some Safari versions say only that "the database connection is closing".
+        if closed || text.contains("closing") {
+            StoreError::Closed(text)
+        } else {
+            StoreError::Failed(text)
+        }
     }
 }
 
 impl From<indexed_db_futures::error::OpenDbError> for StoreError {
     fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
-        StoreError(e.to_string())
+        match e {
+            indexed_db_futures::error::OpenDbError::Base(e) => e.into(),
+            other => StoreError::failed(other),
+        }
     }
 }
 
@@ -145,7 +169,7 @@ where
     Fut: std::future::Future<Output = Result<T>>,
 {
     match op(open().await?).await {
-        Err(e) if e.0.contains("closing") || e.0.contains("InvalidStateError") => {
+        Err(StoreError::Closed(_)) => {
             forget_connection();
             op(open().await?).await
         }
@@ -410,7 +434,7 @@ async fn last<T: serde::de::DeserializeOwned, K: serde::Serialize + serde::de::D
     } else {
         // In range, as `count` (read in this transaction) is above `limit`: Chromium
         // leaves a cursor moved past the end on its last key.
-        let ended = || StoreError("an index ended before its count".into());
+        let ended = || StoreError::failed("an index ended before its count");
         let cursor = index.open_key_cursor().with_direction(CursorDirection::Prev).build()?;
         let mut cursor = cursor.await?.ok_or_else(ended)?;
         cursor.advance_by(limit.saturating_sub(1) as u32).await?;

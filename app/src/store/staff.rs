@@ -19,7 +19,7 @@ struct Cached {
 }
 
 pub async fn put_cached<T: Serialize>(key: &str, value: &T) -> Result<()> {
-    let value = serde_json::to_value(value).map_err(|e| super::StoreError(e.to_string()))?;
+    let value = serde_json::to_value(value).map_err(super::StoreError::failed)?;
     put_in(CACHE, &Cached { key: key.to_owned(), value }).await
 }
 

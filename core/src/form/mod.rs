@@ -23,7 +23,7 @@ pub use carry::{Carried, Change, carry_over};
 pub(crate) use catalogue::{NAME_MAX, NAME_MIN};
 pub use catalogue::{accepted, catalogue, current, find};
 pub use condition::Condition;
-pub use schema::{Choice, FieldDef, FieldKind, FormSchema, Rule, Text};
+pub use schema::{Choice, FieldDef, FieldKind, FormRef, FormSchema, Rule, Text};
 pub use validate::{photos, shown, unlisted_photos, validate};
 pub use value::{Location, REGION_EAST, REGION_NORTH, REGION_SOUTH, REGION_WEST, is_empty};
 

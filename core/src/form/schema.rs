@@ -5,9 +5,21 @@ use serde::{Deserialize, Serialize};
 
 use super::Condition;
 use crate::ErrorCode;
-use crate::api::FormRef;
-
 pub use crate::text::Text;
+
+/// Which form, in which version, a set of answers belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormRef {
+    pub id: String,
+    pub version: u32,
+}
+
+impl FormRef {
+    pub fn new(id: impl Into<String>, version: u32) -> FormRef {
+        FormRef { id: id.into(), version }
+    }
+}
 
 /// One version of one form. A published version never changes: a change is a new
 /// version, and drafts of the old one are carried over with [`super::carry_over`].

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
 use super::DbError;
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 /// An account as the server reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::DbError;
-use super::submissions::format_time;
+use super::clock::format_time;
 
 /// What recording a verified attachment came to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::DbError;
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 /// One line to append. No citizen's words ever go here.
 #[derive(Debug, Clone)]

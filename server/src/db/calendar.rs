@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::DbError;
-use super::submissions::format_time;
+use super::clock::format_time;
 
 /// Every edited year, oldest first.
 pub fn edited_years(conn: &Connection) -> Result<Vec<Year>, DbError> {

@@ -14,7 +14,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::DbError;
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 /// The stored form of a receipt secret: SHA-256, lowercase hex. A secret has at least
 /// 128 random bits, so a plain hash is enough: there is nothing to guess from it.

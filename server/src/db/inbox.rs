@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 use time::{Date, OffsetDateTime};
 
 use super::DbError;
-use super::submissions::parse_time;
+use super::clock::parse_time;
 
 /// One row of an inbox, before deadlines are counted.
 #[derive(Debug, Clone)]

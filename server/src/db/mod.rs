@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod clock;
 pub mod directory;
 pub mod events;
 pub mod inbox;

@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::DbError;
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 /// What a snapshot is of: `URA`…, or `region`.
 pub fn scope(district: Option<District>) -> &'static str {

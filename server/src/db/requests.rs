@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
 use super::DbError;
-use super::submissions::format_time;
+use super::clock::format_time;
 
 /// A staff action already done under an idempotency key.
 #[derive(Debug, Clone)]

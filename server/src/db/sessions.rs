@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::DbError;
 use super::accounts::{self, Account};
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 pub fn insert(
     conn: &Connection,

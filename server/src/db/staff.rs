@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::DbError;
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 /// Which submissions to read. Empty filters read everything but conflict items.
 #[derive(Debug, Clone, Default)]
@@ -18,7 +18,7 @@ pub struct Filter {
     pub form: Option<String>,
     /// Whether the items that name their own district's office (`conflict_district =
     /// district`) are read too: only for whom the policy lets read them
-    /// (`routes::staff::policy::scope`).
+    /// (`adal_core::staff::policy::scope`).
     pub conflict_items: bool,
 }
 

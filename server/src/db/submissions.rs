@@ -5,18 +5,12 @@ use adal_core::receipt::Identity;
 use adal_core::{AttachmentRef, District, Series, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
-use time::format_description::BorrowedFormatItem;
-use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::DbError;
+use super::clock::{format_time, parse_time, stored_precision};
 use super::triage::Triage;
-
-/// How timestamps are stored: UTC, to the millisecond (what a JavaScript `Date` keeps),
-/// fixed width, so that text order is time order (`ORDER BY received_at`).
-const TIMESTAMP: &[BorrowedFormatItem<'static>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
 /// A validated, normalised submission about to be stored.
 #[derive(Debug, Clone)]
@@ -245,24 +239,6 @@ pub fn for_each(
         count += 1;
     }
     Ok(count)
-}
-
-/// `at` to the millisecond, as it is stored: what a later read gives back.
-pub fn stored_precision(at: OffsetDateTime) -> OffsetDateTime {
-    at.replace_millisecond(at.millisecond()).unwrap_or(at)
-}
-
-/// A timestamp as stored (see [`TIMESTAMP`]): UTC, to the millisecond.
-pub fn format_time(at: OffsetDateTime) -> Result<String, DbError> {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(TIMESTAMP)
-        .map_err(|e| DbError::Corrupt(format!("unformattable timestamp: {e}")))
-}
-
-pub(crate) fn parse_time(raw: &str) -> Result<OffsetDateTime, DbError> {
-    PrimitiveDateTime::parse(raw, TIMESTAMP)
-        .map(PrimitiveDateTime::assume_utc)
-        .map_err(|e| DbError::Corrupt(format!("received_at {raw:?}: {e}")))
 }
 
 #[cfg(test)]

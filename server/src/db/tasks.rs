@@ -6,7 +6,7 @@ use adal_core::staff::MonitoringTask;
 use rusqlite::{Connection, params};
 
 use super::DbError;
-use super::submissions::parse_time;
+use super::clock::parse_time;
 
 /// The tasks of `district`: open ones first, then done ones, newest first.
 pub fn of_district(conn: &Connection, district: District) -> Result<Vec<MonitoringTask>, DbError> {

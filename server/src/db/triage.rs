@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use time::{Duration, OffsetDateTime};
 
 use super::DbError;
-use super::submissions::format_time;
+use super::clock::format_time;
 
 /// What a submission's answers decide for triage, worked out before it is stored (and
 /// stored with it); the conflict of interest, which also needs the directory, is

@@ -9,7 +9,7 @@ use adal_core::District;
 use adal_core::receipt::EventKind;
 use adal_core::report::{PublishedList, PublishedReport, Report, hash_of};
 use adal_core::staff::Role;
-use adal_server::db::{events, submissions::format_time};
+use adal_server::db::{clock::format_time, events};
 use reqwest::StatusCode;
 use serde_json::json;
 use time::OffsetDateTime;

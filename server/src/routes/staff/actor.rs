@@ -14,11 +14,11 @@ use axum::http::header;
 use axum::http::request::Parts;
 use time::OffsetDateTime;
 
-use super::policy::{self, Action, Scope, Target};
 use crate::AppState;
 use crate::accounts::sha256_hex;
 use crate::db::{self, events::hashes_match};
 use crate::error::ApiError;
+use adal_core::staff::policy::{self, Action, Scope, Target};
 
 /// A staff member with a live session.
 #[derive(Debug, Clone)]

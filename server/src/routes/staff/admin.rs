@@ -12,12 +12,12 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
 use crate::AppState;
 use crate::accounts::hash_password;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::Action;
 
 /// `POST /api/v1/staff/users`: 201 with the new account; 409 if the login is taken.
 #[utoipa::path(
@@ -55,7 +55,7 @@ pub async fn post_user(
     );
     let (login, role, district) = (request.login.clone(), request.role, request.district);
     // As stored, so that the answer is what a later read of the account gives.
-    let now = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let now = db::clock::stored_precision(OffsetDateTime::now_utc());
     let created = state
         .db
         .call(move |conn| {

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::Action;
 
 /// `GET /api/v1/calendar`: the calendar deadlines are counted on; 304 for a matching
 /// `If-None-Match`. Devices revalidate it, as they do the forms.

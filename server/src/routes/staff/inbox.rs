@@ -23,12 +23,12 @@ use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
 use super::actor::{Actor, WriteActor};
-use super::idempotent::{Idempotent, created};
-use super::policy::{self, Action, Target};
+use super::idempotent::{Idempotent, Step};
 use crate::AppState;
 use crate::db::{self, inbox::Extensions, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::{self, Action, Target};
 
 /// `GET /api/v1/staff/inbox`: every parameter optional; an empty one counts as missing.
 #[derive(Debug, Default, Deserialize)]
@@ -235,7 +235,10 @@ pub async fn get_inbox(
 }
 
 /// The submission `tracking` (normalised); 404 if there is none.
-async fn locate(state: &AppState, tracking: &str) -> Result<(String, Located), ApiError> {
+pub(super) async fn locate(
+    state: &AppState,
+    tracking: &str,
+) -> Result<(String, Located), ApiError> {
     let tracking = tracking
         .parse::<TrackingNumber>()
         .map_err(|_| ApiError::Refused(ProblemCode::NotFound))?
@@ -359,19 +362,9 @@ pub async fn post_event(
         return super::mediation::post_action(&state, &actor, tracking, &found, action, idempotent)
             .await;
     }
-    let at = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let at = db::clock::stored_precision(OffsetDateTime::now_utc());
     let calendar = state.calendar.get();
-    // A malformed text is refused before anything is written; the deadlines are checked
-    // in the transaction, against the extensions recorded by then, and audited there.
-    let deadlines = calendar.deadlines(found.received_at);
-    if let Err(refusal) =
-        action.check(at, &deadlines, due(&calendar, &deadlines, &found.extensions).0)
-    {
-        let refusal = ApiError::from(refusal);
-        if !refusal.is_law() {
-            return Err(refusal);
-        }
-    }
+    refuse_malformed(&action, at, &calendar, &found)?;
     let audit_target = match &action {
         StaffAction::Assign { to } => format!("{tracking} -> {}", to.trim().to_lowercase()),
         _ => tracking.clone(),
@@ -380,18 +373,11 @@ pub async fn post_event(
     let entry =
         actor.entry(policy_action.as_str(), Some(&audit_target), Some(found.district), "allowed");
     let (role, home) = (actor.role, actor.district);
-    let (in_db, item) = (idempotent.clone(), target(&found));
-    let tracking_for_db = tracking.clone();
-    let outcome = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            // A concurrent retry may have got here first.
-            if let Some(done) = in_db.done(&tx)? {
-                return Ok(Err(done));
-            }
-            let Some(current) = db::inbox::locate(&tx, &tracking_for_db)? else {
-                return Ok(Ok(Err(ApiError::Refused(ProblemCode::NotFound))));
+    let item = target(&found);
+    idempotent
+        .run(&state, at, move |tx| {
+            let Some(current) = db::inbox::locate(tx, &tracking)? else {
+                return Ok(Step::Refuse(ApiError::Refused(ProblemCode::NotFound)));
             };
             // Someone may have forwarded it meanwhile: the policy decides on where it is now.
             if target(&current) != item
@@ -400,43 +386,50 @@ pub async fn post_event(
                 let denied = db::audit::NewEntry {
                     outcome: "denied",
                     district: Some(current.district),
-                    target: Some(tracking_for_db.clone()),
+                    target: Some(tracking.clone()),
                     ..entry
                 };
-                db::audit::append(&tx, &denied)?;
-                tx.commit()?;
-                return Ok(Ok(Err(ApiError::Refused(ProblemCode::Forbidden))));
+                db::audit::append(tx, &denied)?;
+                return Ok(Step::Refuse(ApiError::Refused(ProblemCode::Forbidden)));
             }
-            let event = match checked(&tx, &action, at, &current, item, &calendar)? {
+            let event = match checked(tx, &action, at, &current, item, &calendar)? {
                 Ok(event) => StaffEvent { by: Some(by), ..event },
                 Err(refusal) => {
                     // What the law refuses is audited, as a denial is: who tried what, when.
                     if refusal.is_law() {
                         let refused = db::audit::NewEntry { outcome: "refused", ..entry };
-                        db::audit::append(&tx, &refused)?;
-                        tx.commit()?;
+                        db::audit::append(tx, &refused)?;
                     }
-                    return Ok(Ok(Err(refusal)));
+                    return Ok(Step::Refuse(refusal));
                 }
             };
-            let found = db::events::find(&tx, &tracking_for_db)?
-                .ok_or_else(|| db::DbError::Corrupt(format!("{tracking_for_db} vanished")))?;
-            db::events::append_staff(&tx, found.id, &event)?;
+            let found = db::events::find(tx, &tracking)?
+                .ok_or_else(|| db::DbError::Corrupt(format!("{tracking} vanished")))?;
             if let Some(to) = event.to {
-                db::inbox::move_to_district(&tx, &tracking_for_db, to)?;
+                db::inbox::move_to_district(tx, &tracking, to)?;
             }
-            db::audit::append(&tx, &entry)?;
-            let response = in_db.record(&tx, &event, at)?;
-            tx.commit()?;
-            Ok(Ok(Ok((event.kind, response))))
+            Ok(Step::Record { submission: found.id, event, audit: entry })
         })
-        .await?;
-    let (kind, response) = match outcome {
-        Err(done) => return idempotent.answer_again(done),
-        Ok(refused) => refused?,
-    };
-    tracing::info!(%tracking, kind = kind.as_str(), "staff event recorded");
-    Ok(created(response))
+        .await
+}
+
+/// Refuses a step whose text is malformed before anything is written; what the law
+/// refuses (the deadlines) is checked in the transaction, against the extensions recorded
+/// by then, and audited there.
+fn refuse_malformed(
+    action: &StaffAction,
+    at: OffsetDateTime,
+    calendar: &Calendar,
+    found: &Located,
+) -> Result<(), ApiError> {
+    let deadlines = calendar.deadlines(found.received_at);
+    match action.check(at, &deadlines, due(calendar, &deadlines, &found.extensions).0) {
+        Err(refusal) => {
+            let refusal = ApiError::from(refusal);
+            if refusal.is_law() { Ok(()) } else { Err(refusal) }
+        }
+        Ok(_) => Ok(()),
+    }
 }
 
 /// The event `action` records at `at` on `current`, or why it cannot now: the action's

@@ -11,20 +11,20 @@ use adal_core::api::ProblemCode;
 use adal_core::staff::{
     MediationRecord, MediationSession, NOTE_MAX_CHARS, SessionOutcome, StaffAction, StaffEvent,
 };
-use adal_core::{Field, FieldErrors, TrackingNumber};
+use adal_core::{Field, FieldErrors};
 use axum::extract::State;
 use axum::response::Response;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::actor::Actor;
-use super::idempotent::{Idempotent, created};
-use super::inbox::target;
-use super::policy::Action;
+use super::idempotent::{Idempotent, Step};
+use super::inbox::{locate, target};
 use crate::AppState;
 use crate::db::{self, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::Action;
 
 /// The only form these actions apply to.
 const MEDIATION_FORM: &str = "mediation_request";
@@ -42,7 +42,7 @@ pub async fn post_action(
 ) -> Result<Response, ApiError> {
     let submission = mediation_request(state, &tracking).await?;
     let now = OffsetDateTime::now_utc();
-    let at = db::submissions::stored_precision(now);
+    let at = db::clock::stored_precision(now);
     let mut event =
         StaffEvent { by: Some(actor.login.clone()), ..StaffEvent::new(action.event_kind(), at) };
     let entry = actor.entry(action_name(&action), Some(&tracking), Some(found.district), "allowed");
@@ -52,7 +52,7 @@ pub async fn post_action(
             let today = adal_core::district::region_date(now);
             let session = session.check(today).map_err(ApiError::Validation)?;
             event.note = Some(session.note());
-            Step::Schedule(session)
+            Own::Schedule(session)
         }
         StaffAction::RecordOutcome { outcome, note } => {
             // Optional, and cleaned as every free text is (core's `clean`).
@@ -66,66 +66,49 @@ pub async fn post_action(
                 }
             };
             event.note = Some(outcome.note(&note));
-            Step::Outcome(outcome, note)
+            Own::Outcome(outcome, note)
         }
         StaffAction::SignAct { act: input } => {
             let act = input.parse().map_err(|errors| ApiError::Validation(under("act", errors)))?;
             let signed = SignedAct::new(input, &act, at);
             event.note = Some(signed.note());
-            Step::Act(Box::new(signed))
+            Own::Act(Box::new(signed))
         }
         _ => return Err(ApiError::Internal(anyhow::anyhow!("not a mediation action"))),
     };
-    let in_db = idempotent.clone();
-    let outcome = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            // A concurrent retry may have got here first.
-            if let Some(done) = in_db.done(&tx)? {
-                return Ok(Err(done));
-            }
+    idempotent
+        .run(state, at, move |tx| {
             let refused = match &step {
-                Step::Schedule(session) => {
-                    db::mediation::schedule(&tx, submission, session, at)?;
+                Own::Schedule(session) => {
+                    db::mediation::schedule(tx, submission, session, at)?;
                     None
                 }
-                Step::Outcome(outcome, note) => {
+                Own::Outcome(outcome, note) => {
                     let own = (!note.is_empty()).then_some(note.as_str());
-                    (!db::mediation::record_outcome(&tx, submission, *outcome, own, at)?)
-                        .then_some(ApiError::Refused(ProblemCode::NoOpenSession))
+                    (!db::mediation::record_outcome(tx, submission, *outcome, own, at)?)
+                        .then_some(ProblemCode::NoOpenSession)
                 }
-                Step::Act(signed) => {
-                    if db::mediation::act(&tx, submission)?.is_some() {
-                        Some(ApiError::Refused(ProblemCode::ActAlreadySigned))
-                    } else if !db::mediation::agreed(&tx, submission)? {
-                        Some(ApiError::Refused(ProblemCode::NoAgreement))
+                Own::Act(signed) => {
+                    if db::mediation::act(tx, submission)?.is_some() {
+                        Some(ProblemCode::ActAlreadySigned)
+                    } else if !db::mediation::agreed(tx, submission)? {
+                        Some(ProblemCode::NoAgreement)
                     } else {
-                        db::mediation::store_act(&tx, submission, signed)?;
+                        db::mediation::store_act(tx, submission, signed)?;
                         None
                     }
                 }
             };
-            if let Some(refused) = refused {
-                return Ok(Ok(Err(refused)));
-            }
-            db::events::append_staff(&tx, submission, &event)?;
-            db::audit::append(&tx, &entry)?;
-            let response = in_db.record(&tx, &event, at)?;
-            tx.commit()?;
-            Ok(Ok(Ok((event.kind, response))))
+            Ok(match refused {
+                Some(code) => Step::Refuse(ApiError::Refused(code)),
+                None => Step::Record { submission, event, audit: entry },
+            })
         })
-        .await?;
-    let (kind, response) = match outcome {
-        Err(done) => return idempotent.answer_again(done),
-        Ok(refused) => refused?,
-    };
-    tracing::info!(%tracking, kind = kind.as_str(), "mediation event recorded");
-    Ok(created(response))
+        .await
 }
 
 /// What a mediation action writes besides its event.
-enum Step {
+enum Own {
     Schedule(MediationSession),
     Outcome(SessionOutcome, String),
     Act(Box<SignedAct>),
@@ -163,13 +146,7 @@ async fn mediation_request(state: &AppState, tracking: &str) -> Result<Uuid, Api
 
 /// The submission `tracking` as the actor may read it: its district checked by the policy.
 async fn readable(state: &AppState, actor: &Actor, tracking: &str) -> Result<Uuid, ApiError> {
-    let tracking = tracking
-        .parse::<TrackingNumber>()
-        .map_err(|_| ApiError::Refused(ProblemCode::NotFound))?
-        .to_string();
-    let key = tracking.clone();
-    let found = state.db.call(move |conn| db::inbox::locate(conn, &key)).await?;
-    let found = found.ok_or(ApiError::Refused(ProblemCode::NotFound))?;
+    let (tracking, found) = locate(state, tracking).await?;
     actor.authorize_on(state, Action::ReadSubmission, target(&found), Some(&tracking)).await?;
     mediation_request(state, &tracking).await
 }

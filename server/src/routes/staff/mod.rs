@@ -1,7 +1,7 @@
 //! `/api/v1/staff`: the staff workspace's API. Every request but the login carries a
 //! session cookie ([`actor::Actor`]); every state-changing one also the CSRF token
 //! ([`actor::WriteActor`]); every read and write is checked by the one policy,
-//! [`policy::authorize`], and every refusal is written to the audit log.
+//! [`authorize`](adal_core::staff::policy::authorize), and every refusal is written to the audit log.
 //!
 //! A complaint naming its district's own office or its staff (flagged when stored) is
 //! seen and handled only by the district's curator and the front office: the policy
@@ -15,7 +15,6 @@ pub mod inbox;
 pub mod login_limits;
 pub mod mediation;
 pub mod open311;
-pub mod policy;
 pub mod read;
 pub mod reports;
 pub mod session;

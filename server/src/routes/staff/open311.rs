@@ -17,12 +17,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
 use crate::AppState;
 use crate::accounts::{random_token, sha256_hex};
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::Action;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(post_key, get_keys)).routes(routes!(post_key_revocation))
@@ -55,7 +55,7 @@ pub async fn post_key(
     // Prefixed, so that a key found in a config file or a log says what it is.
     let api_key = format!("adal311_{}", random_token()?);
     let key_sha256 = sha256_hex(&api_key);
-    let created_at = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let created_at = db::clock::stored_precision(OffsetDateTime::now_utc());
     let (login, stored_label) = (actor.login.clone(), label.clone());
     let id = state
         .db
@@ -124,7 +124,7 @@ pub async fn post_key_revocation(
 ) -> Result<Json<KeySummary>, ApiError> {
     let target = format!("open311_key:{id}");
     actor.authorize(&state, Action::ManageAccounts, None, Some(&target)).await?;
-    let at = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let at = db::clock::stored_precision(OffsetDateTime::now_utc());
     let summary = state
         .db
         .call(move |conn| {

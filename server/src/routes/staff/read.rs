@@ -3,7 +3,7 @@
 //!
 //! Both need a staff session ([`Actor`]) and pass the one policy: a page is an inbox
 //! read ([`Action::ReadInbox`]), the export reads every answer ([`Action::ReadSubmission`]).
-//! The policy's [`Scope`](super::policy::Scope) decides the rows as it decides a single
+//! The policy's [`Scope`](adal_core::staff::policy::Scope) decides the rows as it decides a single
 //! read: a conflict item is left out for whom `GET /staff/submissions/{tracking}` refuses.
 //! A district-scoped role reads its own district (the default when `?district=` is
 //! left out); a regional role may leave the district out and read every district.
@@ -26,12 +26,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::actor::Actor;
-use super::policy::Action;
 use crate::AppState;
 use crate::db::DbError;
 use crate::db::staff::{self, Cursor, Filter};
 use crate::error::ApiError;
 use crate::extract::Json;
+use adal_core::staff::policy::Action;
 
 /// A page holds this many submissions unless `limit` asks for another number.
 const DEFAULT_LIMIT: u32 = 50;

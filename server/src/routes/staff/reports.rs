@@ -20,11 +20,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::Action;
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
+use adal_core::staff::policy::Action;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -75,7 +75,7 @@ async fn compute(
         .db
         .read(move |conn| {
             let rows = db::reports::rows(conn, period)?;
-            let as_of = db::submissions::stored_precision(OffsetDateTime::now_utc());
+            let as_of = db::clock::stored_precision(OffsetDateTime::now_utc());
             Ok(report::compute(period, district, &rows, &calendar, as_of))
         })
         .await?;

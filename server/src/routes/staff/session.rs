@@ -86,7 +86,7 @@ pub async fn post_login(
     let token = random_token()?;
     let csrf_token = random_token()?;
     let expires_at = now + Duration::hours(SESSION_HOURS);
-    let expires_at = db::submissions::stored_precision(expires_at);
+    let expires_at = db::clock::stored_precision(expires_at);
     let (token_sha256, csrf_sha256) = (sha256_hex(&token), sha256_hex(&csrf_token));
     let entry = db::audit::NewEntry {
         at: now,

@@ -8,11 +8,11 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::actor::Actor;
-use super::policy::Action;
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
 use crate::extract::Json;
+use adal_core::staff::policy::Action;
 
 #[derive(Debug, Deserialize)]
 pub struct TasksQuery {

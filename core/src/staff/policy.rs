@@ -1,12 +1,15 @@
 //! Who may do what, where: the one table every staff request is checked against.
 //!
 //! A submission that names its district's own integrity office or reconciliation centre
-//! (a *conflict* item, see `adal_core::staff::names_an_office`) is handled by the
+//! (a *conflict* item, see [`names_an_office`](super::names_an_office)) is handled by the
 //! district's curator and the regional front office only: each role has a second list
 //! of actions for such items, and the district's office staff and mediators have none.
+//!
+//! The server checks every staff request against it ([`authorize`], [`scope`]); the
+//! staff app asks it which steps and sections to offer ([`allows`], [`Role::may`]).
 
-use adal_core::District;
-use adal_core::staff::{Role, Step};
+use super::{Role, Step};
+use crate::district::District;
 
 /// Everything a staff request can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,17 +187,23 @@ pub fn scope(
 
 /// Whether an account of `role` in `home` may do `action` on `target`.
 pub fn authorize(role: Role, home: Option<District>, action: Action, target: Target) -> bool {
-    let Some((_, reach, ordinary, conflict)) = POLICY.iter().find(|(r, ..)| *r == role) else {
+    let Some((_, reach, ..)) = POLICY.iter().find(|(r, ..)| *r == role) else {
         return false;
     };
-    let sets = if target.conflict { conflict } else { ordinary };
-    if !sets.iter().any(|set| set.contains(&action)) {
-        return false;
-    }
-    match reach {
-        Reach::Region => true,
-        Reach::OwnDistrict => home.is_some() && target.district == home,
-    }
+    allows(role, action, target.conflict)
+        && match reach {
+            Reach::Region => true,
+            Reach::OwnDistrict => home.is_some() && target.district == home,
+        }
+}
+
+/// Whether `role` may do `action` at all where it reaches, on a conflict item if
+/// `conflict`: what a client asks to decide what to offer (the server also checks where).
+pub fn allows(role: Role, action: Action, conflict: bool) -> bool {
+    POLICY.iter().find(|(r, ..)| *r == role).is_some_and(|(_, _, ordinary, on_conflict)| {
+        let sets = if conflict { on_conflict } else { ordinary };
+        sets.iter().any(|set| set.contains(&action))
+    })
 }
 
 #[cfg(test)]

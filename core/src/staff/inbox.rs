@@ -1,0 +1,193 @@
+//! A district's inbox and one submission as staff read it, with the act's draft built
+//! from what a mediation request says.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use super::StaffEvent;
+
+use crate::District;
+use crate::act::{ActInput, PartyInput};
+use crate::calendar::Deadlines;
+use crate::form::FormRef;
+use crate::receipt::{EventKind, Identity};
+
+/// One submission in an inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxItem {
+    pub tracking: String,
+    pub form: FormRef,
+    pub district: District,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    pub anonymous: bool,
+    /// The latest event of its timeline that the citizen sees (internal notes do not
+    /// change a status).
+    pub status: EventKind,
+    /// The deadlines the law sets from the day it arrived.
+    pub deadlines: Deadlines,
+    /// The answer is due by this day: `deadlines.answer_by`, or the day of the latest
+    /// extension ([`StaffAction::Extend`]).
+    #[serde(with = "crate::calendar::iso_date")]
+    pub answer_by: Date,
+    /// Working days until `answer_by`; negative when overdue.
+    pub days_left: i64,
+    /// Still open, neither registered nor forwarded, and past `deadlines.forward_by`
+    /// ([`Deadlines::forwarding_overdue`]): the office is late to take it up or send it on.
+    #[serde(default)]
+    pub forwarding_overdue: bool,
+    /// The complaint's `category` answer (a choice code), if its form has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The `institution` answer, as the person wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
+    /// The login of the staff member it was last assigned to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// It names the district's own integrity office or reconciliation centre (or their
+    /// staff): only the district's curator and the regional front office handle it.
+    #[serde(default)]
+    pub conflict: bool,
+}
+
+/// How soon an inbox item's answer is due (`?due=` of the inbox).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Due {
+    /// Past its answer day and not answered or closed.
+    Overdue,
+    /// Open and due within the next five working days (or overdue).
+    Week,
+}
+
+impl Due {
+    pub const ALL: [Due; 2] = [Due::Overdue, Due::Week];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Due::Overdue => "overdue",
+            Due::Week => "week",
+        }
+    }
+
+    /// Whether an item with `days_left` working days left, open or not, is due so.
+    pub fn matches(self, days_left: i64, open: bool) -> bool {
+        open && match self {
+            Due::Overdue => days_left < 0,
+            Due::Week => days_left < 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("due is `overdue` or `week`")]
+pub struct UnknownDue;
+
+impl FromStr for Due {
+    type Err = UnknownDue;
+
+    fn from_str(s: &str) -> Result<Due, UnknownDue> {
+        Due::ALL.into_iter().find(|d| d.as_str() == s).ok_or(UnknownDue)
+    }
+}
+
+/// `GET /api/v1/staff/inbox?district=`: open items first, by what is due first;
+/// answered and closed ones after them, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxResponse {
+    pub district: District,
+    pub items: Vec<InboxItem>,
+}
+
+/// `GET /api/v1/staff/submissions/{tracking}`: everything the office needs to handle it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSubmission {
+    pub tracking: String,
+    pub form: FormRef,
+    pub district: District,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    pub anonymous: bool,
+    pub answers: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// Everything that happened to it, oldest first: internal notes and who did what too.
+    pub timeline: Vec<StaffEvent>,
+    pub deadlines: Deadlines,
+    /// The answer is due by this day (after any extension).
+    #[serde(with = "crate::calendar::iso_date")]
+    pub answer_by: Date,
+    /// Working days until `answer_by`; negative when overdue.
+    pub days_left: i64,
+    /// See [`InboxItem::forwarding_overdue`].
+    #[serde(default)]
+    pub forwarding_overdue: bool,
+    /// The extension in force, its reason, and the day the citizen must be told of it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<crate::calendar::ExtensionNotice>,
+    /// See [`InboxItem::conflict`].
+    #[serde(default)]
+    pub conflict: bool,
+}
+
+impl StaffSubmission {
+    /// A reconciliation act's draft from what a mediation request already says: its
+    /// district, the parties as the request names them (the applicant first, with the
+    /// IIN if given), the dispute in the applicant's words, and the place and mediator of
+    /// the latest scheduled session. What the request does not say stays empty.
+    pub fn act_draft(&self) -> ActInput {
+        let text = |v: &serde_json::Value, key: &str| {
+            v.get(key).and_then(|v| v.as_str()).map(str::trim).unwrap_or_default().to_owned()
+        };
+        let answers = &self.answers;
+        let mut parties = Vec::new();
+        let applicant = text(answers, "applicant_name");
+        if !applicant.is_empty() {
+            parties.push(PartyInput {
+                name: applicant,
+                iin: text(answers, "applicant_iin"),
+                address: String::new(),
+            });
+        }
+        if let Some(others) = answers.get("parties").and_then(|v| v.as_array()) {
+            parties.extend(others.iter().filter(|p| !text(p, "name").is_empty()).map(|p| {
+                PartyInput {
+                    name: text(p, "name"),
+                    iin: String::new(),
+                    address: text(p, "address"),
+                }
+            }));
+        }
+        while parties.len() < 2 {
+            parties.push(PartyInput::default());
+        }
+        // The latest session's public note: `date time · place · mediator`.
+        let session = self
+            .timeline
+            .iter()
+            .rev()
+            .find(|e| e.kind == EventKind::SessionScheduled)
+            .and_then(|e| e.note.as_deref())
+            .and_then(|note| {
+                let (_, rest) = note.split_once(" · ")?;
+                let (place, mediator) = rest.rsplit_once(" · ")?;
+                Some((place.trim().to_owned(), mediator.trim().to_owned()))
+            });
+        let (place, mediator_name) = session.unwrap_or_default();
+        ActInput {
+            district: self.district.code().to_owned(),
+            place,
+            mediator_name,
+            parties,
+            dispute: text(answers, "description"),
+            ..ActInput::default()
+        }
+    }
+}
