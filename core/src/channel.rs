@@ -104,8 +104,7 @@ impl NewPost {
     /// or every problem at once under `text`, `topic`, `link` and `photos`.
     pub fn check(&self) -> Result<NewPost, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let text =
-            errors.check("text", validation::long_text(&self.text, TEXT_MIN, TEXT_MAX));
+        let text = errors.check("text", validation::long_text(&self.text, TEXT_MIN, TEXT_MAX));
         match (self.parent, self.topic) {
             (None, None) => errors.push("topic", ErrorCode::Required),
             (Some(_), Some(_)) => errors.push("topic", ErrorCode::InvalidValue),

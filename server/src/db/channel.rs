@@ -34,7 +34,11 @@ pub fn by_client_id(conn: &Connection, id: Uuid) -> Result<Option<(i64, String)>
 
 /// The topic of thread `id` if it is a thread (not a reply) that `hidden_too` lets the
 /// caller see.
-pub fn thread_topic(conn: &Connection, id: i64, hidden_too: bool) -> Result<Option<Topic>, DbError> {
+pub fn thread_topic(
+    conn: &Connection,
+    id: i64,
+    hidden_too: bool,
+) -> Result<Option<Topic>, DbError> {
     let topic: Option<String> = conn
         .query_row(
             "SELECT topic FROM channel_posts WHERE id = ?1 AND parent_id IS NULL \
@@ -43,7 +47,9 @@ pub fn thread_topic(conn: &Connection, id: i64, hidden_too: bool) -> Result<Opti
             |row| row.get(0),
         )
         .optional()?;
-    topic.map(|t| Topic::parse(&t).ok_or_else(|| DbError::Corrupt(format!("topic of {id}")))).transpose()
+    topic
+        .map(|t| Topic::parse(&t).ok_or_else(|| DbError::Corrupt(format!("topic of {id}"))))
+        .transpose()
 }
 
 /// Stores `post` (checked, its photos verified, `topic` its own or its thread's), its
@@ -170,7 +176,9 @@ pub fn thread(conn: &Connection, id: i64, hidden_too: bool) -> Result<Option<Thr
 /// `None` if there is no such post or `step` does not apply to it.
 pub fn moderate(conn: &Connection, id: i64, step: Moderation) -> Result<Option<Post>, DbError> {
     let sql = match step {
-        Moderation::Pin => "UPDATE channel_posts SET pinned = 1 WHERE id = ?1 AND parent_id IS NULL",
+        Moderation::Pin => {
+            "UPDATE channel_posts SET pinned = 1 WHERE id = ?1 AND parent_id IS NULL"
+        }
         Moderation::Unpin => {
             "UPDATE channel_posts SET pinned = 0 WHERE id = ?1 AND parent_id IS NULL"
         }
@@ -243,8 +251,22 @@ fn raw(row: &Row<'_>) -> rusqlite::Result<Raw> {
 }
 
 fn read(raw: Raw) -> Result<Post, DbError> {
-    let (id, client_id, parent, topic, author, role, district, text, link, at, pinned, hidden, replies, photos) =
-        raw;
+    let (
+        id,
+        client_id,
+        parent,
+        topic,
+        author,
+        role,
+        district,
+        text,
+        link,
+        at,
+        pinned,
+        hidden,
+        replies,
+        photos,
+    ) = raw;
     let corrupt = |what: &str| DbError::Corrupt(format!("{what} of channel post {id}"));
     let photos: Vec<(String, String, u64, String)> =
         serde_json::from_str(&photos).map_err(|_| corrupt("photos"))?;
@@ -259,10 +281,8 @@ fn read(raw: Raw) -> Result<Post, DbError> {
             })
         })
         .collect::<Result<_, DbError>>()?;
-    let link: Option<PostLink> = link
-        .map(|l| serde_json::from_str(&l))
-        .transpose()
-        .map_err(|_| corrupt("link"))?;
+    let link: Option<PostLink> =
+        link.map(|l| serde_json::from_str(&l)).transpose().map_err(|_| corrupt("link"))?;
     Ok(Post {
         id,
         client_id: Uuid::parse_str(&client_id).map_err(|_| corrupt("client id"))?,

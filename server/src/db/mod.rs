@@ -285,7 +285,10 @@ mod tests {
         assert_eq!(schema_version(&conn).unwrap(), MIGRATION_NAMES.len());
         // A database two releases behind would run the last two.
         conn.pragma_update(None, "user_version", MIGRATION_NAMES.len() - 2).unwrap();
-        assert_eq!(pending_migrations(dir.path()).unwrap(), MIGRATION_NAMES[7..]);
+        assert_eq!(
+            pending_migrations(dir.path()).unwrap(),
+            MIGRATION_NAMES[MIGRATION_NAMES.len() - 2..]
+        );
     }
 
     #[test]

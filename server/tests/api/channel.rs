@@ -114,7 +114,8 @@ async fn a_post_without_a_topic_or_too_long_is_refused_field_by_field_in_the_per
     let photos: Vec<Value> = (0..5)
         .map(|_| json!({"id": Uuid::new_v4(), "sha256": "ab".repeat(32), "size": 10, "content_type": "image/jpeg"}))
         .collect();
-    let body = json!({ "id": Uuid::new_v4(), "topic": "akimat", "text": "Photos", "photos": photos });
+    let body =
+        json!({ "id": Uuid::new_v4(), "topic": "akimat", "text": "Photos", "photos": photos });
     let response = app.staff_send(&ura, "en", POSTS, Some(&body)).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await.unwrap().contains("photos"));
@@ -191,8 +192,7 @@ async fn office_staff_cannot_pin_or_hide_and_volunteers_and_administrators_are_n
     let first = post(&app, &ura, &new_post("mediation", "A mediation that worked")).await;
     for action in ["pin", "hide"] {
         let path = format!("{POSTS}/{}/moderation", first.id);
-        let response =
-            app.staff_send(&ura, "kk", &path, Some(&json!({ "action": action }))).await;
+        let response = app.staff_send(&ura, "kk", &path, Some(&json!({ "action": action }))).await;
         assert_eq!(problem(response).await.code, ProblemCode::Forbidden);
     }
     let volunteer = app.staff_session("vol", Role::Volunteer, Some(District::Uralsk)).await;
@@ -299,4 +299,18 @@ async fn an_open_event_stream_delivers_a_new_post_without_asking_again() {
     let volunteer = app.staff_session("vol", Role::Volunteer, Some(District::Uralsk)).await;
     let response = app.staff_send(&volunteer, "en", "/api/v1/staff/channel/events", None).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_event_stream_ends_when_its_time_is_up_so_nothing_holds_a_connection_for_ever() {
+    let app = spawn_staff_app().await;
+    let ura = app.staff_session("aigerim", Role::OfficeStaff, Some(District::Uralsk)).await;
+    let path = "/api/v1/staff/channel/events?seconds=0";
+    let response = app.staff_send(&ura, "en", path, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = tokio::time::timeout(Duration::from_secs(5), response.text()).await;
+    assert_eq!(body.expect("the stream ended").unwrap(), "");
+    let path = "/api/v1/staff/channel/events?seconds=301";
+    let response = app.staff_send(&ura, "en", path, None).await;
+    assert_eq!(problem(response).await.code, ProblemCode::MalformedRequest);
 }

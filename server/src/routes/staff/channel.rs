@@ -17,8 +17,7 @@ use std::time::Duration;
 
 use adal_core::api::ProblemCode;
 use adal_core::channel::{
-    ChannelPage, ModerationRequest, NewPost, PAGE_MAX, Post, PostLink, QUERY_MAX,
-    Thread, Topic,
+    ChannelPage, ModerationRequest, NewPost, PAGE_MAX, Post, PostLink, QUERY_MAX, Thread, Topic,
 };
 use adal_core::search::Query as SearchQuery;
 use adal_core::{ErrorCode, FieldErrors};
@@ -48,6 +47,10 @@ use crate::extract::{Json, Path};
 const DEFAULT_LIMIT: u32 = 50;
 /// New posts waiting for a slow event stream; past this it is told to reload.
 const HUB_CAPACITY: usize = 256;
+/// How long an event stream stays open unless asked for less, in seconds; then the
+/// browser's `EventSource` opens a new one (and the app reads the list again), so no
+/// proxy or idle connection keeps one for ever.
+const STREAM_SECONDS: u64 = 300;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -206,7 +209,7 @@ enum Stored {
         (status = 400, description = "malformed_request"),
         (status = 403, description = "forbidden"),
         (status = 404, description = "not_found"),
-        (status = 409, description = "conflicting_resubmission"),
+        (status = 409, description = "conflicting_resubmission, attachments_incomplete"),
         (status = 422, description = "validation_failed"),
     ),
 )]
@@ -270,7 +273,10 @@ async fn post_post(
             let id = db::channel::insert(&tx, &post, topic, &request_sha256, &author, at)?;
             let action = if post.parent.is_some() { "channel_reply" } else { "channel_post" };
             let target = format!("channel_post:{id}");
-            db::audit::append(&tx, &writer.entry(action, Some(&target), writer.district, "allowed"))?;
+            db::audit::append(
+                &tx,
+                &writer.entry(action, Some(&target), writer.district, "allowed"),
+            )?;
             let stored = db::channel::get(&tx, id, true)?
                 .ok_or_else(|| db::DbError::Corrupt(format!("channel post {id}")))?;
             tx.commit()?;
@@ -383,29 +389,47 @@ async fn get_photo(
     Ok(([(header::CONTENT_TYPE, content_type)], Body::from(bytes)).into_response())
 }
 
+#[derive(Debug, Deserialize)]
+struct EventParams {
+    seconds: Option<u64>,
+}
+
 /// `GET /api/v1/staff/channel/events`: `text/event-stream` of `post` events, each a
 /// [`Post`] as JSON (new, or changed by a pin or hide); `reload` when the stream fell
-/// behind. Ends when the server stops.
+/// behind. Ends after `seconds` (300 by default), or when the server stops.
 #[utoipa::path(
     get,
     path = "/api/v1/staff/channel/events",
     tag = "staff",
     security(("staff_session" = [])),
+    params(
+        ("seconds" = Option<u64>, Query, description = "How long to keep the stream open: 0 to 300 (300 by default)"),
+    ),
     responses(
         (status = 200, description = "Server-sent events: `post` (a Post as JSON), `reload`", content_type = "text/event-stream"),
+        (status = 400, description = "malformed_request"),
         (status = 403, description = "forbidden"),
     ),
 )]
 async fn get_events(
     State(state): State<AppState>,
     actor: Actor,
+    params: Result<Query<EventParams>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     actor.authorize(&state, Action::ReadChannel, actor.district, None).await?;
+    let seconds = query(params)?.seconds.unwrap_or(STREAM_SECONDS);
+    if seconds > STREAM_SECONDS {
+        return Err(ApiError::MalformedRequest {
+            detail: format!("`seconds` is at most {STREAM_SECONDS}"),
+        });
+    }
+    let until = tokio::time::Instant::now() + Duration::from_secs(seconds);
     let hidden = sees_hidden(&actor);
     let posts = state.channel.posts.subscribe();
     let closing = state.channel.closing.subscribe();
-    let stream = futures_util::stream::unfold((posts, closing), move |(mut posts, mut closing)| {
-        async move {
+    let stream = futures_util::stream::unfold(
+        (posts, closing),
+        move |(mut posts, mut closing)| async move {
             loop {
                 if *closing.borrow() {
                     return None;
@@ -413,6 +437,7 @@ async fn get_events(
                 let post = tokio::select! {
                     post = posts.recv() => post,
                     _ = closing.changed() => return None,
+                    () = tokio::time::sleep_until(until) => return None,
                 };
                 let event = match post {
                     Ok(post) if post.hidden && !hidden => continue,
@@ -427,7 +452,7 @@ async fn get_events(
                 };
                 return Some((Ok(event), (posts, closing)));
             }
-        }
-    });
+        },
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -156,16 +156,20 @@ const POLICY: [(Role, Reach, Actions, Actions); 6] = [
     (
         Role::Curator,
         Reach::OwnDistrict,
-        &[&[
-            ReadInbox,
-            ReadSubmission,
-            Forward,
-            Assign,
-            Note,
-            ReadTasks,
-            ReadReport,
-            PublishReport,
-        ], CHANNEL, &[ModerateChannel]],
+        &[
+            &[
+                ReadInbox,
+                ReadSubmission,
+                Forward,
+                Assign,
+                Note,
+                ReadTasks,
+                ReadReport,
+                PublishReport,
+            ],
+            CHANNEL,
+            &[ModerateChannel],
+        ],
         &[HANDLE],
     ),
     (
@@ -331,7 +335,12 @@ mod tests {
         }
         // A curator moderates their own district's posts only.
         let ura = Some(District::Uralsk);
-        assert!(!authorize(Role::Curator, ura, ModerateChannel, Target::of(Some(District::Terekti))));
+        assert!(!authorize(
+            Role::Curator,
+            ura,
+            ModerateChannel,
+            Target::of(Some(District::Terekti))
+        ));
         assert!(authorize(Role::FrontOffice, None, ModerateChannel, Target::of(ura)));
     }
 
