@@ -134,7 +134,7 @@ async fn a_post_carries_uploaded_photos_and_a_published_report_and_readers_get_t
     let body = json!({ "id": Uuid::new_v4(), "topic": "schools", "text": "The new notice board",
         "photos": [photo] });
     let posted = post(&app, &ura, &body).await;
-    assert_eq!(posted.photos, [photo.clone()]);
+    assert_eq!(posted.photos, std::slice::from_ref(&photo));
 
     let ter = app.staff_session("nurlan", Role::OfficeStaff, Some(District::Terekti)).await;
     let path = format!("/api/v1/staff/channel/photos/{}", photo.id);
