@@ -408,13 +408,12 @@ fn Moderate(
 }
 
 fn step_label(step: Moderation, lang: Lang) -> String {
-    let key = match step {
-        Moderation::Pin => "staff_channel_pin",
-        Moderation::Unpin => "staff_channel_unpin",
-        Moderation::Hide => "staff_channel_hide",
-        Moderation::Unhide => "staff_channel_unhide",
-    };
-    t(lang, key)
+    match step {
+        Moderation::Pin => t(lang, "staff_channel_pin"),
+        Moderation::Unpin => t(lang, "staff_channel_unpin"),
+        Moderation::Hide => t(lang, "staff_channel_hide"),
+        Moderation::Unhide => t(lang, "staff_channel_unhide"),
+    }
 }
 
 fn moderate(
