@@ -217,6 +217,7 @@ fn LinkLine(link: PostLink) -> impl IntoView {
 fn Compose(parent: Option<i64>) -> impl IntoView {
     let st = use_staff();
     let lang = st.lang;
+    // The session's role is fixed while the screen lives (a new login draws it anew).
     let may = move || st.me().is_some_and(|m| m.role.may_channel(ChannelStep::Post));
     let topic = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
@@ -252,11 +253,9 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
     };
     let id = |name: &str| format!("{name}-{}", parent.map_or("new".to_owned(), |p| p.to_string()));
     let (topic_id, text_id, link_id) = (id("post-topic"), id("post-text"), id("post-link"));
-    view! {
-        <Show when=may>
+    let form = view! {
             <form novalidate class="action compose" on:submit=submit data-testid="channel-compose">
                 {parent.is_none().then(|| view! {
-                    <h2>{move || t(lang.get(), "staff_channel_new")}</h2>
                     <div class="field">
                         <label for=topic_id.clone()>{move || t(lang.get(), "staff_channel_topic")}</label>
                         <select id=topic_id.clone() on:change=move |ev| topic.set(event_target_value(&ev))>
@@ -283,8 +282,20 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
                 })}
                 <button type="submit" class="primary">{move || if parent.is_some() { t(lang.get(), "staff_channel_reply") } else { t(lang.get(), "staff_channel_post") }}</button>
             </form>
-        </Show>
-    }
+    };
+    // A new thread's form waits folded above the list, which is what people come to read;
+    // a reply's stands open below its thread.
+    let form = match parent {
+        None => view! {
+            <details class="compose-box">
+                <summary>{move || t(lang.get(), "staff_channel_new")}</summary>
+                {form}
+            </details>
+        }
+        .into_any(),
+        Some(_) => form.into_any(),
+    };
+    if may() { form } else { ().into_any() }
 }
 
 #[component]

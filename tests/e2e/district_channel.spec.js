@@ -31,6 +31,7 @@ test("a post from one district reaches another live, and a reply written offline
   await logIn(author, "aigerim");
   await author.goto("/staff/channel");
   // Nothing typed is lost to a refusal: the topic is missing, and said so.
+  await author.getByText("New post", { exact: true }).click();
   const text = "We met the director of the Ақжайық school with the parents' committee: the fees for curtains stopped.";
   await author.getByLabel("What worked").fill(text);
   await author.getByRole("button", { name: "Post", exact: true }).click();
@@ -74,7 +75,7 @@ test("a post from one district reaches another live, and a reply written offline
   await reader.reload();
   await expect(thread).toContainText(text);
   await expect(thread).toContainText(first);
-  await expect(reader.getByText("Showing the copy saved on this device")).toBeVisible();
+  await expect(reader.getByText("Showing the last copy saved on this device")).toBeVisible();
   const offline = "Written without signal: the parents' letter template is in our folder.";
   await reader.getByLabel("Your answer").fill(offline);
   await reader.getByRole("button", { name: "Reply" }).click();
