@@ -109,7 +109,12 @@ async fn send_all(st: StaffState) {
                     _ => String::new(),
                 };
                 let _ = store::staff::dequeue(&action.id).await;
-                st.refusals.update(|r| r.push(format!("{}: {reason}", action.tracking)));
+                // A post names the channel in the person's language; a step, its item.
+                let what = match action.post {
+                    Some(_) => crate::i18n::t(lang, "staff_channel"),
+                    None => action.tracking.clone(),
+                };
+                st.refusals.update(|r| r.push(format!("{what}: {reason}")));
                 st.synced.update(|n| *n += 1);
             }
         }
