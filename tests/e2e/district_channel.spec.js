@@ -16,19 +16,19 @@ async function logIn(page, login) {
 }
 
 test("a post from one district reaches another live, and a reply written offline is delivered once", async ({ browser, server, baseURL }) => {
-  server.user("aigerim", "office_staff", "URA", PASSWORD);
-  server.user("nurlan", "office_staff", "TER", PASSWORD);
+  server.user("dana.ura", "office_staff", "URA", PASSWORD);
+  server.user("nurlan.ter", "office_staff", "TER", PASSWORD);
   const uralsk = await browser.newContext({ baseURL });
   const terekti = await browser.newContext({ baseURL });
   const author = await uralsk.newPage();
   const reader = await terekti.newPage();
 
-  await logIn(reader, "nurlan");
+  await logIn(reader, "nurlan.ter");
   await reader.getByRole("link", { name: "Channel between districts" }).click();
   await expect(reader.getByRole("heading", { level: 1 })).toHaveText("Channel between districts");
   await expect(reader.getByTestId("channel-posts")).toContainText("No posts yet.");
 
-  await logIn(author, "aigerim");
+  await logIn(author, "dana.ura");
   await author.goto("/staff/channel");
   // Nothing typed is lost to a refusal: the topic is missing, and said so.
   await author.getByText("New post", { exact: true }).click();
@@ -44,7 +44,7 @@ test("a post from one district reaches another live, and a reply written offline
   // Terekti never reloaded: the post arrives over the event stream.
   const arrived = reader.getByTestId("channel-post").filter({ hasText: text });
   await expect(arrived).toBeVisible();
-  await expect(arrived).toContainText("aigerim");
+  await expect(arrived).toContainText("dana.ura");
   await expect(arrived).toContainText("Uralsk");
   await expect(arrived).toContainText("Schools");
   await snapshot(reader, "60-staff-channel");
