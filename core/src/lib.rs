@@ -8,6 +8,7 @@ pub mod act;
 pub mod api;
 pub mod attachment;
 pub mod calendar;
+pub mod channel;
 pub mod clean;
 pub mod district;
 pub mod form;

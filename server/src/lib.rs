@@ -193,6 +193,8 @@ pub struct AppState {
     pub staff: routes::staff::StaffLimits,
     /// What `/metrics` shows, counted as the server works.
     pub metrics: Metrics,
+    /// New channel posts for the open event streams.
+    pub channel: routes::staff::channel::Hub,
 }
 
 /// A limiter of requests per client address.
@@ -246,6 +248,7 @@ impl AppState {
             calendar,
             staff: routes::staff::StaffLimits::new(config.login_limits),
             metrics,
+            channel: routes::staff::channel::Hub::default(),
         })
     }
 }
@@ -496,6 +499,13 @@ impl Application {
                     tracing::error!(%error, "the metrics listener failed");
                 }
             })
+        });
+        // The channel's event streams never end by themselves: end them, or the
+        // connections they hold would keep the server from stopping.
+        let (hub, stopping) = (self.state.channel.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            stopping.await;
+            hub.close();
         });
         let writer = self.state.writer.clone();
         let app = router(self.state);

@@ -121,7 +121,10 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
     let waiting_tracking = tracking.clone();
     let waiting = move || {
         st.queue.with(|q| {
-            q.iter().filter(|a| a.tracking == waiting_tracking).cloned().collect::<Vec<_>>()
+            q.iter()
+                .filter(|a| a.tracking == waiting_tracking)
+                .filter_map(|a| Some((a.id.clone(), a.action.clone()?)))
+                .collect::<Vec<_>>()
         })
     };
     view! {
@@ -169,11 +172,11 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
             <h2 id="staff-timeline-h">{move || t(lang.get(), "timeline")}</h2>
             <ol class="timeline" data-testid="staff-timeline">
                 {sub.timeline.into_iter().map(|e| view! { <TimelineEntry event=e/> }).collect_view()}
-                <For each=waiting key=|a| a.id.clone() let:action>
+                <For each=waiting key=|(id, _)| id.clone() let:((_, action))>
                     <li class="waiting" data-testid="waiting-action">
-                        <strong>{let kind = action.action.event_kind(); move || staff_event_label(kind, lang.get())}</strong>
+                        <strong>{let kind = action.event_kind(); move || staff_event_label(kind, lang.get())}</strong>
                         " · " <em>{move || t(lang.get(), "staff_waiting_to_send")}</em>
-                        {action_text(&action.action).map(|n| view! { <p>{n}</p> })}
+                        {action_text(&action).map(|n| view! { <p>{n}</p> })}
                     </li>
                 </For>
             </ol>

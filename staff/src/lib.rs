@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod calendar;
+mod channel;
 pub mod i18n;
 mod inbox;
 mod item;
@@ -51,6 +52,10 @@ pub enum StaffPage {
     Tasks,
     /// The two-weekly report.
     Report,
+    /// The one channel between districts.
+    Channel,
+    /// A thread of the channel.
+    ChannelThread(i64),
 }
 
 impl StaffPage {
@@ -62,6 +67,8 @@ impl StaffPage {
             StaffPage::Admin => format!("{BASE}/admin"),
             StaffPage::Tasks => format!("{BASE}/tasks"),
             StaffPage::Report => format!("{BASE}/report"),
+            StaffPage::Channel => format!("{BASE}/channel"),
+            StaffPage::ChannelThread(id) => format!("{BASE}/channel/{id}"),
         }
     }
 }
@@ -211,6 +218,8 @@ pub fn StaffApp() -> impl IntoView {
                         <Route path=path!("/staff/admin") view=admin::AdminPage/>
                         <Route path=path!("/staff/tasks") view=tasks::TasksPage/>
                         <Route path=path!("/staff/report") view=report::ReportPage/>
+                        <Route path=path!("/staff/channel") view=channel::ChannelPage/>
+                        <Route path=path!("/staff/channel/:id") view=channel::ChannelThreadPage/>
                     </Routes>
                 </Show>
             </Show>
@@ -257,6 +266,9 @@ fn StaffHeader() -> impl IntoView {
                     </Show>
                     <Show when=move || role().is_some_and(report::may_read)>
                         <a href=StaffPage::Report.path()>{move || t(lang.get(), "staff_report")}</a>
+                    </Show>
+                    <Show when=move || role().is_some_and(channel::may_read)>
+                        <a href=StaffPage::Channel.path()>{move || t(lang.get(), "staff_channel")}</a>
                     </Show>
                     <Show when=move || offers(role(), &[Action::ManageAccounts])>
                         <a href=StaffPage::Admin.path()>{move || t(lang.get(), "staff_admin")}</a>

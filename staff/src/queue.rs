@@ -1,7 +1,8 @@
 //! Staff actions wait in IndexedDB (`store::staff`) until the server accepted them, and
 //! are sent in the order they were taken: on the `online` event, at start, on a timer and
 //! when "Send now" is tapped. Each carries the UUID made when it was queued as its
-//! idempotency key, so sending it twice (a lost answer, two tabs) does it once.
+//! idempotency key (a channel post, as its own id), so sending it twice (a lost answer,
+//! two tabs) does it once.
 
 use adal_core::api::ProblemCode;
 use adal_core::staff::StaffAction;
@@ -9,16 +10,34 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::StaffState;
-use adal_app::api::staff::{StaffError, post_event};
+use adal_app::api::staff::{StaffError, post_channel, post_event};
 use adal_app::store;
-use adal_app::store::staff::QueuedAction;
+use adal_app::store::staff::{CHANNEL, QueuedAction};
+use adal_core::channel::NewPost;
 
 /// Keeps `action` on `tracking` on the device, then tries to send the queue.
 pub async fn enqueue(st: StaffState, tracking: &str, action: StaffAction) -> store::Result<()> {
     let queued = QueuedAction {
         id: uuid::Uuid::new_v4().to_string(),
         tracking: tracking.to_owned(),
-        action,
+        action: Some(action),
+        post: None,
+        queued_at: js_sys::Date::now(),
+    };
+    store::staff::queue(&queued).await?;
+    reload(st).await;
+    flush(st);
+    Ok(())
+}
+
+/// Keeps a channel post (its id made on the device) until the server has it, then tries
+/// to send the queue.
+pub async fn enqueue_post(st: StaffState, post: NewPost) -> store::Result<()> {
+    let queued = QueuedAction {
+        id: post.id.to_string(),
+        tracking: CHANNEL.to_owned(),
+        action: None,
+        post: Some(post),
         queued_at: js_sys::Date::now(),
     };
     store::staff::queue(&queued).await?;
@@ -55,7 +74,13 @@ async fn send_all(st: StaffState) {
     let lang = st.lang.get_untracked();
     let Ok(queued) = store::staff::queued().await else { return };
     for action in queued {
-        match post_event(&action.tracking, &action.action, &action.id, &csrf, lang).await {
+        let sent = match (&action.post, &action.action) {
+            (Some(post), _) => post_channel(post, &csrf, lang).await.map(|_| ()),
+            (None, Some(step)) => post_event(&action.tracking, step, &action.id, &csrf, lang).await,
+            // Neither: nothing this app can send; let it go.
+            (None, None) => Ok(()),
+        };
+        match sent {
             Ok(()) => {
                 let _ = store::staff::dequeue(&action.id).await;
                 st.online.set(true);
@@ -84,7 +109,12 @@ async fn send_all(st: StaffState) {
                     _ => String::new(),
                 };
                 let _ = store::staff::dequeue(&action.id).await;
-                st.refusals.update(|r| r.push(format!("{}: {reason}", action.tracking)));
+                // A post names the channel in the person's language; a step, its item.
+                let what = match action.post {
+                    Some(_) => crate::i18n::t(lang, "staff_channel"),
+                    None => action.tracking.clone(),
+                };
+                st.refusals.update(|r| r.push(format!("{what}: {reason}")));
                 st.synced.update(|n| *n += 1);
             }
         }

@@ -232,3 +232,47 @@ pub async fn publish_report(
         send(Request::post("/api/v1/staff/reports/publish"), &request, csrf, None, lang).await?;
     read(response).await
 }
+
+/// The channel's threads, pinned first; of one topic and matching words if given.
+pub async fn channel_posts(
+    topic: Option<adal_core::channel::Topic>,
+    q: &str,
+    lang: Lang,
+) -> Result<adal_core::channel::ChannelPage> {
+    let mut url = "/api/v1/staff/channel/posts?limit=100".to_owned();
+    if let Some(topic) = topic {
+        url.push_str(&format!("&topic={}", topic.as_str()));
+    }
+    if !q.trim().is_empty() {
+        url.push_str(&format!("&q={}", js_sys::encode_uri_component(q.trim())));
+    }
+    get(&url, lang).await
+}
+
+/// A thread of the channel and its replies.
+pub async fn channel_thread(id: i64, lang: Lang) -> Result<adal_core::channel::Thread> {
+    get(&format!("/api/v1/staff/channel/posts/{id}"), lang).await
+}
+
+/// Posts a thread or a reply; its own id makes a resend harmless.
+pub async fn post_channel(
+    post: &adal_core::channel::NewPost,
+    csrf: &str,
+    lang: Lang,
+) -> Result<adal_core::channel::Post> {
+    let response =
+        send(Request::post("/api/v1/staff/channel/posts"), post, csrf, None, lang).await?;
+    read(response).await
+}
+
+/// Pins, unpins, hides or shows a post (curators and the front office).
+pub async fn moderate_channel(
+    id: i64,
+    action: adal_core::channel::Moderation,
+    csrf: &str,
+    lang: Lang,
+) -> Result<adal_core::channel::Post> {
+    let url = format!("/api/v1/staff/channel/posts/{id}/moderation");
+    let request = adal_core::channel::ModerationRequest { action };
+    read(send(Request::post(&url), &request, csrf, None, lang).await?).await
+}

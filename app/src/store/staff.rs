@@ -1,6 +1,8 @@
 //! The staff workspace's device memory. `staff_cache` keeps the last inbox and every
 //! submission a staff member opened, so they stay readable offline; `staff_queue` keeps
-//! the actions taken (possibly offline) until the server accepted them, in order.
+//! the actions taken (possibly offline) until the server accepted them, in order: steps on
+//! submissions and posts to the channel between districts. The channel's last list and
+//! every thread opened are cached as `channel:list` and `channel:thread:<id>`.
 
 use adal_core::staff::StaffAction;
 use serde::de::DeserializeOwned;
@@ -37,14 +39,24 @@ pub async fn clear_cache() -> Result<()> {
     Ok(())
 }
 
-/// A staff action waiting for the server.
+/// What `tracking` holds for a post to the channel between districts: no submission's
+/// tracking number looks like it.
+pub const CHANNEL: &str = "channel";
+
+/// A staff action waiting for the server: a step on a submission, or a post to the
+/// channel between districts (`post`, with `tracking` [`CHANNEL`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueuedAction {
     /// A UUID made when the action was queued: the store's key and the request's
     /// idempotency key, so a retry of an action the server already took changes nothing.
     pub id: String,
     pub tracking: String,
-    pub action: StaffAction,
+    /// A step on the submission `tracking`; none for a channel post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<StaffAction>,
+    /// A channel post or reply, whose own id is this action's `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post: Option<adal_core::channel::NewPost>,
     /// Milliseconds since the epoch: actions are sent in this order.
     pub queued_at: f64,
 }

@@ -36,6 +36,12 @@ pub enum Action {
     ReadAudit,
     /// Replace a year of the working-day calendar.
     ManageCalendar,
+    /// Read and search the channel between districts (every district's posts).
+    ReadChannel,
+    /// Post and reply in the channel, as one's own district.
+    PostChannel,
+    /// Pin and hide posts of a district (the author's).
+    ModerateChannel,
 }
 
 impl Action {
@@ -59,6 +65,9 @@ impl Action {
             Action::ManageAccounts => "manage_accounts",
             Action::ReadAudit => "read_audit",
             Action::ManageCalendar => "manage_calendar",
+            Action::ReadChannel => "read_channel",
+            Action::PostChannel => "post_channel",
+            Action::ModerateChannel => "moderate_channel",
         }
     }
 }
@@ -119,6 +128,9 @@ const HANDLE: &[Action] = &[
     Mediate,
 ];
 
+/// Being in the channel between districts: reading, searching, posting, replying.
+const CHANNEL: &[Action] = &[ReadChannel, PostChannel];
+
 /// A role's actions: the union of some sets of them.
 type Actions = &'static [&'static [Action]];
 
@@ -129,34 +141,46 @@ type Actions = &'static [&'static [Action]];
 /// assign, forward, add notes, read and publish their district's report) and handle
 /// conflict items in full; office staff handle their district and read its report; the
 /// front office does all of it for every district and the region; volunteers see their
-/// district's monitoring tasks and otherwise submit through the public forms. Each list
+/// district's monitoring tasks and otherwise submit through the public forms. Who
+/// handles cases is in the channel between districts (reading every district's posts,
+/// posting as their own); curators moderate their district's posts, the front office
+/// every post (see `adal_core::channel`). Each list
 /// is a union of sets, so that "what an office does, and its report" is written as that
 /// and not as a copy of the office's list.
 const POLICY: [(Role, Reach, Actions, Actions); 6] = [
     (Role::Volunteer, Reach::OwnDistrict, &[&[ReadTasks]], &[]),
-    (Role::OfficeStaff, Reach::OwnDistrict, &[HANDLE, &[ReadReport]], &[]),
+    (Role::OfficeStaff, Reach::OwnDistrict, &[HANDLE, &[ReadReport], CHANNEL], &[]),
     (
         Role::Mediator,
         Reach::OwnDistrict,
-        &[&[ReadInbox, ReadSubmission, Answer, Note, Mediate]],
+        &[&[ReadInbox, ReadSubmission, Answer, Note, Mediate], CHANNEL],
         &[],
     ),
     (
         Role::Curator,
         Reach::OwnDistrict,
-        &[&[
-            ReadInbox,
-            ReadSubmission,
-            Forward,
-            Assign,
-            Note,
-            ReadTasks,
-            ReadReport,
-            PublishReport,
-        ]],
+        &[
+            &[
+                ReadInbox,
+                ReadSubmission,
+                Forward,
+                Assign,
+                Note,
+                ReadTasks,
+                ReadReport,
+                PublishReport,
+            ],
+            CHANNEL,
+            &[ModerateChannel],
+        ],
         &[HANDLE],
     ),
-    (Role::FrontOffice, Reach::Region, &[HANDLE, &[ReadReport, PublishReport]], &[HANDLE]),
+    (
+        Role::FrontOffice,
+        Reach::Region,
+        &[HANDLE, &[ReadReport, PublishReport], CHANNEL, &[ModerateChannel]],
+        &[HANDLE],
+    ),
     (Role::Administrator, Reach::Region, &[&[ManageAccounts, ReadAudit, ManageCalendar]], &[]),
 ];
 
@@ -296,6 +320,37 @@ mod tests {
         assert!(scope(Role::Curator, ura, ReadSubmission, ura).unwrap().conflict_items);
         assert!(scope(Role::FrontOffice, None, ReadSubmission, None).unwrap().conflict_items);
         assert_eq!(scope(Role::Mediator, ura, ReadSubmission, None), None);
+    }
+
+    /// The app shows the channel, its compose form and its pin and hide buttons as
+    /// `Role::may_channel` says: it must say what this table says of one's own district.
+    #[test]
+    fn the_apps_channel_steps_agree_with_the_table() {
+        use crate::channel::ChannelStep;
+        for role in Role::ALL {
+            let home = role.has_district().then_some(District::Uralsk);
+            for step in ChannelStep::ALL {
+                let action = match step {
+                    ChannelStep::Read => ReadChannel,
+                    ChannelStep::Post => PostChannel,
+                    ChannelStep::Moderate => ModerateChannel,
+                };
+                assert_eq!(
+                    role.may_channel(step),
+                    authorize(role, home, action, Target::of(home)),
+                    "{role:?} {step:?}"
+                );
+            }
+        }
+        // A curator moderates their own district's posts only.
+        let ura = Some(District::Uralsk);
+        assert!(!authorize(
+            Role::Curator,
+            ura,
+            ModerateChannel,
+            Target::of(Some(District::Terekti))
+        ));
+        assert!(authorize(Role::FrontOffice, None, ModerateChannel, Target::of(ura)));
     }
 
     #[test]

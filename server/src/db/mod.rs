@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod channel;
 pub mod clock;
 pub mod directory;
 pub mod events;
@@ -33,7 +34,7 @@ pub const FILE_NAME: &str = "adal.sqlite3";
 
 /// The name of each migration, in the order of [`migrations`]: what `adal-server migrate
 /// --dry-run` lists.
-pub const MIGRATION_NAMES: [&str; 9] = [
+pub const MIGRATION_NAMES: [&str; 10] = [
     "0001_foundation",
     "0002_directory",
     "0003_attachments_receipts",
@@ -43,6 +44,8 @@ pub const MIGRATION_NAMES: [&str; 9] = [
     "0007_mediation_reports",
     "0008_anonymous_series",
     "0009_open311",
+    // 0010 is another branch's; the lead orders them when merging.
+    "0011_channel",
 ];
 
 /// Append-only: a released migration is never edited, a change is a new entry (and a
@@ -60,6 +63,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0007_mediation_reports.sql")),
         M::up(include_str!("migrations/0008_anonymous_series.sql")),
         M::up(include_str!("migrations/0009_open311.sql")),
+        M::up(include_str!("migrations/0011_channel.sql")),
     ])
 }
 
@@ -282,7 +286,10 @@ mod tests {
         assert_eq!(schema_version(&conn).unwrap(), MIGRATION_NAMES.len());
         // A database two releases behind would run the last two.
         conn.pragma_update(None, "user_version", MIGRATION_NAMES.len() - 2).unwrap();
-        assert_eq!(pending_migrations(dir.path()).unwrap(), MIGRATION_NAMES[7..]);
+        assert_eq!(
+            pending_migrations(dir.path()).unwrap(),
+            MIGRATION_NAMES[MIGRATION_NAMES.len() - 2..]
+        );
     }
 
     #[test]

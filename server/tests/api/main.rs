@@ -5,6 +5,7 @@ mod acme;
 mod attachments;
 mod backup;
 mod batch;
+mod channel;
 mod config_file;
 mod contract;
 mod directory;

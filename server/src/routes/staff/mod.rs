@@ -10,6 +10,7 @@
 pub mod actor;
 pub mod admin;
 pub mod calendar;
+pub mod channel;
 pub mod idempotent;
 pub mod inbox;
 pub mod login_limits;
@@ -55,6 +56,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(read::router())
         .merge(reports::router())
         .merge(open311::router())
+        .merge(channel::router())
         .route_layer(rate_limit)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Public, cached by its entity tag, and served from memory: not limited.
