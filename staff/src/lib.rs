@@ -204,7 +204,7 @@ pub fn StaffApp() -> impl IntoView {
             <Show when=move || st.loaded.get()>
                 <Show when=move || st.session.with(Option::is_some) && !st.expired.get() fallback=login::LoginPage>
                     <Routes fallback=move || view! { <main id="main" class="page"><p>{t(st.lang.get(), "not_found")}</p></main> }>
-                        <Route path=path!("/staff") view=inbox::InboxPage/>
+                        <Route path=path!("/staff") view=StaffHome/>
                         <Route path=path!("/staff/item/:tracking") view=item::StaffItemPage/>
                         <Route path=path!("/staff/item/:tracking/act") view=item::StaffActPage/>
                         <Route path=path!("/staff/admin") view=admin::AdminPage/>
@@ -214,6 +214,18 @@ pub fn StaffApp() -> impl IntoView {
                 </Show>
             </Show>
         </Router>
+    }
+}
+
+/// Where a person lands after logging in: the screen of their work. A volunteer's is the
+/// district's monitoring tasks and an administrator's the accounts, as the server lets
+/// neither read the inbox; everyone else's is the inbox.
+#[component]
+fn StaffHome() -> impl IntoView {
+    match use_staff().me().map(|m| m.role) {
+        Some(Role::Volunteer) => view! { <tasks::TasksPage/> }.into_any(),
+        Some(Role::Administrator) => view! { <admin::AdminPage/> }.into_any(),
+        _ => view! { <inbox::InboxPage/> }.into_any(),
     }
 }
 
@@ -244,8 +256,10 @@ fn StaffHeader() -> impl IntoView {
             </nav>
             <Show when=move || st.session.with(Option::is_some)>
                 <nav class="staff-nav" aria-label=move || t(lang.get(), "staff_sections")>
-                    <Show when=move || role() != Some(Role::Administrator)>
+                    <Show when=move || !matches!(role(), Some(Role::Administrator | Role::Volunteer))>
                         <a href=StaffPage::Inbox.path()>{move || t(lang.get(), "staff_inbox")}</a>
+                    </Show>
+                    <Show when=move || role() != Some(Role::Administrator)>
                         <a href=StaffPage::Tasks.path()>{move || t(lang.get(), "staff_tasks")}</a>
                     </Show>
                     <Show when=move || role().is_some_and(report::may_read)>
@@ -317,11 +331,8 @@ pub fn staff_event_label(kind: adal_core::receipt::EventKind, lang: Lang) -> Str
 }
 
 /// The instant in the device's time zone, written the way `lang` writes it.
-pub fn local_time(at: time::OffsetDateTime, lang: Lang) -> String {
-    let ms = (at.unix_timestamp_nanos() / 1_000_000) as f64;
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    date.to_locale_string(lang.tag(), &wasm_bindgen::JsValue::UNDEFINED).into()
-}
+#[doc(inline)]
+pub use adal_app::components::report::local_time;
 
 /// Replaces the static shell of `index.html` with the live staff app.
 pub fn mount() {
