@@ -2,7 +2,7 @@
 // district's monitoring tasks (not on an inbox the server refuses them) and starts a
 // checklist from one; a 4000 px photo reaches the server scaled to 1600 px; an
 // administrator disables an account and that person's open session ends at their next
-// step. (The curator's and the mediator's journeys: see the report below each test.)
+// step; a mediator's printed act is verified from its QR code on another phone offline.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -88,7 +88,8 @@ test("a volunteer logs in, lands on the district's monitoring tasks and starts t
 
   // The task opens the school checklist in the citizen app with the place filled in.
   await task.getByRole("link", { name: "Start the checklist" }).click();
-  await expect(page.getByLabel("Name of the institution")).toHaveValue("Journey school No. 5");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("School monitoring checklist");
+  await expect(page.getByLabel("School", { exact: true })).toHaveValue("Journey school No. 5");
   await expect(page.getByLabel("District")).toHaveValue("URA");
 });
 
@@ -138,10 +139,11 @@ test("an administrator disables an account, and that person's open session ends 
   // The administrator lands on the accounts and disables the volunteer's.
   await logIn(page, "root.admin");
   await expect(page.getByRole("heading", { name: "Accounts" })).toBeVisible();
-  const account = page.getByRole("listitem").filter({ hasText: "bota.volunteer" });
+  const accounts = page.getByTestId("accounts");
+  const account = accounts.locator(":scope > li").filter({ hasText: "bota.volunteer" });
   await account.locator("summary").click();
   await account.getByRole("button", { name: "Disable" }).click();
-  await expect(page.getByRole("listitem").filter({ hasText: "bota.volunteer" })).toContainText("disabled");
+  await expect(accounts.locator(":scope > li").filter({ hasText: "bota.volunteer" }).locator("summary")).toContainText("disabled");
   await snapshot(page, "53-admin-disabled-account");
 
   // The volunteer's next step asks them to log in, and the password no longer opens it.
@@ -154,4 +156,60 @@ test("an administrator disables an account, and that person's open session ends 
   await expect(vpage.getByTestId("login-error")).toHaveText("Wrong login or password.");
   await expect(vpage.getByRole("heading", { name: /Monitoring tasks/ })).toHaveCount(0);
   await volunteer.close();
+});
+
+test("a mediator's printed act is verified from its QR code on another phone with no signal", async ({ page, browser, server }) => {
+  // The mediator prepares the act on their phone.
+  await page.goto("/act");
+  await page.getByLabel("Act number").fill("URA-2026-31");
+  await page.getByLabel("District").selectOption({ label: "Uralsk city" });
+  await page.getByLabel("Date of the mediation").fill("2026-03-12");
+  await page.getByLabel("Where the mediation was held").fill("Орал, Достық даңғылы 1");
+  await page.getByLabel("Mediator's full name").fill("Назым Ғабдуллина");
+  await page.getByRole("radio", { name: "Public mediator" }).check();
+  await page.locator("#act-party-0-name").fill("Айгерим Сарсенова");
+  await page.locator("#act-party-0-iin").fill("900101300007");
+  await page.locator("#act-party-0-address").fill("Орал, Абай көшесі 5");
+  await page.locator("#act-party-1-name").fill("Болат Кенжебеков");
+  await page.getByLabel("What the dispute is about").fill("Сосед построил забор на нашей земле.");
+  await page.getByLabel("Term 1").fill("Болат Кенжебеков переносит забор по границе участка за свой счёт до 1 мая 2026 года.");
+  await page.getByRole("button", { name: "Prepare the act" }).click();
+  const hash = await page.getByTestId("full-hash").textContent();
+  const text = await page.getByTestId("act-text").textContent();
+
+  // The QR code printed on the act, read as a phone's camera would: the picture itself.
+  await page.addScriptTag({ path: join(import.meta.dirname, "..", "node_modules", "jsqr", "dist", "jsQR.js") });
+  const read = await page.getByTestId("act-doc").locator(".qr svg").evaluate(async (svg) => {
+    const size = 400;
+    const image = new Image();
+    const xml = new XMLSerializer().serializeToString(svg);
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = size;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, size, size);
+    context.drawImage(image, 20, 20, size - 40, size - 40);
+    const pixels = context.getImageData(0, 0, size, size);
+    return window.jsQR(pixels.data, size, size)?.data ?? null;
+  });
+  expect(read).not.toBeNull();
+  const target = new URL(read, server.url);
+  expect(target.pathname).toBe("/verify");
+  expect(target.hash).toBe(`#${hash}`);
+
+  // Another phone that opened Adal once, now with no signal, follows the code.
+  const other = await browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 } });
+  const phone = await other.newPage();
+  await phone.goto("/");
+  await waitForOfflineReady(phone);
+  await other.setOffline(true);
+  await phone.goto(target.pathname + target.hash);
+  await expect(phone.getByLabel("Check code (hash)")).toHaveValue(hash);
+  await phone.getByLabel("Text of the act").fill(text);
+  await expect(phone.getByTestId("verify-result")).toHaveText(/^Matches/);
+  await phone.getByLabel("Text of the act").fill(text.replace("до 1 мая 2026 года", "до 1 июня 2026 года"));
+  await expect(phone.getByTestId("verify-result")).toHaveText(/^Does not match/);
+  await other.close();
 });

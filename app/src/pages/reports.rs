@@ -42,7 +42,11 @@ pub fn ReportsPage() -> impl IntoView {
             list.set(Some(cached.reports));
         }
         match api::get_published_reports().await {
-            Some(fresh) => {
+            Some(mut fresh) => {
+                // The newest period first; in a period, the region before the districts.
+                fresh.reports.sort_by(|a, b| {
+                    b.period.cmp(&a.period).then_with(|| a.district.cmp(&b.district))
+                });
                 let _ = store::meta::put(store::meta::PUBLISHED_REPORTS, &fresh).await;
                 list.set(Some(fresh.reports));
                 saved_copy.set(false);
@@ -95,7 +99,7 @@ pub fn ReportsPage() -> impl IntoView {
                                     <li>
                                         <a href=href>
                                             <strong>{move || scope_name(r.district, lang.get())}</strong>
-                                            " · " <span>{period_text(&r)}</span>
+                                            " · " <span class="period">{period_text(&r)}</span>
                                         </a>
                                         <span class="meta">{move || t(lang.get(), "reports_published_at")} " " {move || local_time(at, lang.get())}</span>
                                         <code class="hash">{r.hash.clone()}</code>
