@@ -43,6 +43,10 @@ test("anyone reads the published reports, verifies a hash on the phone, and read
   const list = page.getByTestId("reports-list");
   await expect(list.getByRole("listitem")).toHaveCount(3);
   await expect(list).toContainText(region.hash);
+  // The newest period first, the region before its districts.
+  await expect(list.getByRole("listitem").first()).toContainText(`Whole region · ${region.period.start}`);
+  await expect(list.getByRole("listitem").last()).toContainText("Uralsk city");
+  await expect(list.getByRole("listitem").last()).not.toContainText(region.period.start);
   // One district's reports only.
   await page.getByLabel("District or region").selectOption({ label: "Uralsk city" });
   await expect(list.getByRole("listitem")).toHaveCount(2);
