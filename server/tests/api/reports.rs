@@ -553,3 +553,17 @@ async fn the_list_of_published_reports_is_public_and_newest_first() {
     assert_eq!(starts, ["2026-02-09", "2026-01-12"]);
     assert!(list.reports.iter().all(|r| r.district.is_none()));
 }
+
+#[tokio::test]
+async fn the_public_reports_are_rate_limited_like_submissions() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::tiny_rate_limit(2)).await;
+    let get = |path: &'static str| app.client.get(app.url(path)).send();
+    assert_eq!(get("/api/v1/reports").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(get("/api/v1/reports").await.unwrap().status(), StatusCode::OK);
+    let third = get("/api/v1/reports").await.unwrap();
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    let one =
+        get("/api/v1/reports/0000000000000000000000000000000000000000000000000000000000000000");
+    assert_eq!(one.await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(problem(third).await.code.as_str(), "rate_limited");
+}
