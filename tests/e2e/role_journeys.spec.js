@@ -83,7 +83,7 @@ test("a volunteer logs in, lands on the district's monitoring tasks and starts t
   // The inbox is not theirs: not offered, and nothing refused on screen.
   await expect(page.getByRole("link", { name: "Inbox" })).toHaveCount(0);
   const task = page.getByRole("listitem").filter({ hasText: "Journey school No. 5" });
-  await expect(task).toContainText("3");
+  await expect(task).toContainText("Complaints: 3");
   await snapshot(page, "52-volunteer-tasks");
 
   // The task opens the school checklist in the citizen app with the place filled in.
