@@ -28,7 +28,8 @@ use leptos_router::path;
 use components::{Header, StatusBar, UpdateBanner};
 use i18n::t;
 use pages::{
-    ActPage, DirectoryPage, FormPage, HomePage, ItemActPage, ItemPage, StartPage, VerifyPage,
+    ActPage, DirectoryPage, FormPage, HomePage, ItemActPage, ItemPage, PublishedReportPage,
+    ReportsPage, StartPage, VerifyPage,
 };
 use state::AppState;
 
@@ -63,6 +64,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/item/:id/act") view=ItemActPage/>
                 <Route path=path!("/act") view=ActPage/>
                 <Route path=path!("/verify") view=VerifyPage/>
+                <Route path=path!("/reports") view=ReportsPage/>
+                <Route path=path!("/reports/:hash") view=PublishedReportPage/>
                 <Route path=path!("/start/:form") view=StartPage/>
             </Routes>
         </Router>

@@ -304,6 +304,18 @@ impl Report {
     pub fn hash(&self) -> String {
         hash_of(&self.canonical_json())
     }
+
+    /// The report as it is published for anyone: figures only. The institutions a
+    /// complaint names are typed by the citizen (free text that may hold a person's name
+    /// or phone), so the public report names none, for the scope or any district; staff
+    /// read them in the live report.
+    pub fn published(mut self) -> Report {
+        self.figures.top_institutions.clear();
+        for district in &mut self.districts {
+            district.figures.top_institutions.clear();
+        }
+        self
+    }
 }
 
 /// The report of `period` for `district` (`None`: the region, with every district's

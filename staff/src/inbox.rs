@@ -231,32 +231,7 @@ fn haystack(item: &InboxItem, lang: Lang) -> String {
     )
 }
 
-/// A form's title in `lang` (its newest built-in version), else its id.
-pub fn form_title(id: &str, lang: Lang) -> String {
-    adal_core::form::catalogue()
-        .iter()
-        .filter(|f| f.id == id)
-        .max_by_key(|f| f.version)
-        .map(|f| f.title.get(lang).to_owned())
-        .unwrap_or_else(|| id.to_owned())
-}
-
-/// A complaint category's label in `lang`, from the complaint form's own options.
-pub fn category_label(code: &str, lang: Lang) -> String {
-    use adal_core::form::FieldKind;
-    adal_core::form::catalogue()
-        .iter()
-        .filter(|f| f.id == "complaint")
-        .flat_map(|f| f.fields.iter())
-        .filter(|f| f.key == "category")
-        .find_map(|f| match &f.kind {
-            FieldKind::SingleChoice { options } => {
-                options.iter().find(|o| o.value == code).map(|o| o.label.get(lang).to_owned())
-            }
-            _ => None,
-        })
-        .unwrap_or_else(|| code.to_owned())
-}
+pub use adal_app::components::report::{category_label, form_title};
 
 #[component]
 fn InboxRow(item: InboxItem) -> impl IntoView {

@@ -212,7 +212,7 @@ pub fn StaffApp() -> impl IntoView {
             <Show when=move || st.loaded.get()>
                 <Show when=move || st.session.with(Option::is_some) && !st.expired.get() fallback=login::LoginPage>
                     <Routes fallback=move || view! { <main id="main" class="page"><p>{t(st.lang.get(), "not_found")}</p></main> }>
-                        <Route path=path!("/staff") view=inbox::InboxPage/>
+                        <Route path=path!("/staff") view=StaffHome/>
                         <Route path=path!("/staff/item/:tracking") view=item::StaffItemPage/>
                         <Route path=path!("/staff/item/:tracking/act") view=item::StaffActPage/>
                         <Route path=path!("/staff/admin") view=admin::AdminPage/>
@@ -231,6 +231,23 @@ pub fn StaffApp() -> impl IntoView {
 /// policy decides.
 fn offers(role: Option<Role>, actions: &[Action]) -> bool {
     role.is_some_and(|r| actions.iter().any(|a| policy::allows(r, *a, false)))
+}
+
+/// Where a person lands after logging in: the screen of their work, as the policy allows
+/// it. Those who read the inbox land there; a volunteer on the district's monitoring
+/// tasks; an administrator on the accounts.
+#[component]
+fn StaffHome() -> impl IntoView {
+    let role = use_staff().me().map(|m| m.role);
+    if offers(role, &[Action::ReadInbox]) {
+        view! { <inbox::InboxPage/> }.into_any()
+    } else if offers(role, &[Action::ReadTasks]) {
+        view! { <tasks::TasksPage/> }.into_any()
+    } else if offers(role, &[Action::ManageAccounts]) {
+        view! { <admin::AdminPage/> }.into_any()
+    } else {
+        view! { <inbox::InboxPage/> }.into_any()
+    }
 }
 
 /// The name, the account, the sections, and the language switch.
@@ -260,8 +277,10 @@ fn StaffHeader() -> impl IntoView {
             </nav>
             <Show when=move || st.session.with(Option::is_some)>
                 <nav class="staff-nav" aria-label=move || t(lang.get(), "staff_sections")>
-                    <Show when=move || offers(role(), &[Action::ReadInbox, Action::ReadTasks])>
+                    <Show when=move || offers(role(), &[Action::ReadInbox])>
                         <a href=StaffPage::Inbox.path()>{move || t(lang.get(), "staff_inbox")}</a>
+                    </Show>
+                    <Show when=move || offers(role(), &[Action::ReadTasks])>
                         <a href=StaffPage::Tasks.path()>{move || t(lang.get(), "staff_tasks")}</a>
                     </Show>
                     <Show when=move || role().is_some_and(report::may_read)>
@@ -336,11 +355,8 @@ pub fn staff_event_label(kind: adal_core::receipt::EventKind, lang: Lang) -> Str
 }
 
 /// The instant in the device's time zone, written the way `lang` writes it.
-pub fn local_time(at: time::OffsetDateTime, lang: Lang) -> String {
-    let ms = (at.unix_timestamp_nanos() / 1_000_000) as f64;
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    date.to_locale_string(lang.tag(), &wasm_bindgen::JsValue::UNDEFINED).into()
-}
+#[doc(inline)]
+pub use adal_app::components::report::local_time;
 
 /// Replaces the static shell of `index.html` with the live staff app.
 pub fn mount() {

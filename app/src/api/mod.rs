@@ -241,3 +241,23 @@ pub async fn post_reply(
     }
     Err(response.json().await.ok())
 }
+
+/// `GET /api/v1/reports`: every published two-weekly report, newest first; `None` when
+/// the server could not be reached.
+pub async fn get_published_reports() -> Option<adal_core::report::PublishedList> {
+    let response = Request::get("/api/v1/reports").send().await.ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    json(&response).await
+}
+
+/// `GET /api/v1/reports/{hash}`: a published report's bytes exactly as the server sent
+/// them (the text its hash is of), or `None`.
+pub async fn get_published_report(hash: &str) -> Option<String> {
+    let response = Request::get(&format!("/api/v1/reports/{hash}")).send().await.ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    response.text().await.ok()
+}

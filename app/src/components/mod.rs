@@ -4,6 +4,7 @@ mod device;
 pub mod form;
 mod header;
 mod qr;
+pub mod report;
 mod status_bar;
 mod update_banner;
 

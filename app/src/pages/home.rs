@@ -51,6 +51,7 @@ pub fn HomePage() -> impl IntoView {
                     {move || t(lang.get(), "new_mediation")}
                 </button>
                 <a class="button secondary big" href=Page::Directory.path()>{move || t(lang.get(), "find_provider")}</a>
+                <a class="button secondary big" href=Page::Reports.path()>{move || t(lang.get(), "open_reports")}</a>
             </div>
             <details class="volunteers">
                 <summary>{move || t(lang.get(), "for_volunteers")}</summary>

@@ -5,6 +5,7 @@ mod directory;
 mod form;
 mod home;
 mod item;
+mod reports;
 mod start;
 mod verify;
 
@@ -13,6 +14,7 @@ pub use directory::DirectoryPage;
 pub use form::FormPage;
 pub use home::HomePage;
 pub use item::{ItemActPage, ItemPage};
+pub use reports::{PublishedReportPage, ReportsPage};
 pub use start::StartPage;
 pub use verify::VerifyPage;
 
@@ -39,6 +41,10 @@ pub enum Page {
     Act,
     /// Checks a printed act's text against its hash, offline.
     Verify,
+    /// Every published two-weekly report (the press conference's page).
+    Reports,
+    /// One published report, by its SHA-256.
+    Report(String),
 }
 
 impl Page {
@@ -51,6 +57,8 @@ impl Page {
             Page::Directory => "/directory".to_owned(),
             Page::Act => "/act".to_owned(),
             Page::Verify => "/verify".to_owned(),
+            Page::Reports => "/reports".to_owned(),
+            Page::Report(hash) => format!("/reports/{hash}"),
         }
     }
 }

@@ -252,6 +252,22 @@ fn only_complaints_name_institutions_and_categories() {
 }
 
 #[test]
+fn the_published_report_names_no_institution_typed_by_a_citizen_and_keeps_every_figure() {
+    let period = Period::parse("2026-02-22").unwrap();
+    let live = compute(period, None, &rows(), &Calendar::kazakhstan(), AS_OF);
+    let public = live.clone().published();
+    let json = public.canonical_json();
+    for typed in ["Акжаик clinic", "School No. 12", "Ақжайық"] {
+        assert!(!json.contains(typed), "{typed} in {json}");
+    }
+    assert!(public.figures.top_institutions.is_empty());
+    assert!(public.districts.iter().all(|d| d.figures.top_institutions.is_empty()));
+    assert_eq!(public.figures.received, live.figures.received);
+    assert_eq!(public.figures.received_by_category, live.figures.received_by_category);
+    assert_eq!(public.districts.len(), live.districts.len());
+}
+
+#[test]
 fn a_report_hashes_its_canonical_json_and_reads_back_to_the_same_hash() {
     let period = Period::parse("2026-02-09").unwrap();
     let report = compute(period, None, &rows(), &Calendar::kazakhstan(), AS_OF);

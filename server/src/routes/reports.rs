@@ -1,8 +1,11 @@
-//! `GET /api/v1/reports/{hash}`: a published two-weekly report, for anyone. The answer is
-//! exactly the bytes that were hashed when it was published, so that whoever heard the
-//! figures can check them: the SHA-256 of the body is the hash in the address.
+//! The published two-weekly reports, for anyone: `GET /api/v1/reports` lists them (the
+//! citizen app's `/reports` page), `GET /api/v1/reports/{hash}` answers one exactly as the
+//! bytes that were hashed when it was published, so that whoever heard the figures can
+//! check them: the SHA-256 of the body is the hash in the address. A snapshot holds
+//! figures only (`Report::published`).
 
 use adal_core::api::ProblemCode;
+use adal_core::report::PublishedList;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +22,27 @@ use crate::extract::Path;
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let rate_limit = GovernorLayer::new(state.rate_limit.clone())
         .error_handler(|error| ApiError::from(error).into_response());
-    OpenApiRouter::new().routes(routes!(get_published_report)).route_layer(rate_limit)
+    OpenApiRouter::new()
+        .routes(routes!(get_published_reports))
+        .routes(routes!(get_published_report))
+        .route_layer(rate_limit)
+}
+
+/// Every published report, newest first: its period, district (none: the region), hash
+/// and address. A new one may appear at any time, so caches check again.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports",
+    tag = "reports",
+    responses(
+        (status = 200, description = "The published reports, newest first", body = PublishedList),
+        (status = 429, description = "rate_limited"),
+    ),
+)]
+async fn get_published_reports(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let reports = state.db.read(db::reports::list).await?;
+    let headers = [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))];
+    Ok((headers, axum::Json(PublishedList { reports })).into_response())
 }
 
 /// A published report, byte for byte as hashed.

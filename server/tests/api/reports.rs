@@ -463,3 +463,107 @@ async fn the_report_measures_forwarding_mediations_first_sessions_and_open_compl
         assert!(csv.lines().any(|l| l == line), "{line} missing from {csv}");
     }
 }
+
+#[tokio::test]
+async fn a_published_snapshot_says_no_name_phone_iin_or_word_a_citizen_typed() {
+    // Arrange: in a finished period, a complaint signed with a name and a phone about an
+    // "institution" that is really a person, and a mediation request with IINs and names.
+    let app = spawn_staff_app().await;
+    let complaint = with(
+        complaint(),
+        json!({
+            "district": "URA",
+            "institution": "Teacher Zhanargul Nurlanovna, call +77017778899",
+            "description": "Zhanargul Nurlanovna asked for 20000 tenge for the exam.",
+            "name": "Aigerim Sadykova",
+            "phone": "+7 701 234 56 78",
+        }),
+    );
+    let at = datetime!(2026-02-10 10:00 +5);
+    let tracking = received_at(&app, submission(complaint), at).await;
+    event(&app, &tracking, EventKind::Registered, at);
+    let mediation =
+        submission_of("mediation_request", with(mediation_request(), json!({ "district": "URA" })));
+    received_at(&app, mediation, at).await;
+    let front = app.staff_session("front.pii", Role::FrontOffice, None).await;
+    let curator = app.staff_session("curator.pii", Role::Curator, Some(District::Uralsk)).await;
+    // The live report, for staff, still names what was complained about.
+    let live = report(&app, &curator, "period=2026-02-09&district=URA").await;
+    assert_eq!(live.figures.top_institutions.len(), 1);
+
+    // Act: publish the region's and the district's report.
+    for (who, body) in [
+        (&front, json!({ "period": "2026-02-09" })),
+        (&curator, json!({ "period": "2026-02-09", "district": "URA" })),
+    ] {
+        let response =
+            app.staff_send(who, "en", "/api/v1/staff/reports/publish", Some(&body)).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+
+    // Assert: the public list, with no session, names both, and neither says anything
+    // personal or anything typed; the figures are still there.
+    let list = app.client.get(app.url("/api/v1/reports")).send().await.unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+    let list: PublishedList = list.json().await.unwrap();
+    assert_eq!(list.reports.len(), 2);
+    for published in &list.reports {
+        let public = app.client.get(app.url(&published.url)).send().await.unwrap();
+        let bytes = public.text().await.unwrap();
+        assert_eq!(hash_of(&bytes), published.hash);
+        for personal in [
+            "Aigerim",
+            "Sadykova",
+            "Zhanargul",
+            "Nurlanovna",
+            "Bolat",
+            "7017778899",
+            "701 234",
+            "7012345678",
+            "705 111",
+            "900101300007",
+            "tenge",
+            "pipe",
+            "cellar",
+            "Teacher",
+        ] {
+            assert!(!bytes.contains(personal), "{personal} in {bytes}");
+        }
+        let frozen: Report = serde_json::from_str(&bytes).unwrap();
+        assert_eq!(frozen.figures.received, 2);
+        assert_eq!(frozen.figures.received_by_category.get("school"), Some(&1));
+    }
+}
+
+#[tokio::test]
+async fn the_list_of_published_reports_is_public_and_newest_first() {
+    let app = spawn_staff_app().await;
+    let empty = app.client.get(app.url("/api/v1/reports")).send().await.unwrap();
+    assert_eq!(empty.status(), StatusCode::OK);
+    assert_eq!(empty.headers()["cache-control"], "no-cache");
+    assert!(empty.json::<PublishedList>().await.unwrap().reports.is_empty());
+    let front = app.staff_session("front.list", Role::FrontOffice, None).await;
+    for period in ["2026-01-12", "2026-02-09"] {
+        let body = json!({ "period": period });
+        app.staff_send(&front, "en", "/api/v1/staff/reports/publish", Some(&body)).await;
+    }
+    let list: PublishedList =
+        app.client.get(app.url("/api/v1/reports")).send().await.unwrap().json().await.unwrap();
+    let starts: Vec<String> = list.reports.iter().map(|r| r.period.start().to_string()).collect();
+    assert_eq!(starts, ["2026-02-09", "2026-01-12"]);
+    assert!(list.reports.iter().all(|r| r.district.is_none()));
+}
+
+#[tokio::test]
+async fn the_public_reports_are_rate_limited_like_submissions() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::tiny_rate_limit(2)).await;
+    let get = |path: &'static str| app.client.get(app.url(path)).send();
+    assert_eq!(get("/api/v1/reports").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(get("/api/v1/reports").await.unwrap().status(), StatusCode::OK);
+    let third = get("/api/v1/reports").await.unwrap();
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    let one =
+        get("/api/v1/reports/0000000000000000000000000000000000000000000000000000000000000000");
+    assert_eq!(one.await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(problem(third).await.code.as_str(), "rate_limited");
+}

@@ -249,7 +249,8 @@ async fn post_publish(
             (snapshot, false)
         }
         None => {
-            let report = compute(&state, period, district).await?;
+            // Figures only: nothing a citizen typed is published.
+            let report = compute(&state, period, district).await?.published();
             let (content, hash) = (report.canonical_json(), report.hash());
             let account = actor.account_id;
             state
