@@ -14,7 +14,8 @@
 // Text is kept as typed (never trimmed); a ticked check box is true; a radio answer is its
 // value ("true"/"false" become booleans, as in the app). The app sets
 // `window.adalShellAdopted = true` before it adopts a record; from then on nothing is
-// written here, and the app copies whatever the fields hold when it takes over.
+// written here, and the app copies the fields the person changed (marked `data-typed`)
+// when it takes over.
 (() => {
   const path = location.pathname.replace(/\/$/, "");
   const shell = document.getElementById("shell");
@@ -86,8 +87,13 @@
   }, () => {});
   const uuid = () => crypto.randomUUID ? crypto.randomUUID()
     : ([1e7] + -1e3 + -4e3 + -8e3 + -1e11).replace(/[018]/g, (c) => (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
-  const save = () => {
+  // As pages::start does: `?district=URA&institution=…` (a staff task's link) fills those in.
+  const query = new URLSearchParams(location.search);
+  fill(Object.fromEntries(["district", "institution"].filter((k) => query.get(k)).map((k) => [k, query.get(k)])));
+  const save = (e) => {
     typed = true;
+    // Marks what the person changed here: the app copies only those (shell::take_over).
+    if (e && e.target && e.target.dataset) e.target.dataset.typed = "";
     counter();
     if (window.adalShellAdopted) return;
     const now = Date.now();

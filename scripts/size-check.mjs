@@ -7,11 +7,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 import { join, resolve } from "node:path";
 
-// 495,237 B on 2026-12-03 (issue 16): main's build was 484,490 B (its recorded 473,071 was
-// stale); the form in the shell added 5.2 KB of html, adopting and taking it over 5.5 KB of wasm and js.
-const REFERENCE_BYTES = 495_237;
+// 495,740 B on 2026-12-03 (issue 16): main's build was 484,490 B (its recorded 473,071 was
+// stale); the form in the shell added 5.4 KB of html, adopting and taking it over 5.9 KB
+// of wasm and js.
+const REFERENCE_BYTES = 495_740;
 // index.html alone: 3,415 B before the form was drawn into it.
-const FIRST_ROUTE_REFERENCE_BYTES = 8_596;
+const FIRST_ROUTE_REFERENCE_BYTES = 8_768;
 const dist = resolve(import.meta.dirname, "..", "dist");
 const br = (file) => brotliCompressSync(readFileSync(join(dist, file)), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 let total = 0;

@@ -31,11 +31,13 @@ fn prop(target: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(target, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The answer the shell's field `key` holds, as the app's widget would have stored it.
+/// The answer the shell's field `key` holds, as the app's widget would have stored it,
+/// if the person changed that field there (`app/shell.js` marks it `data-typed`).
 fn shell_answer(shell: &web_sys::Element, key: &str, kind: &FieldKind) -> Option<Value> {
     let id = crate::components::form::field_id(key);
     match kind {
         FieldKind::SingleChoice { .. } | FieldKind::YesNo => {
+            shell.query_selector(&format!("input[name=\"{id}\"][data-typed]")).ok()??;
             let chosen = shell.query_selector(&format!("input[name=\"{id}\"]:checked")).ok()?;
             Some(match chosen.map(|c| prop(&c, "value").as_string().unwrap_or_default()) {
                 None => Value::Null,
@@ -45,15 +47,15 @@ fn shell_answer(shell: &web_sys::Element, key: &str, kind: &FieldKind) -> Option
             })
         }
         FieldKind::Checkbox | FieldKind::Consent => {
-            let input = shell.query_selector(&format!("#{id}")).ok()??;
-            prop(&input, "checked").as_bool().filter(|c| *c).map(Value::Bool)
+            let input = shell.query_selector(&format!("#{id}[data-typed]")).ok()??;
+            Some(Value::Bool(prop(&input, "checked").as_bool().unwrap_or(false)))
         }
         FieldKind::Photo { .. }
         | FieldKind::Location
         | FieldKind::Group { .. }
         | FieldKind::MultipleChoice { .. } => None,
         _ => {
-            let input = shell.query_selector(&format!("#{id}")).ok()??;
+            let input = shell.query_selector(&format!("#{id}[data-typed]")).ok()??;
             let v = prop(&input, "value").as_string()?;
             let is_select = input.tag_name().eq_ignore_ascii_case("select");
             Some(if v.is_empty() && is_select { Value::Null } else { Value::String(v) })
@@ -75,6 +77,7 @@ pub fn take_over(schema: &FormSchema, answers: RwSignal<Answers>) {
                 let same = match (&typed, &held) {
                     (Value::String(t), Value::Null) => t.is_empty(),
                     (Value::Null, Value::String(h)) => h.is_empty(),
+                    (Value::Bool(false), Value::Null) => true,
                     _ => typed == held,
                 };
                 (!same).then(|| (f.key.clone(), typed))
