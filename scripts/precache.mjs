@@ -3,6 +3,7 @@
 // Run for both apps: the citizen app (public URL /, template public/sw.js) and the
 // staff workspace (public URL /staff/, template public/staff/sw.js).
 import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -18,6 +19,19 @@ function walk(dir) {
 
 const publicUrl = (process.env.TRUNK_PUBLIC_URL || "/").replace(/\/?$/, "/");
 const staff = publicUrl === "/staff/";
+
+// The citizen app's shell gets the complaint form, rendered from core's schema in each
+// language, and the script that saves what is typed before the app starts (app/shell.js).
+if (!staff) {
+  const index = join(staging, "index.html");
+  const marker = /<!-- adal:shell-form[^>]*-->/;
+  const html = readFileSync(index, "utf8");
+  if (!marker.test(html)) throw new Error("app/index.html has no adal:shell-form marker");
+  const templates = execFileSync("cargo", ["run", "--quiet", "--offline", "-p", "adal-core", "--example", "shell_form"], { encoding: "utf8" });
+  const script = readFileSync(new URL("../app/shell.js", import.meta.url), "utf8");
+  writeFileSync(index, html.replace(marker, () => `${templates}\n<script>\n${script}</script>`));
+}
+
 const files = walk(staging)
   .map((path) => publicUrl + relative(staging, path).split("\\").join("/"))
   .filter((url) => url !== publicUrl + "sw.js")

@@ -1,20 +1,32 @@
 // The first-load transfer of the app (html + js + wasm, brotli), checked against the
 // size recorded when it was last measured: more than 5 % growth fails the build, so the
 // app only gets smaller. Issue 6's budget is 130 KB; lower REFERENCE as the app shrinks.
+// Also the first route's: what "/start/complaint" downloads before its form takes typing
+// (index.html, with the form drawn in and its saving script inline; issue 16).
 import { readdirSync, readFileSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 import { join, resolve } from "node:path";
 
-const REFERENCE_BYTES = 473_071;
+// 495,740 B on 2026-12-03 (issue 16): main's build was 484,490 B (its recorded 473,071 was
+// stale); the form in the shell added 5.4 KB of html, adopting and taking it over 5.9 KB
+// of wasm and js.
+const REFERENCE_BYTES = 495_740;
+// index.html alone: 3,415 B before the form was drawn into it.
+const FIRST_ROUTE_REFERENCE_BYTES = 8_768;
 const dist = resolve(import.meta.dirname, "..", "dist");
+const br = (file) => brotliCompressSync(readFileSync(join(dist, file)), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 let total = 0;
 for (const file of readdirSync(dist).filter((f) => /\.(html|js|wasm|css)$/.test(f) && f !== "sw.js")) {
-  const data = readFileSync(join(dist, file));
-  total += brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  total += br(file);
 }
-const limit = Math.round(REFERENCE_BYTES * 1.05);
-console.log(`first-load transfer: ${(total / 1024).toFixed(1)} KB brotli (reference ${(REFERENCE_BYTES / 1024).toFixed(1)} KB, limit ${(limit / 1024).toFixed(1)} KB; issue 6 budget 130 KB)`);
-if (total > limit) {
-  console.error("the app grew more than 5 % over its recorded size");
-  process.exit(1);
+const firstRoute = br("index.html");
+let grew = false;
+for (const [what, bytes, reference] of [["first-load transfer", total, REFERENCE_BYTES], ["first-route transfer (the complaint form, before the app)", firstRoute, FIRST_ROUTE_REFERENCE_BYTES]]) {
+  const limit = Math.round(reference * 1.05);
+  console.log(`${what}: ${(bytes / 1024).toFixed(1)} KB brotli (reference ${(reference / 1024).toFixed(1)} KB, limit ${(limit / 1024).toFixed(1)} KB; budget 130 KB)`);
+  if (bytes > limit) {
+    console.error(`the ${what} grew more than 5 % over its recorded size`);
+    grew = true;
+  }
 }
+if (grew) process.exit(1);

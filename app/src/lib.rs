@@ -13,6 +13,7 @@ pub mod pages;
 pub mod photos;
 pub mod pwa;
 pub mod receipts;
+pub mod shell;
 pub mod state;
 pub mod store;
 pub mod sync;
@@ -81,8 +82,10 @@ pub fn mount() {
     // own executor starts with the mount: this one is wasm-bindgen's.)
     wasm_bindgen_futures::spawn_local(async {
         state::yield_now().await;
-        if let Some(shell) = document().get_element_by_id("shell") {
-            shell.remove();
+        // A shell showing the complaint form stays until the form editor takes it over
+        // (`shell::take_over`); the app is drawn hidden behind it meanwhile.
+        if !shell::holds_form() {
+            shell::release();
         }
         leptos::mount::mount_to_body(App);
     });

@@ -60,6 +60,7 @@ pub fn FormPage() -> impl IntoView {
 }
 
 fn not_found(app: AppState) -> AnyView {
+    crate::shell::release();
     view! {
         <main id="main" class="page">
             <p>{move || t(app.lang.get(), "not_found")}</p>
@@ -282,6 +283,12 @@ fn FormEditor(
             });
         }
     };
+
+    // The static shell's form, if it is still on screen, hands over to this one.
+    if crate::shell::holds_form() {
+        let schema = schema.clone();
+        request_animation_frame(move || crate::shell::take_over(&schema, answers));
+    }
 
     let title = schema.title.clone();
     let help = schema.help.clone();

@@ -8,9 +8,10 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::start_draft;
+use super::{Page, start_draft};
 use crate::i18n::t;
 use crate::state::use_app;
+use crate::store;
 
 #[component]
 pub fn StartPage() -> impl IntoView {
@@ -21,6 +22,12 @@ pub fn StartPage() -> impl IntoView {
     let navigate = use_navigate();
     let failed = RwSignal::new(false);
     spawn_local(async move {
+        // Typed into the static shell's form before the app started: that draft, as typed.
+        if let Ok(Some(draft)) = store::shell::adopt(&form).await {
+            let page = Page::Draft(draft.id);
+            navigate(&page.path(), NavigateOptions { replace: true, ..Default::default() });
+            return;
+        }
         let mut prefill = Answers::default();
         for key in ["district", "institution"] {
             if let Some(value) = query.get(key).filter(|v| !v.is_empty()) {
@@ -31,7 +38,10 @@ pub fn StartPage() -> impl IntoView {
             Some(page) => {
                 navigate(&page.path(), NavigateOptions { replace: true, ..Default::default() })
             }
-            None => failed.set(true),
+            None => {
+                crate::shell::release();
+                failed.set(true)
+            }
         }
     });
     view! {

@@ -15,6 +15,7 @@ mod outbox;
 pub mod providers;
 pub mod replies;
 mod sent;
+pub mod shell;
 pub mod staff;
 
 use std::cell::RefCell;
