@@ -13,6 +13,7 @@ pub mod district;
 pub mod form;
 pub mod iin;
 pub mod lang;
+pub mod office;
 pub mod open311;
 pub mod phone;
 pub mod problem;

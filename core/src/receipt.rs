@@ -218,6 +218,84 @@ pub fn filed_at(arrived: OffsetDateTime, anonymous: bool) -> OffsetDateTime {
     arrived.replace_time(time::Time::from_hms(arrived.hour(), 0, 0).unwrap_or(time::Time::MIDNIGHT))
 }
 
+/// The anti-corruption call centre of the Anti-Corruption Agency (free of charge).
+pub const ANTI_CORRUPTION_CALL_CENTRE: &str = "1424";
+/// The Agency's official Telegram bot.
+pub const ANTI_CORRUPTION_BOT: &str = "@antikorkzbot";
+
+/// Whether a submission reports a bribe: a complaint saying money was asked for. Wherever
+/// one is, the person is also shown [`ANTI_CORRUPTION_CALL_CENTRE`] and
+/// [`ANTI_CORRUPTION_BOT`]. Reads answers as typed (a string) or as stored (a number).
+pub fn reports_a_bribe(form_id: &str, answers: &crate::form::Answers) -> bool {
+    if !crate::report::COMPLAINT_FORMS.contains(&form_id) {
+        return false;
+    }
+    let amount = match answers.get("amount_asked") {
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => {
+            let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            digits.replace(',', ".").parse::<f64>().ok()
+        }
+        _ => None,
+    };
+    amount.is_some_and(|a| a > 0.0)
+}
+
+/// What the law wants a receipt to say besides its number, date and time (APC Art. 64):
+/// who accepted the submission, the day it is registered, and, for an appeal that will be
+/// answered, the day the answer is due (Art. 76).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptTerms {
+    /// The district's office: the body that accepted it.
+    pub accepted_by: crate::office::AcceptingBody,
+    /// The day it counts as received: the day it arrived, or the next working day when
+    /// it arrived after hours or on a day off.
+    #[serde(with = "crate::calendar::iso_date")]
+    pub registered_on: time::Date,
+    /// The 15th working day, for a named complaint (an appeal). Absent for an anonymous
+    /// one (the law does not consider it an appeal), a mediation request (its own
+    /// clock) and a monitoring checklist (no answer is due).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::calendar::optional_date"
+    )]
+    pub answer_by: Option<time::Date>,
+    /// Counted with a provisional year of the calendar (an estimate until the year's
+    /// order is known).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
+    /// It reports a bribe ([`reports_a_bribe`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reports_a_bribe: bool,
+}
+
+impl ReceiptTerms {
+    /// The terms of a submission of `form_id` to `district` received at `received_at`.
+    /// `sent_anonymous`: sent without a name. Such a report stays outside the answer
+    /// clock even once a name and phone are added: only the content the law requires of
+    /// an appeal (IIN, postal address, Art. 63) would make it one.
+    pub fn new(
+        calendar: &crate::calendar::Calendar,
+        form_id: &str,
+        district: crate::District,
+        received_at: OffsetDateTime,
+        sent_anonymous: bool,
+        reports_a_bribe: bool,
+    ) -> ReceiptTerms {
+        let deadlines = calendar.deadlines(received_at);
+        let appeal = crate::report::COMPLAINT_FORMS.contains(&form_id) && !sent_anonymous;
+        ReceiptTerms {
+            accepted_by: crate::office::AcceptingBody::of(district),
+            registered_on: deadlines.registered_on,
+            answer_by: appeal.then_some(deadlines.answer_by),
+            provisional: deadlines.provisional,
+            reports_a_bribe,
+        }
+    }
+}
+
 /// `GET /api/v1/submissions/{tracking}` with the receipt secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -244,6 +322,10 @@ pub struct SubmissionStatus {
     /// The reconciliation act the parties signed, to print again and verify offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub act: Option<SignedAct>,
+    /// Who accepted it, when it is registered and when the answer is due (absent from
+    /// older servers' answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<ReceiptTerms>,
 }
 
 impl SubmissionStatus {

@@ -12,6 +12,7 @@ mod forms;
 mod hardening;
 mod health;
 mod helpers;
+mod law;
 mod logs;
 mod mediation;
 mod metrics;
