@@ -460,4 +460,62 @@ mod tests {
         let local = arrived.to_offset(crate::district::REGION_UTC_OFFSET);
         assert_eq!(filed_at(local, true).minute(), 0);
     }
+
+    /// The moment `dt` (written as on a clock in Uralsk).
+    fn in_region(dt: time::PrimitiveDateTime) -> OffsetDateTime {
+        dt.assume_offset(crate::district::REGION_UTC_OFFSET)
+    }
+
+    #[test]
+    fn a_complaint_on_a_saturday_evening_before_a_holiday_is_registered_after_it() {
+        // Saturday 9 May 2026, 20:00 (Victory Day falls on it and moves to Monday 11 May):
+        // registered Tuesday 12 May; the 15th working day skips Kurban Ait (27 May).
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let at = in_region(datetime!(2026-05-09 20:00));
+        let terms =
+            ReceiptTerms::new(&calendar, "complaint", crate::District::Zhanibek, at, false, false);
+        assert_eq!(terms.registered_on, time::macros::date!(2026 - 05 - 12));
+        assert_eq!(terms.answer_by, Some(time::macros::date!(2026 - 06 - 03)));
+        assert_eq!(terms.accepted_by.district, crate::District::Zhanibek);
+        assert!(terms.accepted_by.name.ru.contains("Жанибекский"));
+        assert!(!terms.provisional);
+    }
+
+    #[test]
+    fn only_a_named_complaint_has_an_answer_day() {
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let at = in_region(datetime!(2026-05-08 10:00));
+        let terms = |form, anonymous| {
+            ReceiptTerms::new(&calendar, form, crate::District::Uralsk, at, anonymous, false)
+        };
+        // Friday 8 May 2026 is a working day: registered that day.
+        assert_eq!(terms("complaint", false).registered_on, time::macros::date!(2026 - 05 - 08));
+        assert!(terms("complaint", false).answer_by.is_some());
+        assert_eq!(terms("complaint", true).answer_by, None, "anonymous: not an appeal");
+        assert_eq!(terms("mediation_request", false).answer_by, None);
+        assert_eq!(terms("monitoring_school", false).answer_by, None);
+    }
+
+    #[test]
+    fn an_anonymous_bribe_report_shows_the_anti_corruption_channels_and_no_answer_day() {
+        let answers = |amount: serde_json::Value| -> crate::form::Answers {
+            [("amount_asked".to_owned(), amount)].into_iter().collect()
+        };
+        assert!(reports_a_bribe("complaint", &answers(serde_json::json!("20 000"))));
+        assert!(reports_a_bribe("complaint", &answers(serde_json::json!(20000.0))));
+        assert!(!reports_a_bribe("complaint", &answers(serde_json::json!(0))));
+        assert!(!reports_a_bribe("complaint", &answers(serde_json::json!(""))));
+        assert!(!reports_a_bribe("monitoring_school", &answers(serde_json::json!(5000))));
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let at = in_region(datetime!(2026-05-09 20:00));
+        let terms =
+            ReceiptTerms::new(&calendar, "complaint", crate::District::Uralsk, at, true, true);
+        assert_eq!(terms.answer_by, None);
+        assert!(terms.reports_a_bribe);
+        let json = serde_json::to_value(&terms).unwrap();
+        assert_eq!(json["reports_a_bribe"], true);
+        assert_eq!(json.get("answer_by"), None);
+        assert_eq!(json["registered_on"], "2026-05-12");
+        assert_eq!((ANTI_CORRUPTION_CALL_CENTRE, ANTI_CORRUPTION_BOT), ("1424", "@antikorkzbot"));
+    }
 }
