@@ -285,6 +285,34 @@ pub enum ErrorCode {
         en: "By law there can be no mediation when a party is a state body. \
             Please file a complaint instead.";
 
+    MediationCorruptionCase = "mediation_corruption_case",
+        error: "mediation is not allowed in a criminal case about a corruption offence",
+        kk: "Сыбайлас жемқорлық қылмысы туралы істе заң бойынша медиация жүргізілмейді. \
+            Сыбайлас жемқорлыққа қарсы 1424 байланыс орталығына хабарласыңыз не шағым беріңіз.",
+        ru: "По закону медиация невозможна по уголовным делам о коррупционных \
+            правонарушениях. Позвоните в колл-центр 1424 или подайте жалобу.",
+        en: "By law there can be no mediation in a criminal case about a corruption \
+            offence. Call the anti-corruption call centre 1424 or file a complaint.";
+
+    MediationPartyIncapable = "mediation_party_incapable",
+        error: "mediation is not allowed when a party lacks legal capacity",
+        kk: "Тараптардың бірі әрекетке қабілетсіз болса, заң бойынша медиация жүргізілмейді. \
+            Анықтамалықтағы адвокатқа не нотариусқа жүгініңіз.",
+        ru: "По закону медиация невозможна, если одна из сторон недееспособна. \
+            Обратитесь к адвокату или нотариусу из справочника.",
+        en: "By law there can be no mediation when a party lacks legal capacity. \
+            Please turn to a lawyer or a notary from the directory.";
+
+    MediationThirdParties = "mediation_third_parties",
+        error: "mediation is not allowed when the dispute affects third parties' rights",
+        kk: "Дау үшінші тұлғалардың құқығын қозғаса, заң бойынша медиация жүргізілмейді. \
+            Анықтамалықтағы адвокатқа не нотариусқа жүгініңіз.",
+        ru: "По закону медиация невозможна, если спор затрагивает права третьих лиц. \
+            Обратитесь к адвокату или нотариусу из справочника.",
+        en: "By law there can be no mediation when the dispute affects the rights of \
+            people who are not party to it. Please turn to a lawyer or a notary from the \
+            directory.";
+
     DateInPast = "date_in_past",
         error: "date is in the past",
         kk: "Бұл күн өтіп кетті: бүгінгі не кейінгі күнді таңдаңыз.",

@@ -9,7 +9,9 @@ use adal_core::receipt::{IdentityRequest, ReceiptSecret};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{complaint, mediation_request, spawn_app, submission, submission_of, with};
+use crate::helpers::{
+    complaint, mediation_request, problem, spawn_app, submission, submission_of, with,
+};
 
 fn secret() -> ReceiptSecret {
     let hex = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
@@ -95,4 +97,42 @@ async fn an_anonymous_bribe_report_is_not_put_on_the_answer_clock_even_once_name
     let terms = status.terms.unwrap();
     assert_eq!(terms.answer_by, None, "naming it does not start the 15 working days");
     assert!(terms.reports_a_bribe);
+}
+
+#[tokio::test]
+async fn mediation_is_refused_for_a_corruption_case_a_party_without_capacity_and_third_parties_rights()
+ {
+    let app = spawn_app().await;
+    for (key, code, english, russian) in [
+        ("corruption_case", adal_core::ErrorCode::MediationCorruptionCase, "1424", "1424"),
+        (
+            "party_lacks_capacity",
+            adal_core::ErrorCode::MediationPartyIncapable,
+            "notary",
+            "нотариус",
+        ),
+        (
+            "third_parties_affected",
+            adal_core::ErrorCode::MediationThirdParties,
+            "notary",
+            "нотариус",
+        ),
+    ] {
+        let request =
+            submission_of("mediation_request", with(mediation_request(), json!({ key: true })));
+        for (lang, words) in [("en", english), ("ru", russian)] {
+            let response = app.post_submission_in(lang, &request).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{key}");
+            let problem = problem(response).await;
+            assert_eq!(problem.errors.len(), 1, "{key}: {:?}", problem.errors);
+            assert_eq!(problem.errors[0].field, key);
+            assert_eq!(problem.errors[0].code, code);
+            assert!(
+                problem.errors[0].message.contains(words),
+                "{key} {lang}: {:?}",
+                problem.errors
+            );
+        }
+    }
+    assert!(app.export().is_empty(), "nothing refused is stored");
 }
