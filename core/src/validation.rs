@@ -216,6 +216,12 @@ pub enum ErrorCode {
         ru: "ИИН указан неверно: проверьте 12 цифр по удостоверению личности.",
         en: "This IIN is not valid: please check the 12 digits against the ID card.";
 
+    InvalidBin = "invalid_bin",
+        error: "not a valid BIN",
+        kk: "БСН дұрыс емес: 12 цифрды тіркеу куәлігіндегідей тексеріп жазыңыз.",
+        ru: "БИН указан неверно: проверьте 12 цифр по справке о регистрации.",
+        en: "This BIN is not valid: please check the 12 digits against the registration certificate.";
+
     InvalidProvider = "invalid_provider",
         error: "not a provider from the directory",
         kk: "Анықтамалықтан таңдаңыз.",
