@@ -286,11 +286,18 @@ impl ReceiptTerms {
     ) -> ReceiptTerms {
         let deadlines = calendar.deadlines(received_at);
         let appeal = crate::report::COMPLAINT_FORMS.contains(&form_id) && !sent_anonymous;
+        let answer_by = appeal.then_some(deadlines.answer_by);
+        // Only the days the receipt states: the two-month cap it does not print may
+        // reach into a provisional year without making these estimates.
+        let last = answer_by.unwrap_or(deadlines.registered_on);
+        let provisional = (received_at.to_offset(crate::district::REGION_UTC_OFFSET).year()
+            ..=last.year())
+            .any(|year| !calendar.is_confirmed(year));
         ReceiptTerms {
             accepted_by: crate::office::AcceptingBody::of(district),
             registered_on: deadlines.registered_on,
-            answer_by: appeal.then_some(deadlines.answer_by),
-            provisional: deadlines.provisional,
+            answer_by,
+            provisional,
             reports_a_bribe,
         }
     }
@@ -479,6 +486,21 @@ mod tests {
         assert_eq!(terms.accepted_by.district, crate::District::Zhanibek);
         assert!(terms.accepted_by.name.ru.contains("Жанибекский"));
         assert!(!terms.provisional);
+    }
+
+    #[test]
+    fn a_receipt_is_provisional_only_when_the_days_it_states_reach_a_provisional_year() {
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let terms = |at| {
+            ReceiptTerms::new(&calendar, "complaint", crate::District::Uralsk, at, false, false)
+        };
+        // Friday 4 December 2026: answered by Monday 28 December (the two-month cap, in
+        // 2027, is not on the receipt).
+        let december = terms(in_region(datetime!(2026-12-04 10:00)));
+        assert_eq!(december.answer_by, Some(time::macros::date!(2026 - 12 - 28)));
+        assert!(!december.provisional);
+        // Tuesday 15 December 2026: the 15th working day falls in 2027, still provisional.
+        assert!(terms(in_region(datetime!(2026-12-15 10:00))).provisional);
     }
 
     #[test]
