@@ -333,8 +333,10 @@ pub fn ItemActPage() -> impl IntoView {
     }
 }
 
-/// An anonymous complaint is a signal for monitoring; adding a name and phone turns it
-/// into an appeal a state body must consider. The person decides, here, at any time.
+/// An anonymous complaint is a signal for monitoring; a name and phone let the office
+/// reach the person, but only the content the law requires of an appeal (IIN, postal
+/// address, APC Art. 63) would make it one, and the screen says so. The person decides,
+/// here, at any time.
 #[component]
 fn AddIdentity(item: SentItem) -> impl IntoView {
     let app = use_app();
