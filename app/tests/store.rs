@@ -111,6 +111,7 @@ async fn delivering_replaces_the_outbox_item_with_its_receipt() {
             id: id.parse().unwrap(),
             tracking: "TER-2026-00007".into(),
             received_at: time::macros::datetime!(2026-11-25 09:30 UTC),
+            terms: None,
         },
         status: None,
     };
@@ -303,6 +304,7 @@ async fn a_backup_restores_unsent_items_once_and_skips_what_is_here() {
             id: queued_id.parse().unwrap(),
             tracking: "TER-2026-00009".into(),
             received_at: time::macros::datetime!(2026-11-25 10:00 UTC),
+            terms: None,
         },
         status: None,
     })
@@ -378,6 +380,7 @@ async fn delivering_releases_the_lease_with_the_item() {
             id: id.parse().unwrap(),
             tracking: "URA-2026-00001".into(),
             received_at: time::macros::datetime!(2026-11-25 09:30 UTC),
+            terms: None,
         },
         status: None,
     };

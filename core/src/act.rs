@@ -13,6 +13,7 @@ use time::Date;
 use time::macros::format_description;
 
 use crate::clean::{Lines, clean, is_blank};
+use crate::iin::Bin;
 use crate::validation::{self, FieldErrors};
 use crate::{District, ErrorCode, Iin};
 
@@ -83,6 +84,42 @@ pub struct ActInput {
     /// One agreed term per entry, with how and when it is performed.
     pub terms: Vec<String>,
     pub language_note: String,
+    /// 2: the act holds everything Art. 27 of the Law on mediation lists (each party's
+    /// IIN or BIN and address, an organisation's signatory, the mediator's register entry,
+    /// each term's time limit and manner, the consequences of non-fulfilment, the
+    /// agreement to mediate), and all of it is required. 0 or 1 (absent): an act of the
+    /// first release, which parses and prints exactly as it did, so its hash still holds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub version: u32,
+    /// The mediator's entry in the register of mediators (its number or date).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mediator_registration: String,
+    /// The agreement to mediate (договор о медиации) the act settles: its number and date.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub agreement: String,
+    /// Per term, in the order of `terms`: when and how it is fulfilled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub term_details: Vec<TermDetail>,
+    /// What follows if a party does not fulfil the terms.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub non_fulfilment: String,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The act version with the content of Art. 27.
+pub const ART_27: u32 = 2;
+
+/// When and how one term is fulfilled, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TermDetail {
+    /// The time limit, e.g. `до 01.05.2026`.
+    pub due: String,
+    /// The manner, e.g. `за свой счёт, силами ответчика`.
+    pub manner: String,
 }
 
 /// One party as typed.
@@ -92,6 +129,12 @@ pub struct PartyInput {
     pub name: String,
     pub iin: String,
     pub address: String,
+    /// An organisation's BIN, instead of an IIN.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bin: String,
+    /// Who signs for an organisation (name and position).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub signatory: String,
 }
 
 /// The mediator who conducted the mediation.
@@ -101,6 +144,8 @@ pub struct Mediator {
     pub status: MediatorStatus,
     /// Empty when the mediator works outside an organisation.
     pub organisation: String,
+    /// The register entry; empty on a first-release act.
+    pub registration: String,
 }
 
 /// One party to the settlement.
@@ -108,8 +153,12 @@ pub struct Mediator {
 pub struct Party {
     pub name: String,
     pub iin: Option<Iin>,
+    /// An organisation's BIN.
+    pub bin: Option<Bin>,
     /// Empty when not given.
     pub address: String,
+    /// Who signs for an organisation; empty for a person.
+    pub signatory: String,
 }
 
 /// A checked reconciliation act. Its fields are read-only: it is built by
@@ -124,6 +173,10 @@ pub struct ReconciliationAct {
     parties: Vec<Party>,
     dispute: String,
     terms: Vec<String>,
+    /// Per term: (time limit, manner); empty on a first-release act.
+    term_details: Vec<(String, String)>,
+    agreement: String,
+    non_fulfilment: String,
     language_note: String,
 }
 
@@ -140,6 +193,7 @@ impl ActInput {
     /// left entirely blank are ignored, so a form may show an empty row to fill.
     pub fn parse(&self) -> Result<ReconciliationAct, FieldErrors> {
         let mut errors = FieldErrors::default();
+        let art_27 = self.version >= ART_27;
         let number = errors.check("number", one_line(&self.number, 40));
         let district = errors.check(
             "district",
@@ -163,7 +217,7 @@ impl ActInput {
         let mut parties = Vec::new();
         let mut filled = 0;
         for (i, p) in self.parties.iter().enumerate() {
-            if [&p.name, &p.iin, &p.address].iter().all(|s| is_blank(s)) {
+            if [&p.name, &p.iin, &p.address, &p.bin, &p.signatory].iter().all(|s| is_blank(s)) {
                 continue;
             }
             filled += 1;
@@ -180,8 +234,29 @@ impl ActInput {
             if address.chars().count() > SHORT {
                 errors.push(field.item(i, "address"), ErrorCode::TooLong { max: SHORT });
             }
-            if let (Some(name), Some(iin)) = (name, iin) {
-                parties.push(Party { name, iin, address });
+            let bin = match p.bin.trim() {
+                "" => Some(None),
+                raw => errors.check(field.item(i, "bin"), Bin::parse(raw)).map(Some),
+            };
+            let signatory = line(&clean(&p.signatory, Lines::One));
+            if signatory.chars().count() > SHORT {
+                errors.push(field.item(i, "signatory"), ErrorCode::TooLong { max: SHORT });
+            }
+            if art_27 {
+                // Art. 27: a person by IIN, an organisation by BIN and its signatory; both
+                // with an address.
+                if is_blank(&p.iin) && is_blank(&p.bin) {
+                    errors.push(field.item(i, "iin"), ErrorCode::Required);
+                }
+                if is_blank(&address) {
+                    errors.push(field.item(i, "address"), ErrorCode::Required);
+                }
+                if !is_blank(&p.bin) && is_blank(&signatory) {
+                    errors.push(field.item(i, "signatory"), ErrorCode::Required);
+                }
+            }
+            if let (Some(name), Some(iin), Some(bin)) = (name, iin, bin) {
+                parties.push(Party { name, iin, bin, address, signatory });
             }
         }
         let typed_parties = self.parties.iter().filter(|p| !is_blank(&p.name)).count();
@@ -193,6 +268,7 @@ impl ActInput {
 
         let dispute = errors.check("dispute", lines(&self.dispute));
         let mut terms = Vec::new();
+        let mut term_details = Vec::new();
         let mut typed_terms = 0;
         for (i, term) in self.terms.iter().enumerate() {
             if is_blank(term) {
@@ -203,8 +279,25 @@ impl ActInput {
                 continue;
             }
             let field = validation::Field::new(format!("terms.{i}"));
-            if let Some(term) = errors.check(field, lines(term)) {
+            let term = errors.check(field, lines(term));
+            let detail = self.term_details.get(i).cloned().unwrap_or_default();
+            let mut part = |key: &str, raw: &str| {
+                let text = line(&clean(raw, Lines::One));
+                let field = validation::Field::new(format!("term_details.{i}.{key}"));
+                if art_27 && is_blank(&text) {
+                    errors.push(field, ErrorCode::Required);
+                } else if text.chars().count() > SHORT {
+                    errors.push(field, ErrorCode::TooLong { max: SHORT });
+                }
+                text
+            };
+            let due = part("due", &detail.due);
+            let manner = part("manner", &detail.manner);
+            if let Some(term) = term {
                 terms.push(block(&term));
+                if art_27 {
+                    term_details.push((due, manner));
+                }
             }
         }
         if typed_terms < MIN_TERMS {
@@ -213,6 +306,23 @@ impl ActInput {
             errors.push("terms", ErrorCode::TooManyItems { max: MAX_TERMS });
         }
         let language_note = block(&clean(&self.language_note, Lines::Many));
+        // The Art. 27 items: required on an act of that version, left out of an older one
+        // (whose text, and so hash, stays as it was signed).
+        let mut art_27_line = |key: &str, raw: &str, max: usize| {
+            if !art_27 {
+                return String::new();
+            }
+            let text = block(&clean(raw, Lines::Many));
+            if is_blank(&text) {
+                errors.push(key, ErrorCode::Required);
+            } else if text.chars().count() > max {
+                errors.push(key, ErrorCode::TooLong { max });
+            }
+            text
+        };
+        let registration = art_27_line("mediator_registration", &self.mediator_registration, SHORT);
+        let agreement = art_27_line("agreement", &self.agreement, SHORT);
+        let non_fulfilment = art_27_line("non_fulfilment", &self.non_fulfilment, LONG);
 
         match (number, district, date, place, mediator_name, mediator_status, dispute) {
             (
@@ -228,10 +338,13 @@ impl ActInput {
                 district,
                 date,
                 place,
-                mediator: Mediator { name, status, organisation },
+                mediator: Mediator { name, status, organisation, registration },
                 parties,
                 dispute: block(&dispute),
                 terms,
+                term_details,
+                agreement,
+                non_fulfilment,
                 language_note,
             }),
             _ => Err(errors),
@@ -266,11 +379,20 @@ impl ReconciliationAct {
             .format(format_description!("[day].[month].[year]"))
             .unwrap_or_else(|_| self.date.to_string());
         let (status_kk, status_ru) = self.mediator.status.words();
-        let organisation = if self.mediator.organisation.is_empty() {
+        let mut organisation = if self.mediator.organisation.is_empty() {
             String::new()
         } else {
             format!(", {}", self.mediator.organisation)
         };
+        let (mut organisation_kk, mut organisation_ru) =
+            (organisation.clone(), organisation.clone());
+        if !self.mediator.registration.is_empty() {
+            organisation_kk
+                .push_str(&format!(", тізілімдегі жазба: {}", self.mediator.registration));
+            organisation_ru
+                .push_str(&format!(", запись в реестре: {}", self.mediator.registration));
+        }
+        organisation.clear();
         let mut out = vec![
             p(
                 format!("ТАТУЛАСТЫРУ АКТІСІ № {}", self.number),
@@ -287,17 +409,23 @@ impl ReconciliationAct {
             p(
                 format!(
                     "Медиация Қазақстан Республикасының «Медиация туралы» Заңына сәйкес өткізілді. \
-                     Медиатор: {}, {status_kk}{organisation}.",
+                     Медиатор: {}, {status_kk}{organisation_kk}.",
                     self.mediator.name
                 ),
                 format!(
                     "Медиация проведена в соответствии с Законом Республики Казахстан «О медиации». \
-                     Медиатор: {}, {status_ru}{organisation}.",
+                     Медиатор: {}, {status_ru}{organisation_ru}.",
                     self.mediator.name
                 ),
             ),
-            p("Тараптар:".to_owned(), "Стороны:".to_owned()),
         ];
+        if !self.agreement.is_empty() {
+            out.push(p(
+                format!("Медиация туралы шарт: {}.", self.agreement),
+                format!("Договор о медиации: {}.", self.agreement),
+            ));
+        }
+        out.push(p("Тараптар:".to_owned(), "Стороны:".to_owned()));
         for (i, party) in self.parties.iter().enumerate() {
             let mut kk = format!("{}. {}", i + 1, party.name);
             let mut ru = kk.clone();
@@ -305,9 +433,17 @@ impl ReconciliationAct {
                 kk.push_str(&format!(", ЖСН {}", iin.as_str()));
                 ru.push_str(&format!(", ИИН {}", iin.as_str()));
             }
+            if let Some(bin) = &party.bin {
+                kk.push_str(&format!(", БСН {}", bin.as_str()));
+                ru.push_str(&format!(", БИН {}", bin.as_str()));
+            }
             if !party.address.is_empty() {
                 kk.push_str(&format!(", мекенжайы: {}", party.address));
                 ru.push_str(&format!(", адрес: {}", party.address));
+            }
+            if !party.signatory.is_empty() {
+                kk.push_str(&format!(", атынан қол қоюшы: {}", party.signatory));
+                ru.push_str(&format!(", в лице: {}", party.signatory));
             }
             out.push(p(kk, ru));
         }
@@ -321,6 +457,16 @@ impl ReconciliationAct {
         ));
         for (i, term) in self.terms.iter().enumerate() {
             out.push(same(&format!("{}. {term}", i + 1)));
+            if let Some((due, manner)) = self.term_details.get(i) {
+                out.push(p(
+                    format!("Орындау мерзімі: {due}; орындау тәсілі: {manner}."),
+                    format!("Срок исполнения: {due}; способ исполнения: {manner}."),
+                ));
+            }
+        }
+        if !self.non_fulfilment.is_empty() {
+            out.push(p("Орындамаудың салдары:".to_owned(), "Последствия неисполнения:".to_owned()));
+            out.push(same(&self.non_fulfilment));
         }
         out.push(p(
             "Тараптар осы келісімді өз еркімен жасасты және оны орындауға міндеттенеді. Келісім \
@@ -502,6 +648,7 @@ mod tests {
                     name: "Айгерим Сарсенова".into(),
                     iin: "900101300007".into(),
                     address: "Орал, Абай к. 5".into(),
+                    ..Default::default()
                 },
                 PartyInput { name: "Болат Кенжебеков".into(), ..Default::default() },
                 PartyInput::default(),
@@ -509,7 +656,107 @@ mod tests {
             dispute: "Забор на границе участков.\r\n\r\nСосед против.".into(),
             terms: vec!["Перенести забор до 1 мая 2026 года за свой счёт.".into(), "  ".into()],
             language_note: "Стороны владеют обоими языками.".into(),
+            ..Default::default()
         }
+    }
+
+    /// The same act with everything Art. 27 lists: the second party an organisation.
+    fn art_27() -> ActInput {
+        let mut input = input();
+        input.version = ART_27;
+        input.parties[1] = PartyInput {
+            name: "ТОО «Жайық Құрылыс»".into(),
+            bin: BIN.into(),
+            address: "Орал, Достық даңғылы 20".into(),
+            signatory: "директор Б. Кенжебеков".into(),
+            ..Default::default()
+        };
+        input.mediator_registration = "№ 154, 03.02.2025".into();
+        input.agreement = "договор о медиации № 7 от 01.03.2026".into();
+        input.term_details = vec![TermDetail {
+            due: "до 01.05.2026".into(),
+            manner: "за свой счёт".into(),
+        }];
+        input.non_fulfilment =
+            "Сторона вправе обратиться в суд за принудительным исполнением.".into();
+        input
+    }
+
+    /// A BIN with a valid check digit (registered April 2010, a resident legal entity).
+    const BIN: &str = "100440000024";
+
+    #[test]
+    fn an_act_of_the_first_release_prints_and_hashes_as_it_was_signed() {
+        // The hash the first release computed for `input()`: acts signed then still verify.
+        let act = input().parse().unwrap();
+        assert_eq!(act.hash(), "0a23a7c8a7d3739b718e0bd504bf8f78b6beeae8ea064cd4a0b8a01ad547c42c");
+        let json = serde_json::to_value(input()).unwrap();
+        for key in
+            ["version", "mediator_registration", "agreement", "term_details", "non_fulfilment"]
+        {
+            assert_eq!(json.get(key), None, "a first-release input keeps its shape: {key}");
+        }
+        assert_eq!(json["parties"][0].get("bin"), None);
+    }
+
+    #[test]
+    fn an_article_27_act_holds_every_item_the_law_lists_and_its_hash_covers_them() {
+        let act = art_27().parse().unwrap();
+        let text = act.text();
+        for words in [
+            "ИИН 900101300007, адрес: Орал, Абай к. 5",
+            &format!("БИН {BIN}, адрес: Орал, Достық даңғылы 20, в лице: директор Б. Кенжебеков"),
+            &format!("БСН {BIN}"),
+            "запись в реестре: № 154, 03.02.2025",
+            "Договор о медиации: договор о медиации № 7 от 01.03.2026.",
+            "Срок исполнения: до 01.05.2026; способ исполнения: за свой счёт.",
+            "Последствия неисполнения:\n\nСторона вправе обратиться в суд",
+        ] {
+            assert!(text.contains(words), "{words} not in\n{text}");
+        }
+        // Each item is in the hash: changing any of them changes it.
+        let hash = act.hash();
+        let changed: [fn(&mut ActInput); 5] = [
+            |i| i.mediator_registration.push('1'),
+            |i| i.agreement.push('1'),
+            |i| i.term_details[0].due.push('1'),
+            |i| i.non_fulfilment.push('!'),
+            |i| i.parties[1].signatory.push('а'),
+        ];
+        for change in changed {
+            let mut input = art_27();
+            change(&mut input);
+            assert_ne!(input.parse().unwrap().hash(), hash);
+        }
+        assert!(verify(&text, &hash));
+    }
+
+    #[test]
+    fn an_article_27_act_refuses_what_the_law_requires_and_is_missing() {
+        let mut input = art_27();
+        input.parties[0].iin.clear();
+        input.parties[0].address.clear();
+        input.parties[1].signatory.clear();
+        input.mediator_registration.clear();
+        input.agreement.clear();
+        input.term_details.clear();
+        input.non_fulfilment = " ".into();
+        let errors = input.parse().unwrap_err();
+        for field in [
+            "parties.0.iin",
+            "parties.0.address",
+            "parties.1.signatory",
+            "mediator_registration",
+            "agreement",
+            "term_details.0.due",
+            "term_details.0.manner",
+            "non_fulfilment",
+        ] {
+            assert_eq!(errors.get(field), Some(ErrorCode::Required), "{field}: {errors:?}");
+        }
+        let mut input = art_27();
+        input.parties[1].bin = "100440000025".into();
+        assert_eq!(input.parse().unwrap_err().get("parties.1.bin"), Some(ErrorCode::InvalidBin));
     }
 
     #[test]

@@ -142,6 +142,10 @@ pub struct Receipt {
     pub tracking: String,
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
+    /// Who accepted it, the day it is registered and the day the answer is due (APC
+    /// Art. 64), kept on the device with the receipt. Absent from older servers' answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<crate::receipt::ReceiptTerms>,
 }
 
 /// `GET /api/v1/health`.

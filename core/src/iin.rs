@@ -50,6 +50,54 @@ impl Iin {
     }
 }
 
+/// A business identification number (BIN) of an organisation: twelve digits, the
+/// registration year and month, then the kind of entity (4 a resident legal entity, 5 a
+/// non-resident one, 6 an individual entrepreneur's joint venture), with the IIN's check
+/// digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Bin(String);
+
+impl Bin {
+    pub fn parse(raw: &str) -> Result<Bin, ErrorCode> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(ErrorCode::Required);
+        }
+        if raw.chars().any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-'))) {
+            return Err(ErrorCode::InvalidBin);
+        }
+        let digits: Vec<u32> = raw.chars().filter_map(|c| c.to_digit(10)).collect();
+        let digits: [u32; 12] = digits.try_into().map_err(|_| ErrorCode::InvalidBin)?;
+        let month = digits[2] * 10 + digits[3];
+        if !(1..=12).contains(&month) || !(4..=6).contains(&digits[4]) {
+            return Err(ErrorCode::InvalidBin);
+        }
+        if check_digit(&digits) != Some(digits[11]) {
+            return Err(ErrorCode::InvalidBin);
+        }
+        Ok(Bin(digits.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Bin {
+    type Error = ErrorCode;
+
+    fn try_from(raw: String) -> Result<Bin, ErrorCode> {
+        Bin::parse(&raw)
+    }
+}
+
+impl From<Bin> for String {
+    fn from(bin: Bin) -> String {
+        bin.0
+    }
+}
+
 /// The birth date of digits 1–7, or `None` if the century digit is not 1–6 (1 and 2
 /// for the 1800s, 3 and 4 for the 1900s, 5 and 6 for the 2000s; odd for men) or the
 /// date does not exist.

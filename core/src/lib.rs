@@ -15,6 +15,7 @@ pub mod form;
 pub mod iin;
 pub mod lang;
 pub mod mediation;
+pub mod office;
 pub mod open311;
 pub mod phone;
 pub mod problem;

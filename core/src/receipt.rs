@@ -218,6 +218,91 @@ pub fn filed_at(arrived: OffsetDateTime, anonymous: bool) -> OffsetDateTime {
     arrived.replace_time(time::Time::from_hms(arrived.hour(), 0, 0).unwrap_or(time::Time::MIDNIGHT))
 }
 
+/// The anti-corruption call centre of the Anti-Corruption Agency (free of charge).
+pub const ANTI_CORRUPTION_CALL_CENTRE: &str = "1424";
+/// The Agency's official Telegram bot.
+pub const ANTI_CORRUPTION_BOT: &str = "@antikorkzbot";
+
+/// Whether a submission reports a bribe: a complaint saying money was asked for. Wherever
+/// one is, the person is also shown [`ANTI_CORRUPTION_CALL_CENTRE`] and
+/// [`ANTI_CORRUPTION_BOT`]. Reads answers as typed (a string) or as stored (a number).
+pub fn reports_a_bribe(form_id: &str, answers: &crate::form::Answers) -> bool {
+    if !crate::report::COMPLAINT_FORMS.contains(&form_id) {
+        return false;
+    }
+    let amount = match answers.get("amount_asked") {
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => {
+            let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            digits.replace(',', ".").parse::<f64>().ok()
+        }
+        _ => None,
+    };
+    amount.is_some_and(|a| a > 0.0)
+}
+
+/// What the law wants a receipt to say besides its number, date and time (APC Art. 64):
+/// who accepted the submission, the day it is registered, and, for an appeal that will be
+/// answered, the day the answer is due (Art. 76).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptTerms {
+    /// The district's office: the body that accepted it.
+    pub accepted_by: crate::office::AcceptingBody,
+    /// The day it counts as received: the day it arrived, or the next working day when
+    /// it arrived after hours or on a day off.
+    #[serde(with = "crate::calendar::iso_date")]
+    pub registered_on: time::Date,
+    /// The 15th working day, for a named complaint (an appeal). Absent for an anonymous
+    /// one (the law does not consider it an appeal), a mediation request (its own
+    /// clock) and a monitoring checklist (no answer is due).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::calendar::optional_date"
+    )]
+    pub answer_by: Option<time::Date>,
+    /// Counted with a provisional year of the calendar (an estimate until the year's
+    /// order is known).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
+    /// It reports a bribe ([`reports_a_bribe`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reports_a_bribe: bool,
+}
+
+impl ReceiptTerms {
+    /// The terms of a submission of `form_id` to `district` received at `received_at`.
+    /// `sent_anonymous`: sent without a name. Such a report stays outside the answer
+    /// clock even once a name and phone are added: only the content the law requires of
+    /// an appeal (IIN, postal address, Art. 63) would make it one.
+    pub fn new(
+        calendar: &crate::calendar::Calendar,
+        form_id: &str,
+        district: crate::District,
+        received_at: OffsetDateTime,
+        sent_anonymous: bool,
+        reports_a_bribe: bool,
+    ) -> ReceiptTerms {
+        let deadlines = calendar.deadlines(received_at);
+        let appeal = crate::report::COMPLAINT_FORMS.contains(&form_id) && !sent_anonymous;
+        let answer_by = appeal.then_some(deadlines.answer_by);
+        // Only the days the receipt states: the two-month cap it does not print may
+        // reach into a provisional year without making these estimates.
+        let last = answer_by.unwrap_or(deadlines.registered_on);
+        let provisional = (received_at.to_offset(crate::district::REGION_UTC_OFFSET).year()
+            ..=last.year())
+            .any(|year| !calendar.is_confirmed(year));
+        ReceiptTerms {
+            accepted_by: crate::office::AcceptingBody::of(district),
+            registered_on: deadlines.registered_on,
+            answer_by,
+            provisional,
+            reports_a_bribe,
+        }
+    }
+}
+
 /// `GET /api/v1/submissions/{tracking}` with the receipt secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -244,6 +329,10 @@ pub struct SubmissionStatus {
     /// The reconciliation act the parties signed, to print again and verify offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub act: Option<SignedAct>,
+    /// Who accepted it, when it is registered and when the answer is due (absent from
+    /// older servers' answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<ReceiptTerms>,
 }
 
 impl SubmissionStatus {
@@ -377,5 +466,78 @@ mod tests {
         assert_eq!(filed_at(arrived, true), datetime!(2026-03-02 09:00 UTC));
         let local = arrived.to_offset(crate::district::REGION_UTC_OFFSET);
         assert_eq!(filed_at(local, true).minute(), 0);
+    }
+
+    /// The moment `dt` (written as on a clock in Uralsk).
+    fn in_region(dt: time::PrimitiveDateTime) -> OffsetDateTime {
+        dt.assume_offset(crate::district::REGION_UTC_OFFSET)
+    }
+
+    #[test]
+    fn a_complaint_on_a_saturday_evening_before_a_holiday_is_registered_after_it() {
+        // Saturday 9 May 2026, 20:00 (Victory Day falls on it and moves to Monday 11 May):
+        // registered Tuesday 12 May; the 15th working day skips Kurban Ait (27 May).
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let at = in_region(datetime!(2026-05-09 20:00));
+        let terms =
+            ReceiptTerms::new(&calendar, "complaint", crate::District::Zhanibek, at, false, false);
+        assert_eq!(terms.registered_on, time::macros::date!(2026 - 05 - 12));
+        assert_eq!(terms.answer_by, Some(time::macros::date!(2026 - 06 - 03)));
+        assert_eq!(terms.accepted_by.district, crate::District::Zhanibek);
+        assert!(terms.accepted_by.name.ru.contains("Жанибекский"));
+        assert!(!terms.provisional);
+    }
+
+    #[test]
+    fn a_receipt_is_provisional_only_when_the_days_it_states_reach_a_provisional_year() {
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let terms = |at| {
+            ReceiptTerms::new(&calendar, "complaint", crate::District::Uralsk, at, false, false)
+        };
+        // Friday 4 December 2026: answered by Monday 28 December (the two-month cap, in
+        // 2027, is not on the receipt).
+        let december = terms(in_region(datetime!(2026-12-04 10:00)));
+        assert_eq!(december.answer_by, Some(time::macros::date!(2026 - 12 - 28)));
+        assert!(!december.provisional);
+        // Tuesday 15 December 2026: the 15th working day falls in 2027, still provisional.
+        assert!(terms(in_region(datetime!(2026-12-15 10:00))).provisional);
+    }
+
+    #[test]
+    fn only_a_named_complaint_has_an_answer_day() {
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let at = in_region(datetime!(2026-05-08 10:00));
+        let terms = |form, anonymous| {
+            ReceiptTerms::new(&calendar, form, crate::District::Uralsk, at, anonymous, false)
+        };
+        // Friday 8 May 2026 is a working day: registered that day.
+        assert_eq!(terms("complaint", false).registered_on, time::macros::date!(2026 - 05 - 08));
+        assert!(terms("complaint", false).answer_by.is_some());
+        assert_eq!(terms("complaint", true).answer_by, None, "anonymous: not an appeal");
+        assert_eq!(terms("mediation_request", false).answer_by, None);
+        assert_eq!(terms("monitoring_school", false).answer_by, None);
+    }
+
+    #[test]
+    fn an_anonymous_bribe_report_shows_the_anti_corruption_channels_and_no_answer_day() {
+        let answers = |amount: serde_json::Value| -> crate::form::Answers {
+            [("amount_asked".to_owned(), amount)].into_iter().collect()
+        };
+        assert!(reports_a_bribe("complaint", &answers(serde_json::json!("20 000"))));
+        assert!(reports_a_bribe("complaint", &answers(serde_json::json!(20000.0))));
+        assert!(!reports_a_bribe("complaint", &answers(serde_json::json!(0))));
+        assert!(!reports_a_bribe("complaint", &answers(serde_json::json!(""))));
+        assert!(!reports_a_bribe("monitoring_school", &answers(serde_json::json!(5000))));
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let at = in_region(datetime!(2026-05-09 20:00));
+        let terms =
+            ReceiptTerms::new(&calendar, "complaint", crate::District::Uralsk, at, true, true);
+        assert_eq!(terms.answer_by, None);
+        assert!(terms.reports_a_bribe);
+        let json = serde_json::to_value(&terms).unwrap();
+        assert_eq!(json["reports_a_bribe"], true);
+        assert_eq!(json.get("answer_by"), None);
+        assert_eq!(json["registered_on"], "2026-05-12");
+        assert_eq!((ANTI_CORRUPTION_CALL_CENTRE, ANTI_CORRUPTION_BOT), ("1424", "@antikorkzbot"));
     }
 }

@@ -216,6 +216,12 @@ pub enum ErrorCode {
         ru: "ИИН указан неверно: проверьте 12 цифр по удостоверению личности.",
         en: "This IIN is not valid: please check the 12 digits against the ID card.";
 
+    InvalidBin = "invalid_bin",
+        error: "not a valid BIN",
+        kk: "БСН дұрыс емес: 12 цифрды тіркеу куәлігіндегідей тексеріп жазыңыз.",
+        ru: "БИН указан неверно: проверьте 12 цифр по справке о регистрации.",
+        en: "This BIN is not valid: please check the 12 digits against the registration certificate.";
+
     InvalidProvider = "invalid_provider",
         error: "not a provider from the directory",
         kk: "Анықтамалықтан таңдаңыз.",
@@ -284,6 +290,34 @@ pub enum ErrorCode {
             Подайте вместо этого жалобу.",
         en: "By law there can be no mediation when a party is a state body. \
             Please file a complaint instead.";
+
+    MediationCorruptionCase = "mediation_corruption_case",
+        error: "mediation is not allowed in a criminal case about a corruption offence",
+        kk: "Сыбайлас жемқорлық қылмысы туралы істе заң бойынша медиация жүргізілмейді. \
+            Сыбайлас жемқорлыққа қарсы 1424 байланыс орталығына хабарласыңыз не шағым беріңіз.",
+        ru: "По закону медиация невозможна по уголовным делам о коррупционных \
+            правонарушениях. Позвоните в колл-центр 1424 или подайте жалобу.",
+        en: "By law there can be no mediation in a criminal case about a corruption \
+            offence. Call the anti-corruption call centre 1424 or file a complaint.";
+
+    MediationPartyIncapable = "mediation_party_incapable",
+        error: "mediation is not allowed when a party lacks legal capacity",
+        kk: "Тараптардың бірі әрекетке қабілетсіз болса, заң бойынша медиация жүргізілмейді. \
+            Анықтамалықтағы адвокатқа не нотариусқа жүгініңіз.",
+        ru: "По закону медиация невозможна, если одна из сторон недееспособна. \
+            Обратитесь к адвокату или нотариусу из справочника.",
+        en: "By law there can be no mediation when a party lacks legal capacity. \
+            Please turn to a lawyer or a notary from the directory.";
+
+    MediationThirdParties = "mediation_third_parties",
+        error: "mediation is not allowed when the dispute affects third parties' rights",
+        kk: "Дау үшінші тұлғалардың құқығын қозғаса, заң бойынша медиация жүргізілмейді. \
+            Анықтамалықтағы адвокатқа не нотариусқа жүгініңіз.",
+        ru: "По закону медиация невозможна, если спор затрагивает права третьих лиц. \
+            Обратитесь к адвокату или нотариусу из справочника.",
+        en: "By law there can be no mediation when the dispute affects the rights of \
+            people who are not party to it. Please turn to a lawyer or a notary from the \
+            directory.";
 
     DateInPast = "date_in_past",
         error: "date is in the past",

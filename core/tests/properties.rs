@@ -474,8 +474,9 @@ fn provider_record() -> impl Strategy<Value = ProviderRecord> {
 
 fn act_input() -> impl Strategy<Value = ActInput> {
     let line = || prop_oneof![3 => "[A-Za-zА-Яа-яӘә0-9 ,.№/-]{1,30}", 1 => text(20)];
-    let party = (line(), prop_oneof![Just(String::new()), iin_like()], line())
-        .prop_map(|(name, iin, address)| PartyInput { name, iin, address });
+    let party = (line(), prop_oneof![Just(String::new()), iin_like()], line()).prop_map(
+        |(name, iin, address)| PartyInput { name, iin, address, ..PartyInput::default() },
+    );
     (
         (
             line(),
@@ -498,5 +499,6 @@ fn act_input() -> impl Strategy<Value = ActInput> {
             dispute: c.0,
             terms: c.1,
             language_note: c.2,
+            ..ActInput::default()
         })
 }

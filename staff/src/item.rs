@@ -644,7 +644,10 @@ pub fn StaffActPage() -> impl IntoView {
     let sign = Callback::new(move |act: adal_core::act::ActInput| {
         let tracking = key.clone();
         spawn_local(async move {
-            if queue::enqueue(st, &tracking, StaffAction::SignAct { act }).await.is_ok() {
+            if queue::enqueue(st, &tracking, StaffAction::SignAct { act: Box::new(act) })
+                .await
+                .is_ok()
+            {
                 signed.set(true);
             }
         });

@@ -63,6 +63,17 @@ test("the directory works offline and a mediation request starts from a mediator
   await expect(page.locator("#f-other_party_state_body-error")).toContainText("Подайте вместо этого жалобу");
   await page.locator("#f-other_party_state_body-false").check();
   await expect(page.locator("#f-other_party_state_body-error")).toBeEmpty();
+  // Nor for a party without legal capacity: the form points to the district's lawyers
+  // and notaries in the directory instead.
+  await page.locator("#f-corruption_case-false").check();
+  await page.locator("#f-third_parties_affected-false").check();
+  await page.locator("#f-party_lacks_capacity-true").check();
+  await expect(page.locator("#f-party_lacks_capacity-error")).toContainText("нотариусу из справочника");
+  const instead = page.getByTestId("mediation-instead");
+  await expect(instead.getByRole("link", { name: "Нотариусы вашего района" })).toHaveAttribute("href", "/directory?kind=notary&district=TER");
+  await expect(instead.getByRole("link", { name: "Адвокаты вашего района" })).toHaveAttribute("href", "/directory?kind=lawyer&district=TER");
+  await page.locator("#f-party_lacks_capacity-false").check();
+  await expect(page.getByTestId("mediation-instead")).toHaveCount(0);
   await snapshot(page, "11-mediation-ru");
 
   await page.getByRole("button", { name: "Отправить", exact: true }).click();
@@ -72,7 +83,7 @@ test("the directory works offline and a mediation request starts from a mediator
   await expect(page.getByTestId("tracking")).toHaveText(/^TER-\d{4}-\d{5}$/);
   const rows = server.stored().filter((s) => s.id === id);
   expect(rows).toHaveLength(1);
-  expect(rows[0].form).toEqual({ id: "mediation_request", version: 1 });
+  expect(rows[0].form).toEqual({ id: "mediation_request", version: 2 });
   expect(rows[0].answers.preferred_provider).toBe(provider);
   expect(rows[0].answers.parties[0].phone).toBe("+77771234567");
 });

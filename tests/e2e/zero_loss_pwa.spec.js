@@ -68,18 +68,18 @@ test("a complaint with a photo taken offline is delivered with the photo verifie
   await page.reload();
   await expect(page.getByTestId("public-answer")).toHaveText("The school returned the money to every parent.");
   await expect(page.locator(".timeline li")).toHaveCount(3);
-  await expect(page.getByText("State bodies do not consider anonymous appeals")).toBeVisible();
+  await expect(page.getByText("anonymous appeals are not considered, except reports of a criminal offence")).toBeVisible();
   await snapshot(page, "20-receipt-answered");
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByTestId("public-answer")).toHaveText("The school returned the money to every parent.");
   await context.setOffline(false);
 
-  // Later, the person decides to make it a formal appeal.
+  // Later, the person adds their name and phone, so that the office can reach them.
   await page.getByLabel("Your name").fill("Aigerim Sarsenova");
   await page.getByLabel("Your phone").fill("8 701 234 56 78");
   await page.getByRole("button", { name: "Add my name and phone" }).click();
-  await expect(page.getByText("Added: this is now a formal appeal.")).toBeVisible();
+  await expect(page.getByText("Added: the office can now reach you. A formal appeal also needs your IIN and postal address.")).toBeVisible();
   await expect(page.locator(".timeline li").last()).toContainText("Name and phone added");
 });
 

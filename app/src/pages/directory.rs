@@ -47,8 +47,20 @@ pub fn DirectoryPage() -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
     let query = RwSignal::new(String::new());
-    let district = RwSignal::new(String::new());
-    let kind = RwSignal::new(String::new());
+    // `?kind=lawyer&district=BUR`: where another screen sends the person (a mediation the
+    // law refuses points to the lawyers and notaries of their district).
+    let param = |name: &str| {
+        let raw = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name));
+        raw.unwrap_or_default()
+    };
+    let district = RwSignal::new(
+        Some(param("district")).filter(|d| District::from_code(d).is_some()).unwrap_or_default(),
+    );
+    let kind = RwSignal::new(
+        Some(param("kind"))
+            .filter(|k| ProviderKind::ALL.iter().any(|p| p.code() == k))
+            .unwrap_or_default(),
+    );
     let language = RwSignal::new(String::new());
     let here: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
     let locating = RwSignal::new(false);
@@ -153,14 +165,14 @@ pub fn DirectoryPage() -> impl IntoView {
                     <label for="dir-district">{move || t(lang.get(), "district")}</label>
                     <select id="dir-district" on:change=move |ev| district.set(event_target_value(&ev))>
                         <option value="">{move || t(lang.get(), "all")}</option>
-                        {District::ALL.into_iter().map(|d| view! { <option value=d.code()>{move || d.name(lang.get())}</option> }).collect_view()}
+                        {District::ALL.into_iter().map(|d| view! { <option value=d.code() selected=district.get_untracked() == d.code()>{move || d.name(lang.get())}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for="dir-kind">{move || t(lang.get(), "kind")}</label>
                     <select id="dir-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                         <option value="">{move || t(lang.get(), "all")}</option>
-                        {ProviderKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{move || k.label(lang.get())}</option> }).collect_view()}
+                        {ProviderKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=kind.get_untracked() == k.code()>{move || k.label(lang.get())}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">

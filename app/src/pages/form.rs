@@ -1,9 +1,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use adal_core::FieldErrors;
 use adal_core::api::SubmissionRequest;
 use adal_core::form::{self, Change, FormSchema};
+use adal_core::{ErrorCode, FieldErrors};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use wasm_bindgen::JsCast;
 
 use super::Page;
+use crate::components::AntiCorruption;
 use crate::components::form::{Fields, FormCtx, field_id};
 use crate::i18n::t;
 use crate::state::{AppState, today, use_app};
@@ -310,6 +311,7 @@ fn FormEditor(
             </Show>
             <form novalidate on:submit=send>
                 <Fields ctx fields/>
+                <LawNotes ctx form=form_ref.id.clone()/>
                 <div class="actions">
                     <button type="submit" class="primary big">{move || t(lang.get(), "send")}</button>
                     <p class="saved" aria-live="polite">
@@ -323,6 +325,50 @@ fn FormEditor(
             </form>
             <DeleteDraft id=id app/>
         </main>
+    }
+}
+
+/// What the law says about what is being written, where it matters: on a complaint,
+/// the anti-corruption channels and, once "anonymous" is ticked, what the law does with
+/// an anonymous appeal; on a mediation request the law refuses for a party without
+/// capacity or for third parties' rights, where to turn instead.
+#[component]
+fn LawNotes(ctx: FormCtx, form: String) -> impl IntoView {
+    let lang = use_app().lang;
+    let complaint = adal_core::report::COMPLAINT_FORMS.contains(&form.as_str());
+    let anonymous =
+        move || ctx.answers.with(|a| a.get("anonymous") == Some(&serde_json::Value::Bool(true)));
+    let routed = move || {
+        ctx.errors.with(|e| {
+            e.0.iter().any(|e| {
+                matches!(
+                    e.code,
+                    ErrorCode::MediationPartyIncapable | ErrorCode::MediationThirdParties
+                )
+            })
+        })
+    };
+    let district = move || {
+        ctx.answers.with(|a| a.get("district").and_then(|d| d.as_str()).unwrap_or("").to_owned())
+    };
+    let directory = move |kind: &str| format!("/directory?kind={kind}&district={}", district());
+    view! {
+        <Show when=move || complaint && anonymous()>
+            <aside class="banner info" data-testid="anonymous-law">
+                <p>{move || t(lang.get(), "anonymous_law")}</p>
+                <p>{move || t(lang.get(), "anonymous_formal_appeal_needs")}</p>
+            </aside>
+        </Show>
+        {complaint.then(|| view! { <AntiCorruption/> })}
+        <Show when=routed>
+            <aside class="banner info" data-testid="mediation-instead" aria-labelledby="instead-h">
+                <h2 id="instead-h">{move || t(lang.get(), "mediation_instead_title")}</h2>
+                <ul>
+                    <li><a href=move || directory("lawyer")>{move || t(lang.get(), "mediation_instead_lawyers")}</a></li>
+                    <li><a href=move || directory("notary")>{move || t(lang.get(), "mediation_instead_notaries")}</a></li>
+                </ul>
+            </aside>
+        </Show>
     }
 }
 

@@ -10,6 +10,8 @@ use leptos_router::hooks::use_params_map;
 use super::act::ActDocument;
 use super::{Page, summary, title};
 use crate::api;
+use crate::components::receipt::local_time;
+use crate::components::{ReceiptCard, ReceiptFacts};
 use crate::i18n::{event_label, t};
 use crate::state::{AppState, use_app};
 use crate::store::replies::Reply;
@@ -106,11 +108,17 @@ fn Sent(item: SentItem) -> impl IntoView {
     let (form, version) = (item.request.form.id.clone(), item.request.form.version);
     let form2 = form.clone();
     let answers = StoredValue::new(item.request.answers.clone());
-    let received = item.receipt.received_at;
     let anonymous = item.status.as_ref().map(|s| s.anonymous).unwrap_or_else(|| {
         item.request.answers.get("anonymous") == Some(&serde_json::Value::Bool(true))
     });
     let status = item.status.clone();
+    // The status is the newer word; a receipt from before it still has its own terms.
+    let facts = ReceiptFacts {
+        tracking: item.receipt.tracking.clone(),
+        received_at: item.receipt.received_at,
+        anonymous: item.request.answers.get("anonymous") == Some(&serde_json::Value::Bool(true)),
+        terms: status.as_ref().and_then(|s| s.terms.clone()).or_else(|| item.receipt.terms.clone()),
+    };
     let public_answer = status.as_ref().and_then(|s| s.public_answer.clone());
     let identified = status
         .as_ref()
@@ -118,11 +126,7 @@ fn Sent(item: SentItem) -> impl IntoView {
     view! {
         <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
         <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
-        <div class="receipt">
-            <p>{move || t(lang.get(), "tracking_number")}</p>
-            <p class="tracking big" data-testid="tracking">{item.receipt.tracking.clone()}</p>
-            <p class="muted">{move || t(lang.get(), "received_at")} ": " {move || local_time(received, lang.get())}</p>
-        </div>
+        <ReceiptCard facts/>
         {public_answer.map(|answer| view! {
             <section aria-labelledby="answer-h" class="answer">
                 <h2 id="answer-h">{move || t(lang.get(), "public_answer")}</h2>
@@ -329,8 +333,10 @@ pub fn ItemActPage() -> impl IntoView {
     }
 }
 
-/// An anonymous complaint is a signal for monitoring; adding a name and phone turns it
-/// into an appeal a state body must consider. The person decides, here, at any time.
+/// An anonymous complaint is a signal for monitoring; a name and phone let the office
+/// reach the person, but only the content the law requires of an appeal (IIN, postal
+/// address, APC Art. 63) would make it one, and the screen says so. The person decides,
+/// here, at any time.
 #[component]
 fn AddIdentity(item: SentItem) -> impl IntoView {
     let app = use_app();
@@ -374,6 +380,8 @@ fn AddIdentity(item: SentItem) -> impl IntoView {
     view! {
         <section aria-labelledby="identity-h" class="identity">
             <h2 id="identity-h">{move || t(lang.get(), "anonymous_title")}</h2>
+            <p class="muted">{move || t(lang.get(), "anonymous_law")}</p>
+            <p class="muted" data-testid="formal-appeal-needs">{move || t(lang.get(), "anonymous_formal_appeal_needs")}</p>
             <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p>
             <form novalidate on:submit=submit>
                 <div class="field">
@@ -393,11 +401,4 @@ fn AddIdentity(item: SentItem) -> impl IntoView {
             <p role="status">{move || message.get()}</p>
         </section>
     }
-}
-
-/// The instant in the device's time zone, written the way the person's language writes it.
-fn local_time(at: time::OffsetDateTime, lang: adal_core::Lang) -> String {
-    let ms = (at.unix_timestamp_nanos() / 1_000_000) as f64;
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    date.to_locale_string(lang.tag(), &wasm_bindgen::JsValue::UNDEFINED).into()
 }

@@ -182,7 +182,7 @@ pub enum StaffAction {
     /// The parties signed a reconciliation act: the server checks and stores it, and the
     /// receipt shows its number and hash.
     SignAct {
-        act: ActInput,
+        act: Box<ActInput>,
     },
     Close,
 }

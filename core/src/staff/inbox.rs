@@ -153,15 +153,15 @@ impl StaffSubmission {
             parties.push(PartyInput {
                 name: applicant,
                 iin: text(answers, "applicant_iin"),
-                address: String::new(),
+                ..PartyInput::default()
             });
         }
         if let Some(others) = answers.get("parties").and_then(|v| v.as_array()) {
             parties.extend(others.iter().filter(|p| !text(p, "name").is_empty()).map(|p| {
                 PartyInput {
                     name: text(p, "name"),
-                    iin: String::new(),
                     address: text(p, "address"),
+                    ..PartyInput::default()
                 }
             }));
         }

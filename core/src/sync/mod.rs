@@ -146,6 +146,7 @@ mod tests {
             id: Uuid::nil(),
             tracking: "URA-2026-00001".into(),
             received_at: datetime!(2026-11-25 10:00 UTC),
+            terms: None,
         };
         let body = serde_json::to_string(&receipt).unwrap();
         assert_eq!(classify(201, Some(&body)), Outcome::Delivered(receipt.clone()));

@@ -6,7 +6,7 @@
 
 use adal_core::District;
 use adal_core::api::FormRef;
-use adal_core::receipt::{EventKind, Identity, StatusEvent, SubmissionStatus};
+use adal_core::receipt::{EventKind, Identity, ReceiptTerms, StatusEvent, SubmissionStatus};
 use adal_core::staff::StaffEvent;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -165,9 +165,24 @@ pub struct Receipted {
     received_at: OffsetDateTime,
     sent_anonymous: bool,
     identity_added: bool,
+    district: Option<District>,
+    reports_a_bribe: bool,
 }
 
 impl Receipted {
+    /// Who accepted it, when it is registered and answered by, counted by `calendar`.
+    /// Sent anonymously, it stays outside the answer clock even once named.
+    pub fn terms(&self, calendar: &adal_core::calendar::Calendar) -> Option<ReceiptTerms> {
+        Some(ReceiptTerms::new(
+            calendar,
+            &self.form.id,
+            self.district?,
+            self.received_at,
+            self.sent_anonymous,
+            self.reports_a_bribe,
+        ))
+    }
+
     /// Still anonymous: sent so, and no identity added since.
     pub fn anonymous(&self) -> bool {
         self.sent_anonymous && !self.identity_added
@@ -186,7 +201,8 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
     let row = conn
         .query_row(
             "SELECT s.id, r.secret_sha256, s.form_id, s.form_version, s.received_at, \
-                    COALESCE(r.anonymous, 0), i.submission_id IS NOT NULL \
+                    COALESCE(r.anonymous, 0), i.submission_id IS NOT NULL, s.district, \
+                    s.answers \
              FROM submissions s \
              LEFT JOIN receipts r ON r.submission_id = s.id \
              LEFT JOIN submission_identities i ON i.submission_id = s.id \
@@ -200,13 +216,28 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
                     row.get::<_, String>(4)?,
                     row.get::<_, bool>(5)?,
                     row.get::<_, bool>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
                 ))
             },
         )
         .optional()?;
-    let Some((id, secret_sha256, form, received_at, sent_anonymous, identity_added)) = row else {
+    let Some((
+        id,
+        secret_sha256,
+        form,
+        received_at,
+        sent_anonymous,
+        identity_added,
+        district,
+        answers,
+    )) = row
+    else {
         return Ok(None);
     };
+    // Answers that no longer read as answers only lose the bribe flag, never the receipt.
+    let answers: adal_core::form::Answers = serde_json::from_str(&answers).unwrap_or_default();
+    let reports_a_bribe = adal_core::receipt::reports_a_bribe(&form.id, &answers);
     Ok(Some(Receipted {
         id: id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?,
         secret_sha256,
@@ -215,6 +246,8 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
         received_at: parse_time(&received_at)?,
         sent_anonymous,
         identity_added,
+        district: District::from_code(&district),
+        reports_a_bribe,
     }))
 }
 
@@ -257,6 +290,8 @@ pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, 
         timeline,
         sessions: super::mediation::sessions(conn, found.id)?,
         act: super::mediation::act(conn, found.id)?,
+        // Counted by the route, which holds the calendar (`Receipted::terms`).
+        terms: None,
     })
 }
 

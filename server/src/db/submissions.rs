@@ -154,7 +154,12 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
             return Ok(Stored::Conflict);
         }
         let received_at = parse_time(&received_at)?;
-        return Ok(Stored::AlreadyStored(Receipt { id: new.id, tracking, received_at }));
+        return Ok(Stored::AlreadyStored(Receipt {
+            id: new.id,
+            tracking,
+            received_at,
+            terms: None,
+        }));
     }
     let incomplete = super::attachments::not_complete(conn, &new.attachments)?;
     if !incomplete.is_empty() {
@@ -208,7 +213,7 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
     super::triage::after_stored(conn, &tracking, new.district, &new.triage, received_at)?;
     let secret = new.receipt_secret_sha256.as_deref();
     super::events::record_receipt(conn, new.id, secret, new.anonymous, received_at)?;
-    Ok(Stored::Created(Receipt { id: new.id, tracking, received_at }))
+    Ok(Stored::Created(Receipt { id: new.id, tracking, received_at, terms: None }))
 }
 
 /// Calls `each` with every stored submission, oldest first; returns how many there were.

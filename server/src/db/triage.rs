@@ -28,6 +28,9 @@ pub struct Triage {
     /// The `institution` answer as written.
     institution: String,
     complaint: bool,
+    /// The complaint reports a bribe (`receipt::reports_a_bribe`): its receipt shows the
+    /// anti-corruption channels. Not stored; the receipt says it.
+    pub reports_a_bribe: bool,
 }
 
 impl Triage {
@@ -42,6 +45,7 @@ impl Triage {
             institution_key: monitoring_key(form_id, answers),
             institution: institution.to_owned(),
             complaint: form_id == "complaint",
+            reports_a_bribe: adal_core::receipt::reports_a_bribe(form_id, answers),
         }
     }
 }

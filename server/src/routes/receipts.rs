@@ -59,8 +59,9 @@ async fn get_submission_status(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let found = authorize(&state, &tracking, &headers).await?;
+    let terms = found.terms(&state.calendar.get());
     let status = state.db.call(move |conn| events::status(conn, &found)).await?;
-    Ok(private(&state, status))
+    Ok(private(&state, status, terms))
 }
 
 /// Turns an anonymous submission into a named one. Resending the same identity answers
@@ -89,6 +90,7 @@ async fn post_identity(
     Json(request): Json<IdentityRequest>,
 ) -> Result<Response, ApiError> {
     let mut found = authorize(&state, &tracking, &headers).await?;
+    let terms = found.terms(&state.calendar.get());
     let identity = request.validate().map_err(ApiError::Validation)?;
     let at = OffsetDateTime::now_utc();
     let status = state
@@ -100,7 +102,7 @@ async fn post_identity(
         .await?
         .ok_or(ApiError::Refused(ProblemCode::NotAnonymous))?;
     tracing::info!(tracking = %status.tracking, "identity added");
-    Ok(private(&state, status))
+    Ok(private(&state, status, terms))
 }
 
 /// The person's reply to the office's question, recorded as `info_provided`: 200 with
@@ -130,6 +132,7 @@ async fn post_reply(
     Json(request): Json<ReplyRequest>,
 ) -> Result<Response, ApiError> {
     let found = authorize(&state, &tracking, &headers).await?;
+    let terms = found.terms(&state.calendar.get());
     let text = request.validate().map_err(ApiError::Validation)?;
     let at = OffsetDateTime::now_utc();
     let status = state
@@ -141,7 +144,7 @@ async fn post_reply(
         .await?
         .ok_or(ApiError::Refused(ProblemCode::NoQuestionPending))?;
     tracing::info!(tracking = %status.tracking, "reply recorded");
-    Ok(private(&state, status))
+    Ok(private(&state, status, terms))
 }
 
 /// The submission `tracking` if the request carries its secret; the same 404 otherwise.
@@ -169,9 +172,15 @@ async fn authorize(
 
 /// The status is the sender's alone: no shared cache may keep it.
 /// The status as the person reads it, with the extension in force (its reason, the new
-/// answer day) counted by the calendar in force, and not to be cached.
-fn private(state: &AppState, mut status: SubmissionStatus) -> Response {
+/// answer day) counted by the calendar in force, the receipt's `terms`, and not to be
+/// cached.
+fn private(
+    state: &AppState,
+    mut status: SubmissionStatus,
+    terms: Option<adal_core::receipt::ReceiptTerms>,
+) -> Response {
     let calendar = state.calendar.get();
+    status.terms = terms;
     status.extension =
         SubmissionStatus::extension_of(&calendar, status.received_at, &status.timeline);
     let mut response = Json(status).into_response();

@@ -8,7 +8,9 @@ use adal_core::api::{
     BatchOutcome, BatchRequest, BatchResponse, FormRef, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS,
     MAX_BODY_BYTES, ProblemCode, Receipt, SubmissionRequest,
 };
+use adal_core::calendar::Calendar;
 use adal_core::form::{self, Answers};
+use adal_core::receipt::ReceiptTerms;
 use adal_core::{AttachmentRef, District, Lang};
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, State};
@@ -81,10 +83,10 @@ async fn post_submission(
     Json(request): Json<SubmissionRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let new = prepare(request, OffsetDateTime::now_utc())?;
-    let (id, form_id, district) = (new.id, new.form.id.clone(), new.district.code());
+    let key = Key::of(&new);
     // Answered only once the group holding this submission has committed.
     let stored = state.writer.store(new).await?;
-    answer(id, &form_id, district, stored)
+    answer(&key, stored, &state.calendar.get())
 }
 
 /// The body of a batch, read item by item so that one malformed item is refused alone:
@@ -160,7 +162,7 @@ async fn post_submission_batch(
     for item in prepared {
         match item {
             Ok(new) => {
-                keys.push((new.id, new.form.id.clone(), new.district.code()));
+                keys.push(Key::of(&new));
                 valid.push(new);
                 outcomes.push(None);
             }
@@ -168,15 +170,16 @@ async fn post_submission_batch(
         }
     }
     let mut stored = state.writer.store_all(valid).await?.into_iter().zip(keys);
+    let calendar = state.calendar.get();
     let results = outcomes
         .into_iter()
         .map(|outcome| match outcome {
             Some(refusal) => refusal,
             None => {
-                let (stored, (id, form_id, district)) =
-                    stored.next().expect("one result per stored submission");
+                let (stored, key) = stored.next().expect("one result per stored submission");
+                let id = key.id;
                 let answered = stored.map_err(ApiError::from);
-                match answered.and_then(|stored| answer(id, &form_id, district, stored)) {
+                match answered.and_then(|stored| answer(&key, stored, &calendar)) {
                     Ok((status, Json(receipt))) => {
                         BatchOutcome::Stored { id, status: status.as_u16(), receipt }
                     }
@@ -239,21 +242,56 @@ pub(crate) fn prepare(
     })
 }
 
-/// The answer for one stored submission, logged with ids only.
-fn answer(
+/// What the answer to a stored submission needs of it besides the receipt.
+struct Key {
     id: Uuid,
-    form_id: &str,
-    district: &str,
+    form_id: String,
+    district: District,
+    reports_a_bribe: bool,
+}
+
+impl Key {
+    fn of(new: &NewSubmission) -> Key {
+        Key {
+            id: new.id,
+            form_id: new.form.id.clone(),
+            district: new.district,
+            reports_a_bribe: new.triage.reports_a_bribe,
+        }
+    }
+}
+
+/// The answer for one stored submission, logged with ids only: the receipt with what
+/// the law wants it to say (who accepted it, when it is registered and answered by).
+fn answer(
+    key: &Key,
     stored: Stored,
+    calendar: &Calendar,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let (id, form_id, district) = (key.id, key.form_id.as_str(), key.district.code());
+    let with_terms = |mut receipt: Receipt| {
+        let anonymous = receipt
+            .tracking
+            .parse::<adal_core::TrackingNumber>()
+            .is_ok_and(|t| t.series == adal_core::Series::Anonymous);
+        receipt.terms = Some(ReceiptTerms::new(
+            calendar,
+            form_id,
+            key.district,
+            receipt.received_at,
+            anonymous,
+            key.reports_a_bribe,
+        ));
+        Json(receipt)
+    };
     match stored {
         Stored::Created(receipt) => {
             tracing::info!(submission.id = %id, form.id = %form_id, tracking = %receipt.tracking, district, "submission stored");
-            Ok((StatusCode::CREATED, Json(receipt)))
+            Ok((StatusCode::CREATED, with_terms(receipt)))
         }
         Stored::AlreadyStored(receipt) => {
             tracing::info!(submission.id = %id, form.id = %form_id, tracking = %receipt.tracking, district, "submission resent");
-            Ok((StatusCode::OK, Json(receipt)))
+            Ok((StatusCode::OK, with_terms(receipt)))
         }
         Stored::Conflict => Err(ApiError::ConflictingResubmission { id }),
         Stored::AttachmentsIncomplete(ids) => Err(ApiError::AttachmentsIncomplete { ids }),

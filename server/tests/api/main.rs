@@ -13,6 +13,7 @@ mod forms;
 mod hardening;
 mod health;
 mod helpers;
+mod law;
 mod logs;
 mod mediation;
 mod metrics;

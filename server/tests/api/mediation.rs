@@ -48,12 +48,13 @@ fn act_input() -> ActInput {
                 name: "Айгерим Сарсенова".into(),
                 iin: "900101300007".into(),
                 address: "Орал, Абай к. 5".into(),
+                ..Default::default()
             },
             PartyInput { name: "Болат Кенжебеков".into(), ..Default::default() },
         ],
         dispute: "Су құбыры көршінің жертөлесіне ағады.".into(),
         terms: vec!["Болат 1 мамырға дейін құбырды жөндейді.".into()],
-        language_note: String::new(),
+        ..ActInput::default()
     }
 }
 
@@ -319,4 +320,64 @@ async fn an_act_of_thousands_of_parties_gets_one_error_for_their_number_not_one_
         refused.field_errors().get("act.parties"),
         Some(adal_core::ErrorCode::TooManyItems { max: act::MAX_PARTIES })
     );
+}
+
+#[tokio::test]
+async fn an_article_27_act_is_refused_without_what_the_law_lists_and_signed_with_all_of_it_hashed()
+{
+    // Arrange: an agreed mediation in Uralsk.
+    let app = spawn_staff_app().await;
+    let request =
+        submission_of("mediation_request", with(mediation_request(), json!({ "district": "URA" })));
+    let tracking = app.submit(&request).await.tracking;
+    let mediator = app.staff_session("mediator.ura", Role::Mediator, Some(District::Uralsk)).await;
+    let place = "Орал, Достық даңғылы 1";
+    created(act_on(&app, &mediator, &tracking, &schedule(&in_days(7), "10:00", place)).await).await;
+    created(act_on(&app, &mediator, &tracking, &outcome("agreed", "")).await).await;
+    let mut input = act_input();
+    input.version = act::ART_27;
+
+    // Act: the first-release fields only, then everything Art. 27 lists.
+    let refused = act_on(&app, &mediator, &tracking, &sign(&input)).await;
+    input.parties[1] = PartyInput {
+        name: "ТОО «Жайық Құрылыс»".into(),
+        bin: "100440000024".into(),
+        address: "Орал, Достық даңғылы 20".into(),
+        signatory: "директор Б. Кенжебеков".into(),
+        ..Default::default()
+    };
+    input.mediator_registration = "№ 154, 03.02.2025".into();
+    input.agreement = "№ 7, 01.03.2026".into();
+    input.term_details = vec![act::TermDetail {
+        due: "1 мамырға дейін".into(),
+        manner: "өз есебінен".into(),
+    }];
+    input.non_fulfilment = "Сотқа мәжбүрлеп орындату туралы жүгінуге болады.".into();
+    let signed = act_on(&app, &mediator, &tracking, &sign(&input)).await;
+
+    // Assert
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = crate::helpers::problem(refused).await;
+    let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str().to_owned()).collect();
+    for field in
+        ["act.parties.1.iin", "act.parties.1.address", "act.mediator_registration", "act.agreement"]
+    {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
+    created(signed).await;
+    let path = format!("/api/v1/staff/submissions/{tracking}/act");
+    let stored: SignedAct =
+        app.staff_send(&mediator, "en", &path, None).await.json().await.unwrap();
+    let expected = input.parse().unwrap();
+    assert_eq!(stored.hash, expected.hash());
+    assert!(stored.text.contains("БИН 100440000024"));
+    assert!(stored.text.contains("в лице: директор Б. Кенжебеков"));
+    assert!(stored.text.contains("запись в реестре: № 154, 03.02.2025"));
+    assert!(stored.text.contains("Договор о медиации: № 7, 01.03.2026."));
+    assert!(
+        stored.text.contains("Срок исполнения: 1 мамырға дейін; способ исполнения: өз есебінен.")
+    );
+    assert!(stored.text.contains("Последствия неисполнения:"));
+    assert!(act::verify(&stored.text, &stored.hash));
+    assert_eq!(stored.input, input, "kept as typed, to print again");
 }

@@ -195,6 +195,68 @@ pub(super) fn request_v1() -> FormSchema {
     }
 }
 
+/// Version 2 also asks what else bars mediation by law (Law "On mediation", Art. 1):
+/// a criminal case about a corruption offence, a party without legal capacity, a
+/// dispute that touches the rights of people outside it. Each "yes" is refused with its
+/// own message; the last two point to a lawyer or a notary instead.
+pub(super) fn request_v2() -> FormSchema {
+    let mut form = request_v1();
+    form.version = 2;
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.key == "other_party_state_body")
+        .expect("version 1 asks about a state body")
+        + 1;
+    let bars = [
+        (
+            "corruption_case",
+            t(
+                "Бұл сыбайлас жемқорлық қылмысы туралы қылмыстық іс пе (пара, лауазымды \
+                 өкілеттікті теріс пайдалану т.б.)?",
+                "Это уголовное дело о коррупционном правонарушении (взятка, злоупотребление \
+                 должностными полномочиями и т. п.)?",
+                "Is this a criminal case about a corruption offence (a bribe, abuse of \
+                 office and so on)?",
+            ),
+            ErrorCode::MediationCorruptionCase,
+        ),
+        (
+            "party_lacks_capacity",
+            t(
+                "Тараптардың бірін сот әрекетке қабілетсіз деп таныды ма?",
+                "Признана ли одна из сторон судом недееспособной?",
+                "Has a court found any party to lack legal capacity?",
+            ),
+            ErrorCode::MediationPartyIncapable,
+        ),
+        (
+            "third_parties_affected",
+            t(
+                "Дау оған қатыспайтын адамдардың құқығын қозғай ма (мысалы, басқа \
+                 мұрагерлердің не меншік иелерінің)?",
+                "Затрагивает ли спор права людей, не участвующих в нём (например, других \
+                 наследников или собственников)?",
+                "Does the dispute touch the rights of people outside it (other heirs or \
+                 owners, for example)?",
+            ),
+            ErrorCode::MediationThirdParties,
+        ),
+    ];
+    for (n, (key, label, code)) in bars.into_iter().enumerate() {
+        form.fields.insert(
+            at + n,
+            FieldDef::new(key, FieldKind::YesNo, label).required().help(t(
+                "Заң бойынша мұндай дауда медиация жүргізілмейді.",
+                "По закону в таком споре медиация не проводится.",
+                "The law does not allow mediation in such a dispute.",
+            )),
+        );
+        form.rules.push(Rule { when: Condition::is_true(key), field: key.into(), code });
+    }
+    form
+}
+
 /// One or more other parties, each with a way to reach them.
 fn parties() -> FieldDef {
     let reach_by_phone = Condition::Any(vec![
@@ -289,6 +351,9 @@ mod tests {
                 { "name": "Dana M.", "reach_by": "address", "address": "Aksai, Druzhby 7" },
             ],
             "other_party_state_body": false,
+            "corruption_case": false,
+            "party_lacks_capacity": false,
+            "third_parties_affected": false,
             "dispute_kind": "neighbours",
             "description": "The neighbours' water pipe leaks into our cellar every spring.",
             "applicant_wants": "That they repair the pipe and pay for the cellar walls.",
@@ -353,5 +418,35 @@ mod tests {
         assert!(check(&answers).is_ok());
         answers.insert("applicant_iin".into(), json!("900101300008"));
         assert_eq!(check(&answers).unwrap_err().get("applicant_iin"), Some(ErrorCode::InvalidIin));
+    }
+
+    #[test]
+    fn a_corruption_case_is_refused_and_the_other_bars_point_to_a_lawyer_or_notary() {
+        for (key, code, words) in [
+            ("corruption_case", ErrorCode::MediationCorruptionCase, "1424"),
+            ("party_lacks_capacity", ErrorCode::MediationPartyIncapable, "notary"),
+            ("third_parties_affected", ErrorCode::MediationThirdParties, "notary"),
+        ] {
+            let mut answers = filled();
+            answers.insert(key.into(), json!(true));
+            let errors = check(&answers).unwrap_err();
+            assert_eq!(errors.0.len(), 1, "{key}");
+            assert_eq!(errors.get(key), Some(code));
+            assert!(code.message(Lang::En).contains(words), "{key}");
+            assert!(!code.message(Lang::Kk).is_empty() && !code.message(Lang::Ru).is_empty());
+            answers.remove(key);
+            assert_eq!(check(&answers).unwrap_err().get(key), Some(ErrorCode::Required));
+        }
+    }
+
+    #[test]
+    fn a_first_version_request_is_still_accepted_without_the_new_questions() {
+        let mut answers = filled();
+        for key in ["corruption_case", "party_lacks_capacity", "third_parties_affected"] {
+            answers.remove(key);
+        }
+        let v1 = crate::form::find("mediation_request", 1).unwrap();
+        assert!(validate(v1, &answers, date!(2026 - 11 - 25)).is_ok());
+        assert_eq!(current("mediation_request").unwrap().version, 2);
     }
 }

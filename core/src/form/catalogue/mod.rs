@@ -20,6 +20,7 @@ static CATALOGUE: LazyLock<Vec<FormSchema>> = LazyLock::new(|| {
         complaint::v1(),
         complaint::v2(),
         mediation::request_v1(),
+        mediation::request_v2(),
         monitoring::school_v1(),
         monitoring::clinic_v1(),
     ]

@@ -72,6 +72,7 @@ impl Script {
             id,
             tracking: format!("URA-2026-{:05}", self.issued.get()),
             received_at: time::macros::datetime!(2026-11-25 10:00 UTC),
+            terms: None,
         }
     }
 

@@ -70,7 +70,7 @@ pub async fn post_action(
         }
         StaffAction::SignAct { act: input } => {
             let act = input.parse().map_err(|errors| ApiError::Validation(under("act", errors)))?;
-            let signed = SignedAct::new(input, &act, at);
+            let signed = SignedAct::new(*input, &act, at);
             event.note = Some(signed.note());
             Own::Act(Box::new(signed))
         }
