@@ -227,7 +227,7 @@ pub const ANTI_CORRUPTION_BOT: &str = "@antikorkzbot";
 /// one is, the person is also shown [`ANTI_CORRUPTION_CALL_CENTRE`] and
 /// [`ANTI_CORRUPTION_BOT`]. Reads answers as typed (a string) or as stored (a number).
 pub fn reports_a_bribe(form_id: &str, answers: &crate::form::Answers) -> bool {
-    if !crate::report::COMPLAINT_FORMS.contains(&form_id) {
+    if !crate::form::COMPLAINT_FORMS.contains(&form_id) {
         return false;
     }
     let amount = match answers.get("amount_asked") {
@@ -285,7 +285,7 @@ impl ReceiptTerms {
         reports_a_bribe: bool,
     ) -> ReceiptTerms {
         let deadlines = calendar.deadlines(received_at);
-        let appeal = crate::report::COMPLAINT_FORMS.contains(&form_id) && !sent_anonymous;
+        let appeal = crate::form::COMPLAINT_FORMS.contains(&form_id) && !sent_anonymous;
         let answer_by = appeal.then_some(deadlines.answer_by);
         // Only the days the receipt states: the two-month cap it does not print may
         // reach into a provisional year without making these estimates.

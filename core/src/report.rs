@@ -34,13 +34,7 @@ pub const ANCHOR: Date = date!(2025 - 12 - 29);
 pub const PERIOD_DAYS: i64 = 14;
 /// How many institutions the report names.
 pub const TOP_INSTITUTIONS: usize = 5;
-/// The forms whose submissions are monitoring visits.
-pub const MONITORING_FORMS: [&str; 2] = ["monitoring_school", "monitoring_clinic"];
-/// The forms whose `institution` answer is an institution complained about: the
-/// appeals, the only submissions the 15-working-day answer figures count.
-pub const COMPLAINT_FORMS: [&str; 1] = ["complaint"];
-/// The forms of mediation requests, counted by the time to their first session.
-pub const MEDIATION_FORMS: [&str; 1] = ["mediation_request"];
+pub use crate::form::{COMPLAINT_FORMS, MEDIATION_FORMS, MONITORING_FORMS};
 
 /// One two-week period. On the wire `{"start":"2026-01-12","end":"2026-01-25"}`; only a
 /// start on the grid of [`ANCHOR`] is accepted back.

@@ -4,8 +4,8 @@ mod device;
 pub mod form;
 mod header;
 mod qr;
-pub mod report;
 pub mod receipt;
+pub mod report;
 mod status_bar;
 mod update_banner;
 

@@ -335,7 +335,7 @@ fn FormEditor(
 #[component]
 fn LawNotes(ctx: FormCtx, form: String) -> impl IntoView {
     let lang = use_app().lang;
-    let complaint = adal_core::report::COMPLAINT_FORMS.contains(&form.as_str());
+    let complaint = adal_core::form::COMPLAINT_FORMS.contains(&form.as_str());
     let anonymous =
         move || ctx.answers.with(|a| a.get("anonymous") == Some(&serde_json::Value::Bool(true)));
     let routed = move || {

@@ -1,4 +1,4 @@
-//! The channel between districts (migration 0011): posts and replies, their photos, pins
+//! The channel between districts (migration 0010): posts and replies, their photos, pins
 //! and hides, and the FTS5 index of their folded text.
 
 use adal_core::channel::{Moderation, NewPost, Post, PostLink, Thread, Topic};
@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::DbError;
-use super::submissions::{format_time, parse_time};
+use super::clock::{format_time, parse_time};
 
 /// Who posts, as the post keeps it.
 #[derive(Debug, Clone)]

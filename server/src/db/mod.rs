@@ -44,8 +44,7 @@ pub const MIGRATION_NAMES: [&str; 10] = [
     "0007_mediation_reports",
     "0008_anonymous_series",
     "0009_open311",
-    // 0010 is another branch's; the lead orders them when merging.
-    "0011_channel",
+    "0010_channel",
 ];
 
 /// Append-only: a released migration is never edited, a change is a new entry (and a
@@ -63,7 +62,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0007_mediation_reports.sql")),
         M::up(include_str!("migrations/0008_anonymous_series.sql")),
         M::up(include_str!("migrations/0009_open311.sql")),
-        M::up(include_str!("migrations/0011_channel.sql")),
+        M::up(include_str!("migrations/0010_channel.sql")),
     ])
 }
 

@@ -26,6 +26,14 @@ static CATALOGUE: LazyLock<Vec<FormSchema>> = LazyLock::new(|| {
     ]
 });
 
+/// The forms whose submissions are monitoring visits.
+pub const MONITORING_FORMS: [&str; 2] = ["monitoring_school", "monitoring_clinic"];
+/// The forms whose `institution` answer is an institution complained about: the
+/// appeals, the only submissions the 15-working-day answer figures and answer days count.
+pub const COMPLAINT_FORMS: [&str; 1] = ["complaint"];
+/// The forms of mediation requests, counted by the time to their first session.
+pub const MEDIATION_FORMS: [&str; 1] = ["mediation_request"];
+
 /// Every accepted version of every form: each form's current version and the one
 /// before it, if any.
 pub fn catalogue() -> &'static [FormSchema] {

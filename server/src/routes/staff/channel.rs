@@ -36,12 +36,12 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::actor::{Actor, WriteActor};
-use super::policy::{Action, Target};
 use crate::AppState;
 use crate::accounts::sha256_hex;
 use crate::db::{self, channel::Author};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
+use adal_core::staff::policy::{Action, Target};
 
 /// A page holds this many threads unless `limit` asks for another number.
 const DEFAULT_LIMIT: u32 = 50;
@@ -230,7 +230,7 @@ async fn post_post(
     };
     let hidden = sees_hidden(&actor);
     let client_id = post.id;
-    let at = db::submissions::stored_precision(OffsetDateTime::now_utc());
+    let at = db::clock::stored_precision(OffsetDateTime::now_utc());
     let writer = actor.clone();
     let stored = state
         .db
