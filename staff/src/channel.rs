@@ -242,6 +242,15 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let link = RwSignal::new(String::new());
     let photos = RwSignal::new(Vec::<AttachmentRef>::new());
+    // Photos chosen but never posted leave the device with the form (as its text does).
+    on_cleanup(move || {
+        let left = photos.try_get_untracked().unwrap_or_default();
+        spawn_local(async move {
+            for photo in left {
+                let _ = store::attachments::delete(&photo.id.to_string()).await;
+            }
+        });
+    });
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let error = move |field: &'static str| {
         move || errors.with(|e| e.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()))

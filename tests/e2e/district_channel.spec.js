@@ -56,6 +56,23 @@ async function post(page, topic, text) {
   await expect(page.getByTestId("channel-post").filter({ hasText: text })).toBeVisible();
 }
 
+/** How many photo files the device keeps (the `attachments` store of IndexedDB). */
+async function photosKept(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("adal");
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const kept = await new Promise((resolve) => {
+      const count = db.transaction("attachments").objectStore("attachments").count();
+      count.onsuccess = () => resolve(count.result);
+    });
+    db.close();
+    return kept;
+  });
+}
+
 async function logIn(page, login) {
   await page.goto("/staff/");
   await page.getByLabel("Login", { exact: true }).fill(login);
@@ -211,18 +228,16 @@ test("a post with photos written without signal keeps them on the device and arr
   const id = reader.url().split("/").pop();
   const stored = await (await reader.request.get(`/api/v1/staff/channel/posts/${id}`)).json();
   expect(stored.post.photos).toHaveLength(2);
-  const kept = await author.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const open = indexedDB.open("adal");
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    return await new Promise((resolve) => {
-      const count = db.transaction("attachments").objectStore("attachments").count();
-      count.onsuccess = () => resolve(count.result);
-    });
-  });
-  expect(kept).toBe(0);
+  expect(await photosKept(author)).toBe(0);
+
+  // A photo chosen for a reply that is never sent leaves the device with the form.
+  await author.getByTestId("channel-post").filter({ hasText: text }).getByRole("link", { name: /Open the thread/ }).click();
+  await expect(author.getByTestId("channel-thread")).toContainText(text);
+  await author.getByTestId("channel-compose").locator('input[type="file"]').setInputFiles({ name: "letter.png", mimeType: "image/png", buffer: png(600, 800) });
+  await expect(author.getByTestId("channel-compose").getByRole("img")).toHaveCount(1);
+  expect(await photosKept(author)).toBe(1);
+  await author.getByRole("link", { name: "← Back to the channel" }).click();
+  await expect.poll(() => photosKept(author)).toBe(0);
 
   await uralsk.close();
   await terekti.close();
