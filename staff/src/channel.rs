@@ -5,8 +5,10 @@
 //! in without a reload; without it the page still reads and posts.
 
 use adal_core::channel::{
-    ChannelPage as Page, ChannelStep, Moderation, NewPost, Post, PostLink, Thread, Topic,
+    ChannelPage as Page, ChannelStep, MAX_PHOTOS, Moderation, NewPost, Post, PostLink, Thread,
+    Topic,
 };
+use adal_core::form::AttachmentRef;
 use adal_core::search::Query;
 use adal_core::{Lang, TrackingNumber};
 use gloo::events::EventListener;
@@ -17,7 +19,7 @@ use leptos_router::hooks::use_params_map;
 use super::{StaffPage, StaffState, local_time, queue, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, channel_posts, channel_thread, moderate_channel};
-use adal_app::store;
+use adal_app::{photos, store};
 
 const LIST_KEY: &str = "channel:list";
 
@@ -148,6 +150,7 @@ pub fn ChannelPage() -> impl IntoView {
                     <li class="waiting" data-testid="channel-waiting">
                         <span class="meta">{move || post.topic.map(|tp| tp.label(lang.get()))} " · " <em>{move || t(lang.get(), "staff_waiting_to_send")}</em></span>
                         <p class="post-text">{post.text.clone()}</p>
+                        <WaitingPhotos photos=post.photos.clone()/>
                     </li>
                 </For>
                 {move || match shown.get() {
@@ -182,12 +185,28 @@ fn PostCard(post: Post, open: bool) -> impl IntoView {
             </span>
             <p class="post-text">{post.text.clone()}</p>
             {post.link.clone().map(|link| view! { <LinkLine link/> })}
-            {(!post.photos.is_empty()).then(|| view! {
-                <div class="photos">
-                    {post.photos.iter().map(|p| view! {
-                        <img src=format!("/api/v1/staff/channel/photos/{}", p.id) alt="" loading="lazy" width="96" height="96"/>
-                    }).collect_view()}
-                </div>
+            {(!post.photos.is_empty()).then(|| {
+                let of = post.photos.len();
+                view! {
+                    <ul class="photos post-photos">
+                        {post.photos.iter().enumerate().map(|(i, p)| {
+                            let src = format!("/api/v1/staff/channel/photos/{}", p.id);
+                            let href = src.clone();
+                            let author = post.author.clone();
+                            let alt = move || t(lang.get(), "staff_channel_photo_alt")
+                                .replace("%{n}", &(i + 1).to_string())
+                                .replace("%{of}", &of.to_string())
+                                .replace("%{author}", &author);
+                            view! {
+                                <li class="photo">
+                                    <a href=href target="_blank" rel="noopener">
+                                        <img src=src alt=alt loading="lazy" width="96" height="96"/>
+                                    </a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
             })}
             {open.then(|| view! {
                 <a href=href.clone()>{move || t(lang.get(), "staff_channel_open").replace("%{n}", &replies.to_string())}</a>
@@ -222,6 +241,16 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
     let topic = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let link = RwSignal::new(String::new());
+    let photos = RwSignal::new(Vec::<AttachmentRef>::new());
+    // Photos chosen but never posted leave the device with the form (as its text does).
+    on_cleanup(move || {
+        let left = photos.try_get_untracked().unwrap_or_default();
+        spawn_local(async move {
+            for photo in left {
+                let _ = store::attachments::delete(&photo.id.to_string()).await;
+            }
+        });
+    });
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let error = move |field: &'static str| {
         move || errors.with(|e| e.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()))
@@ -234,7 +263,7 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
             topic: if parent.is_some() { None } else { Topic::parse(&topic.get_untracked()) },
             text: text.get_untracked(),
             link: parse_link(&link.get_untracked()),
-            photos: Vec::new(),
+            photos: photos.get_untracked(),
         };
         let lang = lang.get_untracked();
         match post.check() {
@@ -246,6 +275,8 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
                     if queue::enqueue_post(st, post).await.is_ok() {
                         text.set(String::new());
                         link.set(String::new());
+                        // The queue holds them now; their files stay until sent.
+                        photos.set(Vec::new());
                     }
                 });
             }
@@ -253,6 +284,7 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
     };
     let id = |name: &str| format!("{name}-{}", parent.map_or("new".to_owned(), |p| p.to_string()));
     let (topic_id, text_id, link_id) = (id("post-topic"), id("post-text"), id("post-link"));
+    let photos_id = id("post-photos");
     let form = view! {
             <form novalidate class="action compose" on:submit=submit data-testid="channel-compose">
                 {parent.is_none().then(|| view! {
@@ -280,6 +312,7 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
                         <p class="error-text">{error("link")}</p>
                     </div>
                 })}
+                <PhotoPicker id=photos_id photos error=Signal::derive(error("photos"))/>
                 <button type="submit" class="primary">{move || if parent.is_some() { t(lang.get(), "staff_channel_reply") } else { t(lang.get(), "staff_channel_post") }}</button>
             </form>
     };
@@ -296,6 +329,125 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
         Some(_) => form.into_any(),
     };
     if may() { form } else { ().into_any() }
+}
+
+/// Take or choose up to four photos for a post: each is scaled down and kept on this
+/// device at once (the citizen app's `photos::keep`), so a post written without signal
+/// keeps its photos until the queue sends them.
+#[component]
+fn PhotoPicker(
+    id: String,
+    photos: RwSignal<Vec<AttachmentRef>>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let lang = use_staff().lang;
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let add = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(files) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        input.set_value("");
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let lang = lang.get_untracked();
+            for file in files {
+                if photos.with_untracked(Vec::len) >= MAX_PHOTOS {
+                    let max = MAX_PHOTOS.to_string();
+                    problem.set(Some(t(lang, "too_many_photos").replace("%{max}", &max)));
+                    break;
+                }
+                match photos::keep(&file).await {
+                    Ok(reference) => photos.update(|list| list.push(reference)),
+                    Err(photos::PhotoError::NotAnImage) => {
+                        problem.set(Some(t(lang, "photo_unreadable")))
+                    }
+                    Err(photos::PhotoError::Storage) => {
+                        problem.set(Some(t(lang, "staff_channel_photo_storage")))
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let remove = move |gone: uuid::Uuid| {
+        photos.update(|list| list.retain(|r| r.id != gone));
+        spawn_local(async move {
+            let _ = store::attachments::delete(&gone.to_string()).await;
+        });
+    };
+    let label_id = format!("{id}-label");
+    let help_id = format!("{id}-help");
+    let described = format!("{help_id} {id}-error");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <span class="label" id=label_id.clone()>{move || t(lang.get(), "staff_channel_photos")}</span>
+            <p class="help" id=help_id>{move || t(lang.get(), "photo_help")}</p>
+            <ul class="photos" aria-labelledby=label_id>
+                <For each=move || photos.get() key=|r| r.id let:reference>
+                    <Thumbnail reference on_remove=remove/>
+                </For>
+            </ul>
+            <Show when=move || photos.with(Vec::len) < MAX_PHOTOS>
+                <label class="secondary file">
+                    {move || if busy.get() { t(lang.get(), "photo_working") } else { t(lang.get(), "photo_add") }}
+                    <input id=id.clone() type="file" accept="image/*" capture="environment" multiple
+                        class="visually-hidden" aria-describedby=described.clone() on:change=add/>
+                </label>
+            </Show>
+            <p class="error-text" role="status">{move || problem.get()}</p>
+            <p class="error-text" id=error_id>{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A photo chosen for a post, read back from the device, with a button to take it off.
+#[component]
+fn Thumbnail(
+    reference: AttachmentRef,
+    on_remove: impl Fn(uuid::Uuid) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let lang = use_staff().lang;
+    let url = RwSignal::new(None::<String>);
+    let id = reference.id;
+    spawn_local(async move {
+        if let Ok(Some(blob)) = store::attachments::blob(&id.to_string()).await
+            && let Ok(u) = web_sys::Url::create_object_url_with_blob(&blob)
+        {
+            url.set(Some(u));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(u) = url.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+    let kb = reference.size.div_ceil(1024);
+    view! {
+        <li class="photo">
+            <img src=move || url.get().unwrap_or_default() alt=move || format!("{} ({kb} KB)", t(lang.get(), "photo")) width="96" height="96"/>
+            <button type="button" class="link danger" on:click=move |_| on_remove(id)>
+                {move || t(lang.get(), "remove_photo")}
+            </button>
+        </li>
+    }
+}
+
+/// How many photos a waiting post carries (they are on this device, not yet sent).
+#[component]
+fn WaitingPhotos(photos: Vec<AttachmentRef>) -> impl IntoView {
+    let lang = use_staff().lang;
+    let n = photos.len();
+    (n > 0).then(|| view! {
+        <p class="meta">{move || t(lang.get(), "staff_channel_photos_waiting").replace("%{n}", &n.to_string())}</p>
+    })
 }
 
 #[component]
@@ -371,6 +523,7 @@ pub fn ChannelThreadPage() -> impl IntoView {
                                 <li class="waiting" data-testid="channel-waiting">
                                     <em>{move || t(lang.get(), "staff_waiting_to_send")}</em>
                                     <p class="post-text">{reply.text.clone()}</p>
+                                    <WaitingPhotos photos=reply.photos.clone()/>
                                 </li>
                             </For>
                         </ul>

@@ -2,10 +2,76 @@
 // Uralsk office posts what worked; a colleague in Terekti, with the channel open, sees it
 // arrive without reloading (server-sent events), replies, then loses signal: the thread
 // stays readable, a reply written offline waits on the device and is delivered once when
-// signal returns.
+// signal returns. A post's photos are taken offline too, kept on the device and sent with
+// it; curators pin and hide their district's posts, and office staff cannot.
+import { crc32, deflateSync } from "node:zlib";
 import { test, expect, waitForOfflineReady, snapshot } from "./harness.js";
 
 const PASSWORD = "correct horse battery staple";
+
+/** A PNG of `width` × `height` pixels, a gradient so that it is a real picture. */
+function png(width, height) {
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, "ascii");
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([x % 256, (x >> 4) % 256, 128], 1 + x * 3);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+/** A JPEG's width and height, from its start-of-frame marker. */
+function jpegSize(bytes) {
+  let at = 2;
+  while (at < bytes.length) {
+    const marker = bytes[at + 1];
+    const length = bytes.readUInt16BE(at + 2);
+    if (marker >= 0xc0 && marker <= 0xc3) {
+      return { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) };
+    }
+    at += 2 + length;
+  }
+  return null;
+}
+
+/** Posts a new thread through the compose form. */
+async function post(page, topic, text) {
+  // The form stays unfolded after a post.
+  if (!(await page.locator("details.compose-box").evaluate((d) => d.open))) {
+    await page.getByText("New post", { exact: true }).click();
+  }
+  await page.getByLabel("Topic", { exact: true }).selectOption({ label: topic });
+  await page.getByLabel("What worked").fill(text);
+  await page.getByRole("button", { name: "Post", exact: true }).click();
+  await expect(page.getByTestId("channel-post").filter({ hasText: text })).toBeVisible();
+}
+
+/** How many photo files the device keeps (the `attachments` store of IndexedDB). */
+async function photosKept(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("adal");
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const kept = await new Promise((resolve) => {
+      const count = db.transaction("attachments").objectStore("attachments").count();
+      count.onsuccess = () => resolve(count.result);
+    });
+    db.close();
+    return kept;
+  });
+}
 
 async function logIn(page, login) {
   await page.goto("/staff/");
@@ -95,4 +161,146 @@ test("a post from one district reaches another live, and a reply written offline
 
   await uralsk.close();
   await terekti.close();
+});
+
+test("a post with photos written without signal keeps them on the device and arrives with them, described for screen readers", async ({ browser, server, baseURL }) => {
+  server.user("aigerim.ura", "office_staff", "URA", PASSWORD);
+  server.user("marat.ter", "office_staff", "TER", PASSWORD);
+  const uralsk = await browser.newContext({ baseURL });
+  const author = await uralsk.newPage();
+  await logIn(author, "aigerim.ura");
+  await author.goto("/staff/channel");
+  await waitForOfflineReady(author);
+
+  await uralsk.setOffline(true);
+  await author.getByText("New post", { exact: true }).click();
+  await author.getByLabel("Topic", { exact: true }).selectOption({ label: "Clinics" });
+  const text = "The clinic's price list, photographed: the paid 'queue fee' is gone since our visit.";
+  await author.getByLabel("What worked").fill(text);
+  const compose = author.getByTestId("channel-compose");
+  await compose.locator('input[type="file"]').setInputFiles([
+    { name: "price-list.png", mimeType: "image/png", buffer: png(3200, 2400) },
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a picture") },
+  ]);
+  // The picture is kept (scaled down on the device); the text file is refused, said so.
+  await expect(compose.getByRole("img", { name: /^Photo \(\d+ KB\)$/ })).toHaveCount(1);
+  await expect(compose).toContainText("This file could not be opened as a picture.");
+  await compose.locator('input[type="file"]').setInputFiles({ name: "letter.png", mimeType: "image/png", buffer: png(600, 800) });
+  await expect(compose.getByRole("img", { name: /^Photo \(\d+ KB\)$/ })).toHaveCount(2);
+  await expect(compose).toContainText("Photos are kept on this device and sent when there is signal.");
+  await snapshot(author, "62-staff-channel-compose-photos");
+  // Taking one off leaves the other.
+  await compose.getByRole("button", { name: "Remove photo" }).last().click();
+  await expect(compose.getByRole("img", { name: /^Photo \(\d+ KB\)$/ })).toHaveCount(1);
+  await compose.locator('input[type="file"]').setInputFiles({ name: "letter.png", mimeType: "image/png", buffer: png(600, 800) });
+  await expect(compose.getByRole("img", { name: /^Photo \(\d+ KB\)$/ })).toHaveCount(2);
+
+  await author.getByRole("button", { name: "Post", exact: true }).click();
+  const waiting = author.getByTestId("channel-waiting");
+  await expect(waiting).toContainText(text);
+  await expect(waiting).toContainText("Photos: 2, waiting on this device to be sent");
+  await expect(compose.getByRole("img")).toHaveCount(0);
+  await expect(author.getByTestId("staff-status")).toContainText("Waiting to send: 1");
+
+  await uralsk.setOffline(false);
+  await expect(waiting).toHaveCount(0, { timeout: 30_000 });
+  const sent = author.getByTestId("channel-post").filter({ hasText: text });
+  await expect(sent.getByRole("img", { name: "Photo 1 of 2, from aigerim.ura" })).toBeVisible();
+  await expect(sent.getByRole("img", { name: "Photo 2 of 2, from aigerim.ura" })).toBeVisible();
+
+  // Another district reads the thread with its photos, as scaled down on the device.
+  const terekti = await browser.newContext({ baseURL });
+  const reader = await terekti.newPage();
+  await logIn(reader, "marat.ter");
+  await reader.goto("/staff/channel");
+  await reader.getByTestId("channel-post").filter({ hasText: text }).getByRole("link", { name: /Open the thread/ }).click();
+  const thread = reader.getByTestId("channel-thread");
+  const first = thread.getByRole("img", { name: "Photo 1 of 2, from aigerim.ura" });
+  await expect(first).toBeVisible();
+  await expect.poll(() => first.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  const served = await reader.request.get(await first.getAttribute("src"));
+  expect(served.status()).toBe(200);
+  expect(served.headers()["content-type"]).toBe("image/jpeg");
+  expect(jpegSize(await served.body())).toEqual({ width: 1600, height: 1200 });
+  await snapshot(reader, "63-staff-channel-thread-photos");
+
+  // Sent once, and the device no longer keeps the files.
+  const id = reader.url().split("/").pop();
+  const stored = await (await reader.request.get(`/api/v1/staff/channel/posts/${id}`)).json();
+  expect(stored.post.photos).toHaveLength(2);
+  expect(await photosKept(author)).toBe(0);
+
+  // A photo chosen for a reply that is never sent leaves the device with the form.
+  await author.getByTestId("channel-post").filter({ hasText: text }).getByRole("link", { name: /Open the thread/ }).click();
+  await expect(author.getByTestId("channel-thread")).toContainText(text);
+  await author.getByTestId("channel-compose").locator('input[type="file"]').setInputFiles({ name: "letter.png", mimeType: "image/png", buffer: png(600, 800) });
+  await expect(author.getByTestId("channel-compose").getByRole("img")).toHaveCount(1);
+  expect(await photosKept(author)).toBe(1);
+  await author.getByRole("link", { name: "← Back to the channel" }).click();
+  await expect.poll(() => photosKept(author)).toBe(0);
+
+  await uralsk.close();
+  await terekti.close();
+});
+
+test("a curator pins and hides their district's posts for every reader, and office staff have no such buttons", async ({ browser, server, baseURL }) => {
+  server.user("erlan.ura", "office_staff", "URA", PASSWORD);
+  server.user("saule.ura", "curator", "URA", PASSWORD);
+  server.user("aida.ter", "office_staff", "TER", PASSWORD);
+  const contexts = await Promise.all([1, 2, 3].map(() => browser.newContext({ baseURL })));
+  const [staff, curator, reader] = await Promise.all(contexts.map((c) => c.newPage()));
+
+  await logIn(staff, "erlan.ura");
+  await staff.goto("/staff/channel");
+  const older = "The akimat answers faster when the letter cites the article of the law.";
+  const newer = "Someone's phone number posted here by mistake: 8 701 000 00 00.";
+  await post(staff, "Akimat", older);
+  await post(staff, "Akimat", newer);
+
+  await logIn(reader, "aida.ter");
+  await reader.goto("/staff/channel");
+  // The threads of the worker's earlier tests are listed too; the newest comes first.
+  await expect(reader.getByTestId("channel-post").filter({ hasText: older })).toHaveCount(1);
+  await expect(reader.getByTestId("channel-post").first()).toContainText(newer);
+
+  // Office staff read their own district's thread without moderation buttons.
+  await staff.getByTestId("channel-post").filter({ hasText: older }).getByRole("link", { name: /Open the thread/ }).click();
+  await expect(staff.getByTestId("channel-thread")).toContainText(older);
+  await expect(staff.getByRole("button", { name: /^(Pin|Hide)$/ })).toHaveCount(0);
+
+  await logIn(curator, "saule.ura");
+  await curator.goto("/staff/channel");
+  await curator.getByTestId("channel-post").filter({ hasText: older }).getByRole("link", { name: /Open the thread/ }).click();
+  const thread = curator.getByTestId("channel-thread");
+  await expect(thread).toContainText(older);
+  await curator.getByRole("button", { name: "Pin", exact: true }).click();
+  await expect(thread.getByTestId("channel-post").first()).toContainText("Pinned");
+  await expect(curator.getByRole("button", { name: "Unpin", exact: true })).toBeVisible();
+
+  // The pinned thread comes first for the other district (live, no reload).
+  await expect(reader.getByTestId("channel-post").first()).toContainText(older);
+  await expect(reader.getByTestId("channel-post").first()).toContainText("Pinned");
+
+  await curator.getByRole("link", { name: "← Back to the channel" }).click();
+  await curator.getByTestId("channel-post").filter({ hasText: newer }).getByRole("link", { name: /Open the thread/ }).click();
+  await expect(thread).toContainText(newer);
+  await curator.getByRole("button", { name: "Hide", exact: true }).click();
+  await expect(thread.getByTestId("channel-post").first()).toContainText("Hidden");
+  await expect(curator.getByRole("button", { name: "Show again", exact: true })).toBeVisible();
+
+  // The reader no longer sees it, in the list or by its address.
+  await reader.reload();
+  await expect(reader.getByTestId("channel-post").filter({ hasText: older })).toHaveCount(1);
+  await expect(reader.getByTestId("channel-posts")).not.toContainText(newer);
+  const hiddenId = curator.url().split("/").pop();
+  expect((await reader.request.get(`/api/v1/staff/channel/posts/${hiddenId}`)).status()).toBe(404);
+
+  // The curator still sees it, marked hidden.
+  await curator.getByRole("link", { name: "← Back to the channel" }).click();
+  const hidden = curator.getByTestId("channel-post").filter({ hasText: newer });
+  await expect(hidden).toBeVisible();
+  await expect(hidden).toContainText("Hidden");
+  await expect(curator.getByTestId("channel-post").first()).toContainText(older);
+
+  await Promise.all(contexts.map((c) => c.close()));
 });
