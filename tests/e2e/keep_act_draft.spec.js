@@ -9,6 +9,10 @@ test("what was typed into an act survives leaving the page, also offline", async
   await page.getByLabel("District").selectOption({ label: "Terekti district" });
   await page.locator("#act-party-1-name").fill("Болат Кенжебеков");
   await page.getByLabel("Term 1").fill("Забор переносится до 1 мая.");
+  // The items Art. 27 adds are kept the same way.
+  await page.locator("#act-party-1-bin").fill("100440000024");
+  await page.locator("#act-term-0-due").fill("до 01.05.2026");
+  await page.getByLabel("Consequences if the terms are not fulfilled").fill("Исполняется принудительно.");
 
   await context.setOffline(true);
   await page.goto("/");
@@ -17,5 +21,8 @@ test("what was typed into an act survives leaving the page, also offline", async
   await expect(page.getByLabel("District")).toHaveValue("TER");
   await expect(page.locator("#act-party-1-name")).toHaveValue("Болат Кенжебеков");
   await expect(page.getByLabel("Term 1")).toHaveValue("Забор переносится до 1 мая.");
+  await expect(page.locator("#act-party-1-bin")).toHaveValue("100440000024");
+  await expect(page.locator("#act-term-0-due")).toHaveValue("до 01.05.2026");
+  await expect(page.getByLabel("Consequences if the terms are not fulfilled")).toHaveValue("Исполняется принудительно.");
   await context.setOffline(false);
 });
