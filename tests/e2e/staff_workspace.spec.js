@@ -178,6 +178,7 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await expect(staff.locator("#act-party-0-name")).toHaveValue("Айгерим Сарсенова");
   await expect(staff.locator("#act-party-1-name")).toHaveValue("Болат Кенжебеков");
   await expect(staff.locator("#act-party-0-iin")).toHaveValue("900101300007");
+  await snapshot(staff, "38-staff-act-prefilled");
   await expect(staff.getByLabel("Mediator's full name")).toHaveValue("Назым Ғабдуллина");
   await expect(staff.getByLabel("Where the mediation was held")).toHaveValue("Орал, Достық даңғылы 1, 4-бөлме");
   await staff.getByLabel("Act number").fill("URA-2026-7");

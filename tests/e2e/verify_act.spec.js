@@ -40,6 +40,9 @@ test("a reconciliation act prints in both languages and its hash verifies offlin
   await page.locator("#act-party-1-bin").fill("100440000024");
   await page.locator("#act-party-1-signatory").fill("Болат Кенжебеков, директор");
   await page.locator("#act-party-1-address").fill("Орал, Құрманғазы көшесі 12");
+  // A fixed field loses its message as it is fixed; the BIN stands for the IIN.
+  await expect(page.locator("#act-party-1-address-error")).toBeEmpty();
+  await expect(page.locator("#act-party-1-iin-error")).toBeEmpty();
   await page.getByLabel("What the dispute is about").fill("Сосед построил забор на нашей земле.");
   await page.getByLabel("Term 1").fill("Болат Кенжебеков переносит забор по границе участка за свой счёт до 1 мая 2026 года.");
   await page.locator("#act-term-0-due").fill("до 01.05.2026");

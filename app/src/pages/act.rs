@@ -60,6 +60,14 @@ pub fn ActEditor(
     });
     let errors = RwSignal::new(FieldErrors::default());
     let prepared = RwSignal::new(None::<ReconciliationAct>);
+    // Once the errors are shown, each change checks again, so a fixed field loses its
+    // message at once and a new slip gets one.
+    Effect::new(move |_| {
+        let found = input.with(|a| a.parse().err()).unwrap_or_default();
+        if errors.with_untracked(|e| !e.is_empty()) {
+            errors.set(found);
+        }
+    });
     let prepare = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match input.with(ActInput::parse) {
