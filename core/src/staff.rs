@@ -76,6 +76,9 @@ mod tests {
         assert_eq!(draft.parties[1].name, "Bolat K.");
         assert_eq!(draft.parties[1].address, "Aksai, 2 mkr");
         assert_eq!(draft.dispute, "The pipe leaks.");
+        // An Art. 27 act, with one term to fill and its time limit and manner beside it.
+        assert_eq!(draft.version, crate::act::ART_27);
+        assert_eq!((draft.terms.len(), draft.term_details.len()), (1, 1));
         assert_eq!((draft.place.as_str(), draft.mediator_name.as_str()), ("", ""));
         sub.timeline.push(event(EventKind::SessionScheduled, Some("2026-11-30 09:00 · Old · B")));
         sub.timeline.push(event(EventKind::SessionScheduled, Some(&session.note())));

@@ -633,7 +633,6 @@ pub fn StaffActPage() -> impl IntoView {
                     draft.date = adal_core::district::region_date(time::OffsetDateTime::now_utc())
                         .to_string();
                     draft.mediator_status = "professional".to_owned();
-                    draft.terms = vec![String::new()];
                     let _ = meta::put(&draft_key, &draft).await;
                 }
             }

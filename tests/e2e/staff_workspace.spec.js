@@ -125,10 +125,14 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await page.getByLabel("District").selectOption({ label: "Uralsk city" });
   await page.getByLabel("Your full name").fill("Айгерим Сарсенова");
   await page.getByLabel("Your phone").fill("8 701 234 56 78");
+  await page.getByLabel("IIN (optional)").fill("900101300007");
   await page.getByLabel("Name, or the organisation's name").fill("Болат Кенжебеков");
   await page.getByRole("radio", { name: "By phone" }).check();
   await page.getByLabel("Phone", { exact: true }).fill("8 777 765 43 21");
   await page.getByRole("group", { name: /state body/ }).getByRole("radio", { name: "No" }).check();
+  for (const question of [/corruption offence/, /lack legal capacity/, /outside it/]) {
+    await page.getByRole("group", { name: question }).getByRole("radio", { name: "No" }).check();
+  }
   await page.getByLabel("What the dispute is about").selectOption({ label: "Neighbours" });
   await page.getByLabel("What happened").fill("The neighbour built a fence on our land last spring.");
   await page.getByLabel("What you would like").fill("Move the fence back to the boundary.");
@@ -173,22 +177,32 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   // A new act starts from what the request and its session say.
   await expect(staff.locator("#act-party-0-name")).toHaveValue("Айгерим Сарсенова");
   await expect(staff.locator("#act-party-1-name")).toHaveValue("Болат Кенжебеков");
+  await expect(staff.locator("#act-party-0-iin")).toHaveValue("900101300007");
+  await snapshot(staff, "38-staff-act-prefilled");
   await expect(staff.getByLabel("Mediator's full name")).toHaveValue("Назым Ғабдуллина");
   await expect(staff.getByLabel("Where the mediation was held")).toHaveValue("Орал, Достық даңғылы 1, 4-бөлме");
   await staff.getByLabel("Act number").fill("URA-2026-7");
   await staff.getByLabel("District").selectOption({ label: "Uralsk city" });
   await staff.getByLabel("Where the mediation was held").fill("Орал, Достық даңғылы 1");
   await staff.getByLabel("Mediator's full name").fill("Назым Ғабдуллина");
+  await staff.getByLabel("Entry in the register of mediators (number, date)").fill("№ 0457 от 02.02.2024");
+  await staff.getByLabel("Agreement to mediate (number, date)").fill("№ 7 от 01.03.2026");
   await staff.locator("#act-party-0-name").fill("Айгерим Сарсенова");
   await staff.locator("#act-party-0-iin").fill("900101300007");
   await staff.locator("#act-party-0-address").fill("Орал, Абай көшесі 5");
   await staff.locator("#act-party-1-name").fill("Болат Кенжебеков");
+  await staff.locator("#act-party-1-iin").fill("850615300012");
+  await staff.locator("#act-party-1-address").fill("Орал, Абай көшесі 7");
   await staff.getByLabel("What the dispute is about").fill("Сосед построил забор на нашей земле.");
   // Leaving the page keeps what was typed: it is a draft on the device.
   await staff.reload();
   await expect(staff.getByLabel("Act number")).toHaveValue("URA-2026-7");
   await expect(staff.locator("#act-party-1-name")).toHaveValue("Болат Кенжебеков");
+  await expect(staff.locator("#act-party-1-iin")).toHaveValue("850615300012");
   await staff.getByLabel("Term 1").fill("Болат Кенжебеков переносит забор по границе участка до 1 мая.");
+  await staff.locator("#act-term-0-due").fill("до 01.05.2026");
+  await staff.locator("#act-term-0-manner").fill("за свой счёт");
+  await staff.getByLabel("Consequences if the terms are not fulfilled").fill("Исполняется принудительно.");
   await staff.getByRole("button", { name: "Prepare the act" }).click();
   const staffHash = await staff.getByTestId("full-hash").textContent();
   await staff.getByRole("button", { name: "The act is signed — record it" }).click();
@@ -203,6 +217,15 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await act.getByRole("link", { name: "Print" }).click();
   const doc = page.getByTestId("act-doc");
   await expect(doc.locator("td[lang=ru]").first()).toHaveText("АКТ ПРИМИРЕНИЯ № URA-2026-7");
+  // The signed act is the Art. 27 one: the parties' IINs and addresses, the term's time
+  // limit and manner, the consequences and the agreement to mediate are on it.
+  await expect(doc).toContainText("1. Айгерим Сарсенова, ИИН 900101300007, адрес: Орал, Абай көшесі 5");
+  await expect(doc).toContainText("2. Болат Кенжебеков, ИИН 850615300012, адрес: Орал, Абай көшесі 7");
+  await expect(doc).toContainText("Срок исполнения: до 01.05.2026; способ исполнения: за свой счёт.");
+  await expect(doc).toContainText("Последствия неисполнения:");
+  await expect(doc).toContainText("Исполняется принудительно.");
+  await expect(doc).toContainText("Договор о медиации: № 7 от 01.03.2026.");
+  await expect(doc).toContainText("запись в реестре: № 0457 от 02.02.2024");
   const hash = await page.getByTestId("full-hash").textContent();
   expect(hash).toBe(staffHash);
   const text = await page.getByTestId("act-text").textContent();

@@ -14,6 +14,15 @@ test("a reconciliation act prints in both languages and its hash verifies offlin
   await page.getByRole("button", { name: "Prepare the act" }).click();
   await expect(page.getByRole("alert")).toHaveText("Please correct the marked fields.");
   await expect(page.getByTestId("act-doc")).toHaveCount(0);
+  // Art. 27 asks for each party's IIN or BIN and address: said beside the field, not lost.
+  await page.locator("#act-party-1-name").fill("Болат Кенжебеков");
+  await page.getByRole("button", { name: "Prepare the act" }).click();
+  await expect(page.locator("#act-party-1-address-error")).toHaveText("Please fill in this field.");
+  await expect(page.locator("#act-party-1-iin-error")).toHaveText("Please fill in this field.");
+  await expect(page.getByLabel("Agreement to mediate (number, date)")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#act-agreement-error")).toHaveText("Please fill in this field.");
+  await expect(page.locator("#act-party-1-name")).toHaveValue("Болат Кенжебеков");
+  await snapshot(page, "19-act-form-errors-360");
 
   await page.getByLabel("Act number").fill("URA-2026-7");
   await page.getByLabel("District").selectOption({ label: "Uralsk city" });
@@ -22,14 +31,28 @@ test("a reconciliation act prints in both languages and its hash verifies offlin
   await page.getByLabel("Mediator's full name").fill("Назым Ғабдуллина");
   await page.getByRole("radio", { name: "Public mediator" }).check();
   await page.getByLabel("Mediators' organisation (if any)").fill("Татуласу орталығы");
+  await page.getByLabel("Entry in the register of mediators (number, date)").fill("№ 0457 от 02.02.2024");
+  await page.getByLabel("Agreement to mediate (number, date)").fill("№ 12 от 01.03.2026");
   await page.locator("#act-party-0-name").fill("Айгерим Сарсенова");
   await page.locator("#act-party-0-iin").fill("900101300007");
   await page.locator("#act-party-0-address").fill("Орал, Абай көшесі 5");
-  await page.locator("#act-party-1-name").fill("Болат Кенжебеков");
+  await page.locator("#act-party-1-name").fill("ТОО «Кенже Құрылыс»");
+  await page.locator("#act-party-1-bin").fill("100440000024");
+  await page.locator("#act-party-1-signatory").fill("Болат Кенжебеков, директор");
+  await page.locator("#act-party-1-address").fill("Орал, Құрманғазы көшесі 12");
+  // A fixed field loses its message as it is fixed; the BIN stands for the IIN.
+  await expect(page.locator("#act-party-1-address-error")).toBeEmpty();
+  await expect(page.locator("#act-party-1-iin-error")).toBeEmpty();
   await page.getByLabel("What the dispute is about").fill("Сосед построил забор на нашей земле.");
   await page.getByLabel("Term 1").fill("Болат Кенжебеков переносит забор по границе участка за свой счёт до 1 мая 2026 года.");
+  await page.locator("#act-term-0-due").fill("до 01.05.2026");
+  await page.locator("#act-term-0-manner").fill("силами и за счёт ТОО");
   await page.getByRole("button", { name: "Add a term" }).click();
   await page.getByLabel("Term 2").fill("Айгерим Сарсенова не требует возмещения расходов.");
+  await page.locator("#act-term-1-due").fill("с даты подписания");
+  await page.locator("#act-term-1-manner").fill("отказ от требований");
+  await page.getByLabel("Consequences if the terms are not fulfilled").fill("Соглашение исполняется принудительно в порядке, установленном законом.");
+  await snapshot(page, "19-act-form-360");
   await page.getByRole("button", { name: "Prepare the act" }).click();
 
   const doc = page.getByTestId("act-doc");
@@ -41,6 +64,18 @@ test("a reconciliation act prints in both languages and its hash verifies offlin
   await expect(doc).toContainText("общественный медиатор");
   await expect(doc).toContainText("ЖСН 900101300007");
   await expect(doc).toContainText("ИИН 900101300007");
+  // Everything Art. 27 lists is on the paper, in both languages.
+  await expect(doc).toContainText("1. Айгерим Сарсенова, ЖСН 900101300007, мекенжайы: Орал, Абай көшесі 5");
+  await expect(doc).toContainText("1. Айгерим Сарсенова, ИИН 900101300007, адрес: Орал, Абай көшесі 5");
+  await expect(doc).toContainText("2. ТОО «Кенже Құрылыс», БИН 100440000024, адрес: Орал, Құрманғазы көшесі 12, в лице: Болат Кенжебеков, директор");
+  await expect(doc).toContainText("БСН 100440000024, мекенжайы: Орал, Құрманғазы көшесі 12");
+  await expect(doc).toContainText("запись в реестре: № 0457 от 02.02.2024");
+  await expect(doc).toContainText("Договор о медиации: № 12 от 01.03.2026.");
+  await expect(doc).toContainText("Медиация туралы шарт: № 12 от 01.03.2026.");
+  await expect(doc).toContainText("Срок исполнения: до 01.05.2026; способ исполнения: силами и за счёт ТОО.");
+  await expect(doc).toContainText("Орындау мерзімі: с даты подписания; орындау тәсілі: отказ от требований.");
+  await expect(doc).toContainText("Последствия неисполнения:");
+  await expect(doc).toContainText("Соглашение исполняется принудительно в порядке, установленном законом.");
   // A signature line for each party and the mediator.
   await expect(doc.locator(".signature")).toHaveCount(3);
   const short = await page.getByTestId("short-hash").textContent();

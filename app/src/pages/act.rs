@@ -2,7 +2,7 @@
 //! Kazakh and Russian side by side, signature lines, the short hash and a QR code that
 //! leads to "verify an act". Everything is computed on the device, also offline.
 
-use adal_core::act::{self, ActInput, PartyInput, ReconciliationAct};
+use adal_core::act::{self, ActInput, PartyInput, ReconciliationAct, TermDetail};
 use adal_core::district::region_date;
 use adal_core::validation::FieldErrors;
 use adal_core::{District, Lang};
@@ -34,13 +34,18 @@ pub fn ActEditor(
         mediator_status: "professional".to_owned(),
         parties: vec![PartyInput::default(), PartyInput::default()],
         terms: vec![String::new()],
+        term_details: vec![TermDetail::default()],
+        version: act::ART_27,
         ..Default::default()
     });
     let draft_key = StoredValue::new(draft_key);
     // The saved draft first; only then is every change written back.
     let restored = RwSignal::new(false);
     leptos::task::spawn_local(async move {
-        if let Ok(Some(saved)) = meta::get::<ActInput>(&draft_key.get_value()).await {
+        if let Ok(Some(mut saved)) = meta::get::<ActInput>(&draft_key.get_value()).await {
+            // A draft is not signed yet: one typed before Art. 27 was asked for becomes an
+            // act of that version, keeping every word, with room for what it lacks.
+            saved.version = saved.version.max(act::ART_27);
             input.set(saved);
         }
         restored.set(true);
@@ -55,6 +60,14 @@ pub fn ActEditor(
     });
     let errors = RwSignal::new(FieldErrors::default());
     let prepared = RwSignal::new(None::<ReconciliationAct>);
+    // Once the errors are shown, each change checks again, so a fixed field loses its
+    // message at once and a new slip gets one.
+    Effect::new(move |_| {
+        let found = input.with(|a| a.parse().err()).unwrap_or_default();
+        if errors.with_untracked(|e| !e.is_empty()) {
+            errors.set(found);
+        }
+    });
     let prepare = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match input.with(ActInput::parse) {
@@ -110,6 +123,8 @@ pub fn ActEditor(
                         }).collect_view()}
                     </fieldset>
                     <Row label="mediator_organisation" id="act-organisation" value=get(|a| a.mediator_organisation.clone()) on_input=set(|a, v| a.mediator_organisation = v) error=error("mediator_organisation")/>
+                    <Row label="mediator_registration" id="act-mediator-registration" value=get(|a| a.mediator_registration.clone()) on_input=set(|a, v| a.mediator_registration = v) error=error("mediator_registration")/>
+                    <Row label="act_agreement" id="act-agreement" value=get(|a| a.agreement.clone()) on_input=set(|a, v| a.agreement = v) error=error("agreement")/>
 
                     <fieldset class="field">
                         <legend>{move || t(lang.get(), "act_parties")}</legend>
@@ -129,17 +144,17 @@ pub fn ActEditor(
                         <p class="help">{move || t(lang.get(), "act_terms_help")}</p>
                         <p class="error-text">{move || error("terms").get()}</p>
                         <For each=move || 0..input.with(|a| a.terms.len()) key=|i| *i let:i>
-                            <textarea id=format!("act-term-{i}") rows="3"
-                                aria-label=move || format!("{} {}", t(lang.get(), "act_term"), i + 1)
-                                prop:value=move || input.with(|a| a.terms.get(i).cloned().unwrap_or_default())
-                                on:input=move |ev| input.update(|a| a.terms[i] = event_target_value(&ev))></textarea>
-                            <p class="error-text">{move || errors.with(|e| e.get(&format!("terms.{i}"))).map(|c| c.message(lang.get()))}</p>
+                            <TermRows input=input errors=errors index=i/>
                         </For>
-                        <button type="button" class="secondary" on:click=move |_| input.update(|a| a.terms.push(String::new()))>
+                        <button type="button" class="secondary" on:click=move |_| input.update(|a| {
+                            a.terms.push(String::new());
+                            a.term_details.resize(a.terms.len(), TermDetail::default());
+                        })>
                             {move || t(lang.get(), "add_term")}
                         </button>
                     </fieldset>
 
+                    <Row label="act_non_fulfilment" id="act-non-fulfilment" multiline=true value=get(|a| a.non_fulfilment.clone()) on_input=set(|a, v| a.non_fulfilment = v) error=error("non_fulfilment")/>
                     <Row label="language_note" id="act-language-note" value=get(|a| a.language_note.clone()) on_input=set(|a, v| a.language_note = v) error=error("language_note")/>
                     <Show when=move || errors.with(|e| !e.is_empty())>
                         <p class="banner error" role="alert">{move || t(lang.get(), "act_fix_errors")}</p>
@@ -199,7 +214,7 @@ fn Row(
     }
 }
 
-/// Name, IIN and address of party `index`.
+/// Name, IIN or BIN, signatory and address of party `index`.
 #[component]
 fn PartyRows(
     input: RwSignal<ActInput>,
@@ -209,9 +224,11 @@ fn PartyRows(
     let lang = expect_context::<UiLang>().0;
     type Text = fn(Lang) -> String;
     type Slot = fn(&mut PartyInput) -> &mut String;
-    let rows: [(&'static str, Text, Slot); 3] = [
+    let rows: [(&'static str, Text, Slot); 5] = [
         ("name", |l| t(l, "party_name"), |p| &mut p.name),
         ("iin", |l| t(l, "party_iin"), |p| &mut p.iin),
+        ("bin", |l| t(l, "party_bin"), |p| &mut p.bin),
+        ("signatory", |l| t(l, "party_signatory"), |p| &mut p.signatory),
         ("address", |l| t(l, "party_address"), |p| &mut p.address),
     ];
     view! {
@@ -220,13 +237,67 @@ fn PartyRows(
             {rows.into_iter().map(|(key, text, field)| {
                 let id = format!("act-party-{index}-{key}");
                 let path = format!("parties.{index}.{key}");
+                let eid = format!("{id}-error");
+                let message = Signal::derive(move || errors.with(|e| e.get(&path)).map(|c| c.message(lang.get())));
+                let numeric = matches!(key, "iin" | "bin");
                 view! {
                     <div class="field">
                         <label for=id.clone()>{move || text(lang.get())}</label>
-                        <input id=id type="text" autocomplete="off"
+                        <input id=id type="text" autocomplete="off" inputmode=numeric.then_some("numeric")
+                            aria-invalid=move || message.with(Option::is_some).to_string() aria-describedby=eid.clone()
                             prop:value=move || input.with(|a| a.parties.get(index).map(|p| field(&mut p.clone()).clone()).unwrap_or_default())
                             on:input=move |ev| input.update(|a| *field(&mut a.parties[index]) = event_target_value(&ev))/>
-                        <p class="error-text">{move || errors.with(|e| e.get(&path)).map(|c| c.message(lang.get()))}</p>
+                        <p id=eid class="error-text">{move || message.get()}</p>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// Term `index`: what is agreed, and its time limit and manner of fulfilment, each with
+/// its label and its error.
+#[component]
+fn TermRows(
+    input: RwSignal<ActInput>,
+    errors: RwSignal<FieldErrors>,
+    index: usize,
+) -> impl IntoView {
+    let lang = expect_context::<UiLang>().0;
+    let message = move |path: String| {
+        Signal::derive(move || errors.with(|e| e.get(&path)).map(|c| c.message(lang.get())))
+    };
+    let term_error = message(format!("terms.{index}"));
+    let id = format!("act-term-{index}");
+    type Slot = fn(&mut TermDetail) -> &mut String;
+    type Text = fn(Lang) -> String;
+    let details: [(&'static str, Text, Slot); 2] = [
+        ("due", |l| t(l, "act_term_due"), |d| &mut d.due),
+        ("manner", |l| t(l, "act_term_manner"), |d| &mut d.manner),
+    ];
+    view! {
+        <div class="term">
+            <label for=id.clone() class="label">{move || format!("{} {}", t(lang.get(), "act_term"), index + 1)}</label>
+            <textarea id=id.clone() rows="3"
+                aria-invalid=move || term_error.with(Option::is_some).to_string() aria-describedby=format!("{id}-error")
+                prop:value=move || input.with(|a| a.terms.get(index).cloned().unwrap_or_default())
+                on:input=move |ev| input.update(|a| a.terms[index] = event_target_value(&ev))></textarea>
+            <p id=format!("{id}-error") class="error-text">{move || term_error.get()}</p>
+            {details.into_iter().map(|(key, label, slot)| {
+                let id = format!("act-term-{index}-{key}");
+                let eid = format!("{id}-error");
+                let error = message(format!("term_details.{index}.{key}"));
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{move || label(lang.get())}</label>
+                        <input id=id type="text" autocomplete="off"
+                            aria-invalid=move || error.with(Option::is_some).to_string() aria-describedby=eid.clone()
+                            prop:value=move || input.with(|a| a.term_details.get(index).map(|d| slot(&mut d.clone()).clone()).unwrap_or_default())
+                            on:input=move |ev| input.update(|a| {
+                                a.term_details.resize(a.terms.len().max(index + 1), TermDetail::default());
+                                *slot(&mut a.term_details[index]) = event_target_value(&ev);
+                            })/>
+                        <p id=eid class="error-text">{move || error.get()}</p>
                     </div>
                 }
             }).collect_view()}

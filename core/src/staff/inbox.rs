@@ -9,7 +9,7 @@ use time::{Date, OffsetDateTime};
 use super::StaffEvent;
 
 use crate::District;
-use crate::act::{ActInput, PartyInput};
+use crate::act::{self, ActInput, PartyInput, TermDetail};
 use crate::calendar::Deadlines;
 use crate::form::FormRef;
 use crate::receipt::{EventKind, Identity};
@@ -141,7 +141,9 @@ impl StaffSubmission {
     /// A reconciliation act's draft from what a mediation request already says: its
     /// district, the parties as the request names them (the applicant first, with the
     /// IIN if given), the dispute in the applicant's words, and the place and mediator of
-    /// the latest scheduled session. What the request does not say stays empty.
+    /// the latest scheduled session. What the request does not say stays empty. The draft
+    /// is an act of [`act::ART_27`]: it asks for everything Art. 27 lists, with one empty
+    /// term (and its time limit and manner) to fill.
     pub fn act_draft(&self) -> ActInput {
         let text = |v: &serde_json::Value, key: &str| {
             v.get(key).and_then(|v| v.as_str()).map(str::trim).unwrap_or_default().to_owned()
@@ -187,6 +189,9 @@ impl StaffSubmission {
             mediator_name,
             parties,
             dispute: text(answers, "description"),
+            terms: vec![String::new()],
+            term_details: vec![TermDetail::default()],
+            version: act::ART_27,
             ..ActInput::default()
         }
     }
