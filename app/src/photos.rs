@@ -74,3 +74,23 @@ pub async fn sha256_hex(bytes: &[u8]) -> Result<String, JsValue> {
     let digest = JsFuture::from(subtle.digest_with_str_and_u8_array("SHA-256", bytes)?).await?;
     Ok(Uint8Array::new(&digest).to_vec().iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// An address for a photo kept on this device (`blob:`), for an `<img>` of it: `None`
+/// until the store has read it, and revoked when the calling view goes.
+pub fn kept_url(id: uuid::Uuid) -> leptos::prelude::RwSignal<Option<String>> {
+    use leptos::prelude::*;
+    let url = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(Some(blob)) = store::attachments::blob(&id.to_string()).await
+            && let Ok(u) = web_sys::Url::create_object_url_with_blob(&blob)
+        {
+            url.set(Some(u));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(u) = url.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+    url
+}

@@ -415,20 +415,8 @@ fn Thumbnail(
     on_remove: impl Fn(uuid::Uuid) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = use_staff().lang;
-    let url = RwSignal::new(None::<String>);
     let id = reference.id;
-    spawn_local(async move {
-        if let Ok(Some(blob)) = store::attachments::blob(&id.to_string()).await
-            && let Ok(u) = web_sys::Url::create_object_url_with_blob(&blob)
-        {
-            url.set(Some(u));
-        }
-    });
-    on_cleanup(move || {
-        if let Some(u) = url.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&u);
-        }
-    });
+    let url = photos::kept_url(id);
     let kb = reference.size.div_ceil(1024);
     view! {
         <li class="photo">
