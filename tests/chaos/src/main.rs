@@ -14,6 +14,7 @@ mod device;
 mod photos;
 mod proxy;
 mod server;
+mod stored;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -35,7 +36,8 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::proxy::{Fault, Faults, Proxy};
-use crate::server::Server;
+use crate::server::{Launch, Server};
+use crate::stored::{Fingerprints, Photos};
 
 /// Ports for the server and the proxy, below Linux's ephemeral range (32768–60999).
 /// Both ports are closed for a while during the run (a killed server, a network outage)
@@ -86,6 +88,39 @@ struct Args {
     /// Keep the temporary data directory (its path is printed).
     #[arg(long)]
     keep_data: bool,
+    /// Server processes behind the proxy, each request to the next in turn. More than
+    /// one needs a shared database and a shared attachment store.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    servers: u16,
+    /// The servers' database (`postgres://…`); SQLite in the data directory without it.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// The servers' attachment store (`s3://bucket/prefix`, with the `AWS_*` variables);
+    /// the data directory's without it.
+    #[arg(long, value_name = "URL")]
+    attachments_url: Option<String>,
+    /// A shell command that restarts the database, run once at a random moment mid-run.
+    #[arg(long, value_name = "COMMAND")]
+    restart_database: Option<String>,
+}
+
+impl Args {
+    /// How server `i` is started: its own data directory and log, the shared stores.
+    fn launch(&self, dir: &Path, i: u16) -> Launch {
+        let mut stores = Vec::new();
+        if let Some(url) = &self.database {
+            stores.extend(["--database".to_owned(), url.clone()]);
+        }
+        if let Some(url) = &self.attachments_url {
+            stores.extend(["--attachments-url".to_owned(), url.clone()]);
+        }
+        Launch {
+            bin: self.server_bin.clone(),
+            data: dir.join(if self.servers == 1 { "data".into() } else { format!("data-{i}") }),
+            log: dir.join(format!("server-{i}.log")),
+            stores,
+        }
+    }
 }
 
 #[tokio::main]
@@ -107,6 +142,7 @@ struct Disruption {
     kills: u32,
     outages: u32,
     outage_ms: u64,
+    database_restarts: u32,
 }
 
 async fn run(args: Args) -> anyhow::Result<bool> {
@@ -116,23 +152,34 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         "chaos: {} devices x {} complaints, seed {seed}, deadline {} s",
         args.devices, args.per_device, args.deadline_secs
     );
+    if args.servers > 1 && (args.database.is_none() || args.attachments_url.is_none()) {
+        anyhow::bail!(
+            "several servers share nothing but the database and the attachment store: \
+             --servers > 1 needs --database and --attachments-url"
+        );
+    }
     let dir = tempfile::Builder::new().prefix("adal-chaos-").tempdir()?;
-    let data = dir.path().join("data");
-    let log = dir.path().join("server.log");
     let mut ports = StdRng::seed_from_u64(seed ^ 0x706f_7274);
     let mut quiet_ports =
         move || -> Vec<u16> { (0..50).map(|_| ports.random_range(QUIET_PORTS)).collect() };
-    let server = Server::start(&args.server_bin, &data, &log, quiet_ports()).await?;
+    let mut servers = Vec::new();
+    for i in 0..args.servers {
+        servers.push(Server::start(args.launch(dir.path(), i), quiet_ports()).await?);
+    }
+    let addrs: Vec<_> = servers.iter().map(Server::addr).collect();
     let client_timeout = Duration::from_millis(args.client_timeout_ms);
     let faults =
         Faults { rate: args.fault_rate, delay: client_timeout + Duration::from_millis(500), seed };
-    let proxy = Proxy::start(server.addr(), faults, quiet_ports()).await?;
-    println!("chaos: server on {}, proxy on {}", server.addr(), proxy.addr());
+    let proxy = Proxy::start(&addrs, faults, quiet_ports()).await?;
+    let listed: Vec<_> = addrs.iter().map(ToString::to_string).collect();
+    println!("chaos: servers on {}, proxy on {}", listed.join(", "), proxy.addr());
 
     let deadline = started + Duration::from_secs(args.deadline_secs);
     let (finished_tx, finished) = watch::channel(false);
-    let killer = tokio::spawn(kill_now_and_then(server, args.clone(), seed, finished.clone()));
-    let outages = tokio::spawn(cut_the_network(proxy.clone(), args.clone(), seed, finished));
+    let killer = tokio::spawn(kill_now_and_then(servers, args.clone(), seed, finished.clone()));
+    let outages =
+        tokio::spawn(cut_the_network(proxy.clone(), args.clone(), seed, finished.clone()));
+    let restarts = tokio::spawn(restart_the_database(args.clone(), seed, finished));
 
     let settings = device::Settings {
         per_device: args.per_device,
@@ -168,22 +215,32 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         .await?;
     let sending_time = started.elapsed();
     finished_tx.send_replace(true);
-    let (mut server, kills) = killer.await??;
-    let disruption = Disruption { kills, ..outages.await? };
-    // The last stop is a kill as well: what the server promised must already be on disk.
-    server.kill().await?;
+    let (mut servers, kills) = killer.await??;
+    let disruption = Disruption { kills, database_restarts: restarts.await??, ..outages.await? };
+    // The last stop is a kill as well: what a server promised must already be stored.
+    for server in &mut servers {
+        server.kill().await?;
+    }
     proxy.set_up(false);
 
-    let rows = server::export(&args.server_bin, &data).await?;
-    let check = Check::new(&outcomes, &rows, &data);
+    let launch = args.launch(dir.path(), 0);
+    let rows = server::export(&launch).await?;
+    let photo_ids = outcomes.iter().flat_map(|o| &o.submitted).flat_map(|r| &r.attachments);
+    let stored = Photos::new(&launch.data, args.attachments_url.as_deref())?
+        .fingerprints(photo_ids.map(|photo| photo.id))
+        .await?;
+    let check = Check::new(&outcomes, &rows, &stored);
     print_figures(&check, &outcomes, &proxy, disruption, sending_time, started.elapsed());
     let passed = check.passed();
     if !passed {
         println!("\nFAILED: {}", check.failures().join("; "));
-        if let Ok(text) = std::fs::read_to_string(&log) {
-            let tail: Vec<_> = text.lines().rev().take(20).collect();
-            println!("server log (last lines):");
-            tail.iter().rev().for_each(|line| println!("  {line}"));
+        for i in 0..args.servers {
+            let log = args.launch(dir.path(), i).log;
+            if let Ok(text) = std::fs::read_to_string(&log) {
+                let tail: Vec<_> = text.lines().rev().take(20).collect();
+                println!("server {i} log (last lines):");
+                tail.iter().rev().for_each(|line| println!("  {line}"));
+            }
         }
     } else {
         println!(
@@ -197,14 +254,15 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     Ok(passed)
 }
 
-/// Kills the server with SIGKILL at random moments and starts it again after a short
-/// while, until `kills` is reached or the devices are done. Hands the server back.
+/// Kills a server (one of them at random) with SIGKILL at random moments and starts it
+/// again after a short while, until `kills` is reached or the devices are done. Hands
+/// the servers back.
 async fn kill_now_and_then(
-    mut server: Server,
+    mut servers: Vec<Server>,
     args: Args,
     seed: u64,
     mut finished: watch::Receiver<bool>,
-) -> anyhow::Result<(Server, u32)> {
+) -> anyhow::Result<(Vec<Server>, u32)> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x6b69_6c6c);
     let mut kills = 0;
     while kills < args.kills {
@@ -213,13 +271,40 @@ async fn kill_now_and_then(
             _ = tokio::time::sleep(Duration::from_millis(gap)) => {}
             _ = finished.wait_for(|done| *done) => break,
         }
+        let which = rng.random_range(0..servers.len());
+        let server = &mut servers[which];
         server.kill().await?;
         kills += 1;
-        // Down for a moment: what arrives meanwhile finds no server (the proxy says 502).
+        // Down for a moment: what arrives meanwhile finds no server (the proxy says 502)
+        // or, with several, the next one.
         tokio::time::sleep(Duration::from_millis(rng.random_range(50..800))).await;
         server.restart().await?;
     }
-    Ok((server, kills))
+    Ok((servers, kills))
+}
+
+/// Restarts the database once, with `--restart-database`, 2–8 s into the run (unless the
+/// devices are done first). Returns how many restarts there were.
+async fn restart_the_database(
+    args: Args,
+    seed: u64,
+    mut finished: watch::Receiver<bool>,
+) -> anyhow::Result<u32> {
+    let Some(command) = args.restart_database else { return Ok(0) };
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x7265_7374);
+    tokio::select! {
+        _ = tokio::time::sleep(Duration::from_millis(rng.random_range(2_000..8_000))) => {}
+        _ = finished.wait_for(|done| *done) => return Ok(0),
+    }
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(&command)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .await
+        .map_err(|e| anyhow::anyhow!("running --restart-database: {e}"))?;
+    anyhow::ensure!(status.success(), "--restart-database failed: {status}");
+    Ok(1)
 }
 
 /// Takes the network down for 0.5–2.5 s at random moments, `outages` times at most.
@@ -306,7 +391,7 @@ impl Tries {
 }
 
 impl Check {
-    fn new(outcomes: &[device::Outcome], rows: &[server::Row], data: &Path) -> Check {
+    fn new(outcomes: &[device::Outcome], rows: &[server::Row], stored: &Fingerprints) -> Check {
         let mut check = Check { rows: rows.len(), ..Check::default() };
         let mut on_server: HashMap<Uuid, Vec<&str>> = HashMap::new();
         let mut row_of: HashMap<Uuid, &server::Row> = HashMap::new();
@@ -326,7 +411,7 @@ impl Check {
                     None => check.lost += 1,
                     Some(n) => check.duplicates += n - 1,
                 }
-                check.photos(request, row_of.get(&request.id).copied(), data);
+                check.photos(request, row_of.get(&request.id).copied(), stored);
             }
             let mut filed: HashMap<Uuid, usize> = HashMap::new();
             for (item, receipt) in &outcome.sent {
@@ -373,8 +458,13 @@ impl Check {
 
     /// Every photo `request` lists must be listed by its row on the server, named by the
     /// row's `photos` answer, and stored with exactly the size and SHA-256 the device
-    /// computed (the file is read and hashed again here).
-    fn photos(&mut self, request: &SubmissionRequest, row: Option<&server::Row>, data: &Path) {
+    /// computed (`stored`: the files read back from the store and hashed again).
+    fn photos(
+        &mut self,
+        request: &SubmissionRequest,
+        row: Option<&server::Row>,
+        stored: &Fingerprints,
+    ) {
         let answered: Vec<AttachmentRef> = row
             .and_then(|row| row.answers.get("photos"))
             .and_then(|photos| serde_json::from_value(photos.clone()).ok())
@@ -390,12 +480,8 @@ impl Check {
             if !listed || !answered.contains(photo) {
                 self.photos_unlisted += 1;
             }
-            let stored = std::fs::read(server::attachment_file(data, photo.id));
-            match stored {
-                Ok(bytes)
-                    if bytes.len() as u64 == photo.size
-                        && photos::sha256_hex(&bytes) == photo.sha256 =>
-                {
+            match stored.get(&photo.id) {
+                Some((size, sha256)) if *size == photo.size && *sha256 == photo.sha256 => {
                     self.photos_verified += 1;
                 }
                 _ => self.photos_damaged += 1,
@@ -522,6 +608,7 @@ fn print_figures(
     let cut = counters.connections_cut.load(std::sync::atomic::Ordering::Relaxed);
     row("connections reset by network outages", cut.to_string());
     row("server kills (SIGKILL) and restarts", disruption.kills.to_string());
+    row("database restarts", disruption.database_restarts.to_string());
     row("network-down periods", disruption.outages.to_string());
     row("  total time down", format!("{:.1} s", disruption.outage_ms as f64 / 1000.0));
     println!("  {}", "-".repeat(55));
@@ -564,13 +651,13 @@ mod tests {
     }
 
     fn store(data: &Path, photo: &AttachmentRef, bytes: &[u8]) {
-        let path = server::attachment_file(data, photo.id);
+        let path = stored::file_in(data, photo.id);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
         std::fs::write(path, bytes).expect("write");
     }
 
-    #[test]
-    fn a_photo_counts_only_listed_by_its_row_and_stored_with_its_size_and_hash() {
+    #[tokio::test]
+    async fn a_photo_counts_only_listed_by_its_row_and_stored_with_its_size_and_hash() {
         let data = tempfile::tempdir().expect("a temporary directory");
         let mut rng = StdRng::seed_from_u64(3);
         let mut photo = |n| photos::take(&mut rng, Uuid::from_u128(n), 300 * 1024);
@@ -594,8 +681,10 @@ mod tests {
             answers: serde_json::json!({ "photos": sent }),
             attachments: listed,
         };
+        let ids = [&whole, &damaged, &missing, &unlisted, &extra].map(|p| p.attachment.id);
+        let stored = Photos::Dir(data.path().into()).fingerprints(ids).await.expect("read");
         let mut check = Check::default();
-        check.photos(&request, Some(&row), data.path());
+        check.photos(&request, Some(&row), &stored);
         assert_eq!(check.photos_submitted, 4);
         assert_eq!(check.photos_verified, 2, "the whole one, and the unlisted one's file");
         assert_eq!(check.photos_damaged, 2, "one flipped bit, one absent file");
@@ -605,7 +694,7 @@ mod tests {
         assert!(failures.contains("2 of 4 photos verified"), "{failures}");
 
         let mut lost = Check::default();
-        lost.photos(&request, None, data.path());
+        lost.photos(&request, None, &stored);
         assert_eq!(lost.photos_unlisted, 4, "no row lists nothing");
 
         let mut fine = Check::default();
@@ -615,7 +704,7 @@ mod tests {
             attachments: vec![whole.attachment.clone()],
             ..row
         };
-        fine.photos(&request, Some(&row), data.path());
+        fine.photos(&request, Some(&row), &stored);
         assert!(fine.passed(), "{:?}", fine.failures());
         assert_eq!(fine.photos_verified, 1);
     }

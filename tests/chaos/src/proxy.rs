@@ -9,7 +9,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -96,7 +96,9 @@ impl Counters {
 }
 
 struct Shared {
-    upstream: String,
+    /// The servers, each request to the next in turn (round-robin).
+    upstreams: Vec<String>,
+    next: AtomicUsize,
     faults: Faults,
     rng: Mutex<StdRng>,
     client: reqwest::Client,
@@ -114,9 +116,10 @@ pub struct Proxy {
 type Body = BoxBody<Bytes, io::Error>;
 
 impl Proxy {
-    /// Listens on the first of `ports` (loopback) that is free and forwards to `upstream`.
+    /// Listens on the first of `ports` (loopback) that is free and forwards each request
+    /// to the next of `upstreams` in turn.
     pub async fn start(
-        upstream: SocketAddr,
+        upstreams: &[SocketAddr],
         faults: Faults,
         ports: impl IntoIterator<Item = u16>,
     ) -> anyhow::Result<Proxy> {
@@ -135,7 +138,8 @@ impl Proxy {
             .build()?;
         let (up, _) = watch::channel(true);
         let shared = Arc::new(Shared {
-            upstream: format!("http://{upstream}"),
+            upstreams: upstreams.iter().map(|addr| format!("http://{addr}")).collect(),
+            next: AtomicUsize::new(0),
             faults,
             rng: Mutex::new(StdRng::seed_from_u64(faults.seed)),
             client,
@@ -313,9 +317,10 @@ async fn forward(
     for hop in ["host", "connection", "content-length", "transfer-encoding", "keep-alive"] {
         headers.remove(hop);
     }
+    let turn = shared.next.fetch_add(1, Ordering::Relaxed) % shared.upstreams.len();
     let sent = shared
         .client
-        .request(method, format!("{}{path}", shared.upstream))
+        .request(method, format!("{}{path}", shared.upstreams[turn]))
         .headers(headers)
         .body(body)
         .send()

@@ -4,7 +4,7 @@
 //! `export` command.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -17,33 +17,31 @@ use uuid::Uuid;
 
 /// A supervised server process.
 pub struct Server {
-    bin: PathBuf,
-    data: PathBuf,
-    log: PathBuf,
+    launch: Launch,
     addr: SocketAddr,
     child: Child,
+}
+
+/// How a server is started: its binary, data directory, log, and the arguments that
+/// choose its database and attachment store (none: SQLite and files in `data`).
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub bin: PathBuf,
+    pub data: PathBuf,
+    pub log: PathBuf,
+    pub stores: Vec<String>,
 }
 
 impl Server {
     /// Starts the server on the first of `ports` (loopback) that is free.
     pub async fn start(
-        bin: &Path,
-        data: &Path,
-        log: &Path,
+        launch: Launch,
         ports: impl IntoIterator<Item = u16>,
     ) -> anyhow::Result<Server> {
         let mut last_error = anyhow::anyhow!("no port to try");
         for port in ports {
-            match spawn(bin, data, log, SocketAddr::from(([127, 0, 0, 1], port))).await {
-                Ok((child, addr)) => {
-                    return Ok(Server {
-                        bin: bin.into(),
-                        data: data.into(),
-                        log: log.into(),
-                        addr,
-                        child,
-                    });
-                }
+            match spawn(&launch, SocketAddr::from(([127, 0, 0, 1], port))).await {
+                Ok((child, addr)) => return Ok(Server { launch, addr, child }),
                 Err(e) => last_error = e,
             }
         }
@@ -66,7 +64,7 @@ impl Server {
     pub async fn restart(&mut self) -> anyhow::Result<()> {
         let mut last_error = None;
         for _ in 0..40 {
-            match spawn(&self.bin, &self.data, &self.log, self.addr).await {
+            match spawn(&self.launch, self.addr).await {
                 Ok((child, _)) => {
                     self.child = child;
                     return Ok(());
@@ -80,18 +78,15 @@ impl Server {
     }
 }
 
-async fn spawn(
-    bin: &Path,
-    data: &Path,
-    log: &Path,
-    listen: SocketAddr,
-) -> anyhow::Result<(Child, SocketAddr)> {
+async fn spawn(launch: &Launch, listen: SocketAddr) -> anyhow::Result<(Child, SocketAddr)> {
+    let Launch { bin, data, log, stores } = launch;
     let log = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
     let mut child = Command::new(bin)
         .arg("--listen")
         .arg(listen.to_string())
         .arg("--data")
         .arg(data)
+        .args(stores)
         // No web app: only the API is under test.
         .arg("--static-dir")
         .arg(data.join("no-app"))
@@ -139,19 +134,16 @@ pub struct Row {
     pub attachments: Vec<AttachmentRef>,
 }
 
-/// Where the server's default (local directory) store keeps the assembled file of
-/// attachment `id`: `<data>/attachments/files/<id[0..2]>/<id>`.
-pub fn attachment_file(data: &Path, id: Uuid) -> PathBuf {
-    let id = id.to_string();
-    data.join("attachments").join("files").join(&id[..2]).join(id)
-}
-
-/// Every row the server holds, read by the server's own `export` command.
-pub async fn export(bin: &Path, data: &Path) -> anyhow::Result<Vec<Row>> {
-    let output = Command::new(bin)
+/// Every row the server holds, read by the server's own `export` command (with the
+/// database arguments of `launch`).
+pub async fn export(launch: &Launch) -> anyhow::Result<Vec<Row>> {
+    let database = launch.stores.iter().position(|arg| arg == "--database");
+    let database = database.map(|i| &launch.stores[i..=i + 1]).unwrap_or_default();
+    let output = Command::new(&launch.bin)
         .arg("export")
         .arg("--data")
-        .arg(data)
+        .arg(&launch.data)
+        .args(database)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
