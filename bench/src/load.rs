@@ -82,9 +82,20 @@ pub async fn closed_loop(
     make: MakeRequest,
     expect: StatusCode,
 ) -> anyhow::Result<Run> {
+    closed_loop_over(&[addr], connections, duration, make, expect).await
+}
+
+/// [`closed_loop`] with the connections spread over several servers in turn.
+pub async fn closed_loop_over(
+    addrs: &[SocketAddr],
+    connections: usize,
+    duration: Duration,
+    make: MakeRequest,
+    expect: StatusCode,
+) -> anyhow::Result<Run> {
     let mut senders = Vec::with_capacity(connections);
-    for _ in 0..connections {
-        senders.push(connect(addr).await?);
+    for c in 0..connections {
+        senders.push(connect(addrs[c % addrs.len()]).await?);
     }
     let started = Instant::now();
     let deadline = started + duration;

@@ -12,6 +12,8 @@ use http_body_util::{BodyExt, Full};
 use hyper::header::{CONTENT_TYPE, COOKIE};
 use hyper::{Method, Request, StatusCode};
 
+mod postgres;
+
 use crate::data::{self, Seeded};
 use crate::load::{self, MakeRequest, Run, median, percentile};
 use crate::report::{Goal, Row};
@@ -43,9 +45,13 @@ pub struct Options {
     /// Submissions of the backup and restore measures (a photo on every tenth).
     #[arg(long, default_value_t = 100_000)]
     backup_rows: u64,
-    /// Only these groups: ingest, batch, read, export, idle, backup.
+    /// Only these groups: ingest, batch, read, export, idle, backup, postgres.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// A PostgreSQL cluster (`postgres://…`, a user that may create databases) for the
+    /// `postgres` group; the group is left out without it.
+    #[arg(long, env = "ADAL_BENCH_POSTGRES", value_name = "URL")]
+    postgres: Option<String>,
     /// Keep the databases (the seeded ones are reused by the next run) instead of
     /// deleting them at the end: on a shared disk, space matters more than 20 s.
     #[arg(long)]
@@ -87,7 +93,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     if let Some(parent) = options.out.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let launcher = Launcher { binary, core: server_core, log: options.work.join("server.log") };
+    let launcher = Launcher {
+        binary,
+        core: server_core,
+        log: options.work.join("server.log"),
+        stores: Vec::new(),
+    };
     let bench = Bench {
         launcher,
         server_core,
@@ -120,6 +131,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     }
     if wanted("idle") {
         rows.extend(bench.idle().await?);
+    }
+    if let Some(url) = options.postgres.as_deref().filter(|_| wanted("postgres")) {
+        let cluster = postgres::Cluster::new(url)?;
+        rows.extend(bench.postgres(&cluster, options.stored).await?);
     }
     if wanted("backup") {
         // About 1.6 GB of photos, then a backup file, a tar and two restored copies.

@@ -29,14 +29,20 @@ pub struct Launcher {
     pub core: Option<usize>,
     /// Where the servers' logs go.
     pub log: PathBuf,
+    /// Arguments choosing another database (`--database postgres://…`); none: SQLite in
+    /// the data directory.
+    pub stores: Vec<String>,
 }
 
 impl Launcher {
     /// Starts a server on `data` with the durability settings it ships with. The rate
     /// limit is lifted (every request comes from 127.0.0.1), and the data directory has
-    /// the staff account [`STAFF_LOGIN`] (see [`Server::log_in`]).
+    /// the staff account [`STAFF_LOGIN`] (see [`Server::log_in`]); another database
+    /// gets it from [`Launcher::add_staff_account`] where a measure needs it.
     pub fn start(&self, data: &Path) -> anyhow::Result<Server> {
-        self.add_staff_account(data)?;
+        if self.stores.is_empty() {
+            self.add_staff_account(data)?;
+        }
         let mut command = match self.core {
             Some(core) => {
                 let mut taskset = Command::new("taskset");
@@ -53,6 +59,7 @@ impl Launcher {
             .arg(data.join("no-app"))
             .arg("--data")
             .arg(data)
+            .args(&self.stores)
             .args(["--rate-limit-per-second", "1000000", "--rate-limit-burst", "1000000"])
             // Every load connection comes from this one address.
             .args(["--max-connections-per-ip", "1000000"])
@@ -78,8 +85,9 @@ impl Launcher {
 }
 
 impl Launcher {
-    /// `adal-server user add` (the password on standard input), once per data directory.
-    fn add_staff_account(&self, data: &Path) -> anyhow::Result<()> {
+    /// `adal-server user add` (the password on standard input), once per data directory
+    /// (and database).
+    pub fn add_staff_account(&self, data: &Path) -> anyhow::Result<()> {
         let marker = data.join("bench-staff-account");
         if marker.is_file() {
             return Ok(());
@@ -87,6 +95,7 @@ impl Launcher {
         let mut child = Command::new(&self.binary)
             .args(["user", "add", "--role", "front_office", "--login", STAFF_LOGIN, "--data"])
             .arg(data)
+            .args(&self.stores)
             .env_remove("ADAL_DATA")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
