@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use adal_core::api::ProblemCode;
 use adal_core::calendar::{Calendar, Deadlines};
-use adal_core::form::FieldKind;
+use adal_core::form::{FieldKind, MEDIATION_FORMS};
 use adal_core::receipt::EventKind;
 use adal_core::search::{Query as Search, fold};
 use adal_core::staff::{Due, InboxItem, InboxResponse, StaffAction, StaffEvent, StaffSubmission};
@@ -276,15 +276,23 @@ pub async fn get_submission(
     let (tracking, found) = locate(&state, &tracking).await?;
     actor.authorize_on(&state, Action::ReadSubmission, target(&found), Some(&tracking)).await?;
     let key = tracking.clone();
-    let (status, identity, timeline) = state
+    let (status, identity, timeline, sessions) = state
         .db
         .call(move |conn| {
             let found = db::events::find(conn, &key)?
                 .ok_or_else(|| db::DbError::Corrupt(format!("{key} vanished")))?;
+            let status = db::events::status(conn, &found)?;
+            // A mediation request's sessions, typed, so that nothing reads them back out
+            // of the timeline's notes (the act's draft among others).
+            let sessions = MEDIATION_FORMS
+                .contains(&status.form.id.as_str())
+                .then(|| db::mediation::sessions(conn, found.id))
+                .transpose()?;
             Ok((
-                db::events::status(conn, &found)?,
+                status,
                 db::events::identity_of(conn, found.id)?,
                 db::events::staff_timeline(conn, found.id)?,
+                sessions,
             ))
         })
         .await?;
@@ -314,6 +322,7 @@ pub async fn get_submission(
         answers,
         identity,
         timeline,
+        sessions,
     }))
 }
 
