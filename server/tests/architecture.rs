@@ -227,9 +227,8 @@ const FUNCTION_LINES_MAX: usize = 80;
 
 /// Functions that are data tables, not steps: a form's definition, a catalogue of
 /// metrics, the sentences of a refusal in three languages. `(file, function)`.
-const DATA_TABLES: [(&str, &str); 6] = [
+const DATA_TABLES: [(&str, &str); 5] = [
     ("core/src/form/catalogue/mediation.rs", "request_v1"),
-    ("core/src/form/catalogue/mediation.rs", "request_v2"),
     ("core/src/form/catalogue/monitoring.rs", "school_v1"),
     ("core/src/form/catalogue/monitoring.rs", "clinic_v1"),
     ("server/src/metrics.rs", "new"),
