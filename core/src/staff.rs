@@ -33,6 +33,23 @@ mod tests {
     use crate::receipt::EventKind;
     use crate::{District, ErrorCode};
 
+    /// A mediation request in Burlin as the staff app keeps it, with `answers` and an
+    /// empty timeline, as a server before typed sessions sent it: no `sessions`.
+    fn kept_copy(answers: serde_json::Value) -> StaffSubmission {
+        serde_json::from_value(serde_json::json!({
+            "tracking": "ADL-X", "form": {"id": "mediation_request", "version": 1},
+            "district": "BUR", "received_at": "2026-11-25T10:00:00Z", "anonymous": false,
+            "answers": answers,
+            "timeline": [],
+            "deadlines": {
+                "registered_on": "2026-11-25", "answer_by": "2026-12-16", "forward_by": "2026-11-28",
+                "extended_answer_by": "2027-01-25", "provisional": false,
+            },
+            "answer_by": "2026-12-25", "days_left": 20,
+        }))
+        .unwrap()
+    }
+
     #[test]
     fn an_acts_draft_takes_what_the_request_and_its_typed_sessions_say() {
         let at = OffsetDateTime::UNIX_EPOCH;
@@ -51,23 +68,11 @@ mod tests {
             place: "Aksai, Druzhby 7".into(),
             mediator: "A. Serikova".into(),
         };
-        let mut sub: StaffSubmission = serde_json::from_value(serde_json::json!({
-            "tracking": "ADL-X", "form": {"id": "mediation_request", "version": 1},
-            "district": "BUR", "received_at": "2026-11-25T10:00:00Z", "anonymous": false,
-            "answers": {
-                "applicant_name": " Aigerim Sadykova ", "applicant_iin": "900101300007",
-                "parties": [{"name": "Bolat K.", "address": "Aksai, 2 mkr"}, {"name": ""}],
-                "description": "The pipe leaks.",
-            },
-            "timeline": [],
-            "deadlines": {
-                "registered_on": "2026-11-25", "answer_by": "2026-12-16", "forward_by": "2026-11-28",
-                "extended_answer_by": "2027-01-25",
-                "provisional": false,
-            },
-            "answer_by": "2026-12-25", "days_left": 20,
-        }))
-        .unwrap();
+        let mut sub = kept_copy(serde_json::json!({
+            "applicant_name": " Aigerim Sadykova ", "applicant_iin": "900101300007",
+            "parties": [{"name": "Bolat K.", "address": "Aksai, 2 mkr"}, {"name": ""}],
+            "description": "The pipe leaks.",
+        }));
         let draft = sub.act_draft();
         assert_eq!(draft.district, "BUR");
         assert_eq!(draft.parties.len(), 2);
@@ -117,18 +122,7 @@ mod tests {
             mediator: "A. Serikova".into(),
         };
         // The copy a device kept before this release: no `sessions`, only the notes.
-        let mut sub: StaffSubmission = serde_json::from_value(serde_json::json!({
-            "tracking": "ADL-X", "form": {"id": "mediation_request", "version": 1},
-            "district": "BUR", "received_at": "2026-11-25T10:00:00Z", "anonymous": false,
-            "answers": {"applicant_name": "Aigerim Sadykova"},
-            "timeline": [],
-            "deadlines": {
-                "registered_on": "2026-11-25", "answer_by": "2026-12-16", "forward_by": "2026-11-28",
-                "extended_answer_by": "2027-01-25", "provisional": false,
-            },
-            "answer_by": "2026-12-25", "days_left": 20,
-        }))
-        .unwrap();
+        let mut sub = kept_copy(serde_json::json!({"applicant_name": "Aigerim Sadykova"}));
         assert_eq!(sub.sessions, None);
         sub.timeline.push(event(EventKind::SessionScheduled, "2026-11-30 09:00 · Old · B".into()));
         sub.timeline.push(event(EventKind::SessionScheduled, session.note()));

@@ -54,3 +54,27 @@ where
         }
     }
 }
+
+/// `axum::extract::Query` whose rejection is a 400 problem naming what could not be read.
+/// A handler that checks who may ask before it reads the query takes
+/// `Result<Query<T>, ApiError>` and answers the refusal first.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Query(value)),
+            Err(rejection) => Err(ApiError::MalformedRequest { detail: rejection.body_text() }),
+        }
+    }
+}

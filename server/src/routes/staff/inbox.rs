@@ -15,8 +15,7 @@ use adal_core::receipt::EventKind;
 use adal_core::search::{Query as Search, fold};
 use adal_core::staff::{Due, InboxItem, InboxResponse, StaffAction, StaffEvent, StaffSubmission};
 use adal_core::{District, TrackingNumber};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
@@ -27,7 +26,7 @@ use super::idempotent::{Idempotent, Step};
 use crate::AppState;
 use crate::db::{self, inbox::Extensions, inbox::Located};
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
 use adal_core::staff::policy::{self, Action, Target};
 
 /// `GET /api/v1/staff/inbox`: every parameter optional; an empty one counts as missing.
@@ -181,9 +180,9 @@ fn today() -> Date {
 pub async fn get_inbox(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<InboxQuery>, QueryRejection>,
+    query: Result<Query<InboxQuery>, ApiError>,
 ) -> Result<Json<InboxResponse>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let Query(query) = query?;
     let district = match query.district.as_deref() {
         Some(code) => District::from_code(code)
             .ok_or_else(|| bad("district", &format!("unknown district {code:?}")))?,
