@@ -15,7 +15,7 @@
 use std::fmt::Write;
 
 use adal_core::District;
-use adal_core::form::{FieldDef, FieldKind, FormSchema};
+use adal_core::form::{Choice, FieldDef, FieldKind, FormSchema};
 use adal_core::lang::Lang;
 
 /// The form drawn before the app: the one a first visitor most often comes for.
@@ -123,6 +123,7 @@ fn widget(out: &mut String, def: &FieldDef, lang: Lang) {
     let help = help.unwrap_or_default();
     let error = format!(r#"<p id="{id}-error" class="error-text"></p>"#);
     let common = format!(r#"id="{id}" aria-invalid="false" aria-describedby="{describedby}""#);
+    let parts = Parts { id: &id, label: &label, help: &help, error: &error };
     let control = match &def.kind {
         FieldKind::ShortText { max, .. } | FieldKind::Institution { max, .. } => {
             format!(r#"<input {common} type="text" autocomplete="off" maxlength="{}">"#, max * 2)
@@ -152,25 +153,7 @@ fn widget(out: &mut String, def: &FieldDef, lang: Lang) {
             options.iter().map(|c| (c.value.clone(), c.label.get(lang).to_owned())),
         ),
         FieldKind::SingleChoice { options } | FieldKind::MultipleChoice { options, .. } => {
-            let kind = if matches!(def.kind, FieldKind::MultipleChoice { .. }) {
-                "checkbox"
-            } else {
-                "radio"
-            };
-            let _ = write!(
-                out,
-                r#"<fieldset class="field" aria-describedby="{id}-help {id}-error"><legend>{label}</legend>{help}"#
-            );
-            for choice in options {
-                let _ = write!(
-                    out,
-                    r#"<label class="choice"><input type="{kind}" name="{id}" id="{id}-{v}" value="{v}">{}</label>"#,
-                    esc(choice.label.get(lang)),
-                    v = esc(&choice.value),
-                );
-            }
-            let _ = write!(out, "{error}</fieldset>");
-            return;
+            return choices(out, def, options, &parts, lang);
         }
         FieldKind::Checkbox | FieldKind::Consent => {
             let _ = write!(
@@ -179,41 +162,75 @@ fn widget(out: &mut String, def: &FieldDef, lang: Lang) {
             );
             return;
         }
-        FieldKind::Photo { .. } => {
-            let help = format!(
-                r#"<p id="{id}-help" class="help">{}</p>"#,
-                esc(&def
-                    .help
-                    .as_ref()
-                    .map(|h| h.get(lang).to_owned())
-                    .unwrap_or_else(|| ui("photo_help", lang)))
-            );
-            let _ = write!(
-                out,
-                r#"<div class="field"><span class="label" id="{id}-label">{label}</span>{help}<ul class="photos" aria-labelledby="{id}-label"></ul><label class="secondary file">{}<input id="{id}" type="file" accept="image/*" class="visually-hidden" aria-describedby="{id}-help {id}-error" disabled></label><p class="error-text" role="status"></p>{error}</div>"#,
-                esc(&ui("photo_add", lang)),
-            );
-            return;
-        }
-        FieldKind::Location => {
-            let help = def
-                .help
-                .as_ref()
-                .map(|h| format!(r#"<p class="help">{}</p>"#, esc(h.get(lang))))
-                .unwrap_or_default();
-            let _ = write!(
-                out,
-                r#"<div class="field"><span class="label">{label}</span>{help}<button type="button" class="secondary" id="{id}" disabled>{}</button><p class="muted" role="status"></p><p id="{id}-error" class="error-text"></p></div>"#,
-                esc(&ui("location_use", lang)),
-            );
-            return;
-        }
+        FieldKind::Photo { .. } => return photo(out, def, &parts, lang),
+        FieldKind::Location => return location(out, def, &parts, lang),
         // Other forms' kinds (providers, yes/no, groups) never reach the complaint.
         other => panic!("the shell cannot draw {other:?}: draw it or leave it to the app"),
     };
     let _ = write!(
         out,
         r#"<div class="field"><label for="{id}">{label}</label>{help}{control}{error}</div>"#
+    );
+}
+
+/// What every widget of one field shares: its id, label, help and error line.
+struct Parts<'a> {
+    id: &'a str,
+    label: &'a str,
+    help: &'a str,
+    error: &'a str,
+}
+
+/// Radio buttons or checkboxes in a fieldset.
+fn choices(out: &mut String, def: &FieldDef, options: &[Choice], parts: &Parts, lang: Lang) {
+    let Parts { id, label, help, error } = parts;
+    let kind =
+        if matches!(def.kind, FieldKind::MultipleChoice { .. }) { "checkbox" } else { "radio" };
+    let _ = write!(
+        out,
+        r#"<fieldset class="field" aria-describedby="{id}-help {id}-error"><legend>{label}</legend>{help}"#
+    );
+    for choice in options {
+        let _ = write!(
+            out,
+            r#"<label class="choice"><input type="{kind}" name="{id}" id="{id}-{v}" value="{v}">{}</label>"#,
+            esc(choice.label.get(lang)),
+            v = esc(&choice.value),
+        );
+    }
+    let _ = write!(out, "{error}</fieldset>");
+}
+
+/// The photo picker, disabled until the app takes over.
+fn photo(out: &mut String, def: &FieldDef, parts: &Parts, lang: Lang) {
+    let Parts { id, label, error, .. } = parts;
+    let help = format!(
+        r#"<p id="{id}-help" class="help">{}</p>"#,
+        esc(&def
+            .help
+            .as_ref()
+            .map(|h| h.get(lang).to_owned())
+            .unwrap_or_else(|| ui("photo_help", lang)))
+    );
+    let _ = write!(
+        out,
+        r#"<div class="field"><span class="label" id="{id}-label">{label}</span>{help}<ul class="photos" aria-labelledby="{id}-label"></ul><label class="secondary file">{}<input id="{id}" type="file" accept="image/*" class="visually-hidden" aria-describedby="{id}-help {id}-error" disabled></label><p class="error-text" role="status"></p>{error}</div>"#,
+        esc(&ui("photo_add", lang)),
+    );
+}
+
+/// "Use my location", disabled until the app takes over.
+fn location(out: &mut String, def: &FieldDef, parts: &Parts, lang: Lang) {
+    let Parts { id, label, .. } = parts;
+    let help = def
+        .help
+        .as_ref()
+        .map(|h| format!(r#"<p class="help">{}</p>"#, esc(h.get(lang))))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        r#"<div class="field"><span class="label">{label}</span>{help}<button type="button" class="secondary" id="{id}" disabled>{}</button><p class="muted" role="status"></p><p id="{id}-error" class="error-text"></p></div>"#,
+        esc(&ui("location_use", lang)),
     );
 }
 

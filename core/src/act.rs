@@ -212,6 +212,59 @@ impl ActInput {
             errors.push("mediator_organisation", ErrorCode::TooLong { max: SHORT });
         }
 
+        let parties = self.parse_parties(art_27, &mut errors);
+
+        let dispute = errors.check("dispute", lines(&self.dispute));
+        let (terms, term_details) = self.parse_terms(art_27, &mut errors);
+        let language_note = block(&clean(&self.language_note, Lines::Many));
+        // The Art. 27 items: required on an act of that version, left out of an older one
+        // (whose text, and so hash, stays as it was signed).
+        let mut art_27_line = |key: &str, raw: &str, max: usize| {
+            if !art_27 {
+                return String::new();
+            }
+            let text = block(&clean(raw, Lines::Many));
+            if is_blank(&text) {
+                errors.push(key, ErrorCode::Required);
+            } else if text.chars().count() > max {
+                errors.push(key, ErrorCode::TooLong { max });
+            }
+            text
+        };
+        let registration = art_27_line("mediator_registration", &self.mediator_registration, SHORT);
+        let agreement = art_27_line("agreement", &self.agreement, SHORT);
+        let non_fulfilment = art_27_line("non_fulfilment", &self.non_fulfilment, LONG);
+
+        match (number, district, date, place, mediator_name, mediator_status, dispute) {
+            (
+                Some(number),
+                Some(district),
+                Some(date),
+                Some(place),
+                Some(name),
+                Some(status),
+                Some(dispute),
+            ) if errors.is_empty() => Ok(ReconciliationAct {
+                number,
+                district,
+                date,
+                place,
+                mediator: Mediator { name, status, organisation, registration },
+                parties,
+                dispute: block(&dispute),
+                terms,
+                term_details,
+                agreement,
+                non_fulfilment,
+                language_note,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The parties: each filled row checked (Art. 27 asks an IIN or a BIN and its
+    /// signatory, and an address), and their number.
+    fn parse_parties(&self, art_27: bool, errors: &mut FieldErrors) -> Vec<Party> {
         // Rows past the most an act may have are counted, not checked: their number is the
         // sender's to choose, and so would be the work and the errors.
         let mut parties = Vec::new();
@@ -265,8 +318,15 @@ impl ActInput {
         } else if typed_parties > MAX_PARTIES {
             errors.push("parties", ErrorCode::TooManyItems { max: MAX_PARTIES });
         }
+        parties
+    }
 
-        let dispute = errors.check("dispute", lines(&self.dispute));
+    /// The terms, each with its time limit and manner on an Art. 27 act, and their number.
+    fn parse_terms(
+        &self,
+        art_27: bool,
+        errors: &mut FieldErrors,
+    ) -> (Vec<String>, Vec<(String, String)>) {
         let mut terms = Vec::new();
         let mut term_details = Vec::new();
         let mut typed_terms = 0;
@@ -305,50 +365,7 @@ impl ActInput {
         } else if typed_terms > MAX_TERMS {
             errors.push("terms", ErrorCode::TooManyItems { max: MAX_TERMS });
         }
-        let language_note = block(&clean(&self.language_note, Lines::Many));
-        // The Art. 27 items: required on an act of that version, left out of an older one
-        // (whose text, and so hash, stays as it was signed).
-        let mut art_27_line = |key: &str, raw: &str, max: usize| {
-            if !art_27 {
-                return String::new();
-            }
-            let text = block(&clean(raw, Lines::Many));
-            if is_blank(&text) {
-                errors.push(key, ErrorCode::Required);
-            } else if text.chars().count() > max {
-                errors.push(key, ErrorCode::TooLong { max });
-            }
-            text
-        };
-        let registration = art_27_line("mediator_registration", &self.mediator_registration, SHORT);
-        let agreement = art_27_line("agreement", &self.agreement, SHORT);
-        let non_fulfilment = art_27_line("non_fulfilment", &self.non_fulfilment, LONG);
-
-        match (number, district, date, place, mediator_name, mediator_status, dispute) {
-            (
-                Some(number),
-                Some(district),
-                Some(date),
-                Some(place),
-                Some(name),
-                Some(status),
-                Some(dispute),
-            ) if errors.is_empty() => Ok(ReconciliationAct {
-                number,
-                district,
-                date,
-                place,
-                mediator: Mediator { name, status, organisation, registration },
-                parties,
-                dispute: block(&dispute),
-                terms,
-                term_details,
-                agreement,
-                non_fulfilment,
-                language_note,
-            }),
-            _ => Err(errors),
-        }
+        (terms, term_details)
     }
 }
 
@@ -378,21 +395,6 @@ impl ReconciliationAct {
             .date
             .format(format_description!("[day].[month].[year]"))
             .unwrap_or_else(|_| self.date.to_string());
-        let (status_kk, status_ru) = self.mediator.status.words();
-        let mut organisation = if self.mediator.organisation.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", self.mediator.organisation)
-        };
-        let (mut organisation_kk, mut organisation_ru) =
-            (organisation.clone(), organisation.clone());
-        if !self.mediator.registration.is_empty() {
-            organisation_kk
-                .push_str(&format!(", тізілімдегі жазба: {}", self.mediator.registration));
-            organisation_ru
-                .push_str(&format!(", запись в реестре: {}", self.mediator.registration));
-        }
-        organisation.clear();
         let mut out = vec![
             p(
                 format!("ТАТУЛАСТЫРУ АКТІСІ № {}", self.number),
@@ -406,18 +408,7 @@ impl ReconciliationAct {
                 format!("{date} ж., {}, {}", self.place, self.district.name(crate::Lang::Kk)),
                 format!("{date} г., {}, {}", self.place, self.district.name(crate::Lang::Ru)),
             ),
-            p(
-                format!(
-                    "Медиация Қазақстан Республикасының «Медиация туралы» Заңына сәйкес өткізілді. \
-                     Медиатор: {}, {status_kk}{organisation_kk}.",
-                    self.mediator.name
-                ),
-                format!(
-                    "Медиация проведена в соответствии с Законом Республики Казахстан «О медиации». \
-                     Медиатор: {}, {status_ru}{organisation_ru}.",
-                    self.mediator.name
-                ),
-            ),
+            self.mediator_paragraph(),
         ];
         if !self.agreement.is_empty() {
             out.push(p(
@@ -426,27 +417,7 @@ impl ReconciliationAct {
             ));
         }
         out.push(p("Тараптар:".to_owned(), "Стороны:".to_owned()));
-        for (i, party) in self.parties.iter().enumerate() {
-            let mut kk = format!("{}. {}", i + 1, party.name);
-            let mut ru = kk.clone();
-            if let Some(iin) = &party.iin {
-                kk.push_str(&format!(", ЖСН {}", iin.as_str()));
-                ru.push_str(&format!(", ИИН {}", iin.as_str()));
-            }
-            if let Some(bin) = &party.bin {
-                kk.push_str(&format!(", БСН {}", bin.as_str()));
-                ru.push_str(&format!(", БИН {}", bin.as_str()));
-            }
-            if !party.address.is_empty() {
-                kk.push_str(&format!(", мекенжайы: {}", party.address));
-                ru.push_str(&format!(", адрес: {}", party.address));
-            }
-            if !party.signatory.is_empty() {
-                kk.push_str(&format!(", атынан қол қоюшы: {}", party.signatory));
-                ru.push_str(&format!(", в лице: {}", party.signatory));
-            }
-            out.push(p(kk, ru));
-        }
+        out.extend(self.parties.iter().enumerate().map(|(i, party)| party_paragraph(i, party)));
         out.push(p("Дау мәні:".to_owned(), "Предмет спора:".to_owned()));
         out.push(same(&self.dispute));
         out.push(p(
@@ -483,6 +454,36 @@ impl ReconciliationAct {
             ));
         }
         out
+    }
+
+    /// Under which law, and by whom: the mediator's name, status, organisation and entry
+    /// in the register.
+    fn mediator_paragraph(&self) -> Paragraph {
+        let (status_kk, status_ru) = self.mediator.status.words();
+        let organisation = if self.mediator.organisation.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", self.mediator.organisation)
+        };
+        let (mut organisation_kk, mut organisation_ru) = (organisation.clone(), organisation);
+        if !self.mediator.registration.is_empty() {
+            organisation_kk
+                .push_str(&format!(", тізілімдегі жазба: {}", self.mediator.registration));
+            organisation_ru
+                .push_str(&format!(", запись в реестре: {}", self.mediator.registration));
+        }
+        Paragraph {
+            kk: format!(
+                "Медиация Қазақстан Республикасының «Медиация туралы» Заңына сәйкес өткізілді. \
+                 Медиатор: {}, {status_kk}{organisation_kk}.",
+                self.mediator.name
+            ),
+            ru: format!(
+                "Медиация проведена в соответствии с Законом Республики Казахстан «О медиации». \
+                 Медиатор: {}, {status_ru}{organisation_ru}.",
+                self.mediator.name
+            ),
+        }
     }
 
     /// The canonical text: each paragraph in Kazakh, then in Russian, paragraphs separated
@@ -628,6 +629,29 @@ fn parse_date(raw: &str) -> Result<Date, ErrorCode> {
     }
     Date::parse(raw, format_description!("[year]-[month]-[day]"))
         .map_err(|_| ErrorCode::InvalidDate)
+}
+
+/// A party's paragraph: its number and name, then what identifies it.
+fn party_paragraph(i: usize, party: &Party) -> Paragraph {
+    let mut kk = format!("{}. {}", i + 1, party.name);
+    let mut ru = kk.clone();
+    if let Some(iin) = &party.iin {
+        kk.push_str(&format!(", ЖСН {}", iin.as_str()));
+        ru.push_str(&format!(", ИИН {}", iin.as_str()));
+    }
+    if let Some(bin) = &party.bin {
+        kk.push_str(&format!(", БСН {}", bin.as_str()));
+        ru.push_str(&format!(", БИН {}", bin.as_str()));
+    }
+    if !party.address.is_empty() {
+        kk.push_str(&format!(", мекенжайы: {}", party.address));
+        ru.push_str(&format!(", адрес: {}", party.address));
+    }
+    if !party.signatory.is_empty() {
+        kk.push_str(&format!(", атынан қол қоюшы: {}", party.signatory));
+        ru.push_str(&format!(", в лице: {}", party.signatory));
+    }
+    Paragraph { kk, ru }
 }
 
 #[cfg(test)]

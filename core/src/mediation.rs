@@ -52,6 +52,16 @@ impl MediationSession {
         let date = self.date.format(ISO_DATE).expect("a date formats");
         format!("{date} {} · {} · {}", self.time, self.place, self.mediator)
     }
+
+    /// The place and mediator written in a `session_scheduled` event's public note, read
+    /// back only for a copy of a submission kept on a device before the server sent its
+    /// sessions typed ([`StaffSubmission::sessions`](crate::staff::StaffSubmission)); the
+    /// inverse of [`note`](Self::note), kept beside it so the two cannot drift apart.
+    pub fn place_and_mediator_of_note(note: &str) -> Option<(String, String)> {
+        let (_, rest) = note.split_once(" · ")?;
+        let (place, mediator) = rest.rsplit_once(" · ")?;
+        Some((place.trim().to_owned(), mediator.trim().to_owned()))
+    }
 }
 
 /// What a mediation session came to.

@@ -349,101 +349,24 @@ impl ProviderRecord {
     /// reports every problem at once rather than the first.
     pub fn parse(&self) -> Result<Provider, ProviderErrors> {
         let mut errors = Vec::new();
-        let mut check = |result: Result<(), ProviderError>| {
-            if let Err(e) = result {
-                errors.push(e);
-            }
-        };
-
         let id = self.id.trim().to_owned();
-        check(valid_id(&id).then_some(()).ok_or_else(|| ProviderError::InvalidId(id.clone())));
+        if !valid_id(&id) {
+            errors.push(ProviderError::InvalidId(id.clone()));
+        }
         let kind = ProviderKind::from_code(&self.kind.trim().to_ascii_lowercase());
-        check(kind.map(|_| ()).ok_or_else(|| ProviderError::UnknownKind(self.kind.clone())));
+        if kind.is_none() {
+            errors.push(ProviderError::UnknownKind(self.kind.clone()));
+        }
         let district = District::from_code(&self.district.trim().to_ascii_uppercase());
-        check(
-            district
-                .map(|_| ())
-                .ok_or_else(|| ProviderError::UnknownDistrict(self.district.clone())),
-        );
-
-        let name = text(&self.name_kk, &self.name_ru, &self.name_en, Lines::One);
-        for (column, value) in [("name_kk", &name.kk), ("name_ru", &name.ru), ("name_en", &name.en)]
-        {
-            check(if value.is_empty() { Err(ProviderError::Required(column)) } else { Ok(()) });
+        if district.is_none() {
+            errors.push(ProviderError::UnknownDistrict(self.district.clone()));
         }
-        let address = text(&self.address_kk, &self.address_ru, &self.address_en, Lines::One);
-        check(if address.is_empty() {
-            Err(ProviderError::RequiredInOneLanguage("address"))
-        } else {
-            Ok(())
-        });
-        let hours = text(&self.hours_kk, &self.hours_ru, &self.hours_en, Lines::Many);
-        let services = text(&self.services_kk, &self.services_ru, &self.services_en, Lines::Many);
-        for (prefix, text) in
-            [("name", &name), ("address", &address), ("hours", &hours), ("services", &services)]
-        {
-            for (lang, value) in [("kk", &text.kk), ("ru", &text.ru), ("en", &text.en)] {
-                if value.chars().count() > MAX_TEXT_CHARS {
-                    check(Err(ProviderError::TooLong {
-                        column: column_name(prefix, lang),
-                        max: MAX_TEXT_CHARS,
-                    }));
-                }
-            }
-        }
-
-        let lat = coordinate("lat", &self.lat);
-        let lon = coordinate("lon", &self.lon);
-        let (lat, lon) = match (lat, lon) {
-            (Ok(lat), Ok(lon)) => {
-                if !(REGION_LAT.contains(&lat) && REGION_LON.contains(&lon)) {
-                    check(Err(ProviderError::OutsideRegion { lat, lon }));
-                }
-                (lat, lon)
-            }
-            (lat, lon) => {
-                check(lat.map(|_| ()));
-                check(lon.map(|_| ()));
-                (0.0, 0.0)
-            }
-        };
-
-        let mut phones = Vec::new();
-        for raw in split_list(&self.phones, &[';', ',']) {
-            match Phone::parse(raw) {
-                Ok(phone) if !phones.contains(&phone) => phones.push(phone),
-                Ok(_) => {}
-                Err(_) => check(Err(ProviderError::InvalidPhone(raw.to_owned()))),
-            }
-        }
-
-        let mut languages = Vec::new();
-        for raw in split_list(&self.languages, &[';', ',', ' ']) {
-            match Lang::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(raw)) {
-                Some(lang) if !languages.contains(&lang) => languages.push(lang),
-                Some(_) => {}
-                None => check(Err(ProviderError::UnknownLanguage(raw.to_owned()))),
-            }
-        }
-
-        let centre_id = Some(self.centre_id.trim().to_owned()).filter(|c| !c.is_empty());
-        if let Some(centre) = &centre_id {
-            if !valid_id(centre) {
-                check(Err(ProviderError::InvalidCentreId(centre.clone())));
-            } else if *centre == id {
-                check(Err(ProviderError::OwnCentre));
-            }
-        }
-
-        let sample = match self.sample.trim().to_ascii_lowercase().as_str() {
-            "" | "false" | "no" | "0" => false,
-            "true" | "yes" | "1" => true,
-            _ => {
-                check(Err(ProviderError::InvalidSample(self.sample.clone())));
-                false
-            }
-        };
-
+        let [name, address, hours, services] = self.texts(&mut errors);
+        let (lat, lon) = self.coordinates(&mut errors);
+        let phones = self.phones(&mut errors);
+        let languages = self.languages(&mut errors);
+        let centre_id = self.centre_id(&id, &mut errors);
+        let sample = self.sample(&mut errors);
         match (kind, district) {
             (Some(kind), Some(district)) if errors.is_empty() => Ok(Provider {
                 id,
@@ -461,6 +384,105 @@ impl ProviderRecord {
                 sample,
             }),
             _ => Err(ProviderErrors(errors)),
+        }
+    }
+
+    /// The name (in every language), the address (in one at least), the hours and the
+    /// services, each no longer than [`MAX_TEXT_CHARS`].
+    fn texts(&self, errors: &mut Vec<ProviderError>) -> [Text; 4] {
+        let name = text(&self.name_kk, &self.name_ru, &self.name_en, Lines::One);
+        for (column, value) in [("name_kk", &name.kk), ("name_ru", &name.ru), ("name_en", &name.en)]
+        {
+            if value.is_empty() {
+                errors.push(ProviderError::Required(column));
+            }
+        }
+        let address = text(&self.address_kk, &self.address_ru, &self.address_en, Lines::One);
+        if address.is_empty() {
+            errors.push(ProviderError::RequiredInOneLanguage("address"));
+        }
+        let hours = text(&self.hours_kk, &self.hours_ru, &self.hours_en, Lines::Many);
+        let services = text(&self.services_kk, &self.services_ru, &self.services_en, Lines::Many);
+        for (prefix, text) in
+            [("name", &name), ("address", &address), ("hours", &hours), ("services", &services)]
+        {
+            for (lang, value) in [("kk", &text.kk), ("ru", &text.ru), ("en", &text.en)] {
+                if value.chars().count() > MAX_TEXT_CHARS {
+                    errors.push(ProviderError::TooLong {
+                        column: column_name(prefix, lang),
+                        max: MAX_TEXT_CHARS,
+                    });
+                }
+            }
+        }
+        [name, address, hours, services]
+    }
+
+    /// Latitude and longitude, inside the region.
+    fn coordinates(&self, errors: &mut Vec<ProviderError>) -> (f64, f64) {
+        match (coordinate("lat", &self.lat), coordinate("lon", &self.lon)) {
+            (Ok(lat), Ok(lon)) => {
+                if !(REGION_LAT.contains(&lat) && REGION_LON.contains(&lon)) {
+                    errors.push(ProviderError::OutsideRegion { lat, lon });
+                }
+                (lat, lon)
+            }
+            (lat, lon) => {
+                errors.extend(lat.err());
+                errors.extend(lon.err());
+                (0.0, 0.0)
+            }
+        }
+    }
+
+    /// The phones, normalised, each once.
+    fn phones(&self, errors: &mut Vec<ProviderError>) -> Vec<Phone> {
+        let mut phones = Vec::new();
+        for raw in split_list(&self.phones, &[';', ',']) {
+            match Phone::parse(raw) {
+                Ok(phone) if !phones.contains(&phone) => phones.push(phone),
+                Ok(_) => {}
+                Err(_) => errors.push(ProviderError::InvalidPhone(raw.to_owned())),
+            }
+        }
+        phones
+    }
+
+    /// The languages spoken there, each once.
+    fn languages(&self, errors: &mut Vec<ProviderError>) -> Vec<Lang> {
+        let mut languages = Vec::new();
+        for raw in split_list(&self.languages, &[';', ',', ' ']) {
+            match Lang::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(raw)) {
+                Some(lang) if !languages.contains(&lang) => languages.push(lang),
+                Some(_) => {}
+                None => errors.push(ProviderError::UnknownLanguage(raw.to_owned())),
+            }
+        }
+        languages
+    }
+
+    /// The centre it belongs to, if any: another entry's id.
+    fn centre_id(&self, id: &str, errors: &mut Vec<ProviderError>) -> Option<String> {
+        let centre_id = Some(self.centre_id.trim().to_owned()).filter(|c| !c.is_empty());
+        if let Some(centre) = &centre_id {
+            if !valid_id(centre) {
+                errors.push(ProviderError::InvalidCentreId(centre.clone()));
+            } else if centre == id {
+                errors.push(ProviderError::OwnCentre);
+            }
+        }
+        centre_id
+    }
+
+    /// Whether it is sample data: true or false, yes or no, 1 or 0, or empty (no).
+    fn sample(&self, errors: &mut Vec<ProviderError>) -> bool {
+        match self.sample.trim().to_ascii_lowercase().as_str() {
+            "" | "false" | "no" | "0" => false,
+            "true" | "yes" | "1" => true,
+            _ => {
+                errors.push(ProviderError::InvalidSample(self.sample.clone()));
+                false
+            }
         }
     }
 }

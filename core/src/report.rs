@@ -24,7 +24,7 @@ use time::macros::date;
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::District;
-use crate::calendar::{Calendar, ISO_DATE, iso_date};
+use crate::calendar::{Calendar, Deadlines, ISO_DATE, iso_date};
 use crate::receipt::EventKind;
 use crate::search::fold;
 
@@ -359,20 +359,7 @@ fn figures<'a>(
     let mut institutions: HashMap<String, BTreeMap<&str, u32>> = HashMap::new();
     for row in rows {
         if in_period(row.received_at) {
-            out.received += 1;
-            *out.received_by_form.entry(row.form_id.clone()).or_default() += 1;
-            if let Some(category) = &row.category {
-                *out.received_by_category.entry(category.clone()).or_default() += 1;
-            }
-            if MONITORING_FORMS.contains(&row.form_id.as_str()) {
-                out.monitoring_visits += 1;
-            }
-            if let Some(name) = row.institution.as_deref().map(str::trim) {
-                let key = fold(name);
-                if !key.is_empty() {
-                    *institutions.entry(key).or_default().entry(name).or_default() += 1;
-                }
-            }
+            count_received(&mut out, &mut institutions, row);
         }
         let first = |kind| row.events.iter().find(|e| e.kind == kind);
         if first(EventKind::Registered).is_some_and(|e| in_period(e.at)) {
@@ -403,38 +390,80 @@ fn figures<'a>(
         if !COMPLAINT_FORMS.contains(&row.form_id.as_str()) {
             continue;
         }
-        let extensions = || row.events.iter().filter(|e| e.kind == EventKind::Extended);
-        // Open at the cutoff, and past the day in force then.
-        if local(row.received_at) <= cutoff {
-            let by_cutoff = |e: &&RowEvent| local(e.at) <= cutoff;
-            let settled = row.events.iter().filter(by_cutoff).any(|e| e.kind.settles());
-            let due = deadlines.answer_day(extensions().filter(by_cutoff).map(|e| (e.at, e.until)));
-            if !settled && due < cutoff {
-                out.open_past_answer_day += 1;
-                provisional |= deadlines.provisional;
-            }
-        }
-        let Some(answer) = first(EventKind::Answered).filter(|e| in_period(e.at)) else {
-            continue;
-        };
-        provisional |= deadlines.provisional;
-        // The day in force when it was answered: extensions recorded by then, each only
-        // if recorded before the day it moves had passed.
-        let due = deadlines
-            .answer_day(extensions().filter(|e| e.at <= answer.at).map(|e| (e.at, e.until)));
-        let answered_on = local(answer.at);
-        if answered_on <= due {
-            out.answered_on_time += 1;
-        } else {
-            out.answered_late += 1;
-        }
-        days_to_answer
-            .push(calendar.working_days_left(deadlines.registered_on, answered_on).max(0));
+        let (used_provisional, answered_in) =
+            count_appeal(&mut out, row, &deadlines, cutoff, in_period, calendar);
+        provisional |= used_provisional;
+        days_to_answer.extend(answered_in);
     }
     out.median_working_days_to_answer = median(&mut days_to_answer);
     out.median_working_days_to_first_session = median(&mut days_to_session);
     out.top_institutions = top(institutions);
     (out, provisional)
+}
+
+/// One row received in the period: by form and category, a monitoring visit, the
+/// institution it names.
+fn count_received<'a>(
+    out: &mut Figures,
+    institutions: &mut HashMap<String, BTreeMap<&'a str, u32>>,
+    row: &'a ReportRow,
+) {
+    out.received += 1;
+    *out.received_by_form.entry(row.form_id.clone()).or_default() += 1;
+    if let Some(category) = &row.category {
+        *out.received_by_category.entry(category.clone()).or_default() += 1;
+    }
+    if MONITORING_FORMS.contains(&row.form_id.as_str()) {
+        out.monitoring_visits += 1;
+    }
+    if let Some(name) = row.institution.as_deref().map(str::trim) {
+        let key = fold(name);
+        if !key.is_empty() {
+            *institutions.entry(key).or_default().entry(name).or_default() += 1;
+        }
+    }
+}
+
+/// An appeal's answer: open at `cutoff` and past the day then in force, or answered in the
+/// period on time or late against the day in force when answered. Whether a provisional
+/// deadline was used, and the working days to the answer if it came in the period.
+fn count_appeal(
+    out: &mut Figures,
+    row: &ReportRow,
+    deadlines: &Deadlines,
+    cutoff: Date,
+    in_period: impl Fn(OffsetDateTime) -> bool,
+    calendar: &Calendar,
+) -> (bool, Option<i64>) {
+    let local = crate::district::region_date;
+    let first = |kind| row.events.iter().find(|e| e.kind == kind);
+    let mut provisional = false;
+    let extensions = || row.events.iter().filter(|e| e.kind == EventKind::Extended);
+    // Open at the cutoff, and past the day in force then.
+    if local(row.received_at) <= cutoff {
+        let by_cutoff = |e: &&RowEvent| local(e.at) <= cutoff;
+        let settled = row.events.iter().filter(by_cutoff).any(|e| e.kind.settles());
+        let due = deadlines.answer_day(extensions().filter(by_cutoff).map(|e| (e.at, e.until)));
+        if !settled && due < cutoff {
+            out.open_past_answer_day += 1;
+            provisional = deadlines.provisional;
+        }
+    }
+    let Some(answer) = first(EventKind::Answered).filter(|e| in_period(e.at)) else {
+        return (provisional, None);
+    };
+    provisional |= deadlines.provisional;
+    // The day in force when it was answered: extensions recorded by then, each only
+    // if recorded before the day it moves had passed.
+    let due =
+        deadlines.answer_day(extensions().filter(|e| e.at <= answer.at).map(|e| (e.at, e.until)));
+    let answered_on = local(answer.at);
+    if answered_on <= due {
+        out.answered_on_time += 1;
+    } else {
+        out.answered_late += 1;
+    }
+    (provisional, Some(calendar.working_days_left(deadlines.registered_on, answered_on).max(0)))
 }
 
 fn median(values: &mut [i64]) -> Option<f64> {

@@ -33,8 +33,25 @@ mod tests {
     use crate::receipt::EventKind;
     use crate::{District, ErrorCode};
 
+    /// A mediation request in Burlin as the staff app keeps it, with `answers` and an
+    /// empty timeline, as a server before typed sessions sent it: no `sessions`.
+    fn kept_copy(answers: serde_json::Value) -> StaffSubmission {
+        serde_json::from_value(serde_json::json!({
+            "tracking": "ADL-X", "form": {"id": "mediation_request", "version": 1},
+            "district": "BUR", "received_at": "2026-11-25T10:00:00Z", "anonymous": false,
+            "answers": answers,
+            "timeline": [],
+            "deadlines": {
+                "registered_on": "2026-11-25", "answer_by": "2026-12-16", "forward_by": "2026-11-28",
+                "extended_answer_by": "2027-01-25", "provisional": false,
+            },
+            "answer_by": "2026-12-25", "days_left": 20,
+        }))
+        .unwrap()
+    }
+
     #[test]
-    fn an_acts_draft_takes_what_the_request_says() {
+    fn an_acts_draft_takes_what_the_request_and_its_typed_sessions_say() {
         let at = OffsetDateTime::UNIX_EPOCH;
         let event = |kind, note: Option<&str>| StaffEvent {
             kind,
@@ -51,23 +68,11 @@ mod tests {
             place: "Aksai, Druzhby 7".into(),
             mediator: "A. Serikova".into(),
         };
-        let mut sub: StaffSubmission = serde_json::from_value(serde_json::json!({
-            "tracking": "ADL-X", "form": {"id": "mediation_request", "version": 1},
-            "district": "BUR", "received_at": "2026-11-25T10:00:00Z", "anonymous": false,
-            "answers": {
-                "applicant_name": " Aigerim Sadykova ", "applicant_iin": "900101300007",
-                "parties": [{"name": "Bolat K.", "address": "Aksai, 2 mkr"}, {"name": ""}],
-                "description": "The pipe leaks.",
-            },
-            "timeline": [],
-            "deadlines": {
-                "registered_on": "2026-11-25", "answer_by": "2026-12-16", "forward_by": "2026-11-28",
-                "extended_answer_by": "2027-01-25",
-                "provisional": false,
-            },
-            "answer_by": "2026-12-25", "days_left": 20,
-        }))
-        .unwrap();
+        let mut sub = kept_copy(serde_json::json!({
+            "applicant_name": " Aigerim Sadykova ", "applicant_iin": "900101300007",
+            "parties": [{"name": "Bolat K.", "address": "Aksai, 2 mkr"}, {"name": ""}],
+            "description": "The pipe leaks.",
+        }));
         let draft = sub.act_draft();
         assert_eq!(draft.district, "BUR");
         assert_eq!(draft.parties.len(), 2);
@@ -80,11 +85,52 @@ mod tests {
         assert_eq!(draft.version, crate::act::ART_27);
         assert_eq!((draft.terms.len(), draft.term_details.len()), (1, 1));
         assert_eq!((draft.place.as_str(), draft.mediator_name.as_str()), ("", ""));
-        sub.timeline.push(event(EventKind::SessionScheduled, Some("2026-11-30 09:00 · Old · B")));
-        sub.timeline.push(event(EventKind::SessionScheduled, Some(&session.note())));
+        // The sessions come typed: the latest one's place and mediator are the act's,
+        // whatever a note on the timeline says.
+        let record = |session: MediationSession| SessionRecord {
+            session,
+            scheduled_at: at,
+            outcome: Some(SessionOutcome::Agreed),
+            outcome_note: None,
+            held_at: Some(at),
+        };
+        let old = MediationSession {
+            place: "Old · place".into(),
+            mediator: "B".into(),
+            ..session.clone()
+        };
+        sub.sessions = Some(vec![record(old), record(session.clone())]);
+        sub.timeline.push(event(EventKind::SessionScheduled, Some("2026-11-30 09:00 · X · Y")));
         let draft = sub.act_draft();
         assert_eq!(draft.place, "Aksai, Druzhby 7");
         assert_eq!(draft.mediator_name, "A. Serikova");
+        // A request whose sessions are typed and none: nothing is read from a note.
+        sub.sessions = Some(Vec::new());
+        let draft = sub.act_draft();
+        assert_eq!((draft.place.as_str(), draft.mediator_name.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn an_acts_draft_from_a_copy_kept_before_sessions_were_typed_still_names_the_session() {
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let event =
+            |kind, note: String| StaffEvent { note: Some(note), ..StaffEvent::new(kind, at) };
+        let session = MediationSession {
+            date: time::macros::date!(2026 - 12 - 3),
+            time: "10:00".into(),
+            place: "Aksai, Druzhby 7".into(),
+            mediator: "A. Serikova".into(),
+        };
+        // The copy a device kept before this release: no `sessions`, only the notes.
+        let mut sub = kept_copy(serde_json::json!({"applicant_name": "Aigerim Sadykova"}));
+        assert_eq!(sub.sessions, None);
+        sub.timeline.push(event(EventKind::SessionScheduled, "2026-11-30 09:00 · Old · B".into()));
+        sub.timeline.push(event(EventKind::SessionScheduled, session.note()));
+        sub.timeline.push(event(EventKind::SessionHeld, SessionOutcome::Agreed.note("")));
+        let draft = sub.act_draft();
+        assert_eq!(draft.place, "Aksai, Druzhby 7");
+        assert_eq!(draft.mediator_name, "A. Serikova");
+        assert_eq!(draft.parties[0].name, "Aigerim Sadykova");
     }
 
     #[test]

@@ -37,20 +37,37 @@ impl<T: Serialize> IntoResponse for Json<T> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Path<T>(pub T);
 
-impl<T, S> axum::extract::FromRequestParts<S> for Path<T>
-where
-    T: DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
+/// `axum::extract::Query` whose rejection is a 400 problem naming what could not be read.
+/// A handler that checks who may ask before it reads the query takes
+/// `Result<Query<T>, ApiError>` and answers the refusal first.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(value)) => Ok(Path(value)),
-            Err(rejection) => Err(ApiError::MalformedRequest { detail: rejection.body_text() }),
+/// Our `$name` reads as axum's, and what axum cannot read is `malformed_request`, with
+/// axum's words for what was wrong.
+macro_rules! malformed_is_a_problem {
+    ($name:ident) => {
+        impl<T, S> axum::extract::FromRequestParts<S> for $name<T>
+        where
+            T: DeserializeOwned + Send,
+            S: Send + Sync,
+        {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                state: &S,
+            ) -> Result<Self, Self::Rejection> {
+                match axum::extract::$name::<T>::from_request_parts(parts, state).await {
+                    Ok(axum::extract::$name(value)) => Ok($name(value)),
+                    Err(rejection) => {
+                        Err(ApiError::MalformedRequest { detail: rejection.body_text() })
+                    }
+                }
+            }
         }
-    }
+    };
 }
+
+malformed_is_a_problem!(Path);
+malformed_is_a_problem!(Query);

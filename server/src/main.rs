@@ -354,74 +354,42 @@ fn parse_kind(raw: &str) -> Result<EventKind, String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = with_config_file(Cli::parse());
-    // Logs go to stderr: stdout carries the start-up line and `export`'s output.
+    init_logs(cli.log_format);
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(*args).await,
+        Some(command) => run_once(command),
+    }
+}
+
+/// Logs go to stderr: stdout carries the start-up line and `export`'s output.
+fn init_logs(format: LogFormat) {
     let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         // Colours for a person at a terminal, none in a file or the journal.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    match cli.log_format {
+    match format {
         LogFormat::Text => logs.init(),
         // The request's span (its id, method and path) on every line, not the span list.
         LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
     }
-    let args = match cli.command {
-        Some(Command::Export(args)) => {
+}
+
+/// A command that does its work and ends, rather than serving.
+fn run_once(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Export(args) => {
             let count = adal_server::export(&args.data, std::io::stdout().lock())?;
             tracing::info!(count, "exported submissions");
-            return Ok(());
+            Ok(())
         }
-        Some(Command::Directory(command)) => return directory(command),
-        Some(Command::Backup(args)) => {
-            adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
-            let manifest = adal_server::backup::backup(&args.data, &args.to)?;
-            let bytes: u64 = manifest.parts.iter().map(|p| p.size).sum();
-            println!(
-                "backup written to {}: {} submissions, {} attachments, {bytes} bytes",
-                args.to.display(),
-                manifest.submissions,
-                manifest.parts.len() - 1
-            );
-            return Ok(());
-        }
-        Some(Command::Restore(args)) => {
-            let manifest = adal_server::backup::restore(&args.file, &args.data)?;
-            println!(
-                "restored into {}: {} submissions, {} attachments, as of {}",
-                args.data.display(),
-                manifest.submissions,
-                manifest.parts.len() - 1,
-                manifest.created_at
-            );
-            return Ok(());
-        }
-        Some(Command::Migrate(args)) => {
-            let pending = adal_server::db::pending_migrations(&args.data)?;
-            if pending.is_empty() {
-                println!("{}: the database is up to date", args.data.display());
-                return Ok(());
-            }
-            if args.dry_run {
-                println!("would run {} migration(s): {}", pending.len(), pending.join(", "));
-                return Ok(());
-            }
-            adal_server::db::Db::open(&args.data)?;
-            println!("ran {} migration(s): {}", pending.len(), pending.join(", "));
-            return Ok(());
-        }
-        Some(Command::Check(args)) => {
-            adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
-            let problems = adal_server::backup::check(&args.data)?;
-            if problems.is_empty() {
-                println!("{}: the database and every attachment check out", args.data.display());
-                return Ok(());
-            }
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
-            anyhow::bail!("{} problem(s) in {}", problems.len(), args.data.display());
-        }
-        Some(Command::Submissions(SubmissionsCommand::Event(args))) => {
+        Command::Directory(command) => directory(command),
+        Command::Backup(args) => backup(args),
+        Command::Restore(args) => restore(args),
+        Command::Migrate(args) => migrate(args),
+        Command::Check(args) => check(args),
+        Command::Submissions(SubmissionsCommand::Event(args)) => {
             let event = adal_server::record_event(
                 &args.data,
                 &args.tracking,
@@ -431,26 +399,95 @@ async fn main() -> anyhow::Result<()> {
             let mut stdout = std::io::stdout();
             serde_json::to_writer(&mut stdout, &event)?;
             writeln!(stdout)?;
-            return Ok(());
+            Ok(())
         }
-        Some(Command::User(UserCommand::Add(args))) => {
-            let mut password = String::new();
-            std::io::stdin().read_line(&mut password).context("reading the password")?;
-            let password = password.trim_end_matches(['\n', '\r']);
-            adal_server::accounts::add_user(
-                &args.data,
-                &args.login,
-                args.role,
-                args.district,
-                password,
-            )?;
-            writeln!(std::io::stdout(), "account {} created", args.login)?;
-            return Ok(());
-        }
-        Some(Command::Serve(args)) => *args,
-        None => cli.serve,
-    };
-    let config = Config {
+        Command::User(UserCommand::Add(args)) => add_user(args),
+        Command::Serve(_) => unreachable!("`serve` is served by main"),
+    }
+}
+
+fn backup(args: BackupArgs) -> anyhow::Result<()> {
+    adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
+    let manifest = adal_server::backup::backup(&args.data, &args.to)?;
+    let bytes: u64 = manifest.parts.iter().map(|p| p.size).sum();
+    println!(
+        "backup written to {}: {} submissions, {} attachments, {bytes} bytes",
+        args.to.display(),
+        manifest.submissions,
+        manifest.parts.len() - 1
+    );
+    Ok(())
+}
+
+fn restore(args: RestoreArgs) -> anyhow::Result<()> {
+    let manifest = adal_server::backup::restore(&args.file, &args.data)?;
+    println!(
+        "restored into {}: {} submissions, {} attachments, as of {}",
+        args.data.display(),
+        manifest.submissions,
+        manifest.parts.len() - 1,
+        manifest.created_at
+    );
+    Ok(())
+}
+
+fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
+    let pending = adal_server::db::pending_migrations(&args.data)?;
+    if pending.is_empty() {
+        println!("{}: the database is up to date", args.data.display());
+        return Ok(());
+    }
+    if args.dry_run {
+        println!("would run {} migration(s): {}", pending.len(), pending.join(", "));
+        return Ok(());
+    }
+    adal_server::db::Db::open(&args.data)?;
+    println!("ran {} migration(s): {}", pending.len(), pending.join(", "));
+    Ok(())
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<()> {
+    adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
+    let problems = adal_server::backup::check(&args.data)?;
+    if problems.is_empty() {
+        println!("{}: the database and every attachment check out", args.data.display());
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    anyhow::bail!("{} problem(s) in {}", problems.len(), args.data.display());
+}
+
+/// `user add`: the password is read from stdin, never from the command line.
+fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).context("reading the password")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    adal_server::accounts::add_user(&args.data, &args.login, args.role, args.district, password)?;
+    writeln!(std::io::stdout(), "account {} created", args.login)?;
+    Ok(())
+}
+
+/// Serves until a signal ends it.
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let app = Application::build(config(args)).await?;
+    // Scripts and tests wait for this exact line to learn the port.
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "listening on {}://{}", app.scheme(), app.local_addr())?;
+    if let Some(redirect) = app.redirect_addr() {
+        writeln!(stdout, "redirecting http://{redirect} to https")?;
+    }
+    if let Some(metrics) = app.metrics_addr() {
+        writeln!(stdout, "metrics on http://{metrics}/metrics")?;
+    }
+    stdout.flush()?;
+    app.run().await
+}
+
+/// The server's configuration from its flags (and the file and environment behind them).
+fn config(args: ServeArgs) -> Config {
+    Config {
         rate_limit_per_second: args.rate_limit_per_second,
         rate_limit_burst: args.rate_limit_burst,
         attachments_url: args.attachments_url,
@@ -474,19 +511,7 @@ async fn main() -> anyhow::Result<()> {
         http_redirect: args.tls.http_redirect,
         tls: args.tls.config(),
         ..Config::new(args.listen, args.data, args.static_dir)
-    };
-    let app = Application::build(config).await?;
-    // Scripts and tests wait for this exact line to learn the port.
-    let mut stdout = std::io::stdout();
-    writeln!(stdout, "listening on {}://{}", app.scheme(), app.local_addr())?;
-    if let Some(redirect) = app.redirect_addr() {
-        writeln!(stdout, "redirecting http://{redirect} to https")?;
     }
-    if let Some(metrics) = app.metrics_addr() {
-        writeln!(stdout, "metrics on http://{metrics}/metrics")?;
-    }
-    stdout.flush()?;
-    app.run().await
 }
 
 /// Parses the command line again with `--config`'s file as the flags' defaults, so that

@@ -78,55 +78,7 @@ fn carry(
             }
             continue;
         }
-        let kept = match (&old.kind, &new.kind) {
-            (
-                FieldKind::SingleChoice { options: was },
-                FieldKind::SingleChoice { options: now },
-            ) => {
-                let (kept, dropped) = split_choices(std::slice::from_ref(value), was, now);
-                if !dropped.is_empty() {
-                    changes.push(Change::ChoiceWithdrawn { field, label, dropped });
-                }
-                kept.into_iter().next()
-            }
-            (
-                FieldKind::MultipleChoice { options: was, .. },
-                FieldKind::MultipleChoice { options: now, .. },
-            ) => match value.as_array() {
-                Some(ticked) => {
-                    let (kept, dropped) = split_choices(ticked, was, now);
-                    if !dropped.is_empty() {
-                        changes.push(Change::ChoiceWithdrawn { field, label, dropped });
-                    }
-                    Some(Value::Array(kept))
-                }
-                None => Some(value.clone()),
-            },
-            (FieldKind::Group { fields: was, .. }, FieldKind::Group { fields: now, .. }) => {
-                match value.as_array() {
-                    Some(items) => Some(Value::Array(
-                        items
-                            .iter()
-                            .enumerate()
-                            .map(|(index, item)| match item.as_object() {
-                                Some(item) => {
-                                    let item: Answers =
-                                        item.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                                    let carried =
-                                        carry(&item, was, now, Some((&field, index)), changes);
-                                    Value::Object(carried.into_iter().collect())
-                                }
-                                None => item.clone(),
-                            })
-                            .collect(),
-                    )),
-                    None => Some(value.clone()),
-                }
-            }
-            // Same kind, perhaps other limits: the answer stays, and validation says
-            // if it must be shortened or corrected.
-            _ => Some(value.clone()),
-        };
+        let kept = carry_answer(&old.kind, &new.kind, value, field, label, changes);
         if let Some(kept) = kept.filter(|v| !is_empty(Some(v))) {
             carried.insert(new.key.clone(), kept);
         }
@@ -139,6 +91,71 @@ fn carry(
         });
     }
     carried
+}
+
+/// One answer whose question kept its kind: withdrawn choices dropped (and named), a
+/// group's items carried field by field.
+fn carry_answer(
+    old: &FieldKind,
+    new: &FieldKind,
+    value: &Value,
+    field: Field,
+    label: Text,
+    changes: &mut Vec<Change>,
+) -> Option<Value> {
+    match (old, new) {
+        (FieldKind::SingleChoice { options: was }, FieldKind::SingleChoice { options: now }) => {
+            let (kept, dropped) = split_choices(std::slice::from_ref(value), was, now);
+            if !dropped.is_empty() {
+                changes.push(Change::ChoiceWithdrawn { field, label, dropped });
+            }
+            kept.into_iter().next()
+        }
+        (
+            FieldKind::MultipleChoice { options: was, .. },
+            FieldKind::MultipleChoice { options: now, .. },
+        ) => match value.as_array() {
+            Some(ticked) => {
+                let (kept, dropped) = split_choices(ticked, was, now);
+                if !dropped.is_empty() {
+                    changes.push(Change::ChoiceWithdrawn { field, label, dropped });
+                }
+                Some(Value::Array(kept))
+            }
+            None => Some(value.clone()),
+        },
+        (FieldKind::Group { fields: was, .. }, FieldKind::Group { fields: now, .. }) => {
+            match value.as_array() {
+                Some(items) => Some(Value::Array(carry_items(items, was, now, &field, changes))),
+                None => Some(value.clone()),
+            }
+        }
+        // Same kind, perhaps other limits: the answer stays, and validation says
+        // if it must be shortened or corrected.
+        _ => Some(value.clone()),
+    }
+}
+
+/// The items of a repeating group, each carried as a form of its own.
+fn carry_items(
+    items: &[Value],
+    was: &[FieldDef],
+    now: &[FieldDef],
+    field: &Field,
+    changes: &mut Vec<Change>,
+) -> Vec<Value> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| match item.as_object() {
+            Some(item) => {
+                let item: Answers = item.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let carried = carry(&item, was, now, Some((field, index)), changes);
+                Value::Object(carried.into_iter().collect())
+            }
+            None => item.clone(),
+        })
+        .collect()
 }
 
 /// Splits chosen values into those still offered and those withdrawn (with the label

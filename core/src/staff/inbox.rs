@@ -12,6 +12,7 @@ use crate::District;
 use crate::act::{self, ActInput, PartyInput, TermDetail};
 use crate::calendar::Deadlines;
 use crate::form::FormRef;
+use crate::mediation::{MediationSession, SessionRecord};
 use crate::receipt::{EventKind, Identity};
 
 /// One submission in an inbox.
@@ -135,13 +136,18 @@ pub struct StaffSubmission {
     /// See [`InboxItem::conflict`].
     #[serde(default)]
     pub conflict: bool,
+    /// A mediation request's sessions, oldest first, each with what it came to: the same
+    /// facts as its `session_scheduled` and `session_held` events, typed. `None` for other
+    /// forms, and in a copy a device kept before the server sent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<Vec<SessionRecord>>,
 }
 
 impl StaffSubmission {
     /// A reconciliation act's draft from what a mediation request already says: its
     /// district, the parties as the request names them (the applicant first, with the
     /// IIN if given), the dispute in the applicant's words, and the place and mediator of
-    /// the latest scheduled session. What the request does not say stays empty. The draft
+    /// the latest scheduled session (from the typed [`sessions`](Self::sessions)). What the request does not say stays empty. The draft
     /// is an act of [`act::ART_27`]: it asks for everything Art. 27 lists, with one empty
     /// term (and its time limit and manner) to fill.
     pub fn act_draft(&self) -> ActInput {
@@ -170,19 +176,7 @@ impl StaffSubmission {
         while parties.len() < 2 {
             parties.push(PartyInput::default());
         }
-        // The latest session's public note: `date time · place · mediator`.
-        let session = self
-            .timeline
-            .iter()
-            .rev()
-            .find(|e| e.kind == EventKind::SessionScheduled)
-            .and_then(|e| e.note.as_deref())
-            .and_then(|note| {
-                let (_, rest) = note.split_once(" · ")?;
-                let (place, mediator) = rest.rsplit_once(" · ")?;
-                Some((place.trim().to_owned(), mediator.trim().to_owned()))
-            });
-        let (place, mediator_name) = session.unwrap_or_default();
+        let (place, mediator_name) = self.latest_session_place().unwrap_or_default();
         ActInput {
             district: self.district.code().to_owned(),
             place,
@@ -193,6 +187,24 @@ impl StaffSubmission {
             term_details: vec![TermDetail::default()],
             version: act::ART_27,
             ..ActInput::default()
+        }
+    }
+
+    /// The place and mediator of the latest scheduled session. A copy kept on a device
+    /// before the server sent the sessions typed has them only in the public note of its
+    /// latest `session_scheduled` event, and is read from there.
+    fn latest_session_place(&self) -> Option<(String, String)> {
+        match &self.sessions {
+            Some(sessions) => {
+                sessions.last().map(|s| (s.session.place.clone(), s.session.mediator.clone()))
+            }
+            None => self
+                .timeline
+                .iter()
+                .rev()
+                .find(|e| e.kind == EventKind::SessionScheduled)
+                .and_then(|e| e.note.as_deref())
+                .and_then(MediationSession::place_and_mediator_of_note),
         }
     }
 }

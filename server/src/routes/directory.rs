@@ -3,8 +3,7 @@
 //! downloads a few bytes rather than the whole list.
 
 use adal_core::provider::DirectoryDelta;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -15,7 +14,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 
 /// Limited per client address like the rest of the public API, on a budget of its own.
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
@@ -52,10 +51,9 @@ struct Params {
 async fn get_directory(
     State(state): State<AppState>,
     headers: HeaderMap,
-    params: Result<Query<Params>, QueryRejection>,
+    params: Result<Query<Params>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let Query(Params { since }) =
-        params.map_err(|rejection| ApiError::MalformedRequest { detail: rejection.body_text() })?;
+    let Query(Params { since }) = params?;
     let since = since.unwrap_or(0);
     let version = state.db.read(db::directory::current_version).await?;
     if if_none_match(&headers, version) {

@@ -144,6 +144,39 @@ pub fn finish(doc: OpenApi) -> Value {
 }
 
 fn complete_operation(operation: &mut Value) {
+    let added = implied_problems(operation);
+    let responses = operation["responses"].as_object_mut().expect("an operation has responses");
+    camel_case_links(responses);
+    let mut problems = named_problems(responses);
+    for code in added {
+        let codes = problems.entry(code.status()).or_default();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    for (status, codes) in problems {
+        let description = codes
+            .iter()
+            .map(|c| format!("`{}`: {}", c.as_str(), c.title(Lang::En)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        responses.insert(
+            status.to_string(),
+            json!({
+                "description": description,
+                "content": {
+                    "application/problem+json": {
+                        "schema": { "$ref": "#/components/schemas/Problem" }
+                    }
+                }
+            }),
+        );
+    }
+}
+
+/// The problems every operation of its kind may answer, though its attribute does not
+/// list them: a server error; a JSON body's; a staff route's; a CSRF-checked one's.
+fn implied_problems(operation: &Value) -> Vec<ProblemCode> {
     let mut added: Vec<ProblemCode> = vec![ProblemCode::Internal];
     let json_body = operation
         .pointer("/requestBody/content")
@@ -179,9 +212,11 @@ fn complete_operation(operation: &mut Value) {
     if csrf {
         added.push(ProblemCode::CsrfRejected);
     }
+    added
+}
 
-    let responses = operation["responses"].as_object_mut().expect("an operation has responses");
-    // utoipa 5 writes a link's fields in snake case; OpenAPI spells them in camel case.
+/// utoipa 5 writes a link's fields in snake case; OpenAPI spells them in camel case.
+fn camel_case_links(responses: &mut serde_json::Map<String, Value>) {
     for link in responses.values_mut().filter_map(|r| r.get_mut("links")?.as_object_mut()) {
         for link in link.values_mut().filter_map(Value::as_object_mut) {
             for (snake, camel) in [
@@ -195,6 +230,11 @@ fn complete_operation(operation: &mut Value) {
             }
         }
     }
+}
+
+/// The problem codes each error answer's description names, checked against the
+/// catalogue's status.
+fn named_problems(responses: &serde_json::Map<String, Value>) -> BTreeMap<u16, Vec<ProblemCode>> {
     let mut problems: BTreeMap<u16, Vec<ProblemCode>> = BTreeMap::new();
     for (status, response) in responses.iter() {
         let Ok(status) = status.parse::<u16>() else { continue };
@@ -211,30 +251,7 @@ fn complete_operation(operation: &mut Value) {
             problems.entry(status).or_default().push(code);
         }
     }
-    for code in added {
-        let codes = problems.entry(code.status()).or_default();
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
-    for (status, codes) in problems {
-        let description = codes
-            .iter()
-            .map(|c| format!("`{}`: {}", c.as_str(), c.title(Lang::En)))
-            .collect::<Vec<_>>()
-            .join(" ");
-        responses.insert(
-            status.to_string(),
-            json!({
-                "description": description,
-                "content": {
-                    "application/problem+json": {
-                        "schema": { "$ref": "#/components/schemas/Problem" }
-                    }
-                }
-            }),
-        );
-    }
+    problems
 }
 
 /// The problem codes an operation's answers name, by status: what the page lists and

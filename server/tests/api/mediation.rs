@@ -5,7 +5,7 @@ use adal_core::District;
 use adal_core::act::{self, ActInput, PartyInput, SignedAct};
 use adal_core::api::SubmissionRequest;
 use adal_core::receipt::{EventKind, ReceiptSecret, StatusEvent};
-use adal_core::staff::{MediationRecord, Role, SessionOutcome};
+use adal_core::staff::{MediationRecord, Role, SessionOutcome, StaffSubmission};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -155,6 +155,15 @@ async fn a_mediation_ends_in_an_act_the_parties_read_on_their_receipt_and_verify
         app.staff_send(&mediator, "en", &path, None).await.json().await.unwrap();
     assert_eq!(record.sessions, status.sessions);
     assert_eq!(record.act, Some(stored));
+
+    // The submission as staff read it carries the same sessions, typed: the act's draft
+    // takes the latest session's place and mediator from them, not from a note.
+    let path = format!("/api/v1/staff/submissions/{tracking}");
+    let sub: StaffSubmission =
+        app.staff_send(&mediator, "en", &path, None).await.json().await.unwrap();
+    assert_eq!(sub.sessions.as_ref(), Some(&record.sessions));
+    let draft = sub.act_draft();
+    assert_eq!((draft.place.as_str(), draft.mediator_name.as_str()), (place, "Назым Ғабдуллина"));
 }
 
 #[tokio::test]
@@ -232,6 +241,10 @@ async fn mediation_actions_apply_to_mediation_requests_only_and_sessions_are_che
         .staff_send(&staff, "en", &format!("/api/v1/staff/submissions/{complaint}/act"), None)
         .await;
     assert_eq!(act.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let path = format!("/api/v1/staff/submissions/{complaint}");
+    let read: StaffSubmission =
+        app.staff_send(&staff, "en", &path, None).await.json().await.unwrap();
+    assert_eq!(read.sessions, None, "a complaint has no sessions");
 
     // A session in the past, at no time of day, in a one-letter place, is refused whole.
     let bad = json!({ "action": "schedule_session", "session": {

@@ -4,8 +4,7 @@ use adal_core::api::ProblemCode;
 use adal_core::staff::{
     AccountChange, AccountSummary, AccountsResponse, AuditResponse, NewAccountRequest, Role,
 };
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -16,7 +15,7 @@ use crate::AppState;
 use crate::accounts::hash_password;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
 use adal_core::staff::policy::Action;
 
 /// `POST /api/v1/staff/users`: 201 with the new account; 409 if the login is taken.
@@ -104,9 +103,9 @@ pub struct AuditQuery {
 pub async fn get_audit(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<AuditQuery>, QueryRejection>,
+    query: Result<Query<AuditQuery>, ApiError>,
 ) -> Result<Json<AuditResponse>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let Query(query) = query?;
     actor.authorize(&state, Action::ReadAudit, None, None).await?;
     let limit = query.limit.unwrap_or(1000).min(10_000);
     let entries = state.db.call(move |conn| db::audit::latest(conn, limit)).await?;

@@ -22,8 +22,7 @@ use adal_core::channel::{
 use adal_core::search::Query as SearchQuery;
 use adal_core::{ErrorCode, FieldErrors};
 use axum::body::Body;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -40,7 +39,7 @@ use crate::AppState;
 use crate::accounts::sha256_hex;
 use crate::db::{self, channel::Author};
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
 use adal_core::staff::policy::{Action, Target};
 
 /// A page holds this many threads unless `limit` asks for another number.
@@ -94,12 +93,6 @@ struct ListParams {
     limit: Option<u32>,
 }
 
-fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    params
-        .map(|Query(params)| params)
-        .map_err(|rejection| ApiError::MalformedRequest { detail: rejection.body_text() })
-}
-
 /// Whether `actor` may see hidden posts: who may moderate somewhere sees them (and
 /// the controls to show them again).
 fn sees_hidden(actor: &Actor) -> bool {
@@ -126,10 +119,10 @@ fn sees_hidden(actor: &Actor) -> bool {
 async fn get_posts(
     State(state): State<AppState>,
     actor: Actor,
-    params: Result<Query<ListParams>, QueryRejection>,
+    params: Result<Query<ListParams>, ApiError>,
 ) -> Result<Json<ChannelPage>, ApiError> {
     actor.authorize(&state, Action::ReadChannel, actor.district, None).await?;
-    let params = query(params)?;
+    let Query(params) = params?;
     let topic = match params.topic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => Some(Topic::parse(t).ok_or_else(|| ApiError::MalformedRequest {
@@ -283,6 +276,12 @@ async fn post_post(
             Ok(Stored::New(stored))
         })
         .await?;
+    answer_post(&state, stored, client_id)
+}
+
+/// The answer to a post: the new post (announced to open pages), the one stored under
+/// its id before, or why it was refused.
+fn answer_post(state: &AppState, stored: Stored, client_id: Uuid) -> Result<Response, ApiError> {
     match stored {
         Stored::New(post) => {
             tracing::info!(channel.post = post.id, reply = post.parent.is_some(), "channel post");
@@ -414,10 +413,10 @@ struct EventParams {
 async fn get_events(
     State(state): State<AppState>,
     actor: Actor,
-    params: Result<Query<EventParams>, QueryRejection>,
+    params: Result<Query<EventParams>, ApiError>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     actor.authorize(&state, Action::ReadChannel, actor.district, None).await?;
-    let seconds = query(params)?.seconds.unwrap_or(STREAM_SECONDS);
+    let seconds = params?.0.seconds.unwrap_or(STREAM_SECONDS);
     if seconds > STREAM_SECONDS {
         return Err(ApiError::MalformedRequest {
             detail: format!("`seconds` is at most {STREAM_SECONDS}"),

@@ -10,13 +10,12 @@ use std::str::FromStr;
 
 use adal_core::api::ProblemCode;
 use adal_core::calendar::{Calendar, Deadlines};
-use adal_core::form::FieldKind;
+use adal_core::form::{FieldKind, MEDIATION_FORMS};
 use adal_core::receipt::EventKind;
 use adal_core::search::{Query as Search, fold};
 use adal_core::staff::{Due, InboxItem, InboxResponse, StaffAction, StaffEvent, StaffSubmission};
 use adal_core::{District, TrackingNumber};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
@@ -27,7 +26,7 @@ use super::idempotent::{Idempotent, Step};
 use crate::AppState;
 use crate::db::{self, inbox::Extensions, inbox::Located};
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
 use adal_core::staff::policy::{self, Action, Target};
 
 /// `GET /api/v1/staff/inbox`: every parameter optional; an empty one counts as missing.
@@ -181,9 +180,9 @@ fn today() -> Date {
 pub async fn get_inbox(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<InboxQuery>, QueryRejection>,
+    query: Result<Query<InboxQuery>, ApiError>,
 ) -> Result<Json<InboxResponse>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let Query(query) = query?;
     let district = match query.district.as_deref() {
         Some(code) => District::from_code(code)
             .ok_or_else(|| bad("district", &format!("unknown district {code:?}")))?,
@@ -276,15 +275,23 @@ pub async fn get_submission(
     let (tracking, found) = locate(&state, &tracking).await?;
     actor.authorize_on(&state, Action::ReadSubmission, target(&found), Some(&tracking)).await?;
     let key = tracking.clone();
-    let (status, identity, timeline) = state
+    let (status, identity, timeline, sessions) = state
         .db
         .call(move |conn| {
             let found = db::events::find(conn, &key)?
                 .ok_or_else(|| db::DbError::Corrupt(format!("{key} vanished")))?;
+            let status = db::events::status(conn, &found)?;
+            // A mediation request's sessions, typed, so that nothing reads them back out
+            // of the timeline's notes (the act's draft among others).
+            let sessions = MEDIATION_FORMS
+                .contains(&status.form.id.as_str())
+                .then(|| db::mediation::sessions(conn, found.id))
+                .transpose()?;
             Ok((
-                db::events::status(conn, &found)?,
+                status,
                 db::events::identity_of(conn, found.id)?,
                 db::events::staff_timeline(conn, found.id)?,
+                sessions,
             ))
         })
         .await?;
@@ -314,6 +321,7 @@ pub async fn get_submission(
         answers,
         identity,
         timeline,
+        sessions,
     }))
 }
 

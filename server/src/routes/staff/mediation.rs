@@ -8,6 +8,7 @@
 
 use adal_core::act::SignedAct;
 use adal_core::api::ProblemCode;
+use adal_core::form::MEDIATION_FORMS;
 use adal_core::staff::{
     MediationRecord, MediationSession, NOTE_MAX_CHARS, SessionOutcome, StaffAction, StaffEvent,
 };
@@ -25,9 +26,6 @@ use crate::db::{self, inbox::Located};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use adal_core::staff::policy::Action;
-
-/// The only form these actions apply to.
-const MEDIATION_FORM: &str = "mediation_request";
 
 /// Runs a mediation action on the submission `tracking` (the policy has allowed it where
 /// `found` is); answers 201 with the event added to the timeline, as every staff action
@@ -138,7 +136,7 @@ async fn mediation_request(state: &AppState, tracking: &str) -> Result<Uuid, Api
     let key = tracking.to_owned();
     let found = state.db.call(move |conn| db::mediation::submission_form(conn, &key)).await?;
     match found {
-        Some((id, form)) if form == MEDIATION_FORM => Ok(id),
+        Some((id, form)) if MEDIATION_FORMS.contains(&form.as_str()) => Ok(id),
         Some(_) => Err(ApiError::Refused(ProblemCode::NotMediation)),
         None => Err(ApiError::Refused(ProblemCode::NotFound)),
     }

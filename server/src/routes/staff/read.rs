@@ -14,8 +14,7 @@ use std::io::{self, Write};
 use adal_core::District;
 use adal_core::api::SubmissionPage;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -30,7 +29,7 @@ use crate::AppState;
 use crate::db::DbError;
 use crate::db::staff::{self, Cursor, Filter};
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use adal_core::staff::policy::Action;
 
 /// A page holds this many submissions unless `limit` asks for another number.
@@ -84,12 +83,6 @@ async fn filter(
     Ok(Filter { district: scope.district, form, conflict_items: scope.conflict_items })
 }
 
-fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    params
-        .map(|Query(params)| params)
-        .map_err(|rejection| ApiError::MalformedRequest { detail: rejection.body_text() })
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/staff/submissions",
@@ -110,9 +103,9 @@ fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 async fn list_submissions(
     State(state): State<AppState>,
     actor: Actor,
-    params: Result<Query<ListParams>, QueryRejection>,
+    params: Result<Query<ListParams>, ApiError>,
 ) -> Result<Json<SubmissionPage>, ApiError> {
-    let params = query(params)?;
+    let Query(params) = params?;
     let filter = filter(&state, &actor, Action::ReadInbox, params.district, params.form).await?;
     let after = match params.after.as_deref().filter(|a| !a.is_empty()) {
         None => None,
@@ -159,9 +152,9 @@ const CSV_HEADER: [&str; 7] =
 async fn export_csv(
     State(state): State<AppState>,
     actor: Actor,
-    params: Result<Query<ExportParams>, QueryRejection>,
+    params: Result<Query<ExportParams>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let params = query(params)?;
+    let Query(params) = params?;
     let filter =
         filter(&state, &actor, Action::ReadSubmission, params.district, params.form).await?;
     // Every answer of a district leaves the server: worth a line in the audit log.

@@ -10,8 +10,7 @@
 use adal_core::District;
 use adal_core::api::ProblemCode;
 use adal_core::report::{self, Period, PublishRequest, PublishedList, PublishedReport, Report};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -23,7 +22,7 @@ use super::actor::{Actor, WriteActor};
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use adal_core::staff::policy::Action;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -87,9 +86,9 @@ async fn compute(
 async fn authorized(
     state: &AppState,
     actor: &Actor,
-    query: Result<Query<ReportQuery>, QueryRejection>,
+    query: Result<Query<ReportQuery>, ApiError>,
 ) -> Result<(Period, Option<District>), ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let Query(query) = query?;
     let period = period_of(query.period.as_deref())?;
     let district = district_of(query.district.as_deref())?;
     let target = target(period, district);
@@ -116,7 +115,7 @@ async fn authorized(
 async fn get_report(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<ReportQuery>, QueryRejection>,
+    query: Result<Query<ReportQuery>, ApiError>,
 ) -> Result<Json<Report>, ApiError> {
     let (period, district) = authorized(&state, &actor, query).await?;
     Ok(Json(compute(&state, period, district).await?))
@@ -146,7 +145,7 @@ const CSV_HEADER: [&str; 6] = ["period_start", "period_end", "district", "figure
 async fn get_report_csv(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<ReportQuery>, QueryRejection>,
+    query: Result<Query<ReportQuery>, ApiError>,
 ) -> Result<Response, ApiError> {
     let (period, district) = authorized(&state, &actor, query).await?;
     let report = compute(&state, period, district).await?;
@@ -297,9 +296,9 @@ pub struct PublishedQuery {
 async fn get_published(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<PublishedQuery>, QueryRejection>,
+    query: Result<Query<PublishedQuery>, ApiError>,
 ) -> Result<Json<PublishedList>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let Query(query) = query?;
     let district = district_of(query.district.as_deref())?;
     let target = format!("reports/published {}", db::reports::scope(district));
     actor.authorize(&state, Action::ReadReport, district, Some(&target)).await?;

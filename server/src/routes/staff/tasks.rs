@@ -3,15 +3,14 @@
 
 use adal_core::District;
 use adal_core::staff::TasksResponse;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 use super::actor::Actor;
 use crate::AppState;
 use crate::db;
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use adal_core::staff::policy::Action;
 
 #[derive(Debug, Deserialize)]
@@ -37,9 +36,9 @@ pub struct TasksQuery {
 pub async fn get_tasks(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<TasksQuery>, QueryRejection>,
+    query: Result<Query<TasksQuery>, ApiError>,
 ) -> Result<Json<TasksResponse>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::MalformedRequest { detail: e.body_text() })?;
+    let Query(query) = query?;
     let district = match query.district.as_deref() {
         Some(code) => District::from_code(code).ok_or_else(|| ApiError::MalformedRequest {
             detail: format!("district: unknown district {code:?}"),
