@@ -5,7 +5,7 @@ use adal_core::staff::{AuditEntry, NewAccountRequest, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{local_time, use_staff};
+use super::{local_time, online_view, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, audit, create_user};
 
@@ -60,7 +60,7 @@ fn NewAccount() -> impl IntoView {
         }
         let Some(csrf) = st.csrf() else { return };
         spawn_local(async move {
-            match create_user(&request, &csrf, lang).await {
+            match st.ask(create_user(&request, &csrf, lang)).await {
                 Ok(me) => {
                     message.set(Some((
                         true,
@@ -72,8 +72,7 @@ fn NewAccount() -> impl IntoView {
                 Err(StaffError::Refused(p)) => {
                     message.set(Some((false, p.detail.unwrap_or(p.title))))
                 }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => message.set(Some((false, t(lang, "staff_needs_signal")))),
+                Err(_) => message.set(Some((false, t(lang, "needs_signal")))),
             }
         });
     };
@@ -127,40 +126,32 @@ fn NewAccount() -> impl IntoView {
 fn AuditLog() -> impl IntoView {
     let st = use_staff();
     let lang = st.lang;
-    let entries = RwSignal::new(None::<Result<Vec<AuditEntry>, ()>>);
-    Effect::new(move |_| {
+    let entries = st.online(move |lang| {
         st.synced.track();
-        let lang = lang.get_untracked();
-        spawn_local(async move {
-            match audit(lang).await {
-                Ok(r) => entries.set(Some(Ok(r.entries))),
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => entries.set(Some(Err(()))),
-            }
-        });
+        async move { audit(lang).await.map(|r| r.entries) }
     });
     view! {
         <section aria-labelledby="audit-h">
             <h2 id="audit-h">{move || t(lang.get(), "staff_audit")}</h2>
-            {move || match entries.get() {
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
-                Some(Err(())) => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ol class="items audit" data-testid="audit">
-                        {list.into_iter().map(|e| {
-                            let at = e.at;
-                            let line = format!(
-                                "{} · {} · {} · {}",
-                                e.login.unwrap_or_else(|| "—".into()),
-                                e.action,
-                                e.target.unwrap_or_default(),
-                                e.outcome,
-                            );
-                            view! { <li><span>{line}</span><span class="meta">{move || local_time(at, lang.get())}</span></li> }
-                        }).collect_view()}
-                    </ol>
-                }.into_any(),
-            }}
+            {online_view(entries, move |list| view! {
+                <ol class="items audit" data-testid="audit">
+                    {list.into_iter().map(|e| view! { <AuditRow entry=e/> }).collect_view()}
+                </ol>
+            }.into_any())}
         </section>
     }
+}
+
+#[component]
+fn AuditRow(entry: AuditEntry) -> impl IntoView {
+    let lang = use_staff().lang;
+    let at = entry.at;
+    let line = format!(
+        "{} · {} · {} · {}",
+        entry.login.unwrap_or_else(|| "—".into()),
+        entry.action,
+        entry.target.unwrap_or_default(),
+        entry.outcome,
+    );
+    view! { <li><span>{line}</span><span class="meta">{move || local_time(at, lang.get())}</span></li> }
 }

@@ -19,6 +19,7 @@ use leptos_router::hooks::use_params_map;
 use super::{StaffPage, StaffState, local_time, queue, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, channel_posts, channel_thread, moderate_channel};
+use adal_app::components::{Loading, NeedsSignal};
 use adal_app::{photos, store};
 
 const LIST_KEY: &str = "channel:list";
@@ -87,7 +88,7 @@ pub fn ChannelPage() -> impl IntoView {
         let lang = lang.get_untracked();
         spawn_local(async move {
             let filtered = topic.is_some() || !q.trim().is_empty();
-            match channel_posts(topic, &q, lang).await {
+            match st.ask(channel_posts(topic, &q, lang)).await {
                 Ok(page) => {
                     if !filtered {
                         let _ = store::staff::put_cached(LIST_KEY, &page).await;
@@ -95,7 +96,6 @@ pub fn ChannelPage() -> impl IntoView {
                     shown.set(Some(page));
                     stale.set(false);
                 }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
                 Err(_) => {
                     // Offline: the last list read, filtered here by the same folding.
                     let cached: Option<Page> =
@@ -154,8 +154,8 @@ pub fn ChannelPage() -> impl IntoView {
                     </li>
                 </For>
                 {move || match shown.get() {
-                    None if stale.get() => view! { <li>{move || t(lang.get(), "staff_needs_signal")}</li> }.into_any(),
-                    None => view! { <li class="muted">{move || t(lang.get(), "staff_loading")}</li> }.into_any(),
+                    None if stale.get() => view! { <NeedsSignal item=true/> }.into_any(),
+                    None => view! { <Loading item=true/> }.into_any(),
                     Some(page) if page.posts.is_empty() => view! { <li class="muted">{move || t(lang.get(), "staff_channel_none")}</li> }.into_any(),
                     Some(page) => page.posts.into_iter().map(|post| view! { <PostCard post open=true/> }).collect_view().into_any(),
                 }}
@@ -460,13 +460,12 @@ pub fn ChannelThreadPage() -> impl IntoView {
             {
                 shown.set(Some(cached));
             }
-            match channel_thread(id, lang).await {
+            match st.ask(channel_thread(id, lang)).await {
                 Ok(thread) => {
                     let _ = store::staff::put_cached(&thread_key(id), &thread).await;
                     shown.set(Some(thread));
                     stale.set(false);
                 }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
                 Err(_) => stale.set(true),
             }
         });
@@ -493,8 +492,8 @@ pub fn ChannelThreadPage() -> impl IntoView {
             </Show>
             {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
             {move || match shown.get() {
-                None if stale.get() => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                None if stale.get() => view! { <NeedsSignal/> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
                 Some(thread) => {
                     let post = thread.post.clone();
                     let first = thread.post.clone();
@@ -578,7 +577,7 @@ fn moderate(
     let Some(csrf) = st.csrf() else { return };
     let lang = st.lang.get_untracked();
     spawn_local(async move {
-        match moderate_channel(id, step, &csrf, lang).await {
+        match st.ask(moderate_channel(id, step, &csrf, lang)).await {
             Ok(post) => {
                 problem.set(None);
                 shown.update(|thread| {
@@ -590,9 +589,8 @@ fn moderate(
                     }
                 });
             }
-            Err(StaffError::Unauthenticated) => st.expired.set(true),
             Err(StaffError::Refused(p)) => problem.set(Some(p.title)),
-            Err(_) => problem.set(Some(t(lang, "staff_needs_signal"))),
+            Err(_) => problem.set(Some(t(lang, "needs_signal"))),
         }
     });
 }

@@ -10,7 +10,8 @@ use leptos::task::spawn_local;
 
 use super::{StaffPage, StaffState, local_time, staff_event_label, use_staff};
 use crate::i18n::t;
-use adal_app::api::staff::{StaffError, inbox};
+use adal_app::api::staff::inbox;
+use adal_app::components::Loading;
 use adal_app::store;
 
 /// Items due within this many working days are marked "due soon".
@@ -36,14 +37,13 @@ fn load(st: StaffState, shown: RwSignal<Option<InboxResponse>>, stale: RwSignal<
         {
             shown.set(Some(cached));
         }
-        match inbox(ask, lang).await {
+        match st.ask(inbox(ask, lang)).await {
             Ok(fresh) => {
                 let _ = store::staff::put_cached(&cache_key(fresh.district), &fresh).await;
                 shown.set(Some(fresh));
                 stale.set(false);
                 st.online.set(true);
             }
-            Err(StaffError::Unauthenticated) => st.expired.set(true),
             Err(_) => stale.set(true),
         }
     });
@@ -201,7 +201,7 @@ pub fn InboxPage() -> impl IntoView {
             </details>
             {move || match shown.get() {
                 None if stale.get() => view! { <p>{move || t(lang.get(), "staff_inbox_unavailable")}</p> }.into_any(),
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
                 Some(_) => {
                     let rows = visible();
                     if rows.is_empty() {

@@ -18,7 +18,8 @@ use leptos_router::hooks::use_params_map;
 use super::inbox::{days_left_text, form_title, is_open};
 use super::{StaffState, local_time, queue, staff_event_label, use_staff};
 use crate::i18n::t;
-use adal_app::api::staff::{StaffError, submission};
+use adal_app::api::staff::submission;
+use adal_app::components::Loading;
 use adal_app::store;
 
 fn cache_key(tracking: &str) -> String {
@@ -39,14 +40,13 @@ fn load(
         {
             shown.set(Some(cached));
         }
-        match submission(&tracking, lang).await {
+        match st.ask(submission(&tracking, lang)).await {
             Ok(fresh) => {
                 let _ = store::staff::put_cached(&cache_key(&tracking), &fresh).await;
                 super::inbox::note_status(&fresh).await;
                 shown.set(Some(fresh));
                 stale.set(false);
             }
-            Err(StaffError::Unauthenticated) => st.expired.set(true),
             Err(_) => stale.set(true),
         }
     });
@@ -92,7 +92,7 @@ pub fn StaffItemPage() -> impl IntoView {
             {move || match shown.get() {
                 Some(sub) => view! { <Submission sub/> }.into_any(),
                 None if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
             }}
             {move || offered.get().map(|(tracking, mediation, registered, district, (deadlines, answer_by), conflict)| {
                 let role = role.get();

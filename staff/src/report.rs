@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use super::{local_time, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{self as api, StaffError};
+use adal_app::components::Loading;
 use adal_app::components::report::ReportView;
 use adal_app::store;
 
@@ -99,7 +100,7 @@ pub fn ReportPage() -> impl IntoView {
             {
                 shown.set(Some(cached));
             }
-            let fresh = api::report(period, scope, lang).await;
+            let fresh = st.ask(api::report(period, scope, lang)).await;
             if !current() {
                 return;
             }
@@ -110,7 +111,6 @@ pub fn ReportPage() -> impl IntoView {
                     stale.set(false);
                     failure.set(None);
                 }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
                 Err(e) => {
                     stale.set(true);
                     failure.set(Some(e));
@@ -143,7 +143,7 @@ pub fn ReportPage() -> impl IntoView {
         publishing.set(true);
         publish_error.set(None);
         spawn_local(async move {
-            match api::publish_report(p, d, &csrf, lang).await {
+            match st.ask(api::publish_report(p, d, &csrf, lang)).await {
                 Ok(snapshot) => {
                     published.update(|list| {
                         if !list.iter().any(|r| r.hash == snapshot.hash) {
@@ -156,7 +156,6 @@ pub fn ReportPage() -> impl IntoView {
                     let reports = published.get_untracked();
                     let _ = store::staff::put_cached(&listed, &PublishedList { reports }).await;
                 }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
                 Err(e) => publish_error.set(Some(e)),
             }
             publishing.set(false);
@@ -222,7 +221,7 @@ pub fn ReportPage() -> impl IntoView {
             {move || match shown.get() {
                 None => match failure.get() {
                     Some(e) => view! { <p class="banner error" role="alert">{refusal_text(&e, lang.get())}</p> }.into_any(),
-                    None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                    None => view! { <Loading/> }.into_any(),
                 },
                 Some(report) => view! { <ReportView report lang/> }.into_any(),
             }}
