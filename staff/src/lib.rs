@@ -13,6 +13,7 @@ mod item;
 mod login;
 pub mod queue;
 mod report;
+mod steps;
 mod tasks;
 
 // The staff sentences, compiled in from locales/staff.yml; see `i18n`.
