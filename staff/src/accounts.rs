@@ -3,11 +3,11 @@
 //! signal: an account change made offline could lock someone out unseen).
 
 use adal_core::District;
-use adal_core::staff::{AccountChange, AccountSummary, Role};
+use adal_core::staff::{AccountChange, AccountSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::admin::role_label;
+use super::admin::{RoleFields, role_label};
 use super::{online_view, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, change_user, users};
@@ -84,25 +84,7 @@ fn AccountRow(account: AccountSummary, reloads: RwSignal<u32>) -> impl IntoView 
                     {disabled.then(|| view! { " · " <span class="tag">{move || t(lang.get(), "staff_disabled")}</span> })}
                 </summary>
                 <form novalidate class="action" on:submit=save>
-                    <div class="field">
-                        <label for=role_id.clone()>{move || t(lang.get(), "staff_role")}</label>
-                        <select id=role_id on:change=move |ev| { if let Ok(r) = event_target_value(&ev).parse::<Role>() { role.set(r) } }>
-                            {Role::ALL.into_iter().map(|r| view! {
-                                <option value=r.as_str() selected=move || role.get() == r>{move || role_label(r, lang.get())}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <Show when=move || role.get().has_district()>
-                        <div class="field">
-                            <label for=district_id.clone()>{move || t(lang.get(), "district")}</label>
-                            <select id=district_id.clone() on:change=move |ev| district.set(event_target_value(&ev))>
-                                <option value="">{move || t(lang.get(), "choose_one")}</option>
-                                {District::ALL.into_iter().map(|d| view! {
-                                    <option value=d.code() selected=move || district.get() == d.code()>{move || d.name(lang.get())}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    </Show>
+                    <RoleFields role_id district_id role district/>
                     <div class="field">
                         <label for=password_id.clone()>{move || t(lang.get(), "staff_new_password")}</label>
                         <p class="help">{move || t(lang.get(), "staff_password_rules")}</p>

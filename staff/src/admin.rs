@@ -86,27 +86,7 @@ fn NewAccount() -> impl IntoView {
                     <input id="acc-login" type="text" autocapitalize="none" spellcheck="false" autocomplete="off"
                         prop:value=move || login.get() on:input=move |ev| login.set(event_target_value(&ev))/>
                 </div>
-                <div class="field">
-                    <label for="acc-role">{move || t(lang.get(), "staff_role")}</label>
-                    <select id="acc-role" on:change=move |ev| {
-                        if let Ok(r) = event_target_value(&ev).parse::<Role>() { role.set(r) }
-                    }>
-                        {Role::ALL.into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=move || role.get() == r>{move || role_label(r, lang.get())}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <Show when=move || role.get().has_district()>
-                    <div class="field">
-                        <label for="acc-district">{move || t(lang.get(), "district")}</label>
-                        <select id="acc-district" on:change=move |ev| district.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "choose_one")}</option>
-                            {District::ALL.into_iter().map(|d| view! {
-                                <option value=d.code()>{move || d.name(lang.get())}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                </Show>
+                <RoleFields role_id="acc-role".into() district_id="acc-district".into() role district/>
                 <div class="field">
                     <label for="acc-password">{move || t(lang.get(), "staff_password")}</label>
                     <p class="help">{move || t(lang.get(), "staff_password_rules")}</p>
@@ -119,6 +99,40 @@ fn NewAccount() -> impl IntoView {
                 <button type="submit" class="primary">{move || t(lang.get(), "staff_create_account")}</button>
             </form>
         </section>
+    }
+}
+
+/// The role, and the district for the roles that have one.
+#[component]
+pub fn RoleFields(
+    role_id: String,
+    district_id: String,
+    role: RwSignal<Role>,
+    district: RwSignal<String>,
+) -> impl IntoView {
+    let lang = use_staff().lang;
+    view! {
+        <div class="field">
+            <label for=role_id.clone()>{move || t(lang.get(), "staff_role")}</label>
+            <select id=role_id on:change=move |ev| {
+                if let Ok(r) = event_target_value(&ev).parse::<Role>() { role.set(r) }
+            }>
+                {Role::ALL.into_iter().map(|r| view! {
+                    <option value=r.as_str() selected=move || role.get() == r>{move || role_label(r, lang.get())}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <Show when=move || role.get().has_district()>
+            <div class="field">
+                <label for=district_id.clone()>{move || t(lang.get(), "district")}</label>
+                <select id=district_id.clone() on:change=move |ev| district.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "choose_one")}</option>
+                    {District::ALL.into_iter().map(|d| view! {
+                        <option value=d.code() selected=move || district.get() == d.code()>{move || d.name(lang.get())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </Show>
     }
 }
 
