@@ -2,16 +2,19 @@
 //! text or date it asks for, checked before it is sent, then queued on the device (see
 //! `queue`), which sends it to the server once, by its id.
 
-use adal_core::District;
 use adal_core::api::ProblemCode;
 use adal_core::calendar::Deadlines;
 use adal_core::staff::{MediationSession, SessionOutcome, StaffAction, Step};
+use adal_core::{District, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use time::format_description::well_known::Iso8601;
 
 use super::{StaffPage, queue, use_staff};
 use crate::i18n::t;
+
+/// A label in the person's language.
+type Label = fn(Lang) -> String;
 
 /// What a field of a step's form takes.
 #[derive(Clone, Copy)]
@@ -28,15 +31,15 @@ enum Input {
         max: Option<time::Date>,
     },
     Time,
-    /// One of the choices, by value and label key.
-    Choice(&'static [(&'static str, &'static str)]),
+    /// One of the choices: its value and its label.
+    Choice(&'static [(&'static str, Label)]),
 }
 
 /// One field of a step's form, and what happens to it when the step is taken.
 #[derive(Clone, Copy)]
 struct StepField {
     id: &'static str,
-    label: &'static str,
+    label: Label,
     help: Option<Signal<String>>,
     input: Input,
     value: RwSignal<String>,
@@ -47,7 +50,7 @@ struct StepField {
 }
 
 impl StepField {
-    fn new(id: &'static str, label: &'static str, input: Input, value: RwSignal<String>) -> Self {
+    fn new(id: &'static str, label: Label, input: Input, value: RwSignal<String>) -> Self {
         StepField { id, label, help: None, input, value, required: true, kept: false }
     }
 
@@ -65,9 +68,9 @@ impl StepField {
 }
 
 /// A help line in the person's language.
-fn help(key: &'static str) -> Signal<String> {
+fn help(text: Label) -> Signal<String> {
     let lang = use_staff().lang;
-    Signal::derive(move || t(lang.get(), key))
+    Signal::derive(move || text(lang.get()))
 }
 
 /// The steps of handling, each a small form; each queues its action on the device.
@@ -139,23 +142,23 @@ fn TextSteps(
     let typed = |value: RwSignal<String>| value.get_untracked().trim().to_owned();
     view! {
         {may(Step::Answer).then(|| view! {
-            <StepForm which="answer" button="staff_send_answer" primary=true take missing
-                fields=vec![StepField::new("act-answer", "staff_public_answer", Input::Text { rows: 5 }, answer).help(help("staff_public_answer_help"))]
+            <StepForm which="answer" button=|l| t(l, "staff_send_answer") primary=true take missing
+                fields=vec![StepField::new("act-answer", |l| t(l, "staff_public_answer"), Input::Text { rows: 5 }, answer).help(help(|l| t(l, "staff_public_answer_help")))]
                 make=Callback::new(move |()| Some(StaffAction::Answer { text: typed(answer) }))/>
         })}
         {may(Step::AskInfo).then(|| view! {
-            <StepForm which="ask" title="staff_ask_info" button="staff_ask_info" take missing
-                fields=vec![StepField::new("act-question", "staff_question", Input::Text { rows: 3 }, question)]
+            <StepForm which="ask" title=|l| t(l, "staff_ask_info") button=|l| t(l, "staff_ask_info") take missing
+                fields=vec![StepField::new("act-question", |l| t(l, "staff_question"), Input::Text { rows: 3 }, question)]
                 make=Callback::new(move |()| Some(StaffAction::AskInfo { question: typed(question) }))/>
         })}
         {may(Step::Note).then(|| view! {
-            <StepForm which="note" title="staff_note" button="staff_add_note" take missing
-                fields=vec![StepField::new("act-note", "staff_note_text", Input::Text { rows: 3 }, note).help(help("staff_note_help"))]
+            <StepForm which="note" title=|l| t(l, "staff_note") button=|l| t(l, "staff_add_note") take missing
+                fields=vec![StepField::new("act-note", |l| t(l, "staff_note_text"), Input::Text { rows: 3 }, note).help(help(|l| t(l, "staff_note_help")))]
                 make=Callback::new(move |()| Some(StaffAction::Note { text: typed(note) }))/>
         })}
         {may(Step::Forward).then(|| view! {
-            <StepForm which="forward" title="staff_forward" button="staff_forward" take missing
-                fields=vec![StepField::new("act-forward-reason", "staff_reason", Input::Text { rows: 2 }, forward_reason)]
+            <StepForm which="forward" title=|l| t(l, "staff_forward") button=|l| t(l, "staff_forward") take missing
+                fields=vec![StepField::new("act-forward-reason", |l| t(l, "staff_reason"), Input::Text { rows: 2 }, forward_reason)]
                 make=Callback::new(move |()| Some(StaffAction::Forward {
                     reason: typed(forward_reason),
                     to: District::from_code(&forward_to.get_untracked()),
@@ -172,8 +175,8 @@ fn TextSteps(
             </StepForm>
         })}
         {may(Step::Assign).then(|| view! {
-            <StepForm which="assign" title="staff_assign" button="staff_assign" take missing
-                fields=vec![StepField::new("act-assign", "staff_assign_login", Input::Login, assign_to)]
+            <StepForm which="assign" title=|l| t(l, "staff_assign") button=|l| t(l, "staff_assign") take missing
+                fields=vec![StepField::new("act-assign", |l| t(l, "staff_assign_login"), Input::Login, assign_to)]
                 make=Callback::new(move |()| Some(StaffAction::Assign { to: assign_to.get_untracked().trim().to_lowercase() }))/>
         })}
     }
@@ -209,10 +212,10 @@ fn ExtendStep(
         action.check(time::OffsetDateTime::now_utc(), &deadlines, answer_by).ok().map(|_| action)
     });
     view! {
-        <StepForm which="extend" title="staff_extend" button="staff_extend" take missing make
+        <StepForm which="extend" title=|l| t(l, "staff_extend") button=|l| t(l, "staff_extend") take missing make
             fields=vec![
-                StepField::new("act-extend-until", "staff_extend_until", Input::Date { max: Some(limit) }, until).help(limit_help),
-                StepField::new("act-extend-reason", "staff_reason", Input::Text { rows: 2 }, reason),
+                StepField::new("act-extend-until", |l| t(l, "staff_extend_until"), Input::Date { max: Some(limit) }, until).help(limit_help),
+                StepField::new("act-extend-reason", |l| t(l, "staff_reason"), Input::Text { rows: 2 }, reason),
             ]/>
     }
     .into_any()
@@ -247,23 +250,23 @@ fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
             note: outcome_note.get_untracked().trim().to_owned(),
         })
     });
-    const OUTCOMES: &[(&str, &str)] = &[
-        ("agreed", "staff_outcome_agreed"),
-        ("not_agreed", "staff_outcome_not_agreed"),
-        ("postponed", "staff_outcome_postponed"),
+    const OUTCOMES: &[(&str, Label)] = &[
+        ("agreed", |l| t(l, "staff_outcome_agreed")),
+        ("not_agreed", |l| t(l, "staff_outcome_not_agreed")),
+        ("postponed", |l| t(l, "staff_outcome_postponed")),
     ];
     view! {
-        <StepForm which="session" title="staff_schedule_session" open=true button="staff_schedule_session" take missing make=schedule
+        <StepForm which="session" title=|l| t(l, "staff_schedule_session") open=true button=|l| t(l, "staff_schedule_session") take missing make=schedule
             fields=vec![
-                StepField::new("session-date", "staff_session_date", Input::Date { max: None }, date).kept(),
-                StepField::new("session-time", "staff_session_time", Input::Time, at).kept(),
-                StepField::new("session-place", "session_place", Input::Line, place).kept(),
-                StepField::new("session-mediator", "session_mediator", Input::Line, mediator).kept(),
+                StepField::new("session-date", |l| t(l, "staff_session_date"), Input::Date { max: None }, date).kept(),
+                StepField::new("session-time", |l| t(l, "staff_session_time"), Input::Time, at).kept(),
+                StepField::new("session-place", |l| t(l, "session_place"), Input::Line, place).kept(),
+                StepField::new("session-mediator", |l| t(l, "session_mediator"), Input::Line, mediator).kept(),
             ]/>
-        <StepForm which="outcome" title="staff_record_outcome" button="staff_record_outcome" take missing make=record
+        <StepForm which="outcome" title=|l| t(l, "staff_record_outcome") button=|l| t(l, "staff_record_outcome") take missing make=record
             fields=vec![
-                StepField::new("outcome", "staff_outcome", Input::Choice(OUTCOMES), outcome).kept(),
-                StepField::new("outcome-note", "staff_outcome_note", Input::Text { rows: 2 }, outcome_note).optional(),
+                StepField::new("outcome", |l| t(l, "staff_outcome"), Input::Choice(OUTCOMES), outcome).kept(),
+                StepField::new("outcome-note", |l| t(l, "staff_outcome_note"), Input::Text { rows: 2 }, outcome_note).optional(),
             ]/>
     }
 }
@@ -276,12 +279,12 @@ fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
 fn StepForm(
     /// The form's name in `missing`, which holds the one form sent incomplete.
     which: &'static str,
-    #[prop(optional)] title: Option<&'static str>,
+    #[prop(optional)] title: Option<Label>,
     /// Unfolded at first.
     #[prop(optional)]
     open: bool,
     fields: Vec<StepField>,
-    button: &'static str,
+    button: Label,
     #[prop(optional)] primary: bool,
     make: Callback<(), Option<StaffAction>>,
     take: Callback<StaffAction>,
@@ -313,13 +316,13 @@ fn StepForm(
                 let error = (Some(i) == last_required).then_some(error);
                 view! { <StepInput field error/> }
             }).collect_view()}
-            <button type="submit" class=if primary { "primary" } else { "secondary" }>{move || t(lang.get(), button)}</button>
+            <button type="submit" class=if primary { "primary" } else { "secondary" }>{move || button(lang.get())}</button>
         </form>
     };
     match title {
         Some(title) => view! {
             <details open=open>
-                <summary>{move || t(lang.get(), title)}</summary>
+                <summary>{move || title(lang.get())}</summary>
                 {form}
             </details>
         }
@@ -339,7 +342,7 @@ fn StepInput(
     let set = move |ev: leptos::ev::Event| value.set(event_target_value(&ev));
     let error = error.map(|e| view! { <p class="error-text">{e}</p> });
     let help = help.map(|h| view! { <p class="help">{h}</p> });
-    let label = move || t(lang.get(), label);
+    let label = move || label(lang.get());
     if let Input::Choice(options) = input {
         return view! {
             <fieldset class="field">
@@ -347,7 +350,7 @@ fn StepInput(
                 {options.iter().map(|&(choice, text)| view! {
                     <label class="choice">
                         <input type="radio" name=id value=choice on:change=move |_| value.set(choice.to_owned())/>
-                        {move || t(lang.get(), text)}
+                        {move || text(lang.get())}
                     </label>
                 }).collect_view()}
                 {error}

@@ -193,8 +193,14 @@ fn help_and_error(
 /// "Yes" and "No", for a yes/no question.
 fn yes_no() -> Vec<Choice> {
     use adal_core::Lang::{En, Kk, Ru};
-    let both = |key| adal_core::text::Text::new(t(Kk, key), t(Ru, key), t(En, key));
-    vec![Choice::new("true", both("answer_yes")), Choice::new("false", both("answer_no"))]
+    use adal_core::text::Text;
+    vec![
+        Choice::new(
+            "true",
+            Text::new(t(Kk, "answer_yes"), t(Ru, "answer_yes"), t(En, "answer_yes")),
+        ),
+        Choice::new("false", Text::new(t(Kk, "answer_no"), t(Ru, "answer_no"), t(En, "answer_no"))),
+    ]
 }
 
 /// A list box whose first choice is empty (`empty` names it, translated).
