@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod api;
+pub mod autosave;
 pub mod backup;
 pub mod bench;
 pub mod components;

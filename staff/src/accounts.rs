@@ -3,12 +3,12 @@
 //! signal: an account change made offline could lock someone out unseen).
 
 use adal_core::District;
-use adal_core::staff::{AccountChange, AccountSummary, Role};
+use adal_core::staff::{AccountChange, AccountSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::admin::role_label;
-use super::use_staff;
+use super::admin::{RoleFields, role_label};
+use super::{online_view, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, change_user, users};
 
@@ -16,32 +16,20 @@ use adal_app::api::staff::{StaffError, change_user, users};
 pub fn Accounts() -> impl IntoView {
     let st = use_staff();
     let lang = st.lang;
-    let list = RwSignal::new(None::<Result<Vec<AccountSummary>, ()>>);
     let reloads = RwSignal::new(0u32);
-    Effect::new(move |_| {
+    let list = st.online(move |lang| {
         reloads.track();
         st.synced.track();
-        let lang = lang.get_untracked();
-        spawn_local(async move {
-            match users(lang).await {
-                Ok(r) => list.set(Some(Ok(r.accounts))),
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => list.set(Some(Err(()))),
-            }
-        });
+        async move { users(lang).await.map(|r| r.accounts) }
     });
     view! {
         <section aria-labelledby="accounts-h">
             <h2 id="accounts-h">{move || t(lang.get(), "staff_accounts")}</h2>
-            {move || match list.get() {
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
-                Some(Err(())) => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
-                Some(Ok(accounts)) => view! {
-                    <ul class="items accounts" data-testid="accounts">
-                        {accounts.into_iter().map(|a| view! { <AccountRow account=a reloads/> }).collect_view()}
-                    </ul>
-                }.into_any(),
-            }}
+            {online_view(list, move |accounts| view! {
+                <ul class="items accounts" data-testid="accounts">
+                    {accounts.into_iter().map(|a| view! { <AccountRow account=a reloads/> }).collect_view()}
+                </ul>
+            }.into_any())}
         </section>
     }
 }
@@ -60,15 +48,14 @@ fn AccountRow(account: AccountSummary, reloads: RwSignal<u32>) -> impl IntoView 
         let lang = lang.get_untracked();
         let Some(csrf) = st.csrf() else { return };
         spawn_local(async move {
-            match change_user(&login, &change, &csrf, lang).await {
+            match st.ask(change_user(&login, &change, &csrf, lang)).await {
                 Ok(()) => {
                     message.set(Some(t(lang, "staff_saved")));
                     password.set(String::new());
                     reloads.update(|n| *n += 1);
                 }
                 Err(StaffError::Refused(p)) => message.set(Some(p.detail.unwrap_or(p.title))),
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => message.set(Some(t(lang, "staff_needs_signal"))),
+                Err(_) => message.set(Some(t(lang, "needs_signal"))),
             }
         });
     };
@@ -97,25 +84,7 @@ fn AccountRow(account: AccountSummary, reloads: RwSignal<u32>) -> impl IntoView 
                     {disabled.then(|| view! { " · " <span class="tag">{move || t(lang.get(), "staff_disabled")}</span> })}
                 </summary>
                 <form novalidate class="action" on:submit=save>
-                    <div class="field">
-                        <label for=role_id.clone()>{move || t(lang.get(), "staff_role")}</label>
-                        <select id=role_id on:change=move |ev| { if let Ok(r) = event_target_value(&ev).parse::<Role>() { role.set(r) } }>
-                            {Role::ALL.into_iter().map(|r| view! {
-                                <option value=r.as_str() selected=move || role.get() == r>{move || role_label(r, lang.get())}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <Show when=move || role.get().has_district()>
-                        <div class="field">
-                            <label for=district_id.clone()>{move || t(lang.get(), "district")}</label>
-                            <select id=district_id.clone() on:change=move |ev| district.set(event_target_value(&ev))>
-                                <option value="">{move || t(lang.get(), "choose_one")}</option>
-                                {District::ALL.into_iter().map(|d| view! {
-                                    <option value=d.code() selected=move || district.get() == d.code()>{move || d.name(lang.get())}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    </Show>
+                    <RoleFields role_id district_id role district/>
                     <div class="field">
                         <label for=password_id.clone()>{move || t(lang.get(), "staff_new_password")}</label>
                         <p class="help">{move || t(lang.get(), "staff_password_rules")}</p>

@@ -5,7 +5,7 @@ use adal_core::staff::{AuditEntry, NewAccountRequest, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{local_time, use_staff};
+use super::{local_time, online_view, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, audit, create_user};
 
@@ -60,7 +60,7 @@ fn NewAccount() -> impl IntoView {
         }
         let Some(csrf) = st.csrf() else { return };
         spawn_local(async move {
-            match create_user(&request, &csrf, lang).await {
+            match st.ask(create_user(&request, &csrf, lang)).await {
                 Ok(me) => {
                     message.set(Some((
                         true,
@@ -72,8 +72,7 @@ fn NewAccount() -> impl IntoView {
                 Err(StaffError::Refused(p)) => {
                     message.set(Some((false, p.detail.unwrap_or(p.title))))
                 }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => message.set(Some((false, t(lang, "staff_needs_signal")))),
+                Err(_) => message.set(Some((false, t(lang, "needs_signal")))),
             }
         });
     };
@@ -87,27 +86,7 @@ fn NewAccount() -> impl IntoView {
                     <input id="acc-login" type="text" autocapitalize="none" spellcheck="false" autocomplete="off"
                         prop:value=move || login.get() on:input=move |ev| login.set(event_target_value(&ev))/>
                 </div>
-                <div class="field">
-                    <label for="acc-role">{move || t(lang.get(), "staff_role")}</label>
-                    <select id="acc-role" on:change=move |ev| {
-                        if let Ok(r) = event_target_value(&ev).parse::<Role>() { role.set(r) }
-                    }>
-                        {Role::ALL.into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=move || role.get() == r>{move || role_label(r, lang.get())}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <Show when=move || role.get().has_district()>
-                    <div class="field">
-                        <label for="acc-district">{move || t(lang.get(), "district")}</label>
-                        <select id="acc-district" on:change=move |ev| district.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "choose_one")}</option>
-                            {District::ALL.into_iter().map(|d| view! {
-                                <option value=d.code()>{move || d.name(lang.get())}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                </Show>
+                <RoleFields role_id="acc-role".into() district_id="acc-district".into() role district/>
                 <div class="field">
                     <label for="acc-password">{move || t(lang.get(), "staff_password")}</label>
                     <p class="help">{move || t(lang.get(), "staff_password_rules")}</p>
@@ -123,44 +102,70 @@ fn NewAccount() -> impl IntoView {
     }
 }
 
+/// The role, and the district for the roles that have one.
+#[component]
+pub fn RoleFields(
+    role_id: String,
+    district_id: String,
+    role: RwSignal<Role>,
+    district: RwSignal<String>,
+) -> impl IntoView {
+    let lang = use_staff().lang;
+    view! {
+        <div class="field">
+            <label for=role_id.clone()>{move || t(lang.get(), "staff_role")}</label>
+            <select id=role_id on:change=move |ev| {
+                if let Ok(r) = event_target_value(&ev).parse::<Role>() { role.set(r) }
+            }>
+                {Role::ALL.into_iter().map(|r| view! {
+                    <option value=r.as_str() selected=move || role.get() == r>{move || role_label(r, lang.get())}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <Show when=move || role.get().has_district()>
+            <div class="field">
+                <label for=district_id.clone()>{move || t(lang.get(), "district")}</label>
+                <select id=district_id.clone() on:change=move |ev| district.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "choose_one")}</option>
+                    {District::ALL.into_iter().map(|d| view! {
+                        <option value=d.code() selected=move || district.get() == d.code()>{move || d.name(lang.get())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </Show>
+    }
+}
+
 #[component]
 fn AuditLog() -> impl IntoView {
     let st = use_staff();
     let lang = st.lang;
-    let entries = RwSignal::new(None::<Result<Vec<AuditEntry>, ()>>);
-    Effect::new(move |_| {
+    let entries = st.online(move |lang| {
         st.synced.track();
-        let lang = lang.get_untracked();
-        spawn_local(async move {
-            match audit(lang).await {
-                Ok(r) => entries.set(Some(Ok(r.entries))),
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => entries.set(Some(Err(()))),
-            }
-        });
+        async move { audit(lang).await.map(|r| r.entries) }
     });
     view! {
         <section aria-labelledby="audit-h">
             <h2 id="audit-h">{move || t(lang.get(), "staff_audit")}</h2>
-            {move || match entries.get() {
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
-                Some(Err(())) => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ol class="items audit" data-testid="audit">
-                        {list.into_iter().map(|e| {
-                            let at = e.at;
-                            let line = format!(
-                                "{} · {} · {} · {}",
-                                e.login.unwrap_or_else(|| "—".into()),
-                                e.action,
-                                e.target.unwrap_or_default(),
-                                e.outcome,
-                            );
-                            view! { <li><span>{line}</span><span class="meta">{move || local_time(at, lang.get())}</span></li> }
-                        }).collect_view()}
-                    </ol>
-                }.into_any(),
-            }}
+            {online_view(entries, move |list| view! {
+                <ol class="items audit" data-testid="audit">
+                    {list.into_iter().map(|e| view! { <AuditRow entry=e/> }).collect_view()}
+                </ol>
+            }.into_any())}
         </section>
     }
+}
+
+#[component]
+fn AuditRow(entry: AuditEntry) -> impl IntoView {
+    let lang = use_staff().lang;
+    let at = entry.at;
+    let line = format!(
+        "{} · {} · {} · {}",
+        entry.login.unwrap_or_else(|| "—".into()),
+        entry.action,
+        entry.target.unwrap_or_default(),
+        entry.outcome,
+    );
+    view! { <li><span>{line}</span><span class="meta">{move || local_time(at, lang.get())}</span></li> }
 }

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use time::Date;
 use time::format_description::well_known::Iso8601;
 
-use super::use_staff;
+use super::{online_view, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, calendar, put_calendar_year};
 
@@ -25,117 +25,131 @@ fn parse_lines(text: &str) -> Result<Vec<Date>, String> {
         .collect()
 }
 
+/// The year being edited, as typed.
+#[derive(Clone, Copy)]
+struct YearDraft {
+    chosen: RwSignal<i32>,
+    days_off: RwSignal<String>,
+    weekends: RwSignal<String>,
+    provisional: RwSignal<bool>,
+    source: RwSignal<String>,
+}
+
+impl YearDraft {
+    fn new() -> YearDraft {
+        YearDraft {
+            chosen: RwSignal::new(0),
+            days_off: RwSignal::new(String::new()),
+            weekends: RwSignal::new(String::new()),
+            provisional: RwSignal::new(false),
+            source: RwSignal::new(String::new()),
+        }
+    }
+
+    fn show(self, year: &Year) {
+        self.chosen.set(year.year);
+        self.days_off.set(lines(&year.days_off));
+        self.weekends.set(lines(&year.working_weekends));
+        self.provisional.set(year.provisional);
+        self.source.set(year.source.clone());
+    }
+
+    /// The year as typed; `Err` names the first line that is no date.
+    fn year(self) -> Result<Year, String> {
+        Ok(Year {
+            year: self.chosen.get_untracked(),
+            provisional: self.provisional.get_untracked(),
+            days_off: parse_lines(&self.days_off.get_untracked())?,
+            working_weekends: parse_lines(&self.weekends.get_untracked())?,
+            source: self.source.get_untracked(),
+        })
+    }
+}
+
 #[component]
 pub fn CalendarEditor() -> impl IntoView {
     let st = use_staff();
     let lang = st.lang;
-    let years = RwSignal::new(None::<Result<Vec<Year>, ()>>);
-    let chosen = RwSignal::new(0i32);
-    let days_off = RwSignal::new(String::new());
-    let weekends = RwSignal::new(String::new());
-    let provisional = RwSignal::new(false);
-    let source = RwSignal::new(String::new());
+    let draft = YearDraft::new();
     let message = RwSignal::new(None::<String>);
-    let show = move |year: &Year| {
-        chosen.set(year.year);
-        days_off.set(lines(&year.days_off));
-        weekends.set(lines(&year.working_weekends));
-        provisional.set(year.provisional);
-        source.set(year.source.clone());
-    };
-    Effect::new(move |_| {
-        let lang = lang.get_untracked();
-        spawn_local(async move {
-            match calendar(lang).await {
-                Ok(c) => {
-                    if let Some(first) = c.years.first() {
-                        show(first);
-                    }
-                    years.set(Some(Ok(c.years)));
-                }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => years.set(Some(Err(()))),
-            }
-        });
+    let years = st.online(move |lang| async move {
+        let years = calendar(lang).await?.years;
+        if let Some(first) = years.first() {
+            draft.show(first);
+        }
+        Ok::<_, StaffError>(years)
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = lang.get_untracked();
-        let (off, worked) = match (
-            parse_lines(&days_off.get_untracked()),
-            parse_lines(&weekends.get_untracked()),
-        ) {
-            (Ok(off), Ok(worked)) => (off, worked),
-            (Err(line), _) | (_, Err(line)) => {
+        let year = match draft.year() {
+            Ok(year) => year,
+            Err(line) => {
                 message.set(Some(format!("{}: {line}", t(lang, "staff_not_a_date"))));
                 return;
             }
         };
-        let year = Year {
-            year: chosen.get_untracked(),
-            provisional: provisional.get_untracked(),
-            days_off: off,
-            working_weekends: worked,
-            source: source.get_untracked(),
-        };
         let Some(csrf) = st.csrf() else { return };
         spawn_local(async move {
-            match put_calendar_year(&year, &csrf, lang).await {
+            match st.ask(put_calendar_year(&year, &csrf, lang)).await {
                 Ok(c) => {
                     years.set(Some(Ok(c.years)));
                     message.set(Some(t(lang, "staff_saved")));
                 }
                 Err(StaffError::Refused(p)) => message.set(Some(p.detail.unwrap_or(p.title))),
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => message.set(Some(t(lang, "staff_needs_signal"))),
+                Err(_) => message.set(Some(t(lang, "needs_signal"))),
             }
         });
     };
     view! {
         <section aria-labelledby="calendar-h">
             <h2 id="calendar-h">{move || t(lang.get(), "staff_calendar")}</h2>
-            {move || match years.get() {
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
-                Some(Err(())) => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
-                Some(Ok(list)) => {
-                    let all = StoredValue::new(list.clone());
-                    view! {
-                        <form novalidate class="action" on:submit=save>
-                            <div class="field">
-                                <label for="cal-year">{move || t(lang.get(), "staff_year")}</label>
-                                <select id="cal-year" on:change=move |ev| {
-                                    let wanted: i32 = event_target_value(&ev).parse().unwrap_or_default();
-                                    all.with_value(|ys| if let Some(y) = ys.iter().find(|y| y.year == wanted) { show(y) });
-                                }>
-                                    {list.iter().map(|y| {
-                                        let n = y.year;
-                                        view! { <option value=n.to_string() selected=move || chosen.get() == n>{n}</option> }
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="cal-off">{move || t(lang.get(), "staff_days_off")}</label>
-                                <p class="help">{move || t(lang.get(), "staff_one_date_a_line")}</p>
-                                <textarea id="cal-off" rows="8" prop:value=move || days_off.get() on:input=move |ev| days_off.set(event_target_value(&ev))></textarea>
-                            </div>
-                            <div class="field">
-                                <label for="cal-worked">{move || t(lang.get(), "staff_working_weekends")}</label>
-                                <textarea id="cal-worked" rows="3" prop:value=move || weekends.get() on:input=move |ev| weekends.set(event_target_value(&ev))></textarea>
-                            </div>
-                            <label class="choice">
-                                <input type="checkbox" prop:checked=move || provisional.get() on:change=move |ev| provisional.set(event_target_checked(&ev))/>
-                                {move || t(lang.get(), "staff_year_provisional")}
-                            </label>
-                            <div class="field">
-                                <label for="cal-source">{move || t(lang.get(), "staff_source")}</label>
-                                <input id="cal-source" type="text" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))/>
-                            </div>
-                            <p role="status">{move || message.get()}</p>
-                            <button type="submit" class="primary">{move || t(lang.get(), "staff_save")}</button>
-                        </form>
-                    }.into_any()
-                }
-            }}
+            {online_view(years, move |list| view! {
+                <form novalidate class="action" on:submit=save>
+                    <YearFields list draft/>
+                    <p role="status">{move || message.get()}</p>
+                    <button type="submit" class="primary">{move || t(lang.get(), "staff_save")}</button>
+                </form>
+            }.into_any())}
         </section>
+    }
+}
+
+/// The year to edit, its days off and weekends worked, and where they come from.
+#[component]
+fn YearFields(list: Vec<Year>, draft: YearDraft) -> impl IntoView {
+    let lang = use_staff().lang;
+    let YearDraft { chosen, days_off, weekends, provisional, source } = draft;
+    let all = StoredValue::new(list.clone());
+    view! {
+        <div class="field">
+            <label for="cal-year">{move || t(lang.get(), "staff_year")}</label>
+            <select id="cal-year" on:change=move |ev| {
+                let wanted: i32 = event_target_value(&ev).parse().unwrap_or_default();
+                all.with_value(|ys| if let Some(y) = ys.iter().find(|y| y.year == wanted) { draft.show(y) });
+            }>
+                {list.iter().map(|y| {
+                    let n = y.year;
+                    view! { <option value=n.to_string() selected=move || chosen.get() == n>{n}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="cal-off">{move || t(lang.get(), "staff_days_off")}</label>
+            <p class="help">{move || t(lang.get(), "staff_one_date_a_line")}</p>
+            <textarea id="cal-off" rows="8" prop:value=move || days_off.get() on:input=move |ev| days_off.set(event_target_value(&ev))></textarea>
+        </div>
+        <div class="field">
+            <label for="cal-worked">{move || t(lang.get(), "staff_working_weekends")}</label>
+            <textarea id="cal-worked" rows="3" prop:value=move || weekends.get() on:input=move |ev| weekends.set(event_target_value(&ev))></textarea>
+        </div>
+        <label class="choice">
+            <input type="checkbox" prop:checked=move || provisional.get() on:change=move |ev| provisional.set(event_target_checked(&ev))/>
+            {move || t(lang.get(), "staff_year_provisional")}
+        </label>
+        <div class="field">
+            <label for="cal-source">{move || t(lang.get(), "staff_source")}</label>
+            <input id="cal-source" type="text" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))/>
+        </div>
     }
 }

@@ -19,6 +19,7 @@ use leptos_router::hooks::use_params_map;
 use super::{StaffPage, StaffState, local_time, queue, use_staff};
 use crate::i18n::t;
 use adal_app::api::staff::{StaffError, channel_posts, channel_thread, moderate_channel};
+use adal_app::components::{Loading, NeedsSignal};
 use adal_app::{photos, store};
 
 const LIST_KEY: &str = "channel:list";
@@ -70,6 +71,40 @@ fn parse_link(raw: &str) -> Option<PostLink> {
     Some(PostLink::Report { sha256: raw.to_owned() })
 }
 
+/// The posts of the topic and search chosen, from the server (the unfiltered list is kept
+/// on the device); without signal, the last list kept, filtered here by the same folding.
+async fn load_posts(
+    st: super::StaffState,
+    topic: Option<Topic>,
+    q: String,
+    shown: RwSignal<Option<Page>>,
+    stale: RwSignal<bool>,
+) {
+    let lang = st.lang.get_untracked();
+    let filtered = topic.is_some() || !q.trim().is_empty();
+    match st.ask(channel_posts(topic, &q, lang)).await {
+        Ok(page) => {
+            if !filtered {
+                let _ = store::staff::put_cached(LIST_KEY, &page).await;
+            }
+            shown.set(Some(page));
+            stale.set(false);
+        }
+        Err(_) => {
+            // Offline: the last list read, filtered here by the same folding.
+            let cached: Option<Page> = store::staff::get_cached(LIST_KEY).await.ok().flatten();
+            let query = Query::parse(&q);
+            shown.set(cached.map(|mut page| {
+                page.posts.retain(|p| {
+                    topic.is_none_or(|t| p.topic == t) && query.matches(&p.search_text())
+                });
+                page
+            }));
+            stale.set(true);
+        }
+    }
+}
+
 #[component]
 pub fn ChannelPage() -> impl IntoView {
     let st = use_staff();
@@ -84,33 +119,7 @@ pub fn ChannelPage() -> impl IntoView {
         st.online.track();
         st.synced.track();
         fresh.track();
-        let lang = lang.get_untracked();
-        spawn_local(async move {
-            let filtered = topic.is_some() || !q.trim().is_empty();
-            match channel_posts(topic, &q, lang).await {
-                Ok(page) => {
-                    if !filtered {
-                        let _ = store::staff::put_cached(LIST_KEY, &page).await;
-                    }
-                    shown.set(Some(page));
-                    stale.set(false);
-                }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => {
-                    // Offline: the last list read, filtered here by the same folding.
-                    let cached: Option<Page> =
-                        store::staff::get_cached(LIST_KEY).await.ok().flatten();
-                    let query = Query::parse(&q);
-                    shown.set(cached.map(|mut page| {
-                        page.posts.retain(|p| {
-                            topic.is_none_or(|t| p.topic == t) && query.matches(&p.search_text())
-                        });
-                        page
-                    }));
-                    stale.set(true);
-                }
-            }
-        });
+        spawn_local(load_posts(st, topic, q, shown, stale));
     });
     live(move |_| fresh.update(|n| *n += 1));
     let waiting = move || {
@@ -126,22 +135,7 @@ pub fn ChannelPage() -> impl IntoView {
             <h1>{move || t(lang.get(), "staff_channel")}</h1>
             <p class="muted">{move || t(lang.get(), "staff_channel_help")}</p>
             <Compose parent=None/>
-            <div class="filters" role="search">
-                <div class="field">
-                    <label for="channel-topic">{move || t(lang.get(), "staff_channel_filter_topic")}</label>
-                    <select id="channel-topic" on:change=move |ev| topic.set(Topic::parse(&event_target_value(&ev)))>
-                        <option value="">{move || t(lang.get(), "staff_channel_all_topics")}</option>
-                        {Topic::ALL.into_iter().map(|tp| view! {
-                            <option value=tp.as_str()>{move || tp.label(lang.get())}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="channel-search">{move || t(lang.get(), "staff_channel_search")}</label>
-                    <input id="channel-search" type="search" maxlength="200" autocomplete="off"
-                        prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
-                </div>
-            </div>
+            <ChannelFilters topic q/>
             <Show when=move || stale.get() && shown.with(Option::is_some)>
                 <p class="banner warn" role="status">{move || t(lang.get(), "staff_inbox_saved_copy")}</p>
             </Show>
@@ -154,13 +148,37 @@ pub fn ChannelPage() -> impl IntoView {
                     </li>
                 </For>
                 {move || match shown.get() {
-                    None if stale.get() => view! { <li>{move || t(lang.get(), "staff_needs_signal")}</li> }.into_any(),
-                    None => view! { <li class="muted">{move || t(lang.get(), "staff_loading")}</li> }.into_any(),
+                    None if stale.get() => view! { <NeedsSignal item=true/> }.into_any(),
+                    None => view! { <Loading item=true/> }.into_any(),
                     Some(page) if page.posts.is_empty() => view! { <li class="muted">{move || t(lang.get(), "staff_channel_none")}</li> }.into_any(),
                     Some(page) => page.posts.into_iter().map(|post| view! { <PostCard post open=true/> }).collect_view().into_any(),
                 }}
             </ul>
         </main>
+    }
+}
+
+/// The channel's filters: a topic, and words to search for.
+#[component]
+fn ChannelFilters(topic: RwSignal<Option<Topic>>, q: RwSignal<String>) -> impl IntoView {
+    let lang = use_staff().lang;
+    view! {
+    <div class="filters" role="search">
+        <div class="field">
+            <label for="channel-topic">{move || t(lang.get(), "staff_channel_filter_topic")}</label>
+            <select id="channel-topic" on:change=move |ev| topic.set(Topic::parse(&event_target_value(&ev)))>
+                <option value="">{move || t(lang.get(), "staff_channel_all_topics")}</option>
+                {Topic::ALL.into_iter().map(|tp| view! {
+                    <option value=tp.as_str()>{move || tp.label(lang.get())}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="channel-search">{move || t(lang.get(), "staff_channel_search")}</label>
+            <input id="channel-search" type="search" maxlength="200" autocomplete="off"
+                prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
+        </div>
+    </div>
     }
 }
 
@@ -230,6 +248,60 @@ fn LinkLine(link: PostLink) -> impl IntoView {
     }
 }
 
+/// What a compose form holds as typed.
+#[derive(Clone, Copy)]
+struct Typed {
+    topic: RwSignal<String>,
+    text: RwSignal<String>,
+    link: RwSignal<String>,
+    photos: RwSignal<Vec<AttachmentRef>>,
+}
+
+impl Typed {
+    fn new() -> Typed {
+        Typed {
+            topic: RwSignal::new(String::new()),
+            text: RwSignal::new(String::new()),
+            link: RwSignal::new(String::new()),
+            photos: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Checks the post as core does (`NewPost::check`): every problem under its field, or
+    /// the post in the device's queue and the form emptied.
+    fn send(
+        self,
+        st: super::StaffState,
+        parent: Option<i64>,
+        errors: RwSignal<Vec<(String, String)>>,
+    ) {
+        let post = NewPost {
+            id: uuid::Uuid::new_v4(),
+            parent,
+            topic: if parent.is_some() { None } else { Topic::parse(&self.topic.get_untracked()) },
+            text: self.text.get_untracked(),
+            link: parse_link(&self.link.get_untracked()),
+            photos: self.photos.get_untracked(),
+        };
+        let lang = st.lang.get_untracked();
+        match post.check() {
+            Err(found) => errors
+                .set(found.0.iter().map(|e| (e.field.to_string(), e.code.message(lang))).collect()),
+            Ok(post) => {
+                errors.set(Vec::new());
+                spawn_local(async move {
+                    if queue::enqueue_post(st, post).await.is_ok() {
+                        self.text.set(String::new());
+                        self.link.set(String::new());
+                        // The queue holds them now; their files stay until sent.
+                        self.photos.set(Vec::new());
+                    }
+                });
+            }
+        }
+    }
+}
+
 /// The form of a new thread (`parent` none: with a topic and a link) or of a reply.
 /// What was typed stays until the post is in the device's queue.
 #[component]
@@ -238,10 +310,8 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
     let lang = st.lang;
     // The session's role is fixed while the screen lives (a new login draws it anew).
     let may = move || st.me().is_some_and(|m| m.role.may_channel(ChannelStep::Post));
-    let topic = RwSignal::new(String::new());
-    let text = RwSignal::new(String::new());
-    let link = RwSignal::new(String::new());
-    let photos = RwSignal::new(Vec::<AttachmentRef>::new());
+    let typed = Typed::new();
+    let Typed { topic, text, link, photos } = typed;
     // Photos chosen but never posted leave the device with the form (as its text does).
     on_cleanup(move || {
         let left = photos.try_get_untracked().unwrap_or_default();
@@ -257,30 +327,7 @@ fn Compose(parent: Option<i64>) -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let post = NewPost {
-            id: uuid::Uuid::new_v4(),
-            parent,
-            topic: if parent.is_some() { None } else { Topic::parse(&topic.get_untracked()) },
-            text: text.get_untracked(),
-            link: parse_link(&link.get_untracked()),
-            photos: photos.get_untracked(),
-        };
-        let lang = lang.get_untracked();
-        match post.check() {
-            Err(found) => errors
-                .set(found.0.iter().map(|e| (e.field.to_string(), e.code.message(lang))).collect()),
-            Ok(post) => {
-                errors.set(Vec::new());
-                spawn_local(async move {
-                    if queue::enqueue_post(st, post).await.is_ok() {
-                        text.set(String::new());
-                        link.set(String::new());
-                        // The queue holds them now; their files stay until sent.
-                        photos.set(Vec::new());
-                    }
-                });
-            }
-        }
+        typed.send(st, parent, errors);
     };
     let id = |name: &str| format!("{name}-{}", parent.map_or("new".to_owned(), |p| p.to_string()));
     let (topic_id, text_id, link_id) = (id("post-topic"), id("post-text"), id("post-link"));
@@ -438,6 +485,30 @@ fn WaitingPhotos(photos: Vec<AttachmentRef>) -> impl IntoView {
     })
 }
 
+/// A thread: the copy kept on the device first (unless one is shown), then the server's,
+/// kept in its place.
+async fn load_thread(
+    st: super::StaffState,
+    id: i64,
+    shown: RwSignal<Option<Thread>>,
+    stale: RwSignal<bool>,
+) {
+    let lang = st.lang.get_untracked();
+    if shown.with_untracked(Option::is_none)
+        && let Ok(Some(cached)) = store::staff::get_cached::<Thread>(&thread_key(id)).await
+    {
+        shown.set(Some(cached));
+    }
+    match st.ask(channel_thread(id, lang)).await {
+        Ok(thread) => {
+            let _ = store::staff::put_cached(&thread_key(id), &thread).await;
+            shown.set(Some(thread));
+            stale.set(false);
+        }
+        Err(_) => stale.set(true),
+    }
+}
+
 #[component]
 pub fn ChannelThreadPage() -> impl IntoView {
     let st = use_staff();
@@ -453,23 +524,7 @@ pub fn ChannelThreadPage() -> impl IntoView {
         st.online.track();
         st.synced.track();
         fresh.track();
-        let lang = lang.get_untracked();
-        spawn_local(async move {
-            if shown.with_untracked(Option::is_none)
-                && let Ok(Some(cached)) = store::staff::get_cached::<Thread>(&thread_key(id)).await
-            {
-                shown.set(Some(cached));
-            }
-            match channel_thread(id, lang).await {
-                Ok(thread) => {
-                    let _ = store::staff::put_cached(&thread_key(id), &thread).await;
-                    shown.set(Some(thread));
-                    stale.set(false);
-                }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
-                Err(_) => stale.set(true),
-            }
-        });
+        spawn_local(load_thread(st, id, shown, stale));
     });
     live(move |post| {
         let mine = id();
@@ -493,8 +548,8 @@ pub fn ChannelThreadPage() -> impl IntoView {
             </Show>
             {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
             {move || match shown.get() {
-                None if stale.get() => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                None if stale.get() => view! { <NeedsSignal/> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
                 Some(thread) => {
                     let post = thread.post.clone();
                     let first = thread.post.clone();
@@ -578,7 +633,7 @@ fn moderate(
     let Some(csrf) = st.csrf() else { return };
     let lang = st.lang.get_untracked();
     spawn_local(async move {
-        match moderate_channel(id, step, &csrf, lang).await {
+        match st.ask(moderate_channel(id, step, &csrf, lang)).await {
             Ok(post) => {
                 problem.set(None);
                 shown.update(|thread| {
@@ -590,9 +645,8 @@ fn moderate(
                     }
                 });
             }
-            Err(StaffError::Unauthenticated) => st.expired.set(true),
             Err(StaffError::Refused(p)) => problem.set(Some(p.title)),
-            Err(_) => problem.set(Some(t(lang, "staff_needs_signal"))),
+            Err(_) => problem.set(Some(t(lang, "needs_signal"))),
         }
     });
 }

@@ -10,7 +10,8 @@ use leptos::task::spawn_local;
 
 use super::{StaffPage, StaffState, local_time, staff_event_label, use_staff};
 use crate::i18n::t;
-use adal_app::api::staff::{StaffError, inbox};
+use adal_app::api::staff::inbox;
+use adal_app::components::Loading;
 use adal_app::store;
 
 /// Items due within this many working days are marked "due soon".
@@ -36,14 +37,13 @@ fn load(st: StaffState, shown: RwSignal<Option<InboxResponse>>, stale: RwSignal<
         {
             shown.set(Some(cached));
         }
-        match inbox(ask, lang).await {
+        match st.ask(inbox(ask, lang)).await {
             Ok(fresh) => {
                 let _ = store::staff::put_cached(&cache_key(fresh.district), &fresh).await;
                 shown.set(Some(fresh));
                 stale.set(false);
                 st.online.set(true);
             }
-            Err(StaffError::Unauthenticated) => st.expired.set(true),
             Err(_) => stale.set(true),
         }
     });
@@ -77,52 +77,8 @@ pub fn InboxPage() -> impl IntoView {
         load(st, shown, stale);
     });
     let regional = move || st.me().is_some_and(|m| m.district.is_none());
-    let form = RwSignal::new(String::new());
-    let status = RwSignal::new(String::new());
-    let due = RwSignal::new(String::new());
-    let category = RwSignal::new(String::new());
-    let institution = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
+    let filters = Filters::new();
     let items = move || shown.with(|s| s.as_ref().map(|s| s.items.clone()).unwrap_or_default());
-    let forms = move || {
-        let mut ids: Vec<String> = items().into_iter().map(|i| i.form.id).collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    };
-    let statuses = move || {
-        let mut kinds: Vec<EventKind> = items().into_iter().map(|i| i.status).collect();
-        kinds.sort_by_key(|k| k.as_str());
-        kinds.dedup();
-        kinds
-    };
-    let distinct = move |pick: fn(&InboxItem) -> Option<String>| {
-        let mut values: Vec<String> = items().iter().filter_map(pick).collect();
-        values.sort();
-        values.dedup();
-        values
-    };
-    let visible = move || {
-        let query = Query::parse(&search.get());
-        let (form, status, due) = (form.get(), status.get(), due.get());
-        let (category, institution) = (category.get(), institution.get());
-        items()
-            .into_iter()
-            .filter(|i| form.is_empty() || i.form.id == form)
-            .filter(|i| status.is_empty() || i.status.as_str() == status)
-            .filter(|i| category.is_empty() || i.category.as_deref() == Some(category.as_str()))
-            .filter(|i| {
-                institution.is_empty() || i.institution.as_deref() == Some(institution.as_str())
-            })
-            .filter(|i| match due.as_str() {
-                "overdue" => is_open(i.status) && i.days_left < 0,
-                "soon" => is_open(i.status) && i.days_left <= DUE_SOON_DAYS,
-                "open" => is_open(i.status),
-                _ => true,
-            })
-            .filter(|i| query.matches(&fold(&haystack(i, lang.get_untracked()))))
-            .collect::<Vec<_>>()
-    };
     view! {
         <main id="main" class="page staff-page">
             <h1>{move || t(lang.get(), "staff_inbox")} " · " {move || st.district.get().name(lang.get())}</h1>
@@ -141,69 +97,12 @@ pub fn InboxPage() -> impl IntoView {
             <Show when=move || stale.get() && shown.with(Option::is_some)>
                 <p class="banner warn" role="status">{move || t(lang.get(), "staff_inbox_saved_copy")}</p>
             </Show>
-            <details class="filters" open>
-                <summary>{move || t(lang.get(), "staff_filters")}</summary>
-                <div class="filter-grid">
-                    <div class="field">
-                        <label for="f-search">{move || t(lang.get(), "staff_search")}</label>
-                        <input id="f-search" type="search" prop:value=move || search.get()
-                            on:input=move |ev| search.set(event_target_value(&ev))/>
-                    </div>
-                    <div class="field">
-                        <label for="f-form">{move || t(lang.get(), "staff_form")}</label>
-                        <select id="f-form" on:change=move |ev| form.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "staff_any")}</option>
-                            {move || forms().into_iter().map(|id| {
-                                let label = form_title(&id, lang.get());
-                                view! { <option value=id>{label}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="f-status">{move || t(lang.get(), "staff_status")}</label>
-                        <select id="f-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "staff_any")}</option>
-                            {move || statuses().into_iter().map(|k| view! {
-                                <option value=k.as_str()>{staff_event_label(k, lang.get())}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="f-category">{move || t(lang.get(), "staff_category")}</label>
-                        <select id="f-category" on:change=move |ev| category.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "staff_any")}</option>
-                            {move || distinct(|i| i.category.clone()).into_iter().map(|c| {
-                                let label = category_label(&c, lang.get());
-                                view! { <option value=c>{label}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="f-institution">{move || t(lang.get(), "staff_institution")}</label>
-                        <select id="f-institution" on:change=move |ev| institution.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "staff_any")}</option>
-                            {move || distinct(|i| i.institution.clone()).into_iter().map(|c| {
-                                let value = c.clone();
-                                view! { <option value=value>{c}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="f-due">{move || t(lang.get(), "staff_due")}</label>
-                        <select id="f-due" on:change=move |ev| due.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "staff_any")}</option>
-                            <option value="open">{move || t(lang.get(), "staff_due_open")}</option>
-                            <option value="soon">{move || t(lang.get(), "staff_due_soon")}</option>
-                            <option value="overdue">{move || t(lang.get(), "staff_due_overdue")}</option>
-                        </select>
-                    </div>
-                </div>
-            </details>
+            <InboxFilters filters items=Signal::derive(items)/>
             {move || match shown.get() {
                 None if stale.get() => view! { <p>{move || t(lang.get(), "staff_inbox_unavailable")}</p> }.into_any(),
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
                 Some(_) => {
-                    let rows = visible();
+                    let rows = filters.visible(items(), lang.get_untracked());
                     if rows.is_empty() {
                         view! { <p class="muted">{move || t(lang.get(), "staff_inbox_empty")}</p> }.into_any()
                     } else {
@@ -216,6 +115,133 @@ pub fn InboxPage() -> impl IntoView {
                 }
             }}
         </main>
+    }
+}
+
+/// What the inbox is narrowed to: each filter's value, "" for any.
+#[derive(Clone, Copy)]
+struct Filters {
+    form: RwSignal<String>,
+    status: RwSignal<String>,
+    due: RwSignal<String>,
+    category: RwSignal<String>,
+    institution: RwSignal<String>,
+    search: RwSignal<String>,
+}
+
+impl Filters {
+    fn new() -> Filters {
+        let any = || RwSignal::new(String::new());
+        Filters {
+            form: any(),
+            status: any(),
+            due: any(),
+            category: any(),
+            institution: any(),
+            search: any(),
+        }
+    }
+
+    /// The items that pass every filter, in the inbox's order.
+    fn visible(self, items: Vec<InboxItem>, lang: Lang) -> Vec<InboxItem> {
+        let query = Query::parse(&self.search.get());
+        let (form, status, due) = (self.form.get(), self.status.get(), self.due.get());
+        let (category, institution) = (self.category.get(), self.institution.get());
+        items
+            .into_iter()
+            .filter(|i| form.is_empty() || i.form.id == form)
+            .filter(|i| status.is_empty() || i.status.as_str() == status)
+            .filter(|i| category.is_empty() || i.category.as_deref() == Some(category.as_str()))
+            .filter(|i| {
+                institution.is_empty() || i.institution.as_deref() == Some(institution.as_str())
+            })
+            .filter(|i| match due.as_str() {
+                "overdue" => is_open(i.status) && i.days_left < 0,
+                "soon" => is_open(i.status) && i.days_left <= DUE_SOON_DAYS,
+                "open" => is_open(i.status),
+                _ => true,
+            })
+            .filter(|i| query.matches(&fold(&haystack(i, lang))))
+            .collect()
+    }
+}
+
+/// The filters, each offering the values the inbox holds.
+#[component]
+fn InboxFilters(filters: Filters, items: Signal<Vec<InboxItem>>) -> impl IntoView {
+    let lang = use_staff().lang;
+    let Filters { form, status, due, category, institution, search } = filters;
+    let statuses = move || {
+        let mut kinds: Vec<EventKind> = items.get().into_iter().map(|i| i.status).collect();
+        kinds.sort_by_key(|k| k.as_str());
+        kinds.dedup();
+        kinds
+    };
+    let distinct = move |pick: fn(&InboxItem) -> Option<String>| {
+        let mut values: Vec<String> = items.with(|i| i.iter().filter_map(pick).collect());
+        values.sort();
+        values.dedup();
+        values
+    };
+    view! {
+    <details class="filters" open>
+        <summary>{move || t(lang.get(), "staff_filters")}</summary>
+        <div class="filter-grid">
+            <div class="field">
+                <label for="f-search">{move || t(lang.get(), "staff_search")}</label>
+                <input id="f-search" type="search" prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="f-form">{move || t(lang.get(), "staff_form")}</label>
+                <select id="f-form" on:change=move |ev| form.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "staff_any")}</option>
+                    {move || distinct(|i| Some(i.form.id.clone())).into_iter().map(|id| {
+                        let label = form_title(&id, lang.get());
+                        view! { <option value=id>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-status">{move || t(lang.get(), "staff_status")}</label>
+                <select id="f-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "staff_any")}</option>
+                    {move || statuses().into_iter().map(|k| view! {
+                        <option value=k.as_str()>{staff_event_label(k, lang.get())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-category">{move || t(lang.get(), "staff_category")}</label>
+                <select id="f-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "staff_any")}</option>
+                    {move || distinct(|i| i.category.clone()).into_iter().map(|c| {
+                        let label = category_label(&c, lang.get());
+                        view! { <option value=c>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-institution">{move || t(lang.get(), "staff_institution")}</label>
+                <select id="f-institution" on:change=move |ev| institution.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "staff_any")}</option>
+                    {move || distinct(|i| i.institution.clone()).into_iter().map(|c| {
+                        let value = c.clone();
+                        view! { <option value=value>{c}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-due">{move || t(lang.get(), "staff_due")}</label>
+                <select id="f-due" on:change=move |ev| due.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "staff_any")}</option>
+                    <option value="open">{move || t(lang.get(), "staff_due_open")}</option>
+                    <option value="soon">{move || t(lang.get(), "staff_due_soon")}</option>
+                    <option value="overdue">{move || t(lang.get(), "staff_due_overdue")}</option>
+                </select>
+            </div>
+        </div>
+    </details>
     }
 }
 

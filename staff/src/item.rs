@@ -4,21 +4,19 @@
 
 use adal_core::District;
 use adal_core::Lang;
-use adal_core::api::ProblemCode;
-use adal_core::calendar::Deadlines;
 use adal_core::form::{FieldDef, FieldKind};
 use adal_core::receipt::EventKind;
-use adal_core::staff::{
-    MediationSession, Role, SessionOutcome, StaffAction, StaffEvent, StaffSubmission, Step,
-};
+use adal_core::staff::{Role, StaffAction, StaffEvent, StaffSubmission, Step};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use super::inbox::{days_left_text, form_title, is_open};
+use super::steps::Actions;
 use super::{StaffState, local_time, queue, staff_event_label, use_staff};
 use crate::i18n::t;
-use adal_app::api::staff::{StaffError, submission};
+use adal_app::api::staff::submission;
+use adal_app::components::Loading;
 use adal_app::store;
 
 fn cache_key(tracking: &str) -> String {
@@ -39,14 +37,13 @@ fn load(
         {
             shown.set(Some(cached));
         }
-        match submission(&tracking, lang).await {
+        match st.ask(submission(&tracking, lang)).await {
             Ok(fresh) => {
                 let _ = store::staff::put_cached(&cache_key(&tracking), &fresh).await;
                 super::inbox::note_status(&fresh).await;
                 shown.set(Some(fresh));
                 stale.set(false);
             }
-            Err(StaffError::Unauthenticated) => st.expired.set(true),
             Err(_) => stale.set(true),
         }
     });
@@ -92,7 +89,7 @@ pub fn StaffItemPage() -> impl IntoView {
             {move || match shown.get() {
                 Some(sub) => view! { <Submission sub/> }.into_any(),
                 None if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
             }}
             {move || offered.get().map(|(tracking, mediation, registered, district, (deadlines, answer_by), conflict)| {
                 let role = role.get();
@@ -302,309 +299,6 @@ fn answer_text(field: &FieldDef, value: &serde_json::Value, lang: Lang) -> Strin
         (_, serde_json::Value::Bool(false)) => t(lang, "staff_no"),
         (_, serde_json::Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
-    }
-}
-
-/// The steps of handling, each a small form; each queues its action on the device.
-#[component]
-fn Actions(
-    tracking: String,
-    mediation: bool,
-    registered: bool,
-    district: District,
-    deadlines: Deadlines,
-    /// The answer day in force (the server's `Deadlines::answer_day`).
-    answer_by: time::Date,
-    /// Whether the person may take a step on this item (`Role::may`): only those steps'
-    /// forms are shown.
-    may: impl Fn(Step) -> bool + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let st = use_staff();
-    let lang = st.lang;
-    let tracking = StoredValue::new(tracking);
-    let failed = RwSignal::new(false);
-    let limit = deadlines.extended_answer_by;
-    // Core's rule: no extension once the answer day in force has passed.
-    let today = adal_core::district::region_date(time::OffsetDateTime::now_utc());
-    let extendable = Deadlines::may_extend(answer_by, today);
-    let take = move |action: StaffAction| {
-        spawn_local(async move {
-            let tracking = tracking.get_value();
-            failed.set(queue::enqueue(st, &tracking, action).await.is_err());
-        });
-    };
-    let forward_to = RwSignal::new(String::new());
-    let forward_reason = RwSignal::new(String::new());
-    let assign_to = RwSignal::new(String::new());
-    let question = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
-    let extend_until = RwSignal::new(String::new());
-    let extend_reason = RwSignal::new(String::new());
-    let answer = RwSignal::new(String::new());
-    let missing = RwSignal::new(None::<&'static str>);
-    // Checks that the text of a form is there, then queues the action and empties it.
-    let submit = move |which: &'static str,
-                       fields: Vec<RwSignal<String>>,
-                       make: Box<dyn Fn() -> Option<StaffAction>>| {
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if fields.iter().any(|f| f.with_untracked(|v| v.trim().is_empty())) {
-                missing.set(Some(which));
-                return;
-            }
-            let Some(action) = make() else {
-                missing.set(Some(which));
-                return;
-            };
-            missing.set(None);
-            for f in &fields {
-                f.set(String::new());
-            }
-            take(action);
-        }
-    };
-    let error = move |which: &'static str| {
-        move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"))
-    };
-    view! {
-        <section aria-labelledby="actions-h" class="actions">
-            <h2 id="actions-h">{move || t(lang.get(), "staff_actions")}</h2>
-            <Show when=move || failed.get()>
-                <p class="banner error" role="alert">{move || t(lang.get(), "staff_storage_failed")}</p>
-            </Show>
-            <Show when=move || Step::ALL.into_iter().all(|s| !may(s))>
-                <p class="muted" data-testid="read-only">{move || t(lang.get(), "staff_read_only")}</p>
-            </Show>
-            <div class="action-buttons">
-                {(!registered && may(Step::Register)).then(|| view! {
-                    <button type="button" class="secondary" on:click=move |_| take(StaffAction::Register)>{move || t(lang.get(), "staff_register")}</button>
-                })}
-                {may(Step::Close).then(|| view! {
-                    <button type="button" class="secondary" on:click=move |_| take(StaffAction::Close)>{move || t(lang.get(), "staff_close")}</button>
-                })}
-            </div>
-
-            {may(Step::Answer).then(|| view! {
-            <form novalidate class="action" on:submit=submit("answer", vec![answer], Box::new(move || Some(StaffAction::Answer { text: answer.get_untracked().trim().to_owned() })))>
-                <div class="field">
-                    <label for="act-answer">{move || t(lang.get(), "staff_public_answer")}</label>
-                    <p class="help">{move || t(lang.get(), "staff_public_answer_help")}</p>
-                    <textarea id="act-answer" rows="5" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
-                    <p class="error-text">{error("answer")}</p>
-                </div>
-                <button type="submit" class="primary">{move || t(lang.get(), "staff_send_answer")}</button>
-            </form>
-            })}
-
-            {may(Step::AskInfo).then(|| view! {
-            <details>
-                <summary>{move || t(lang.get(), "staff_ask_info")}</summary>
-                <form novalidate class="action" on:submit=submit("ask", vec![question], Box::new(move || Some(StaffAction::AskInfo { question: question.get_untracked().trim().to_owned() })))>
-                    <div class="field">
-                        <label for="act-question">{move || t(lang.get(), "staff_question")}</label>
-                        <textarea id="act-question" rows="3" prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))></textarea>
-                        <p class="error-text">{error("ask")}</p>
-                    </div>
-                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_ask_info")}</button>
-                </form>
-            </details>
-            })}
-
-            {may(Step::Note).then(|| view! {
-            <details>
-                <summary>{move || t(lang.get(), "staff_note")}</summary>
-                <form novalidate class="action" on:submit=submit("note", vec![note], Box::new(move || Some(StaffAction::Note { text: note.get_untracked().trim().to_owned() })))>
-                    <div class="field">
-                        <label for="act-note">{move || t(lang.get(), "staff_note_text")}</label>
-                        <p class="help">{move || t(lang.get(), "staff_note_help")}</p>
-                        <textarea id="act-note" rows="3" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                        <p class="error-text">{error("note")}</p>
-                    </div>
-                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_add_note")}</button>
-                </form>
-            </details>
-            })}
-
-            {may(Step::Forward).then(|| view! {
-            <details>
-                <summary>{move || t(lang.get(), "staff_forward")}</summary>
-                <form novalidate class="action" on:submit=submit("forward", vec![forward_reason], Box::new(move || Some(StaffAction::Forward {
-                    reason: forward_reason.get_untracked().trim().to_owned(),
-                    to: District::from_code(&forward_to.get_untracked()),
-                })))>
-                    <div class="field">
-                        <label for="act-forward-to">{move || t(lang.get(), "staff_forward_to")}</label>
-                        <select id="act-forward-to" on:change=move |ev| forward_to.set(event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "staff_other_body")}</option>
-                            {District::ALL.into_iter().filter(|d| *d != district).map(|d| view! {
-                                <option value=d.code()>{move || d.name(lang.get())}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="act-forward-reason">{move || t(lang.get(), "staff_reason")}</label>
-                        <textarea id="act-forward-reason" rows="2" prop:value=move || forward_reason.get() on:input=move |ev| forward_reason.set(event_target_value(&ev))></textarea>
-                        <p class="error-text">{error("forward")}</p>
-                    </div>
-                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_forward")}</button>
-                </form>
-            </details>
-            })}
-
-            {may(Step::Assign).then(|| view! {
-            <details>
-                <summary>{move || t(lang.get(), "staff_assign")}</summary>
-                <form novalidate class="action" on:submit=submit("assign", vec![assign_to], Box::new(move || Some(StaffAction::Assign { to: assign_to.get_untracked().trim().to_lowercase() })))>
-                    <div class="field">
-                        <label for="act-assign">{move || t(lang.get(), "staff_assign_login")}</label>
-                        <input id="act-assign" type="text" autocapitalize="none" spellcheck="false" prop:value=move || assign_to.get() on:input=move |ev| assign_to.set(event_target_value(&ev))/>
-                        <p class="error-text">{error("assign")}</p>
-                    </div>
-                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_assign")}</button>
-                </form>
-            </details>
-            })}
-
-            {(may(Step::Extend) && !extendable).then(|| view! {
-                <p class="muted" data-testid="extension-too-late">{move || ProblemCode::ExtensionTooLate.title(lang.get())}</p>
-            })}
-            {(may(Step::Extend) && extendable).then(|| view! {
-            <details>
-                <summary>{move || t(lang.get(), "staff_extend")}</summary>
-                <form novalidate class="action" on:submit=submit("extend", vec![extend_until, extend_reason], Box::new(move || {
-                    let until = time::Date::parse(&extend_until.get_untracked(), &time::format_description::well_known::Iso8601::DATE).ok()?;
-                    let action = StaffAction::Extend { reason: extend_reason.get_untracked().trim().to_owned(), until };
-                    // The same checks the server makes (core's `StaffAction::check`).
-                    action.check(time::OffsetDateTime::now_utc(), &deadlines, answer_by).ok().map(|_| action)
-                }))>
-                    <div class="field">
-                        <label for="act-extend-until">{move || t(lang.get(), "staff_extend_until")}</label>
-                        <p class="help">{move || t(lang.get(), "staff_extend_limit").replace("%{date}", &limit.to_string())}</p>
-                        <input id="act-extend-until" type="date" max=limit.to_string() prop:value=move || extend_until.get() on:input=move |ev| extend_until.set(event_target_value(&ev))/>
-                    </div>
-                    <div class="field">
-                        <label for="act-extend-reason">{move || t(lang.get(), "staff_reason")}</label>
-                        <textarea id="act-extend-reason" rows="2" prop:value=move || extend_reason.get() on:input=move |ev| extend_reason.set(event_target_value(&ev))></textarea>
-                        <p class="error-text">{error("extend")}</p>
-                    </div>
-                    <button type="submit" class="secondary">{move || t(lang.get(), "staff_extend")}</button>
-                </form>
-            </details>
-            })}
-
-            {(mediation && may(Step::Mediate)).then(|| view! {
-                <MediationActions take=Callback::new(take)/>
-                <p><a class="button secondary" href=super::StaffPage::Act(tracking.get_value()).path()>{move || t(lang.get(), "staff_prepare_act")}</a></p>
-            })}
-        </section>
-    }
-}
-
-/// A mediation request: schedule a session, then record what it came to.
-#[component]
-fn MediationActions(take: Callback<StaffAction>) -> impl IntoView {
-    let lang = use_staff().lang;
-    let date = RwSignal::new(String::new());
-    let at = RwSignal::new(String::new());
-    let place = RwSignal::new(String::new());
-    let mediator = RwSignal::new(String::new());
-    let outcome = RwSignal::new(String::new());
-    let outcome_note = RwSignal::new(String::new());
-    let missing = RwSignal::new(None::<&'static str>);
-    let schedule = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let parsed = time::Date::parse(
-            &date.get_untracked(),
-            &time::format_description::well_known::Iso8601::DATE,
-        )
-        .ok();
-        let complete =
-            [at, place, mediator].iter().all(|f| f.with_untracked(|v| !v.trim().is_empty()));
-        let (Some(date_value), true) = (parsed, complete) else {
-            missing.set(Some("session"));
-            return;
-        };
-        missing.set(None);
-        take.run(StaffAction::ScheduleSession {
-            session: MediationSession {
-                date: date_value,
-                time: at.get_untracked(),
-                place: place.get_untracked().trim().to_owned(),
-                mediator: mediator.get_untracked().trim().to_owned(),
-            },
-        });
-    };
-    let record = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let chosen = match outcome.get_untracked().as_str() {
-            "agreed" => SessionOutcome::Agreed,
-            "not_agreed" => SessionOutcome::NotAgreed,
-            "postponed" => SessionOutcome::Postponed,
-            _ => {
-                missing.set(Some("outcome"));
-                return;
-            }
-        };
-        missing.set(None);
-        take.run(StaffAction::RecordOutcome {
-            outcome: chosen,
-            note: outcome_note.get_untracked().trim().to_owned(),
-        });
-        outcome_note.set(String::new());
-    };
-    let error = move |which: &'static str| {
-        move || (missing.get() == Some(which)).then(|| t(lang.get(), "staff_fill_in"))
-    };
-    type Label = fn(Lang) -> String;
-    let outcomes: [(&'static str, Label); 3] = [
-        ("agreed", |l| t(l, "staff_outcome_agreed")),
-        ("not_agreed", |l| t(l, "staff_outcome_not_agreed")),
-        ("postponed", |l| t(l, "staff_outcome_postponed")),
-    ];
-    view! {
-        <details open>
-            <summary>{move || t(lang.get(), "staff_schedule_session")}</summary>
-            <form novalidate class="action" on:submit=schedule>
-                <div class="field">
-                    <label for="session-date">{move || t(lang.get(), "staff_session_date")}</label>
-                    <input id="session-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="session-time">{move || t(lang.get(), "staff_session_time")}</label>
-                    <input id="session-time" type="time" prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="session-place">{move || t(lang.get(), "session_place")}</label>
-                    <input id="session-place" type="text" prop:value=move || place.get() on:input=move |ev| place.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="session-mediator">{move || t(lang.get(), "session_mediator")}</label>
-                    <input id="session-mediator" type="text" prop:value=move || mediator.get() on:input=move |ev| mediator.set(event_target_value(&ev))/>
-                    <p class="error-text">{error("session")}</p>
-                </div>
-                <button type="submit" class="secondary">{move || t(lang.get(), "staff_schedule_session")}</button>
-            </form>
-        </details>
-        <details>
-            <summary>{move || t(lang.get(), "staff_record_outcome")}</summary>
-            <form novalidate class="action" on:submit=record>
-                <fieldset class="field">
-                    <legend>{move || t(lang.get(), "staff_outcome")}</legend>
-                    {outcomes.into_iter().map(|(value, label)| view! {
-                        <label class="choice">
-                            <input type="radio" name="outcome" value=value on:change=move |_| outcome.set(value.to_owned())/>
-                            {move || label(lang.get())}
-                        </label>
-                    }).collect_view()}
-                    <p class="error-text">{error("outcome")}</p>
-                </fieldset>
-                <div class="field">
-                    <label for="outcome-note">{move || t(lang.get(), "staff_outcome_note")}</label>
-                    <textarea id="outcome-note" rows="2" prop:value=move || outcome_note.get() on:input=move |ev| outcome_note.set(event_target_value(&ev))></textarea>
-                </div>
-                <button type="submit" class="secondary">{move || t(lang.get(), "staff_record_outcome")}</button>
-            </form>
-        </details>
     }
 }
 

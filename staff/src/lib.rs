@@ -13,6 +13,7 @@ mod item;
 mod login;
 pub mod queue;
 mod report;
+mod steps;
 mod tasks;
 
 // The staff sentences, compiled in from locales/staff.yml; see `i18n`.
@@ -28,6 +29,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use adal_app::api::staff::StaffError;
+use adal_app::components::{Loading, NeedsSignal};
 use adal_app::store;
 use adal_app::store::staff::QueuedAction;
 use i18n::t;
@@ -154,6 +157,40 @@ impl StaffState {
             self.expired.set(false);
             queue::flush(self);
         });
+    }
+
+    /// Asks the server; every staff request passes here, so an expired session is handled
+    /// in this one place: the app shows the login instead of the screen (the queue is
+    /// kept) and draws the screen afresh after it, so what the screen then does with the
+    /// error is never seen.
+    pub async fn ask<T>(
+        self,
+        request: impl Future<Output = Result<T, StaffError>>,
+    ) -> Result<T, StaffError> {
+        let answer = request.await;
+        if matches!(answer, Err(StaffError::Unauthenticated)) {
+            self.expired.set(true);
+        }
+        answer
+    }
+
+    /// Loads what a screen reads from the server only (no copy on the device): `None`
+    /// while it comes, `Some(Err(()))` without a connection. It loads again whenever a
+    /// signal `request` reads changes; [`online_view`] shows it.
+    pub fn online<T, F>(
+        self,
+        request: impl Fn(Lang) -> F + 'static,
+    ) -> RwSignal<Option<Result<T, ()>>>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = Result<T, StaffError>> + 'static,
+    {
+        let loaded = RwSignal::new(None);
+        Effect::new(move |_| {
+            let request = request(self.lang.get_untracked());
+            spawn_local(async move { loaded.set(Some(self.ask(request).await.map_err(|_| ()))) });
+        });
+        loaded
     }
 
     /// Forgets the session and what was cached under it (a shared office computer).
@@ -330,6 +367,19 @@ fn QueueBar() -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| st.refusals.set(Vec::new())>{move || t(lang.get(), "staff_dismiss")}</button>
             </div>
         </Show>
+    }
+}
+
+/// What a screen shows of something [`StaffState::online`] loads: "Loading…", "This needs
+/// a connection.", or the thing itself, drawn by `shown`.
+pub fn online_view<T: Clone + Send + Sync + 'static>(
+    loaded: RwSignal<Option<Result<T, ()>>>,
+    shown: impl Fn(T) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    move || match loaded.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(())) => view! { <NeedsSignal/> }.into_any(),
+        Some(Ok(thing)) => shown(thing),
     }
 }
 

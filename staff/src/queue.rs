@@ -91,18 +91,15 @@ async fn send_all(st: StaffState) {
             // Neither: nothing this app can send; let it go.
             (None, None) => Ok(()),
         };
-        match sent {
+        match st.ask(async { sent }).await {
             Ok(()) => {
                 let _ = store::staff::dequeue(&action.id).await;
                 forget_photos(&action).await;
                 st.online.set(true);
                 st.synced.update(|n| *n += 1);
             }
-            // The session is over: keep everything and ask to log in again.
-            Err(StaffError::Unauthenticated) => {
-                st.expired.set(true);
-                return;
-            }
+            // The session is over (`StaffState::ask` asks to log in again): keep everything.
+            Err(StaffError::Unauthenticated) => return,
             Err(StaffError::Refused(p)) if p.code == ProblemCode::CsrfRejected => {
                 st.expired.set(true);
                 return;

@@ -9,7 +9,8 @@ use leptos::task::spawn_local;
 use super::inbox::form_title;
 use super::{local_time, use_staff};
 use crate::i18n::t;
-use adal_app::api::staff::{StaffError, tasks};
+use adal_app::api::staff::tasks;
+use adal_app::components::{Loading, NeedsSignal};
 use adal_app::store;
 
 #[component]
@@ -28,13 +29,12 @@ pub fn TasksPage() -> impl IntoView {
             if let Ok(Some(cached)) = store::staff::get_cached::<TasksResponse>(&key).await {
                 shown.set(Some(cached));
             }
-            match tasks(ask, lang).await {
+            match st.ask(tasks(ask, lang)).await {
                 Ok(fresh) => {
                     let _ = store::staff::put_cached(&key, &fresh).await;
                     shown.set(Some(fresh));
                     stale.set(false);
                 }
-                Err(StaffError::Unauthenticated) => st.expired.set(true),
                 Err(_) => stale.set(true),
             }
         });
@@ -47,8 +47,8 @@ pub fn TasksPage() -> impl IntoView {
                 <p class="banner warn" role="status">{move || t(lang.get(), "staff_inbox_saved_copy")}</p>
             </Show>
             {move || match shown.get() {
-                None if stale.get() => view! { <p>{move || t(lang.get(), "staff_needs_signal")}</p> }.into_any(),
-                None => view! { <p class="muted">{move || t(lang.get(), "staff_loading")}</p> }.into_any(),
+                None if stale.get() => view! { <NeedsSignal/> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
                 Some(r) if r.tasks.is_empty() => view! { <p class="muted">{move || t(lang.get(), "staff_no_tasks")}</p> }.into_any(),
                 Some(r) => view! {
                     <ul class="items" data-testid="tasks">

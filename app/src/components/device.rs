@@ -55,28 +55,10 @@ fn Backup() -> impl IntoView {
 
     let save = move |_| {
         let pass = passphrase.get_untracked();
-        spawn_local(async move {
-            let lang = lang.get_untracked();
-            let result = async {
-                let backup = store::backup::unsent().await.map_err(|_| BackupError::Crypto)?;
-                if backup.drafts.is_empty() && backup.outbox.is_empty() {
-                    return Ok(None);
-                }
-                let text = backup::seal(&backup, Some(pass.as_str())).await?;
-                let stamp = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
-                let name = format!("adal-unsent-{}.json", stamp.get(..10).unwrap_or("backup"));
-                backup::download(&name, &text).map_err(|_| BackupError::Crypto)?;
-                Ok(Some(backup.drafts.len() + backup.outbox.len()))
-            }
-            .await;
-            message.set(Some(match result {
-                Ok(None) => (true, t(lang, "backup_nothing")),
-                Ok(Some(n)) => (true, t(lang, "backup_saved").replace("%{count}", &n.to_string())),
-                Err(e) => (false, error_text(e, lang)),
-            }));
-        });
+        spawn_local(
+            async move { message.set(Some(save_unsent(pass, lang.get_untracked()).await)) },
+        );
     };
-
     let load = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         else {
@@ -86,26 +68,7 @@ fn Backup() -> impl IntoView {
         input.set_value("");
         let pass = passphrase.get_untracked();
         spawn_local(async move {
-            let lang = lang.get_untracked();
-            let result = async {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                    .await
-                    .map_err(|_| BackupError::NotABackup)?;
-                let text = text.as_string().ok_or(BackupError::NotABackup)?;
-                let backup = backup::open(&text, Some(pass.as_str())).await?;
-                store::backup::restore(&backup).await.map_err(|_| BackupError::Crypto)
-            }
-            .await;
-            message.set(Some(match result {
-                Ok(done) => (
-                    true,
-                    t(lang, "backup_restored")
-                        .replace("%{drafts}", &done.drafts.to_string())
-                        .replace("%{outbox}", &done.outbox.to_string())
-                        .replace("%{skipped}", &done.skipped.to_string()),
-                ),
-                Err(e) => (false, error_text(e, lang)),
-            }));
+            message.set(Some(restore_file(file, pass, lang.get_untracked()).await));
             app.refresh();
             app.drain(true);
         });
@@ -136,6 +99,52 @@ fn Backup() -> impl IntoView {
         {move || message.get().map(|(ok, text)| view! {
             <p class=if ok { "banner ok" } else { "banner error" } role="status">{text}</p>
         })}
+    }
+}
+
+/// Saves the unsent drafts and outbox to a file sealed with `pass`; what to tell the
+/// person, and whether it went well.
+async fn save_unsent(pass: String, lang: adal_core::Lang) -> (bool, String) {
+    let result = async {
+        let backup = store::backup::unsent().await.map_err(|_| BackupError::Crypto)?;
+        if backup.drafts.is_empty() && backup.outbox.is_empty() {
+            return Ok(None);
+        }
+        let text = backup::seal(&backup, Some(pass.as_str())).await?;
+        let stamp = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+        let name = format!("adal-unsent-{}.json", stamp.get(..10).unwrap_or("backup"));
+        backup::download(&name, &text).map_err(|_| BackupError::Crypto)?;
+        Ok(Some(backup.drafts.len() + backup.outbox.len()))
+    }
+    .await;
+    match result {
+        Ok(None) => (true, t(lang, "backup_nothing")),
+        Ok(Some(n)) => (true, t(lang, "backup_saved").replace("%{count}", &n.to_string())),
+        Err(e) => (false, error_text(e, lang)),
+    }
+}
+
+/// Opens a backup file with `pass` and puts back what the device lacks; what to tell the
+/// person, and whether it went well.
+async fn restore_file(file: web_sys::File, pass: String, lang: adal_core::Lang) -> (bool, String) {
+    let result = async {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .map_err(|_| BackupError::NotABackup)?;
+        let text = text.as_string().ok_or(BackupError::NotABackup)?;
+        let backup = backup::open(&text, Some(pass.as_str())).await?;
+        store::backup::restore(&backup).await.map_err(|_| BackupError::Crypto)
+    }
+    .await;
+    match result {
+        Ok(done) => (
+            true,
+            t(lang, "backup_restored")
+                .replace("%{drafts}", &done.drafts.to_string())
+                .replace("%{outbox}", &done.outbox.to_string())
+                .replace("%{skipped}", &done.skipped.to_string()),
+        ),
+        Err(e) => (false, error_text(e, lang)),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod receipt;
 pub mod report;
 mod status_bar;
 mod update_banner;
+mod waiting;
 
 pub use device::DeviceSection;
 pub use header::Header;
@@ -15,3 +16,4 @@ pub use qr::Qr;
 pub use receipt::{AntiCorruption, ReceiptCard, ReceiptFacts};
 pub use status_bar::StatusBar;
 pub use update_banner::UpdateBanner;
+pub use waiting::{Loading, NeedsSignal};

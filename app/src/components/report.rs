@@ -314,7 +314,6 @@ fn BarChart(
     if rows.is_empty() {
         return ().into_any();
     }
-    let total = |b: &Bar| b.parts.iter().map(|(n, _)| *n).sum::<u32>();
     let max = rows.iter().map(total).max().unwrap_or(0);
     if max == 0 {
         return view! { <p class="muted" data-testid=testid>{t(lang, "report_nothing")}</p> }
@@ -322,36 +321,11 @@ fn BarChart(
     }
     let scale = (CHART_WIDTH - NUMBER_ROOM) / f64::from(max);
     let height = ROW_HEIGHT * rows.len() as f64;
-    let described = rows
-        .iter()
-        .map(|b| {
-            if parts.is_empty() {
-                format!("{} {}", b.label, count(total(b), lang))
-            } else {
-                let each = b
-                    .parts
-                    .iter()
-                    .zip(&parts)
-                    .map(|((n, _), name)| format!("{name} {}", count(*n, lang)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("{}: {each}", b.label)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let described = describe(&rows, &parts, lang);
     let label = format!("{title}. {described}.");
     // What each colour of a stacked bar means (the label says it in words).
-    let legend = (!parts.is_empty()).then(|| {
-        let classes = rows[0].parts.iter().map(|(_, class)| *class);
-        view! {
-            <p class="legend" aria-hidden="true">
-                {classes.zip(parts.clone()).map(|(class, name)| view! {
-                    <span class=format!("swatch {class}")></span><span>{name}</span>
-                }).collect_view()}
-            </p>
-        }
-    });
+    let legend =
+        (!parts.is_empty()).then(|| view! { <Legend bar=rows[0].clone() parts=parts.clone()/> });
     let aria = label.clone();
     view! {
         {legend}
@@ -360,28 +334,76 @@ fn BarChart(
             width="100%">
             <title>{title}</title>
             <desc>{label}</desc>
-            {rows.into_iter().enumerate().map(|(i, bar)| {
-                let y = ROW_HEIGHT * i as f64;
-                let mut x = 0.0;
-                let segments = bar.parts.iter().filter(|part| part.0 > 0).map(|(n, class)| {
-                    let width = f64::from(*n) * scale;
-                    let rect = view! {
-                        <rect class=*class x=x y=y + 18.0 width=width height=BAR_HEIGHT rx="2"></rect>
-                    };
-                    x += width;
-                    rect
-                }).collect_view();
-                let sum = total(&bar);
-                view! {
-                    <g aria-hidden="true">
-                        <text class="chart-label" x="0" y=y + 13.0>{bar.label.clone()}</text>
-                        <line class="chart-axis" x1="0" x2="0" y1=y + 16.0 y2=y + 18.0 + BAR_HEIGHT + 2.0></line>
-                        {segments}
-                        <text class="chart-number" x=x + 4.0 y=y + 18.0 + BAR_HEIGHT - 3.0>{count(sum, lang)}</text>
-                    </g>
-                }
-            }).collect_view()}
+            {rows.into_iter().enumerate().map(|(i, bar)| view! { <BarRow bar y=ROW_HEIGHT * i as f64 scale lang/> }).collect_view()}
         </svg>
     }
     .into_any()
+}
+
+/// A bar's total.
+fn total(bar: &Bar) -> u32 {
+    bar.parts.iter().map(|(n, _)| *n).sum()
+}
+
+/// Every bar in words, for those who cannot see the chart: "Label 3; …", or with the
+/// stacked parts named, "Label: on time 2, late 1; …".
+fn describe(rows: &[Bar], parts: &[String], lang: Lang) -> String {
+    rows.iter()
+        .map(|b| {
+            if parts.is_empty() {
+                format!("{} {}", b.label, count(total(b), lang))
+            } else {
+                let each = b
+                    .parts
+                    .iter()
+                    .zip(parts)
+                    .map(|((n, _), name)| format!("{name} {}", count(*n, lang)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("{}: {each}", b.label)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What each colour of a stacked bar means.
+#[component]
+fn Legend(bar: Bar, parts: Vec<String>) -> impl IntoView {
+    let classes = bar.parts.into_iter().map(|(_, class)| class);
+    view! {
+        <p class="legend" aria-hidden="true">
+            {classes.zip(parts).map(|(class, name)| view! {
+                <span class=format!("swatch {class}")></span><span>{name}</span>
+            }).collect_view()}
+        </p>
+    }
+}
+
+/// One bar of the chart at height `y`: its label, its parts, and its total.
+#[component]
+fn BarRow(bar: Bar, y: f64, scale: f64, lang: Lang) -> impl IntoView {
+    let mut x = 0.0;
+    let segments = bar
+        .parts
+        .iter()
+        .filter(|part| part.0 > 0)
+        .map(|(n, class)| {
+            let width = f64::from(*n) * scale;
+            let rect = view! {
+                <rect class=*class x=x y=y + 18.0 width=width height=BAR_HEIGHT rx="2"></rect>
+            };
+            x += width;
+            rect
+        })
+        .collect_view();
+    let sum = total(&bar);
+    view! {
+        <g aria-hidden="true">
+            <text class="chart-label" x="0" y=y + 13.0>{bar.label.clone()}</text>
+            <line class="chart-axis" x1="0" x2="0" y1=y + 16.0 y2=y + 18.0 + BAR_HEIGHT + 2.0></line>
+            {segments}
+            <text class="chart-number" x=x + 4.0 y=y + 18.0 + BAR_HEIGHT - 3.0>{count(sum, lang)}</text>
+        </g>
+    }
 }

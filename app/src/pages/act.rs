@@ -39,7 +39,47 @@ pub fn ActEditor(
         ..Default::default()
     });
     let draft_key = StoredValue::new(draft_key);
-    // The saved draft first; only then is every change written back.
+    keep_draft(draft_key, input);
+    let errors = RwSignal::new(FieldErrors::default());
+    let prepared = RwSignal::new(None::<ReconciliationAct>);
+    // Once the errors are shown, each change checks again, so a fixed field loses its
+    // message at once and a new slip gets one.
+    Effect::new(move |_| {
+        let found = input.with(|a| a.parse().err()).unwrap_or_default();
+        if errors.with_untracked(|e| !e.is_empty()) {
+            errors.set(found);
+        }
+    });
+    let prepare = Callback::new(move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match input.with(ActInput::parse) {
+            Ok(act) => {
+                errors.set(FieldErrors::default());
+                prepared.set(Some(act));
+            }
+            Err(found) => {
+                errors.set(found);
+                prepared.set(None);
+            }
+        }
+    });
+    view! {
+        <main id="main" class="page act-page">
+            <div class="no-print">
+                <h1>{move || t(lang.get(), "act_title")}</h1>
+                <p class="muted">{move || t(lang.get(), "act_help")}</p>
+                <ActForm input errors prepare/>
+            </div>
+            {move || prepared.get().map(|act| view! {
+                {on_sign.map(|sign| view! { <SignAct input draft_key sign/> })}
+                <ActDocument act=act lang=lang/>
+            })}
+        </main>
+    }
+}
+
+/// The saved draft first; only then is every change written back.
+fn keep_draft(draft_key: StoredValue<String>, input: RwSignal<ActInput>) {
     let restored = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         if let Ok(Some(mut saved)) = meta::get::<ActInput>(&draft_key.get_value()).await {
@@ -58,123 +98,136 @@ pub fn ActEditor(
             });
         }
     });
-    let errors = RwSignal::new(FieldErrors::default());
-    let prepared = RwSignal::new(None::<ReconciliationAct>);
-    // Once the errors are shown, each change checks again, so a fixed field loses its
-    // message at once and a new slip gets one.
-    Effect::new(move |_| {
-        let found = input.with(|a| a.parse().err()).unwrap_or_default();
-        if errors.with_untracked(|e| !e.is_empty()) {
-            errors.set(found);
-        }
-    });
-    let prepare = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match input.with(ActInput::parse) {
-            Ok(act) => {
-                errors.set(FieldErrors::default());
-                prepared.set(Some(act));
-            }
-            Err(found) => {
-                errors.set(found);
-                prepared.set(None);
-            }
-        }
-    };
-    let error = move |path: &'static str| {
-        Signal::derive(move || errors.with(|e| e.get(path)).map(|c| c.message(lang.get())))
-    };
-    let set =
-        move |edit: fn(&mut ActInput, String)| Callback::new(move |v| input.update(|a| edit(a, v)));
-    let get = move |read: fn(&ActInput) -> String| Signal::derive(move || input.with(read));
+}
 
+/// "The act is signed": hands what was typed to `sign`, and forgets the draft.
+#[component]
+fn SignAct(
+    input: RwSignal<ActInput>,
+    draft_key: StoredValue<String>,
+    sign: Callback<ActInput>,
+) -> impl IntoView {
+    let lang = expect_context::<UiLang>().0;
     view! {
-        <main id="main" class="page act-page">
-            <div class="no-print">
-                <h1>{move || t(lang.get(), "act_title")}</h1>
-                <p class="muted">{move || t(lang.get(), "act_help")}</p>
-                <form class="act-form" novalidate on:submit=prepare>
-                    <Row label="act_number" id="act-number" value=get(|a| a.number.clone()) on_input=set(|a, v| a.number = v) error=error("number")/>
-                    <div class="field">
-                        <label for="act-district">{move || t(lang.get(), "district")}</label>
-                        <select id="act-district" on:change=move |ev| input.update(|a| a.district = event_target_value(&ev))>
-                            <option value="">{move || t(lang.get(), "choose_one")}</option>
-                            {District::ALL.into_iter().map(|d| view! {
-                                <option value=d.code() selected=move || input.with(|a| a.district == d.code())>{move || d.name(lang.get())}</option>
-                            }).collect_view()}
-                        </select>
-                        <p class="error-text">{move || error("district").get()}</p>
-                    </div>
-                    <Row label="act_date" id="act-date" kind="date" value=get(|a| a.date.clone()) on_input=set(|a, v| a.date = v) error=error("date")/>
-                    <Row label="act_place" id="act-place" value=get(|a| a.place.clone()) on_input=set(|a, v| a.place = v) error=error("place")/>
-                    <Row label="mediator_name" id="act-mediator" value=get(|a| a.mediator_name.clone()) on_input=set(|a, v| a.mediator_name = v) error=error("mediator_name")/>
-                    <fieldset class="field">
-                        <legend>{move || t(lang.get(), "mediator_status")}</legend>
-                        {[
-                            ("professional", (|l| t(l, "mediator_professional")) as fn(Lang) -> String),
-                            ("public", |l| t(l, "mediator_public")),
-                        ].into_iter().map(|(value, text)| view! {
-                            <label class="choice">
-                                <input type="radio" name="mediator-status" value=value
-                                    prop:checked=move || input.with(|a| a.mediator_status == value)
-                                    on:change=move |_| input.update(|a| a.mediator_status = value.to_owned())/>
-                                {move || text(lang.get())}
-                            </label>
-                        }).collect_view()}
-                    </fieldset>
-                    <Row label="mediator_organisation" id="act-organisation" value=get(|a| a.mediator_organisation.clone()) on_input=set(|a, v| a.mediator_organisation = v) error=error("mediator_organisation")/>
-                    <Row label="mediator_registration" id="act-mediator-registration" value=get(|a| a.mediator_registration.clone()) on_input=set(|a, v| a.mediator_registration = v) error=error("mediator_registration")/>
-                    <Row label="act_agreement" id="act-agreement" value=get(|a| a.agreement.clone()) on_input=set(|a, v| a.agreement = v) error=error("agreement")/>
+        <section class="no-print act-sign">
+            <p class="help">{move || t(lang.get(), "act_sign_help")}</p>
+            <button type="button" class="primary big" on:click=move |_| {
+                sign.run(input.get_untracked());
+                leptos::task::spawn_local(async move { let _ = meta::delete(&draft_key.get_value()).await; });
+            }>{move || t(lang.get(), "act_sign")}</button>
+        </section>
+    }
+}
 
-                    <fieldset class="field">
-                        <legend>{move || t(lang.get(), "act_parties")}</legend>
-                        <p class="error-text">{move || error("parties").get()}</p>
-                        <For each=move || 0..input.with(|a| a.parties.len()) key=|i| *i let:i>
-                            <PartyRows input=input errors=errors index=i/>
-                        </For>
-                        <button type="button" class="secondary" on:click=move |_| input.update(|a| a.parties.push(PartyInput::default()))>
-                            {move || t(lang.get(), "add_party")}
-                        </button>
-                    </fieldset>
+/// One text of the act as a field reads and writes it, and its error message.
+#[derive(Clone, Copy)]
+struct Bind {
+    input: RwSignal<ActInput>,
+    errors: RwSignal<FieldErrors>,
+}
 
-                    <Row label="act_dispute" id="act-dispute" multiline=true value=get(|a| a.dispute.clone()) on_input=set(|a, v| a.dispute = v) error=error("dispute")/>
+impl Bind {
+    fn get(self, read: fn(&ActInput) -> String) -> Signal<String> {
+        let input = self.input;
+        Signal::derive(move || input.with(read))
+    }
 
-                    <fieldset class="field">
-                        <legend>{move || t(lang.get(), "act_terms")}</legend>
-                        <p class="help">{move || t(lang.get(), "act_terms_help")}</p>
-                        <p class="error-text">{move || error("terms").get()}</p>
-                        <For each=move || 0..input.with(|a| a.terms.len()) key=|i| *i let:i>
-                            <TermRows input=input errors=errors index=i/>
-                        </For>
-                        <button type="button" class="secondary" on:click=move |_| input.update(|a| {
-                            a.terms.push(String::new());
-                            a.term_details.resize(a.terms.len(), TermDetail::default());
-                        })>
-                            {move || t(lang.get(), "add_term")}
-                        </button>
-                    </fieldset>
+    fn set(self, edit: fn(&mut ActInput, String)) -> Callback<String> {
+        let input = self.input;
+        Callback::new(move |v| input.update(|a| edit(a, v)))
+    }
 
-                    <Row label="act_non_fulfilment" id="act-non-fulfilment" multiline=true value=get(|a| a.non_fulfilment.clone()) on_input=set(|a, v| a.non_fulfilment = v) error=error("non_fulfilment")/>
-                    <Row label="language_note" id="act-language-note" value=get(|a| a.language_note.clone()) on_input=set(|a, v| a.language_note = v) error=error("language_note")/>
-                    <Show when=move || errors.with(|e| !e.is_empty())>
-                        <p class="banner error" role="alert">{move || t(lang.get(), "act_fix_errors")}</p>
-                    </Show>
-                    <button type="submit" class="primary big">{move || t(lang.get(), "act_prepare")}</button>
-                </form>
+    fn error(self, path: &'static str) -> Signal<Option<String>> {
+        let (lang, errors) = (expect_context::<UiLang>().0, self.errors);
+        Signal::derive(move || errors.with(|e| e.get(path)).map(|c| c.message(lang.get())))
+    }
+}
+
+/// The act's form: who, where and when, the mediator, the parties, the dispute, the terms
+/// and what follows if they are not kept.
+#[component]
+fn ActForm(
+    input: RwSignal<ActInput>,
+    errors: RwSignal<FieldErrors>,
+    prepare: Callback<leptos::ev::SubmitEvent>,
+) -> impl IntoView {
+    let lang = expect_context::<UiLang>().0;
+    let bind = Bind { input, errors };
+    view! {
+        <form class="act-form" novalidate on:submit=move |ev| prepare.run(ev)>
+            <Row label="act_number" id="act-number" value=bind.get(|a| a.number.clone()) on_input=bind.set(|a, v| a.number = v) error=bind.error("number")/>
+            <div class="field">
+                <label for="act-district">{move || t(lang.get(), "district")}</label>
+                <select id="act-district" on:change=move |ev| input.update(|a| a.district = event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "choose_one")}</option>
+                    {District::ALL.into_iter().map(|d| view! {
+                        <option value=d.code() selected=move || input.with(|a| a.district == d.code())>{move || d.name(lang.get())}</option>
+                    }).collect_view()}
+                </select>
+                <p class="error-text">{bind.error("district")}</p>
             </div>
-            {move || prepared.get().map(|act| view! {
-                {on_sign.map(|sign| view! {
-                    <section class="no-print act-sign">
-                        <p class="help">{move || t(lang.get(), "act_sign_help")}</p>
-                        <button type="button" class="primary big" on:click=move |_| {
-                            sign.run(input.get_untracked());
-                            leptos::task::spawn_local(async move { let _ = meta::delete(&draft_key.get_value()).await; });
-                        }>{move || t(lang.get(), "act_sign")}</button>
-                    </section>
-                })}
-                <ActDocument act=act lang=lang/>
-            })}
-        </main>
+            <Row label="act_date" id="act-date" kind="date" value=bind.get(|a| a.date.clone()) on_input=bind.set(|a, v| a.date = v) error=bind.error("date")/>
+            <Row label="act_place" id="act-place" value=bind.get(|a| a.place.clone()) on_input=bind.set(|a, v| a.place = v) error=bind.error("place")/>
+            <MediatorFields input errors/>
+            <Row label="act_agreement" id="act-agreement" value=bind.get(|a| a.agreement.clone()) on_input=bind.set(|a, v| a.agreement = v) error=bind.error("agreement")/>
+            <fieldset class="field">
+                <legend>{move || t(lang.get(), "act_parties")}</legend>
+                <p class="error-text">{bind.error("parties")}</p>
+                <For each=move || 0..input.with(|a| a.parties.len()) key=|i| *i let:i>
+                    <PartyRows input=input errors=errors index=i/>
+                </For>
+                <button type="button" class="secondary" on:click=move |_| input.update(|a| a.parties.push(PartyInput::default()))>
+                    {move || t(lang.get(), "add_party")}
+                </button>
+            </fieldset>
+            <Row label="act_dispute" id="act-dispute" multiline=true value=bind.get(|a| a.dispute.clone()) on_input=bind.set(|a, v| a.dispute = v) error=bind.error("dispute")/>
+            <fieldset class="field">
+                <legend>{move || t(lang.get(), "act_terms")}</legend>
+                <p class="help">{move || t(lang.get(), "act_terms_help")}</p>
+                <p class="error-text">{bind.error("terms")}</p>
+                <For each=move || 0..input.with(|a| a.terms.len()) key=|i| *i let:i>
+                    <TermRows input=input errors=errors index=i/>
+                </For>
+                <button type="button" class="secondary" on:click=move |_| input.update(|a| {
+                    a.terms.push(String::new());
+                    a.term_details.resize(a.terms.len(), TermDetail::default());
+                })>
+                    {move || t(lang.get(), "add_term")}
+                </button>
+            </fieldset>
+            <Row label="act_non_fulfilment" id="act-non-fulfilment" multiline=true value=bind.get(|a| a.non_fulfilment.clone()) on_input=bind.set(|a, v| a.non_fulfilment = v) error=bind.error("non_fulfilment")/>
+            <Row label="language_note" id="act-language-note" value=bind.get(|a| a.language_note.clone()) on_input=bind.set(|a, v| a.language_note = v) error=bind.error("language_note")/>
+            <Show when=move || errors.with(|e| !e.is_empty())>
+                <p class="banner error" role="alert">{move || t(lang.get(), "act_fix_errors")}</p>
+            </Show>
+            <button type="submit" class="primary big">{move || t(lang.get(), "act_prepare")}</button>
+        </form>
+    }
+}
+
+/// The mediator: name, status, organisation and registration.
+#[component]
+fn MediatorFields(input: RwSignal<ActInput>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let lang = expect_context::<UiLang>().0;
+    let bind = Bind { input, errors };
+    view! {
+        <Row label="mediator_name" id="act-mediator" value=bind.get(|a| a.mediator_name.clone()) on_input=bind.set(|a, v| a.mediator_name = v) error=bind.error("mediator_name")/>
+        <fieldset class="field">
+            <legend>{move || t(lang.get(), "mediator_status")}</legend>
+            {[
+                ("professional", (|l| t(l, "mediator_professional")) as fn(Lang) -> String),
+                ("public", |l| t(l, "mediator_public")),
+            ].into_iter().map(|(value, text)| view! {
+                <label class="choice">
+                    <input type="radio" name="mediator-status" value=value
+                        prop:checked=move || input.with(|a| a.mediator_status == value)
+                        on:change=move |_| input.update(|a| a.mediator_status = value.to_owned())/>
+                    {move || text(lang.get())}
+                </label>
+            }).collect_view()}
+        </fieldset>
+        <Row label="mediator_organisation" id="act-organisation" value=bind.get(|a| a.mediator_organisation.clone()) on_input=bind.set(|a, v| a.mediator_organisation = v) error=bind.error("mediator_organisation")/>
+        <Row label="mediator_registration" id="act-mediator-registration" value=bind.get(|a| a.mediator_registration.clone()) on_input=bind.set(|a, v| a.mediator_registration = v) error=bind.error("mediator_registration")/>
     }
 }
 

@@ -40,71 +40,98 @@ impl PartialEq for Hit {
     }
 }
 
-/// `/directory`: every centre, mediator, notary, lawyer, imam, priest and office, searched
-/// on the device (no signal needed), filtered, and sorted by distance on request.
-#[component]
-pub fn DirectoryPage() -> impl IntoView {
-    let app = use_app();
-    let lang = app.lang;
-    let query = RwSignal::new(String::new());
-    // `?kind=lawyer&district=BUR`: where another screen sends the person (a mediation the
-    // law refuses points to the lawyers and notaries of their district).
-    let param = |name: &str| {
-        let raw = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name));
-        raw.unwrap_or_default()
-    };
-    let district = RwSignal::new(
-        Some(param("district")).filter(|d| District::from_code(d).is_some()).unwrap_or_default(),
-    );
-    let kind = RwSignal::new(
-        Some(param("kind"))
-            .filter(|k| ProviderKind::ALL.iter().any(|p| p.code() == k))
-            .unwrap_or_default(),
-    );
-    let language = RwSignal::new(String::new());
-    let here: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
-    let locating = RwSignal::new(false);
-    // The browser benchmark may ask for a longer page (`?bench&page=N`, see `bench`).
-    let page = crate::bench::directory_page().unwrap_or(PAGE);
-    let shown = RwSignal::new(page);
+/// What the person searches for and filters by, and where they are (when shared).
+#[derive(Clone, Copy)]
+struct Search {
+    query: RwSignal<String>,
+    /// A district's code, or "" for all; likewise `kind` and `language`.
+    district: RwSignal<String>,
+    kind: RwSignal<String>,
+    language: RwSignal<String>,
+    here: RwSignal<Option<(f64, f64)>>,
+}
 
-    let hits = Memo::new(move |_| {
-        let q = Query::parse(&query.get());
-        let (district, kind, language, here) =
-            (district.get(), kind.get(), language.get(), here.get());
-        let mut hits: Vec<Hit> = app.directory.with(|dir| {
-            dir.iter()
-                .enumerate()
-                .map(|(index, p)| (Hit { directory: Arc::clone(dir), index, km: None }, p))
-                .filter(|(_, p)| district.is_empty() || p.district == district)
-                .filter(|(_, p)| kind.is_empty() || p.kind == kind)
-                .filter(|(_, p)| {
-                    language.is_empty() || p.provider.languages.iter().any(|l| l.tag() == language)
-                })
-                .filter(|(_, p)| q.matches(&p.search))
-                .map(|(hit, p)| Hit {
-                    km: here
-                        .map(|(lat, lon)| distance_km(lat, lon, p.provider.lat, p.provider.lon)),
-                    ..hit
-                })
-                .collect()
-        });
-        if here.is_some() {
-            hits.sort_by(|a, b| a.km.unwrap_or(f64::MAX).total_cmp(&b.km.unwrap_or(f64::MAX)));
+impl Search {
+    /// `?kind=lawyer&district=BUR`: where another screen sends the person (a mediation
+    /// the law refuses points to the lawyers and notaries of their district).
+    fn from_query() -> Search {
+        let param = |name: &str| {
+            let raw = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name));
+            raw.unwrap_or_default()
+        };
+        Search {
+            query: RwSignal::new(String::new()),
+            district: RwSignal::new(
+                Some(param("district"))
+                    .filter(|d| District::from_code(d).is_some())
+                    .unwrap_or_default(),
+            ),
+            kind: RwSignal::new(
+                Some(param("kind"))
+                    .filter(|k| ProviderKind::ALL.iter().any(|p| p.code() == k))
+                    .unwrap_or_default(),
+            ),
+            language: RwSignal::new(String::new()),
+            here: RwSignal::new(None),
         }
-        hits
-    });
-    // A new search starts from the top.
-    Effect::new(move |_| {
-        query.track();
-        district.track();
-        kind.track();
-        language.track();
-        shown.set(page);
-    });
+    }
 
+    /// The entries found, nearest first once the person shared their location.
+    fn hits(self) -> Memo<Vec<Hit>> {
+        let app = use_app();
+        Memo::new(move |_| {
+            let q = Query::parse(&self.query.get());
+            let (district, kind, language, here) =
+                (self.district.get(), self.kind.get(), self.language.get(), self.here.get());
+            let mut hits: Vec<Hit> = app.directory.with(|dir| {
+                dir.iter()
+                    .enumerate()
+                    .map(|(index, p)| (Hit { directory: Arc::clone(dir), index, km: None }, p))
+                    .filter(|(_, p)| district.is_empty() || p.district == district)
+                    .filter(|(_, p)| kind.is_empty() || p.kind == kind)
+                    .filter(|(_, p)| {
+                        language.is_empty()
+                            || p.provider.languages.iter().any(|l| l.tag() == language)
+                    })
+                    .filter(|(_, p)| q.matches(&p.search))
+                    .map(|(hit, p)| Hit {
+                        km: here.map(|(lat, lon)| {
+                            distance_km(lat, lon, p.provider.lat, p.provider.lon)
+                        }),
+                        ..hit
+                    })
+                    .collect()
+            });
+            if here.is_some() {
+                hits.sort_by(|a, b| a.km.unwrap_or(f64::MAX).total_cmp(&b.km.unwrap_or(f64::MAX)));
+            }
+            hits
+        })
+    }
+
+    /// Asks the browser where the person is; `locating` while it answers.
+    fn locate(self, locating: RwSignal<bool>) {
+        let Ok(geo) = window().navigator().geolocation() else { return };
+        locating.set(true);
+        let here = self.here;
+        let ok = Closure::once_into_js(move |position: web_sys::Position| {
+            let c = position.coords();
+            here.set(Some((c.latitude(), c.longitude())));
+            locating.set(false);
+        });
+        let failed = Closure::once_into_js(move |_: wasm_bindgen::JsValue| locating.set(false));
+        let _ = geo.get_current_position_with_error_callback(
+            ok.unchecked_ref(),
+            Some(failed.unchecked_ref()),
+        );
+    }
+}
+
+/// One listener for every card's "Mediate here": the card names its entry, and a
+/// mediation request addressed to it is started.
+fn on_card_click() -> impl Fn(leptos::ev::MouseEvent) + 'static {
+    let app = use_app();
     let navigate = use_navigate();
-    // "Mediate here" on a card: a mediation request addressed to that entry.
     let start_mediation = Callback::new(move |(id, district): (String, String)| {
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -119,9 +146,7 @@ pub fn DirectoryPage() -> impl IntoView {
             }
         });
     });
-
-    // One listener for every card's button: the card names its entry.
-    let on_card_click = move |ev: leptos::ev::MouseEvent| {
+    move |ev: leptos::ev::MouseEvent| {
         let button = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -133,58 +158,37 @@ pub fn DirectoryPage() -> impl IntoView {
         if let Some(district) = district {
             start_mediation.run((id, district));
         }
-    };
+    }
+}
 
-    let locate = move |_| {
-        let Ok(geo) = window().navigator().geolocation() else { return };
-        locating.set(true);
-        let ok = Closure::once_into_js(move |position: web_sys::Position| {
-            let c = position.coords();
-            here.set(Some((c.latitude(), c.longitude())));
-            locating.set(false);
-        });
-        let failed = Closure::once_into_js(move |_: wasm_bindgen::JsValue| locating.set(false));
-        let _ = geo.get_current_position_with_error_callback(
-            ok.unchecked_ref(),
-            Some(failed.unchecked_ref()),
-        );
-    };
-
+/// `/directory`: every centre, mediator, notary, lawyer, imam, priest and office, searched
+/// on the device (no signal needed), filtered, and sorted by distance on request.
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang;
+    let search = Search::from_query();
+    let locating = RwSignal::new(false);
+    // The browser benchmark may ask for a longer page (`?bench&page=N`, see `bench`).
+    let page = crate::bench::directory_page().unwrap_or(PAGE);
+    let shown = RwSignal::new(page);
+    let hits = search.hits();
+    // A new search starts from the top.
+    Effect::new(move |_| {
+        search.query.track();
+        search.district.track();
+        search.kind.track();
+        search.language.track();
+        shown.set(page);
+    });
     view! {
         <main id="main" class="page">
             <a href="/" class="back">{move || t(lang.get(), "back")}</a>
             <h1>{move || t(lang.get(), "directory_title")}</h1>
             <p class="muted">{move || t(lang.get(), "directory_help")}</p>
-            <div class="field">
-                <label for="dir-q">{move || t(lang.get(), "search")}</label>
-                <input id="dir-q" type="search" autocomplete="off" enterkeyhint="search"
-                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
-            </div>
-            <div class="filters">
-                <div class="field">
-                    <label for="dir-district">{move || t(lang.get(), "district")}</label>
-                    <select id="dir-district" on:change=move |ev| district.set(event_target_value(&ev))>
-                        <option value="">{move || t(lang.get(), "all")}</option>
-                        {District::ALL.into_iter().map(|d| view! { <option value=d.code() selected=district.get_untracked() == d.code()>{move || d.name(lang.get())}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="dir-kind">{move || t(lang.get(), "kind")}</label>
-                    <select id="dir-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                        <option value="">{move || t(lang.get(), "all")}</option>
-                        {ProviderKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=kind.get_untracked() == k.code()>{move || k.label(lang.get())}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="dir-lang">{move || t(lang.get(), "speaks")}</label>
-                    <select id="dir-lang" on:change=move |ev| language.set(event_target_value(&ev))>
-                        <option value="">{move || t(lang.get(), "all")}</option>
-                        {Lang::ALL.into_iter().map(|l| view! { <option value=l.tag()>{l.native_name()}</option> }).collect_view()}
-                    </select>
-                </div>
-            </div>
-            <button type="button" class="secondary" on:click=locate disabled=move || locating.get()>
-                {move || if here.get().is_some() { t(lang.get(), "sorted_by_distance") } else { t(lang.get(), "sort_by_distance") }}
+            <SearchFields search/>
+            <button type="button" class="secondary" on:click=move |_| search.locate(locating) disabled=move || locating.get()>
+                {move || if search.here.get().is_some() { t(lang.get(), "sorted_by_distance") } else { t(lang.get(), "sort_by_distance") }}
             </button>
             <p role="status" class="muted" data-testid="hit-count">
                 {move || t(lang.get(), "found").replace("%{count}", &hits.with(Vec::len).to_string())}
@@ -192,7 +196,7 @@ pub fn DirectoryPage() -> impl IntoView {
             <Show when=move || app.directory.with(|d| d.is_empty())>
                 <p class="banner warn">{move || t(lang.get(), "directory_empty")}</p>
             </Show>
-            <ul class="items providers" on:click=on_card_click>
+            <ul class="items providers" on:click=on_card_click()>
                 // Keyed by the language too: a card is drawn once, with plain text, and
                 // drawn again when the language changes (rare), rather than keeping a
                 // reactive binding per line of every card.
@@ -211,6 +215,43 @@ pub fn DirectoryPage() -> impl IntoView {
                 </button>
             </Show>
         </main>
+    }
+}
+
+/// The search field, and the filters by district, kind and language spoken.
+#[component]
+fn SearchFields(search: Search) -> impl IntoView {
+    let lang = use_app().lang;
+    let Search { query, district, kind, language, .. } = search;
+    view! {
+        <div class="field">
+            <label for="dir-q">{move || t(lang.get(), "search")}</label>
+            <input id="dir-q" type="search" autocomplete="off" enterkeyhint="search"
+                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+        </div>
+        <div class="filters">
+            <div class="field">
+                <label for="dir-district">{move || t(lang.get(), "district")}</label>
+                <select id="dir-district" on:change=move |ev| district.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "all")}</option>
+                    {District::ALL.into_iter().map(|d| view! { <option value=d.code() selected=district.get_untracked() == d.code()>{move || d.name(lang.get())}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="dir-kind">{move || t(lang.get(), "kind")}</label>
+                <select id="dir-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "all")}</option>
+                    {ProviderKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=kind.get_untracked() == k.code()>{move || k.label(lang.get())}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="dir-lang">{move || t(lang.get(), "speaks")}</label>
+                <select id="dir-lang" on:change=move |ev| language.set(event_target_value(&ev))>
+                    <option value="">{move || t(lang.get(), "all")}</option>
+                    {Lang::ALL.into_iter().map(|l| view! { <option value=l.tag()>{l.native_name()}</option> }).collect_view()}
+                </select>
+            </div>
+        </div>
     }
 }
 

@@ -1,25 +1,21 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use adal_core::api::SubmissionRequest;
+use adal_core::api::{Problem, SubmissionRequest};
 use adal_core::form::{self, Change, FormSchema};
 use adal_core::{ErrorCode, FieldErrors};
-use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use wasm_bindgen::JsCast;
 
 use super::Page;
+use crate::autosave::{Autosave, SaveState};
 use crate::components::AntiCorruption;
 use crate::components::form::{Fields, FormCtx, field_id};
 use crate::i18n::t;
 use crate::state::{AppState, today, use_app};
 use crate::store::{self, Draft, OutboxItem};
-
-/// How long typing must pause before the draft is written to the device.
-const AUTOSAVE_DEBOUNCE_MS: u32 = 300;
 
 /// `/draft/:id`: loads the draft, or sends the person to where the item is now.
 #[component]
@@ -87,16 +83,8 @@ fn open(app: AppState, draft: &Draft) -> Option<(FormSchema, form::Answers, Vec<
     }
 }
 
-/// Where the draft stands on the device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SaveState {
-    Saved,
-    Pending,
-    Failed,
-}
-
-/// Any form. Every change is written to the device shortly after typing pauses, and at
-/// once when the page is hidden; "Send" moves it to the outbox.
+/// Any form. Every change is kept on the device as it is typed (`Autosave`); "Send" moves
+/// it to the outbox.
 #[component]
 fn FormEditor(
     draft: Draft,
@@ -105,185 +93,23 @@ fn FormEditor(
     changes: Vec<Change>,
 ) -> impl IntoView {
     let app = use_app();
-    let pwa = crate::pwa::use_pwa();
     let lang = app.lang;
-    let navigate = use_navigate();
     let id = draft.id.clone();
-    let created_at = draft.created_at;
     let form_ref = schema.form_ref();
     let schema = Arc::new(schema);
-    let carried = !changes.is_empty();
     let answers = RwSignal::new(answers);
     let server_problem = RwSignal::new(draft.problem.clone());
     // Errors show only after the first "Send", then follow every keystroke.
     let attempted = RwSignal::new(draft.problem.is_some());
-    let save_state = RwSignal::new(SaveState::Saved);
-    let pending: StoredValue<Option<Timeout>, LocalStorage> = StoredValue::new_local(None);
-    // Once queued, the draft is gone from `drafts`: a late autosave must not revive it.
-    let queued = StoredValue::new(false);
-
-    let save_now = {
-        let id = id.clone();
-        let form_ref = form_ref.clone();
-        move || {
-            pending.update_value(|p| *p = None);
-            if queued.get_value() {
-                return;
-            }
-            let draft = Draft {
-                id: id.clone(),
-                form: form_ref.clone(),
-                answers: answers.get_untracked(),
-                created_at,
-                updated_at: js_sys::Date::now(),
-                problem: server_problem.get_untracked(),
-            };
-            spawn_local(async move {
-                match store::ops::put_draft(&draft).await {
-                    // Saved, and nothing typed since: the device holds what is on screen.
-                    Ok(()) if pending.with_value(Option::is_none) => {
-                        save_state.set(SaveState::Saved);
-                        app.unsaved.set(false);
-                    }
-                    Ok(()) => {}
-                    Err(_) => {
-                        save_state.set(SaveState::Failed);
-                        app.storage_failed.set(true);
-                    }
-                }
-            });
-        }
-    };
     // A carried-over draft is stored on its new version at once.
-    if carried {
-        save_now();
-    }
-
-    // Autosave: push each change outward after a short pause.
-    {
-        let save_now = save_now.clone();
-        Effect::new(move |first: Option<()>| {
-            answers.track();
-            if first.is_none() {
-                return;
-            }
-            save_state.set(SaveState::Pending);
-            app.unsaved.set(true);
-            let save_now = save_now.clone();
-            pending.set_value(Some(Timeout::new(AUTOSAVE_DEBOUNCE_MS, save_now)));
-        });
-    }
-    // Something is about to reload the page (an app update): save now.
-    {
-        let save_now = save_now.clone();
-        Effect::new(move |first: Option<()>| {
-            app.flush_requests.track();
-            if first.is_some() && pending.with_value(Option::is_some) {
-                save_now();
-            }
-        });
-    }
-    // A phone may kill a hidden tab without warning: write what is pending right away.
-    {
-        let save_on_hide = save_now.clone();
-        let listener = EventListener::new(&document(), "visibilitychange", move |_| {
-            if document().visibility_state() == web_sys::VisibilityState::Hidden
-                && pending.with_value(Option::is_some)
-            {
-                save_on_hide();
-            }
-        });
-        let listener = StoredValue::new_local(Some(listener));
-        let save_now = save_now.clone();
-        on_cleanup(move || {
-            listener.set_value(None);
-            // Leaving the screen by a link: keep the last keystrokes.
-            if pending.with_value(Option::is_some) {
-                save_now();
-            }
-        });
-    }
-
-    let errors = {
-        let schema = schema.clone();
-        Memo::new(move |_| {
-            if !attempted.get() {
-                return FieldErrors::default();
-            }
-            match answers.with(|a| form::validate(&schema, a, today())) {
-                Err(errors) => errors,
-                // The device finds nothing wrong: show what the server said, if anything.
-                Ok(_) => server_problem
-                    .with(|p| p.as_ref().map(|p| p.field_errors()).unwrap_or_default()),
-            }
-        })
+    let kept = (id.clone(), form_ref.clone(), draft.created_at);
+    let autosave = Autosave::start(app, kept, answers, server_problem, !changes.is_empty());
+    let ctx = FormCtx {
+        answers,
+        errors: errors(schema.clone(), answers, attempted, server_problem),
+        shown: shown(schema.clone(), answers),
     };
-    let shown = {
-        let schema = schema.clone();
-        Memo::new(move |_| {
-            Arc::new(
-                answers
-                    .with(|a| form::shown(&schema, a))
-                    .into_iter()
-                    .map(|f| f.as_str().to_owned())
-                    .collect::<HashSet<_>>(),
-            )
-        })
-    };
-    let ctx = FormCtx { answers, errors, shown };
-
-    let send = {
-        let id = id.clone();
-        let schema = schema.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            attempted.set(true);
-            let normalised = match answers.with_untracked(|a| form::validate(&schema, a, today())) {
-                Ok(normalised) => normalised,
-                Err(errors) => {
-                    if let Some(first) = errors.0.first() {
-                        focus(&field_id(first.field.as_str()));
-                    }
-                    return;
-                }
-            };
-            pending.update_value(|p| *p = None);
-            queued.set_value(true);
-            let Ok(uuid) = id.parse() else { return };
-            let now = js_sys::Date::now();
-            let Some(receipt_secret) = crate::receipts::new_secret() else {
-                queued.set_value(false);
-                app.storage_failed.set(true);
-                return;
-            };
-            let attachments = form::photos(&schema, &normalised);
-            let item = OutboxItem {
-                id: id.clone(),
-                request: SubmissionRequest {
-                    id: uuid,
-                    form: schema.form_ref(),
-                    answers: normalised,
-                    attachments,
-                    receipt_secret: Some(receipt_secret),
-                },
-                queued_at: now,
-                attempts: 0,
-                next_attempt_at: now,
-            };
-            let navigate = navigate.clone();
-            spawn_local(async move {
-                if store::queue(&item).await.is_err() {
-                    queued.set_value(false);
-                    app.storage_failed.set(true);
-                    return;
-                }
-                app.refresh();
-                app.drain(true);
-                pwa.request_background_sync();
-                navigate(&Page::Item(item.id).path(), Default::default());
-            });
-        }
-    };
+    let send = send(id.clone(), schema.clone(), ctx, attempted, autosave);
 
     // The static shell's form, if it is still on screen, hands over to this one.
     if crate::shell::holds_form() {
@@ -291,40 +117,163 @@ fn FormEditor(
         request_animation_frame(move || crate::shell::take_over(&schema, answers));
     }
 
-    let title = schema.title.clone();
-    let help = schema.help.clone();
     let fields = schema.fields.clone();
     view! {
         <main id="main" class="page">
             <a href="/" class="back">{move || t(lang.get(), "back")}</a>
-            <h1>{move || title.get(lang.get()).to_owned()}</h1>
-            {help.map(|h| view! { <p class="muted">{move || h.get(lang.get()).to_owned()}</p> })}
-            <p class="muted">{move || t(lang.get(), "saved_as_you_type")}</p>
+            <FormHeading schema/>
             <CarriedOver changes/>
-            <Show when=move || server_problem.with(Option::is_some)>
-                <p class="banner warn" role="alert">
-                    {move || server_problem.with(|p| p.as_ref().map(|p| p.code.title(lang.get())).unwrap_or_default())}
-                </p>
-            </Show>
-            <Show when=move || !errors.with(FieldErrors::is_empty)>
-                <p class="banner error" role="alert">{move || t(lang.get(), "fix_errors")}</p>
-            </Show>
+            <Problems server_problem errors=ctx.errors/>
             <form novalidate on:submit=send>
                 <Fields ctx fields/>
                 <LawNotes ctx form=form_ref.id.clone()/>
                 <div class="actions">
                     <button type="submit" class="primary big">{move || t(lang.get(), "send")}</button>
-                    <p class="saved" aria-live="polite">
-                        {move || match save_state.get() {
-                            SaveState::Saved => t(lang.get(), "saved"),
-                            SaveState::Pending => t(lang.get(), "saving"),
-                            SaveState::Failed => t(lang.get(), "storage_failed"),
-                        }}
-                    </p>
+                    <SaveLine state=autosave.state/>
                 </div>
             </form>
             <DeleteDraft id=id app/>
         </main>
+    }
+}
+
+/// The field errors to show: none before the first "Send"; then the device's checks, or,
+/// when they find nothing, what the server said.
+fn errors(
+    schema: Arc<FormSchema>,
+    answers: RwSignal<form::Answers>,
+    attempted: RwSignal<bool>,
+    server_problem: RwSignal<Option<Problem>>,
+) -> Memo<FieldErrors> {
+    Memo::new(move |_| {
+        if !attempted.get() {
+            return FieldErrors::default();
+        }
+        match answers.with(|a| form::validate(&schema, a, today())) {
+            Err(errors) => errors,
+            // The device finds nothing wrong: show what the server said, if anything.
+            Ok(_) => {
+                server_problem.with(|p| p.as_ref().map(|p| p.field_errors()).unwrap_or_default())
+            }
+        }
+    })
+}
+
+/// The paths of the fields shown for the answers so far.
+fn shown(schema: Arc<FormSchema>, answers: RwSignal<form::Answers>) -> Memo<Arc<HashSet<String>>> {
+    Memo::new(move |_| {
+        Arc::new(
+            answers
+                .with(|a| form::shown(&schema, a))
+                .into_iter()
+                .map(|f| f.as_str().to_owned())
+                .collect::<HashSet<_>>(),
+        )
+    })
+}
+
+/// "Send": checks the answers (focusing the first field in error), then moves the draft to
+/// the outbox, asks for it to be sent, and opens its item.
+fn send(
+    id: String,
+    schema: Arc<FormSchema>,
+    ctx: FormCtx,
+    attempted: RwSignal<bool>,
+    autosave: Autosave,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+    let app = use_app();
+    let pwa = crate::pwa::use_pwa();
+    let navigate = use_navigate();
+    move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        let normalised = match ctx.answers.with_untracked(|a| form::validate(&schema, a, today())) {
+            Ok(normalised) => normalised,
+            Err(errors) => {
+                if let Some(first) = errors.0.first() {
+                    focus(&field_id(first.field.as_str()));
+                }
+                return;
+            }
+        };
+        autosave.stop();
+        let Ok(uuid) = id.parse() else { return };
+        let now = js_sys::Date::now();
+        let Some(receipt_secret) = crate::receipts::new_secret() else {
+            autosave.resume();
+            app.storage_failed.set(true);
+            return;
+        };
+        let attachments = form::photos(&schema, &normalised);
+        let item = OutboxItem {
+            id: id.clone(),
+            request: SubmissionRequest {
+                id: uuid,
+                form: schema.form_ref(),
+                answers: normalised,
+                attachments,
+                receipt_secret: Some(receipt_secret),
+            },
+            queued_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if store::queue(&item).await.is_err() {
+                autosave.resume();
+                app.storage_failed.set(true);
+                return;
+            }
+            app.refresh();
+            app.drain(true);
+            pwa.request_background_sync();
+            navigate(&Page::Item(item.id).path(), Default::default());
+        });
+    }
+}
+
+/// The form's title, its help, and that it is saved as it is typed.
+#[component]
+fn FormHeading(schema: Arc<FormSchema>) -> impl IntoView {
+    let lang = use_app().lang;
+    let title = schema.title.clone();
+    let help = schema.help.clone();
+    view! {
+        <h1>{move || title.get(lang.get()).to_owned()}</h1>
+        {help.map(|h| view! { <p class="muted">{move || h.get(lang.get()).to_owned()}</p> })}
+        <p class="muted">{move || t(lang.get(), "saved_as_you_type")}</p>
+    }
+}
+
+/// Why the server refused the last attempt, and that fields need correcting.
+#[component]
+fn Problems(server_problem: RwSignal<Option<Problem>>, errors: Memo<FieldErrors>) -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <Show when=move || server_problem.with(Option::is_some)>
+            <p class="banner warn" role="alert">
+                {move || server_problem.with(|p| p.as_ref().map(|p| p.code.title(lang.get())).unwrap_or_default())}
+            </p>
+        </Show>
+        <Show when=move || !errors.with(FieldErrors::is_empty)>
+            <p class="banner error" role="alert">{move || t(lang.get(), "fix_errors")}</p>
+        </Show>
+    }
+}
+
+/// "Saved", "Saving…" or that the device could not keep it.
+#[component]
+fn SaveLine(state: RwSignal<SaveState>) -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <p class="saved" aria-live="polite">
+            {move || match state.get() {
+                SaveState::Saved => t(lang.get(), "saved"),
+                SaveState::Pending => t(lang.get(), "saving"),
+                SaveState::Failed => t(lang.get(), "storage_failed"),
+            }}
+        </p>
     }
 }
 

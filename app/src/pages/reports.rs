@@ -35,26 +35,7 @@ pub fn ReportsPage() -> impl IntoView {
     let failed = RwSignal::new(false);
     // "" is every scope, "region" the region's reports, else a district's code.
     let scope = RwSignal::new(String::new());
-    spawn_local(async move {
-        if let Ok(Some(cached)) =
-            store::meta::get::<PublishedList>(store::meta::PUBLISHED_REPORTS).await
-        {
-            list.set(Some(cached.reports));
-        }
-        match api::get_published_reports().await {
-            Some(mut fresh) => {
-                // The newest period first; in a period, the region before the districts.
-                fresh.reports.sort_by(|a, b| {
-                    b.period.cmp(&a.period).then_with(|| a.district.cmp(&b.district))
-                });
-                let _ = store::meta::put(store::meta::PUBLISHED_REPORTS, &fresh).await;
-                list.set(Some(fresh.reports));
-                saved_copy.set(false);
-            }
-            None if list.with_untracked(Option::is_some) => saved_copy.set(true),
-            None => failed.set(true),
-        }
-    });
+    spawn_local(load_list(list, saved_copy, failed));
     let shown = move || {
         let scope = scope.get();
         list.get().unwrap_or_default().into_iter().filter(move |r| match scope.as_str() {
@@ -92,25 +73,58 @@ pub fn ReportsPage() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="items" data-testid="reports-list">
-                            {items.into_iter().map(|r| {
-                                let href = Page::Report(r.hash.clone()).path();
-                                let at = r.published_at;
-                                view! {
-                                    <li>
-                                        <a href=href>
-                                            <strong>{move || scope_name(r.district, lang.get())}</strong>
-                                            " · " <span class="period">{period_text(&r)}</span>
-                                        </a>
-                                        <span class="meta">{move || t(lang.get(), "reports_published_at")} " " {move || local_time(at, lang.get())}</span>
-                                        <code class="hash">{r.hash.clone()}</code>
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {items.into_iter().map(|r| view! { <ReportEntry report=r/> }).collect_view()}
                         </ul>
                     }.into_any()
                 }
             }}
         </main>
+    }
+}
+
+/// The published list kept on the device first, then the server's, newest first, kept in
+/// its place; `saved_copy` when only the device's could be shown, `failed` when neither.
+async fn load_list(
+    list: RwSignal<Option<Vec<PublishedReport>>>,
+    saved_copy: RwSignal<bool>,
+    failed: RwSignal<bool>,
+) {
+    if let Ok(Some(cached)) =
+        store::meta::get::<PublishedList>(store::meta::PUBLISHED_REPORTS).await
+    {
+        list.set(Some(cached.reports));
+    }
+    match api::get_published_reports().await {
+        Some(mut fresh) => {
+            // The newest period first; in a period, the region before the districts.
+            fresh
+                .reports
+                .sort_by(|a, b| b.period.cmp(&a.period).then_with(|| a.district.cmp(&b.district)));
+            let _ = store::meta::put(store::meta::PUBLISHED_REPORTS, &fresh).await;
+            list.set(Some(fresh.reports));
+            saved_copy.set(false);
+        }
+        None if list.with_untracked(Option::is_some) => saved_copy.set(true),
+        None => failed.set(true),
+    }
+}
+
+/// One published report in the list: its scope and period, when, and its hash.
+#[component]
+fn ReportEntry(report: PublishedReport) -> impl IntoView {
+    let lang = use_app().lang;
+    let r = report;
+    let href = Page::Report(r.hash.clone()).path();
+    let at = r.published_at;
+    view! {
+        <li>
+            <a href=href>
+                <strong>{move || scope_name(r.district, lang.get())}</strong>
+                " · " <span class="period">{period_text(&r)}</span>
+            </a>
+            <span class="meta">{move || t(lang.get(), "reports_published_at")} " " {move || local_time(at, lang.get())}</span>
+            <code class="hash">{r.hash.clone()}</code>
+        </li>
     }
 }
 

@@ -9,6 +9,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{Page, start_draft};
+use crate::components::Loading;
 use crate::i18n::t;
 use crate::state::use_app;
 use crate::store;
@@ -46,7 +47,7 @@ pub fn StartPage() -> impl IntoView {
     });
     view! {
         <main id="main" class="page">
-            {move || if failed.get() { t(lang.get(), "not_found") } else { t(lang.get(), "loading") }}
+            {move || if failed.get() { view! { <p>{t(lang.get(), "not_found")}</p> }.into_any() } else { view! { <Loading/> }.into_any() }}
         </main>
     }
 }

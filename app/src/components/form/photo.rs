@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::{FormCtx, field_id};
 use crate::i18n::t;
 use crate::photos;
-use crate::state::use_app;
+use crate::state::{AppState, use_app};
 use crate::store;
 
 /// Take or choose photos; each is scaled, hashed and kept on the device at once, and
@@ -40,60 +40,24 @@ pub fn PhotoField(
     let add = {
         let path = path.clone();
         move |ev: leptos::ev::Event| {
-            let Some(input) =
-                ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(files) = input.files() else { return };
-            let files: Vec<web_sys::File> =
-                (0..files.length()).filter_map(|i| files.get(i)).collect();
-            input.set_value("");
+            let Some(files) = take_files(&ev) else { return };
             let path = path.clone();
             busy.set(true);
             problem.set(None);
             spawn_local(async move {
-                for file in files {
-                    if refs.get_untracked().len() >= max {
-                        problem.set(Some(
-                            t(lang.get_untracked(), "too_many_photos")
-                                .replace("%{max}", &max.to_string()),
-                        ));
-                        break;
-                    }
-                    match photos::keep(&file).await {
-                        Ok(reference) => {
-                            let mut list = refs.get_untracked();
-                            list.push(reference);
-                            ctx.set(&path, serde_json::to_value(list).unwrap_or(Value::Null));
-                        }
-                        Err(photos::PhotoError::NotAnImage) => {
-                            problem.set(Some(t(lang.get_untracked(), "photo_unreadable")))
-                        }
-                        Err(photos::PhotoError::Storage) => app.storage_failed.set(true),
-                    }
-                }
+                let add = |reference| {
+                    let mut list = refs.get_untracked();
+                    list.push(reference);
+                    ctx.set(&path, serde_json::to_value(list).unwrap_or(Value::Null));
+                };
+                keep_each(files, max, refs, add, problem, app).await;
                 busy.set(false);
             });
         }
     };
     let remove = {
         let path = path.clone();
-        move |gone: uuid::Uuid| {
-            let list: Vec<AttachmentRef> =
-                refs.get_untracked().into_iter().filter(|r| r.id != gone).collect();
-            ctx.set(
-                &path,
-                if list.is_empty() {
-                    Value::Null
-                } else {
-                    serde_json::to_value(list).unwrap_or(Value::Null)
-                },
-            );
-            spawn_local(async move {
-                let _ = store::attachments::delete(&gone.to_string()).await;
-            });
-        }
+        move |gone: uuid::Uuid| remove_photo(ctx, &path, refs, gone)
     };
     let help_id = format!("{id}-help");
     let input_id = id.clone();
@@ -121,6 +85,59 @@ pub fn PhotoField(
             <p id=format!("{id}-error") class="error-text">{move || error.get()}</p>
         </div>
     }
+}
+
+/// The files chosen in a file input, which is emptied for the next choice.
+fn take_files(ev: &leptos::ev::Event) -> Option<Vec<web_sys::File>> {
+    let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let files = input.files()?;
+    let files = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    input.set_value("");
+    Some(files)
+}
+
+/// Keeps each file on the device as a photo (scaled and hashed), handing each to `add`,
+/// while the field holds fewer than `max`; what went wrong is said in `problem`.
+async fn keep_each(
+    files: Vec<web_sys::File>,
+    max: usize,
+    refs: Memo<Vec<AttachmentRef>>,
+    add: impl Fn(AttachmentRef),
+    problem: RwSignal<Option<String>>,
+    app: AppState,
+) {
+    for file in files {
+        if refs.get_untracked().len() >= max {
+            problem.set(Some(
+                t(app.lang.get_untracked(), "too_many_photos").replace("%{max}", &max.to_string()),
+            ));
+            break;
+        }
+        match photos::keep(&file).await {
+            Ok(reference) => add(reference),
+            Err(photos::PhotoError::NotAnImage) => {
+                problem.set(Some(t(app.lang.get_untracked(), "photo_unreadable")))
+            }
+            Err(photos::PhotoError::Storage) => app.storage_failed.set(true),
+        }
+    }
+}
+
+/// Takes the photo `gone` out of the field, and off the device.
+fn remove_photo(ctx: FormCtx, path: &str, refs: Memo<Vec<AttachmentRef>>, gone: uuid::Uuid) {
+    let list: Vec<AttachmentRef> =
+        refs.get_untracked().into_iter().filter(|r| r.id != gone).collect();
+    ctx.set(
+        path,
+        if list.is_empty() {
+            Value::Null
+        } else {
+            serde_json::to_value(list).unwrap_or(Value::Null)
+        },
+    );
+    spawn_local(async move {
+        let _ = store::attachments::delete(&gone.to_string()).await;
+    });
 }
 
 /// One stored photo, read back from the device.

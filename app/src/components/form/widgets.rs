@@ -17,76 +17,40 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
     let lang = use_app().lang;
     let id = field_id(&path);
     let error = ctx.error(&path);
-    let invalid = move || if error.with(Option::is_some) { "true" } else { "false" };
     let help = def.help.clone();
     let describedby =
         if help.is_some() { format!("{id}-help {id}-error") } else { format!("{id}-error") };
     let label = def.label.clone();
     let label_text = move || label.get(lang.get()).to_owned();
-    let help_view = help.map(|help| {
-        let hid = format!("{id}-help");
-        view! { <p id=hid class="help">{move || help.get(lang.get()).to_owned()}</p> }
-    });
-    let error_view = {
-        let eid = format!("{id}-error");
-        view! { <p id=eid class="error-text">{move || error.get()}</p> }
-    };
+    let (help_view, error_view) = help_and_error(&id, help, error);
     let text = ctx.text(&path);
     let set_text = {
         let path = path.clone();
         move |ev: leptos::ev::Event| ctx.set(&path, Value::String(event_target_value(&ev)))
     };
 
+    let choose_one = Signal::derive(move || t(lang.get(), "choose_one"));
     // Kinds that are a group of inputs get a fieldset and legend; the rest a label.
     let control: AnyView = match def.kind.clone() {
-        FieldKind::ShortText { max, .. } | FieldKind::Institution { max, .. } => view! {
-            <input id=id.clone() type="text" autocomplete="off" maxlength=max * 2
-                aria-invalid=invalid aria-describedby=describedby.clone()
-                prop:value=text on:input=set_text.clone()/>
+        kind @ (FieldKind::ShortText { .. }
+        | FieldKind::Institution { .. }
+        | FieldKind::LongText { .. }
+        | FieldKind::Phone
+        | FieldKind::Iin
+        | FieldKind::Number { .. }
+        | FieldKind::Date { .. }
+        | FieldKind::Time) => {
+            text_control(&kind, id.clone(), describedby.clone(), error, text, set_text)
         }
-        .into_any(),
-        FieldKind::LongText { max, .. } => view! {
-            <textarea id=id.clone() rows="6" aria-invalid=invalid aria-describedby=describedby.clone()
-                prop:value=text on:input=set_text.clone()></textarea>
-            <p class="counter" aria-hidden="true">
-                {move || text.with(|t| t.trim().chars().count())} " / " {max}
-            </p>
-        }
-        .into_any(),
-        FieldKind::Phone => view! {
-            <input id=id.clone() type="tel" inputmode="tel" autocomplete="tel"
-                aria-invalid=invalid aria-describedby=describedby.clone()
-                prop:value=text on:input=set_text.clone()/>
-        }
-        .into_any(),
-        FieldKind::Iin => view! {
-            <input id=id.clone() type="text" inputmode="numeric" autocomplete="off" maxlength="12"
-                aria-invalid=invalid aria-describedby=describedby.clone()
-                prop:value=text on:input=set_text.clone()/>
-        }
-        .into_any(),
-        FieldKind::Number { .. } => view! {
-            <input id=id.clone() type="text" inputmode="decimal" autocomplete="off"
-                aria-invalid=invalid aria-describedby=describedby.clone()
-                prop:value=text on:input=set_text.clone()/>
-        }
-        .into_any(),
-        FieldKind::Date { .. } => view! {
-            <input id=id.clone() type="date" aria-invalid=invalid aria-describedby=describedby.clone()
-                prop:value=text on:input=set_text.clone()/>
-        }
-        .into_any(),
-        FieldKind::Time => view! {
-            <input id=id.clone() type="time" aria-invalid=invalid aria-describedby=describedby.clone()
-                prop:value=text on:input=set_text.clone()/>
-        }
-        .into_any(),
         FieldKind::District => {
             let options = Signal::derive(move || {
                 let lang = lang.get();
-                District::ALL.iter().map(|d| (d.code().to_owned(), d.name(lang).to_owned())).collect()
+                District::ALL
+                    .iter()
+                    .map(|d| (d.code().to_owned(), d.name(lang).to_owned()))
+                    .collect()
             });
-            select(ctx, &path, &id, &describedby, Signal::derive(move || t(lang.get(), "choose_one")), options)
+            select(ctx, &path, &id, &describedby, choose_one, options)
         }
         FieldKind::Provider { kinds } => provider_select(ctx, &path, &id, &describedby, kinds),
         FieldKind::SingleChoice { options } if options.len() > MAX_RADIOS => {
@@ -94,7 +58,7 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
                 let lang = lang.get();
                 options.iter().map(|c| (c.value.clone(), c.label.get(lang).to_owned())).collect()
             });
-            select(ctx, &path, &id, &describedby, Signal::derive(move || t(lang.get(), "choose_one")), options)
+            select(ctx, &path, &id, &describedby, choose_one, options)
         }
         FieldKind::SingleChoice { options } => {
             return choice_group(ctx, &path, label_text, help_view, error_view, options, false);
@@ -103,26 +67,13 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
             return choice_group(ctx, &path, label_text, help_view, error_view, options, true);
         }
         FieldKind::YesNo => {
-            let options = vec![
-                Choice::new("true", adal_core::text::Text::new(t(adal_core::Lang::Kk, "answer_yes"), t(adal_core::Lang::Ru, "answer_yes"), t(adal_core::Lang::En, "answer_yes"))),
-                Choice::new("false", adal_core::text::Text::new(t(adal_core::Lang::Kk, "answer_no"), t(adal_core::Lang::Ru, "answer_no"), t(adal_core::Lang::En, "answer_no"))),
-            ];
-            return choice_group(ctx, &path, label_text, help_view, error_view, options, false);
+            return choice_group(ctx, &path, label_text, help_view, error_view, yes_no(), false);
         }
         FieldKind::Checkbox | FieldKind::Consent => {
-            let checked = {
-                let path = path.clone();
-                move || ctx.answers.with(|a| crate::answers::get(a, &path) == Some(&Value::Bool(true)))
-            };
-            let path = path.clone();
+            let input = checkbox(ctx, path, id, describedby, error);
             return view! {
                 <div class="field" class:has-error=move || error.with(Option::is_some)>
-                    <label class="choice">
-                        <input id=id.clone() type="checkbox" aria-invalid=invalid aria-describedby=describedby
-                            prop:checked=checked
-                            on:change=move |ev| ctx.set(&path, Value::Bool(event_target_checked(&ev)))/>
-                        {label_text}
-                    </label>
+                    <label class="choice">{input} {label_text}</label>
                     {help_view}
                     {error_view}
                 </div>
@@ -146,6 +97,110 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// A field typed as text: one line, several, a phone number, an IIN, a number, a date or
+/// a time, with what it takes and how the browser's keyboard should help.
+fn text_control(
+    kind: &FieldKind,
+    id: String,
+    describedby: String,
+    error: Signal<Option<String>>,
+    text: Signal<String>,
+    set_text: impl Fn(leptos::ev::Event) + Clone + 'static,
+) -> AnyView {
+    let invalid = move || if error.with(Option::is_some) { "true" } else { "false" };
+    match *kind {
+    FieldKind::ShortText { max, .. } | FieldKind::Institution { max, .. } => view! {
+        <input id=id.clone() type="text" autocomplete="off" maxlength=max * 2
+            aria-invalid=invalid aria-describedby=describedby.clone()
+            prop:value=text on:input=set_text.clone()/>
+    }
+    .into_any(),
+    FieldKind::LongText { max, .. } => view! {
+        <textarea id=id.clone() rows="6" aria-invalid=invalid aria-describedby=describedby.clone()
+            prop:value=text on:input=set_text.clone()></textarea>
+        <p class="counter" aria-hidden="true">
+            {move || text.with(|t| t.trim().chars().count())} " / " {max}
+        </p>
+    }
+    .into_any(),
+    FieldKind::Phone => view! {
+        <input id=id.clone() type="tel" inputmode="tel" autocomplete="tel"
+            aria-invalid=invalid aria-describedby=describedby.clone()
+            prop:value=text on:input=set_text.clone()/>
+    }
+    .into_any(),
+    FieldKind::Iin => view! {
+        <input id=id.clone() type="text" inputmode="numeric" autocomplete="off" maxlength="12"
+            aria-invalid=invalid aria-describedby=describedby.clone()
+            prop:value=text on:input=set_text.clone()/>
+    }
+    .into_any(),
+    FieldKind::Number { .. } => view! {
+        <input id=id.clone() type="text" inputmode="decimal" autocomplete="off"
+            aria-invalid=invalid aria-describedby=describedby.clone()
+            prop:value=text on:input=set_text.clone()/>
+    }
+    .into_any(),
+    FieldKind::Date { .. } => view! {
+        <input id=id.clone() type="date" aria-invalid=invalid aria-describedby=describedby.clone()
+            prop:value=text on:input=set_text.clone()/>
+    }
+    .into_any(),
+    FieldKind::Time => view! {
+        <input id=id.clone() type="time" aria-invalid=invalid aria-describedby=describedby.clone()
+            prop:value=text on:input=set_text.clone()/>
+    }
+    .into_any(),
+        _ => ().into_any(),
+    }
+}
+
+/// A checkbox that answers `true` when ticked.
+fn checkbox(
+    ctx: FormCtx,
+    path: String,
+    id: String,
+    describedby: String,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let invalid = move || if error.with(Option::is_some) { "true" } else { "false" };
+    let read = path.clone();
+    let checked =
+        move || ctx.answers.with(|a| crate::answers::get(a, &read) == Some(&Value::Bool(true)));
+    view! {
+        <input id=id type="checkbox" aria-invalid=invalid aria-describedby=describedby
+            prop:checked=checked on:change=move |ev| ctx.set(&path, Value::Bool(event_target_checked(&ev)))/>
+    }
+}
+
+/// A field's help line (`{id}-help`), if it has one, and its error line (`{id}-error`).
+fn help_and_error(
+    id: &str,
+    help: Option<adal_core::text::Text>,
+    error: Signal<Option<String>>,
+) -> (Option<impl IntoView + use<>>, impl IntoView + use<>) {
+    let lang = use_app().lang;
+    let help_view = help.map(|help| {
+        let hid = format!("{id}-help");
+        view! { <p id=hid class="help">{move || help.get(lang.get()).to_owned()}</p> }
+    });
+    let eid = format!("{id}-error");
+    (help_view, view! { <p id=eid class="error-text">{move || error.get()}</p> })
+}
+
+/// "Yes" and "No", for a yes/no question.
+fn yes_no() -> Vec<Choice> {
+    use adal_core::Lang::{En, Kk, Ru};
+    use adal_core::text::Text;
+    vec![
+        Choice::new(
+            "true",
+            Text::new(t(Kk, "answer_yes"), t(Ru, "answer_yes"), t(En, "answer_yes")),
+        ),
+        Choice::new("false", Text::new(t(Kk, "answer_no"), t(Ru, "answer_no"), t(En, "answer_no"))),
+    ]
 }
 
 /// A list box whose first choice is empty (`empty` names it, translated).
