@@ -68,6 +68,8 @@ fn NewAccount() -> impl IntoView {
                     )));
                     login.set(String::new());
                     password.set(String::new());
+                    // The list of accounts and the audit log read the server again.
+                    st.synced.update(|n| *n += 1);
                 }
                 Err(StaffError::Refused(p)) => {
                     message.set(Some((false, p.detail.unwrap_or(p.title))))

@@ -23,12 +23,14 @@ fn cache_key(tracking: &str) -> String {
     format!("item:{tracking}")
 }
 
-/// The cached copy first, then the server's, kept for reading offline.
+/// The cached copy first, then the server's, kept for reading offline. A refusal (another
+/// district's item, or no such item) is said as the server said it, not as no signal.
 fn load(
     st: StaffState,
     tracking: String,
     shown: RwSignal<Option<StaffSubmission>>,
     stale: RwSignal<bool>,
+    refused: RwSignal<Option<ProblemCode>>,
 ) {
     let lang = st.lang.get_untracked();
     spawn_local(async move {
@@ -43,6 +45,11 @@ fn load(
                 super::inbox::note_status(&fresh).await;
                 shown.set(Some(fresh));
                 stale.set(false);
+                refused.set(None);
+            }
+            Err(StaffError::Refused(problem)) => {
+                shown.set(None);
+                refused.set(Some(problem.code));
             }
             Err(_) => stale.set(true),
         }
@@ -57,10 +64,11 @@ pub fn StaffItemPage() -> impl IntoView {
     let tracking = move || params.read().get("tracking").unwrap_or_default();
     let shown = RwSignal::new(None::<StaffSubmission>);
     let stale = RwSignal::new(false);
+    let refused = RwSignal::new(None::<ProblemCode>);
     Effect::new(move |_| {
         st.synced.track();
         st.online.track();
-        load(st, tracking(), shown, stale);
+        load(st, tracking(), shown, stale, refused);
     });
     // The forms of the steps are drawn apart from what is shown, and again only when what
     // they offer changes: a refresh (after a step is sent, or the connection comes back)
@@ -86,10 +94,11 @@ pub fn StaffItemPage() -> impl IntoView {
             <Show when=move || stale.get() && shown.with(Option::is_some)>
                 <p class="banner warn" role="status">{move || t(lang.get(), "staff_item_saved_copy")}</p>
             </Show>
-            {move || match shown.get() {
-                Some(sub) => view! { <Submission sub/> }.into_any(),
-                None if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
-                None => view! { <Loading/> }.into_any(),
+            {move || match (shown.get(), refused.get()) {
+                (_, Some(code)) => view! { <p class="banner error" role="alert" data-testid="item-refused">{move || code.title(lang.get())}</p> }.into_any(),
+                (Some(sub), None) => view! { <Submission sub/> }.into_any(),
+                (None, None) if stale.get() => view! { <p>{move || t(lang.get(), "staff_item_unavailable")}</p> }.into_any(),
+                (None, None) => view! { <Loading/> }.into_any(),
             }}
             {move || offered.get().map(|(tracking, mediation, registered, district, (deadlines, answer_by), conflict)| {
                 let role = role.get();

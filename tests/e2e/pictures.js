@@ -1,6 +1,7 @@
-// Pictures for the browser tests: a real PNG of any size to choose as a photo, and the size
-// of the JPEG the app made of it.
+// Pictures for the browser tests: a real PNG of any size to choose as a photo, the size
+// of the JPEG the app made of it, and what a QR code on the screen says.
 import { crc32, deflateSync } from "node:zlib";
+import { join } from "node:path";
 
 /** A PNG of `width` × `height` pixels, a gradient so that it is a real picture. */
 export function png(width, height) {
@@ -35,4 +36,25 @@ export function jpegSize(bytes) {
     at += 2 + length;
   }
   throw new Error("no start of frame in the JPEG");
+}
+
+/** What the QR code drawn by `svg` (a locator of an `<svg>`) says, read as a phone's
+ * camera would: from the picture itself, drawn on white with a quiet zone, by jsQR. */
+export async function readQr(svg) {
+  await svg.page().addScriptTag({ path: join(import.meta.dirname, "..", "node_modules", "jsqr", "dist", "jsQR.js") });
+  return svg.evaluate(async (element) => {
+    const size = 400;
+    const image = new Image();
+    const xml = new XMLSerializer().serializeToString(element);
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = size;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, size, size);
+    context.drawImage(image, 20, 20, size - 40, size - 40);
+    const pixels = context.getImageData(0, 0, size, size);
+    return window.jsQR(pixels.data, size, size)?.data ?? null;
+  });
 }
