@@ -4,6 +4,7 @@
 
 use adal_core::District;
 use adal_core::Lang;
+use adal_core::api::ProblemCode;
 use adal_core::form::{FieldDef, FieldKind};
 use adal_core::receipt::EventKind;
 use adal_core::staff::{Role, StaffAction, StaffEvent, StaffSubmission, Step};
@@ -15,7 +16,7 @@ use super::inbox::{days_left_text, form_title, is_open};
 use super::steps::Actions;
 use super::{StaffState, local_time, queue, staff_event_label, use_staff};
 use crate::i18n::t;
-use adal_app::api::staff::submission;
+use adal_app::api::staff::{StaffError, submission};
 use adal_app::components::Loading;
 use adal_app::store;
 
