@@ -63,7 +63,11 @@ impl TestApp {
 }
 
 fn identity() -> IdentityRequest {
-    IdentityRequest { name: "Aigerim S.".into(), phone: "8 701 234 56 78".into() }
+    IdentityRequest {
+        name: "Aigerim S.".into(),
+        phone: "8 701 234 56 78".into(),
+        ..IdentityRequest::default()
+    }
 }
 
 #[tokio::test]
@@ -222,7 +226,8 @@ async fn an_invalid_identity_is_refused_with_messages_in_the_requested_language(
     let app = spawn_app().await;
     let secret = secret();
     let receipt = app.submit(&with_secret(anonymous(), &secret)).await;
-    let invalid = IdentityRequest { name: " ".into(), phone: "12345".into() };
+    let invalid =
+        IdentityRequest { name: " ".into(), phone: "12345".into(), ..IdentityRequest::default() };
 
     let response = app.add_identity("kk", &receipt.tracking, &secret, &invalid).await;
 
