@@ -8,6 +8,7 @@ use adal_core::api::ProblemCode;
 use adal_core::calendar::Deadlines;
 use adal_core::form::{FieldDef, FieldKind};
 use adal_core::receipt::EventKind;
+use adal_core::staff::policy;
 use adal_core::staff::{
     MediationSession, Role, SessionOutcome, StaffAction, StaffEvent, StaffSubmission, Step,
 };
@@ -82,7 +83,7 @@ pub fn StaffItemPage() -> impl IntoView {
             })
         })
     });
-    let role = Memo::new(move |_| st.me().map(|m| m.role));
+    let role = Memo::new(move |_| st.me().map(|m| (m.role, m.district)));
     view! {
         <main id="main" class="page staff-page">
             <a href=super::StaffPage::Inbox.path() class="back">{move || t(lang.get(), "staff_back_to_inbox")}</a>
@@ -96,7 +97,14 @@ pub fn StaffItemPage() -> impl IntoView {
             }}
             {move || offered.get().map(|(tracking, mediation, registered, district, (deadlines, answer_by), conflict)| {
                 let role = role.get();
-                let may = move |step: Step| role.is_some_and(|r: Role| r.may(step, conflict));
+                // Where the item is counts too: a curator reads every district's items
+                // but acts only in their own (the server's very check).
+                let may = move |step: Step| {
+                    role.is_some_and(|(r, home): (Role, Option<District>)| {
+                        let target = policy::Target { district: Some(district), conflict };
+                        policy::authorize(r, home, step.into(), target)
+                    })
+                };
                 view! { <Actions tracking mediation registered district deadlines answer_by may/> }
             })}
         </main>
