@@ -87,10 +87,10 @@ pub fn InboxPage() -> impl IntoView {
     let regional = move || oversees(st);
     // A link from the region's overview names the district and how due (`?district=&due=`).
     let query = leptos_router::hooks::use_query_map().get_untracked();
-    if let Some(district) = query.get("district").and_then(|c| District::from_code(&c)) {
-        if oversees(st) {
-            st.set_district(district);
-        }
+    if let Some(district) = query.get("district").and_then(|c| District::from_code(&c))
+        && oversees(st)
+    {
+        st.set_district(district);
     }
     let form = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());

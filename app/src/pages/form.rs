@@ -374,10 +374,13 @@ fn LawNotes(ctx: FormCtx, form: adal_core::form::FormRef) -> impl IntoView {
             </aside>
         </Show>
         {move || standing().map(|formal| {
-            let key = if formal { "formal_appeal_complete" } else { "formal_appeal_incomplete" };
+            let said = move || match formal {
+                true => t(lang.get(), "formal_appeal_complete"),
+                false => t(lang.get(), "formal_appeal_incomplete"),
+            };
             view! {
                 <aside class="banner info" data-testid="formal-appeal-status" aria-live="polite">
-                    <p>{move || t(lang.get(), key)}</p>
+                    <p>{said}</p>
                 </aside>
             }
         })}

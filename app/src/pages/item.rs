@@ -390,7 +390,7 @@ fn AddIdentity(item: SentItem, named: bool) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="identity-h" class="identity">
-            <h2 id="identity-h">{move || t(lang.get(), if named { "identity_complete_title" } else { "anonymous_title" })}</h2>
+            <h2 id="identity-h">{move || if named { t(lang.get(), "identity_complete_title") } else { t(lang.get(), "anonymous_title") }}</h2>
             <p class="muted">{move || t(lang.get(), "anonymous_law")}</p>
             <p class="muted" data-testid="formal-appeal-needs">{move || t(lang.get(), "anonymous_formal_appeal_needs")}</p>
             <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p>
