@@ -75,8 +75,15 @@ impl Standing {
         if !asks {
             return Standing::Formal { since: received_at };
         }
+        // As typed (a draft) or as stored: given only if it would be accepted.
         let given = |r: &Requisite| {
-            answers.get(r.key()).and_then(|v| v.as_str()).is_some_and(|s| !s.trim().is_empty())
+            answers.get(r.key()).and_then(|v| v.as_str()).is_some_and(|s| match r {
+                Requisite::Iin => crate::Iin::parse(s).is_ok(),
+                Requisite::PostalAddress => {
+                    crate::validation::text(s, crate::form::ADDRESS_MIN, crate::form::ADDRESS_MAX)
+                        .is_ok()
+                }
+            })
         };
         Standing::with(Requisite::ALL.into_iter().filter(|r| !given(r)).collect(), received_at)
     }
@@ -155,6 +162,11 @@ mod tests {
             Standing::of_submission(&v3, &with_iin, AT).missing(),
             [Requisite::PostalAddress]
         );
+        // As a draft holds them: a mistyped IIN or a short address is not given yet.
+        let mut typed = with_iin.clone();
+        typed.insert("iin".into(), json!("900101300008"));
+        typed.insert("postal_address".into(), json!("Ura"));
+        assert_eq!(Standing::of_submission(&v3, &typed, AT).missing(), Requisite::ALL);
     }
 
     #[test]

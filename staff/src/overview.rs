@@ -135,13 +135,14 @@ fn Districts(lines: Vec<DistrictDue>) -> impl IntoView {
         view! { <td class:overdue=late><a href=href>{n}</a></td> }
     };
     view! {
+        <p class="muted">{move || t(lang.get(), "staff_overview_legend")}</p>
         <div class="table-scroll">
             <table class="overview" data-testid="overview-districts">
                 <thead>
                     <tr>
                         <th scope="col">{move || t(lang.get(), "district")}</th>
                         <th scope="col">{move || t(lang.get(), "staff_due_open")}</th>
-                        <th scope="col">{move || t(lang.get(), "staff_due_soon")}</th>
+                        <th scope="col">{move || t(lang.get(), "staff_overview_soon")}</th>
                         <th scope="col">{move || t(lang.get(), "staff_due_overdue")}</th>
                         <th scope="col">{move || t(lang.get(), "staff_overview_forwarding")}</th>
                     </tr>

@@ -26,6 +26,7 @@ test("a complaint's receipt names the accepting office and the answer day, offli
   // A mistyped IIN is refused with what is wrong, and nothing typed is lost.
   await page.getByLabel("IIN", { exact: true }).fill("900101300008");
   await page.getByLabel("Postal address").fill("090000, Aksai, Druzhby 7-12");
+  await expect(standing).toContainText("not a formal appeal");
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.locator("#f-iin-error")).toHaveText("The IIN's last (check) digit does not match the others: a digit is probably mistyped.");
   await expect(page.getByLabel("IIN", { exact: true })).toHaveValue("900101300008");

@@ -42,12 +42,14 @@ async function complain(request, district, institution) {
 /** The server has no clock to turn back: an item is made overdue by moving its reception
  * back in the database file (as the server's API tests do), here to 2 March 2026. */
 function receivedLongAgo(server, tracking) {
-  const sql = "UPDATE submissions SET received_at = '2026-03-02T05:00:00.000Z' WHERE tracking = ?";
   const script = `import sqlite3, sys
+at = "2026-03-02T05:00:00.000Z"
 c = sqlite3.connect(sys.argv[1], timeout=10)
-c.execute(sys.argv[2], (sys.argv[3],))
+c.execute("UPDATE submissions SET received_at = ? WHERE tracking = ?", (at, sys.argv[2]))
+c.execute("UPDATE submission_events SET at = ? WHERE kind = 'received' AND submission_id = "
+          "(SELECT id FROM submissions WHERE tracking = ?)", (at, sys.argv[2]))
 c.commit()`;
-  execFileSync("python3", ["-c", script, join(server.dataDir, "adal.sqlite3"), sql, tracking]);
+  execFileSync("python3", ["-c", script, join(server.dataDir, "adal.sqlite3"), tracking]);
 }
 
 test("a curator sees another district's overdue item and their conflict item first, and opens it from the region's view", async ({ page, browser, server }) => {
@@ -70,7 +72,7 @@ test("a curator sees another district's overdue item and their conflict item fir
   await expect(late).toHaveCount(1);
   await expect(late).toContainText(overdue);
   await expect(late).toContainText("Terekti district");
-  await expect(late).toContainText(/overdue by \d+ working days/);
+  await expect(late).toContainText(/Overdue: \d+ working days/);
   await expect(page.getByText(ordinary)).toHaveCount(0);
   // The conflict item is listed before what is late.
   const order = await page.getByTestId("overview-item").allTextContents();
