@@ -406,6 +406,16 @@ impl Identity {
         }
         missing
     }
+
+    /// A complaint sent named, but without the IIN or postal address, is completed by
+    /// both at once: each one missing is a field error.
+    pub fn completes_a_named_complaint(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        for requisite in self.missing() {
+            errors.push(requisite.key(), crate::ErrorCode::Required);
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
 }
 
 impl IdentityRequest {

@@ -102,6 +102,19 @@ test("a named complaint without the IIN and address is registered with no answer
   await expect(page.getByTestId("registered-on")).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
   await expect(page.getByTestId("answer-by")).toHaveText("No answer day: registered, but not a formal appeal until your IIN and postal address are given (APC Art. 63)");
   await snapshot(page, "24-receipt-not-formal");
+
+  // Given later on the receipt, with the name and phone it was sent with: from then, an appeal.
+  const complete = page.getByRole("region", { name: "Make it a formal appeal" });
+  await expect(complete.getByLabel("Your name")).toHaveValue("Bolat Kenzhebekov");
+  await complete.getByLabel("IIN (12 digits)").fill("850315 400125");
+  await complete.getByLabel("Postal address").fill("090000, Fedorovka, Tauelsizdik 3");
+  await complete.getByRole("button", { name: "Add my IIN and address" }).click();
+  await expect(complete.locator("#id-iin-error")).toHaveText("The IIN's last (check) digit does not match the others: a digit is probably mistyped.");
+  await expect(complete.getByLabel("Postal address")).toHaveValue("090000, Fedorovka, Tauelsizdik 3");
+  await complete.getByLabel("IIN (12 digits)").fill("850315 400124");
+  await complete.getByRole("button", { name: "Add my IIN and address" }).click();
+  await expect(page.getByTestId("answer-by")).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(complete).toHaveCount(0);
 });
 
 test("an anonymous complaint states the law on anonymous appeals and has no answer day", async ({ page }) => {

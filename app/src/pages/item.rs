@@ -123,9 +123,14 @@ fn Sent(item: SentItem) -> impl IntoView {
     let identified = status
         .as_ref()
         .is_some_and(|s| s.timeline.iter().any(|e| e.kind == EventKind::IdentityAdded));
-    // Named later, but not yet a formal appeal: the IIN and address may still be added.
-    let completable = identified
-        && status.as_ref().and_then(|s| s.terms.as_ref()).is_some_and(|t| !t.missing.is_empty());
+    // Named (when sent or later), but not yet a formal appeal: the IIN and address may
+    // still be added, with the same name and phone (those it was sent with, filled in).
+    let completable =
+        status.as_ref().and_then(|s| s.terms.as_ref()).is_some_and(|t| !t.missing.is_empty());
+    let text = |key: &str| {
+        item.request.answers.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+    };
+    let sent_as = (text("name"), text("phone"));
     view! {
         <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
         <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
@@ -137,12 +142,12 @@ fn Sent(item: SentItem) -> impl IntoView {
             </section>
         })}
         {status.as_ref().and_then(|s| s.extension.clone()).map(|extension| view! { <Extension extension/> })}
-        {identified.then(|| view! { <p class="banner ok" role="status">{move || t(lang.get(), "identity_added")}</p> })}
+        {identified.then(|| view! { <p class="banner ok" role="status">{move || if completable { t(lang.get(), "identity_added") } else { t(lang.get(), "identity_added_formal") }}</p> })}
         {status.as_ref().and_then(open_question).map(|question| view! { <Question item=item.clone() question/> })}
         {status.as_ref().and_then(|s| s.sessions.last().cloned()).map(|record| view! { <Session record/> })}
         {status.as_ref().and_then(|s| s.act.clone()).map(|act| view! { <ActSigned act item_id=item.id.clone()/> })}
         {status.map(|status| view! { <Timeline status/> })}
-        {(anonymous || completable).then(|| view! { <AddIdentity item=item.clone() named=!anonymous/> })}
+        {(anonymous || completable).then(|| view! { <AddIdentity item=item.clone() named=!anonymous sent_as/> })}
     }
 }
 
@@ -339,14 +344,15 @@ pub fn ItemActPage() -> impl IntoView {
 /// An anonymous complaint is a signal for monitoring; a name and phone let the office
 /// reach the person, but only the content the law requires of an appeal (IIN, postal
 /// address, APC Art. 63) would make it one, and the screen says so. The person decides,
-/// here, at any time. `named`: a name and phone were added already and the IIN or the
-/// address is still missing; given again with the same name and phone, they complete it.
+/// here, at any time. `named`: a name and phone were given (when sent, `sent_as`, or
+/// added since) and the IIN or the address is still missing; given again with the same
+/// name and phone, they complete it.
 #[component]
-fn AddIdentity(item: SentItem, named: bool) -> impl IntoView {
+fn AddIdentity(item: SentItem, named: bool, sent_as: (String, String)) -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
+    let name = RwSignal::new(sent_as.0);
+    let phone = RwSignal::new(sent_as.1);
     let iin = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
@@ -391,9 +397,9 @@ fn AddIdentity(item: SentItem, named: bool) -> impl IntoView {
     view! {
         <section aria-labelledby="identity-h" class="identity">
             <h2 id="identity-h">{move || if named { t(lang.get(), "identity_complete_title") } else { t(lang.get(), "anonymous_title") }}</h2>
-            <p class="muted">{move || t(lang.get(), "anonymous_law")}</p>
+            {(!named).then(|| view! { <p class="muted">{move || t(lang.get(), "anonymous_law")}</p> })}
             <p class="muted" data-testid="formal-appeal-needs">{move || t(lang.get(), "anonymous_formal_appeal_needs")}</p>
-            <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p>
+            {(!named).then(|| view! { <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p> })}
             <form novalidate on:submit=submit>
                 <div class="field">
                     <label for="id-name">{move || t(lang.get(), "identity_name")}</label>
@@ -419,7 +425,7 @@ fn AddIdentity(item: SentItem, named: bool) -> impl IntoView {
                         prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev))/>
                     <p id="id-address-error" class="error-text">{error("postal_address")}</p>
                 </div>
-                <button type="submit" class="secondary">{move || t(lang.get(), "identity_submit")}</button>
+                <button type="submit" class="secondary">{move || if named { t(lang.get(), "identity_complete_submit") } else { t(lang.get(), "identity_submit") }}</button>
             </form>
             <p role="status">{move || message.get()}</p>
         </section>

@@ -170,6 +170,8 @@ pub struct Receipted {
     reports_a_bribe: bool,
     /// Whether it is a formal appeal (APC Art. 63), and since when.
     standing: Standing,
+    /// Sent named: the name and phone its answers give.
+    named_as: Option<(String, String)>,
 }
 
 impl Receipted {
@@ -185,6 +187,12 @@ impl Receipted {
             &self.standing,
             self.reports_a_bribe,
         ))
+    }
+
+    /// Sent with a name, but without what makes it a formal appeal: its sender may still
+    /// add the IIN and postal address ([`add_identity`]), both at once.
+    pub fn named_but_incomplete(&self) -> bool {
+        !self.sent_anonymous && matches!(self.standing, Standing::Incomplete(_))
     }
 
     /// Still anonymous: sent so, and no identity added since.
@@ -252,8 +260,14 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
         let formal_at = formal_at.as_deref().map(parse_time).transpose()?;
         Standing::of_identity(identity_added.then_some((missing, formal_at)))
     } else {
-        Standing::of_submission(&form, &answers, received_at)
+        // A named complaint completed later with the IIN and address: formal from then.
+        match (Standing::of_submission(&form, &answers, received_at), formal_at) {
+            (Standing::Incomplete(_), Some(at)) => Standing::Formal { since: parse_time(&at)? },
+            (standing, _) => standing,
+        }
     };
+    let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let named_as = text("name").zip(text("phone")).filter(|_| !sent_anonymous);
     Ok(Some(Receipted {
         id: id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?,
         secret_sha256,
@@ -265,6 +279,7 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
         district: District::from_code(&district),
         reports_a_bribe,
         standing,
+        named_as,
     }))
 }
 
@@ -356,7 +371,8 @@ pub enum IdentityAdded {
 /// one transaction; `found` then reads as named. The same name and phone again may bring
 /// the IIN and postal address the first request left out (each kept once given, never
 /// replaced): the identity is completed, `identity_added` appended again, and once both
-/// are there the complaint is a formal appeal from `at`.
+/// are there the complaint is a formal appeal from `at`. A complaint sent named without
+/// them is completed the same way, by its own name and phone with both.
 pub fn add_identity(
     conn: &mut Connection,
     found: &mut Receipted,
@@ -366,7 +382,13 @@ pub fn add_identity(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let id = found.id.to_string();
     let existing = identity_row(&tx, &id)?;
-    if existing.is_none() && !found.sent_anonymous {
+    // A named complaint takes only its own name and phone, with both requisites at once.
+    let completes_named = found.named_but_incomplete()
+        && found.named_as.as_ref().is_some_and(|(name, phone)| {
+            *name == identity.name && phone.as_str() == identity.phone.as_str()
+        })
+        && identity.missing().is_empty();
+    if existing.is_none() && !found.sent_anonymous && !completes_named {
         return Ok(IdentityAdded::NotAnonymous);
     }
     let given_iin = identity.iin.as_ref().map(|i| i.as_str().to_owned());

@@ -94,6 +94,9 @@ async fn post_identity(
 ) -> Result<Response, ApiError> {
     let mut found = authorize(&state, &tracking, &headers).await?;
     let identity = request.validate().map_err(ApiError::Validation)?;
+    if found.named_but_incomplete() {
+        identity.completes_a_named_complaint().map_err(ApiError::Validation)?;
+    }
     let at = OffsetDateTime::now_utc();
     let (status, found) = state
         .db

@@ -253,3 +253,42 @@ async fn the_iin_and_address_reach_the_staff_item_but_not_the_csv_export() {
     assert!(export.contains(&tracking) && export.contains("School No. 12"));
     assert!(!export.contains(IIN) && !export.contains("Dostyk"), "{export}");
 }
+
+#[tokio::test]
+async fn a_named_complaint_is_completed_later_with_both_requisites_by_its_own_name_and_phone() {
+    // Arrange: sent named, without the IIN and address.
+    let app = spawn_app().await;
+    let secret = secret();
+    let request = adal_core::api::SubmissionRequest {
+        receipt_secret: Some(secret.clone()),
+        ..submission(complaint())
+    };
+    let receipt = app.submit(&request).await;
+    let own = IdentityRequest {
+        name: "Aigerim S.".into(),
+        phone: "8 701 234 56 78".into(),
+        iin: IIN.into(),
+        postal_address: ADDRESS.into(),
+    };
+
+    // Act
+    let only_iin = IdentityRequest { postal_address: String::new(), ..own.clone() };
+    let only_iin =
+        problem(app.add_identity("en", &receipt.tracking, &secret, &only_iin).await).await;
+    let someone = IdentityRequest { name: "Someone Else".into(), ..own.clone() };
+    let someone = app.add_identity("en", &receipt.tracking, &secret, &someone).await;
+    let completed = app.add_identity("en", &receipt.tracking, &secret, &own).await;
+
+    // Assert
+    assert_eq!(receipt.terms.unwrap().missing, Requisite::ALL);
+    assert_eq!(only_iin.status, 422);
+    assert_eq!(only_iin.errors[0].field.as_str(), "postal_address");
+    assert_eq!(someone.status(), StatusCode::CONFLICT, "another person's name is not taken");
+    assert_eq!(completed.status(), StatusCode::OK);
+    let status: adal_core::receipt::SubmissionStatus = completed.json().await.unwrap();
+    assert!(!status.anonymous);
+    let terms = status.terms.unwrap();
+    let completed_at = status.timeline.last().unwrap().at;
+    assert_eq!(terms.answer_by, Some(Calendar::kazakhstan().deadlines(completed_at).answer_by));
+    assert!(terms.missing.is_empty());
+}
