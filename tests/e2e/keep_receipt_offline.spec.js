@@ -111,6 +111,7 @@ test("a named complaint without the IIN and address is registered with no answer
   await complete.getByRole("button", { name: "Add my IIN and address" }).click();
   await expect(complete.locator("#id-iin-error")).toHaveText("The IIN's last (check) digit does not match the others: a digit is probably mistyped.");
   await expect(complete.getByLabel("Postal address")).toHaveValue("090000, Fedorovka, Tauelsizdik 3");
+  await snapshot(page, "25-receipt-complete-the-appeal");
   await complete.getByLabel("IIN (12 digits)").fill("850315 400124");
   await complete.getByRole("button", { name: "Add my IIN and address" }).click();
   await expect(page.getByTestId("answer-by")).toHaveText(/^\d{4}-\d{2}-\d{2}$/);

@@ -78,8 +78,10 @@ test("a curator sees another district's overdue item and their conflict item fir
   const order = await page.getByTestId("overview-item").allTextContents();
   expect(order[0]).toContain(conflict);
   const terekti = page.locator('[data-testid="overview-district"][data-district="TER"]');
-  // Open, due soon, overdue, and not registered nor forwarded within 3 working days.
-  await expect(terekti.getByRole("cell")).toHaveText(["1", "0", "1", "1"]);
+  // Overdue, and not registered nor forwarded within 3 working days (the worker's server
+  // may hold other tests' open items: the open count is not this test's alone).
+  await expect(terekti.getByRole("cell").nth(2)).toHaveText("1");
+  await expect(terekti.getByRole("cell").nth(3)).toHaveText("1");
   await snapshot(page, "60-curator-region-overview");
 
   // Opened from the view: another district's item, to read; its steps are not offered.
@@ -92,20 +94,20 @@ test("a curator sees another district's overdue item and their conflict item fir
 
   // A count links to that district's inbox, so filtered.
   await page.goBack();
-  await terekti.getByRole("link", { name: "1" }).nth(1).click();
+  await terekti.getByRole("cell").nth(2).getByRole("link", { name: "1" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inbox · Terekti district");
   await expect(page.getByLabel("Due", { exact: true })).toHaveValue("overdue");
   await expect(page.getByTestId("inbox-row")).toHaveCount(1);
   await expect(page.getByTestId("inbox-row")).toContainText(overdue);
+  await snapshot(page, "62-curator-other-district-inbox-overdue");
 
   // A district clerk has no view of the region, and does not see the conflict item.
   const clerk = await browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 } });
   const cpage = await clerk.newPage();
   await logIn(cpage, "erlan.clerk");
-  await expect(cpage.getByTestId("inbox-row").first()).toBeVisible();
+  await expect(cpage.getByTestId("inbox-row").filter({ hasText: ordinary })).toHaveCount(1);
   await expect(cpage.getByRole("link", { name: "Region" })).toHaveCount(0);
-  await expect(cpage.getByTestId("inbox-row")).toHaveCount(1);
-  await expect(cpage.getByTestId("inbox-row")).toContainText(ordinary);
+  await expect(cpage.getByTestId("inbox-row").filter({ hasText: conflict })).toHaveCount(0);
   await cpage.goto("/staff/overview");
   await expect(cpage.getByTestId("overview-districts")).toHaveCount(0);
   await expect(cpage.getByText(overdue)).toHaveCount(0);
