@@ -95,6 +95,8 @@ impl Standing {
         match identity {
             None => Standing::Anonymous,
             Some((missing, Some(since))) if missing.is_empty() => Standing::Formal { since },
+            // Both given but never dated (not written so): asked again rather than
+            // put on a clock with no start.
             Some((missing, _)) if missing.is_empty() => {
                 Standing::Incomplete(Requisite::ALL.to_vec())
             }

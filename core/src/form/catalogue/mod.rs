@@ -3,7 +3,8 @@
 //! A published version is never edited: a change is a new version, added next to the
 //! old one, which stays here for as long as submissions of it are accepted (the current
 //! and the previous version), so that drafts written offline can still be sent or
-//! carried over. The complaint's first version is kept too ([`KEPT_FIRST_RELEASE`]).
+//! carried over. The complaint's first version is kept too: the first release's drafts
+//! are still on people's phones, and are carried over from it.
 
 mod complaint;
 mod mediation;
@@ -26,11 +27,6 @@ static CATALOGUE: LazyLock<Vec<FormSchema>> = LazyLock::new(|| {
         monitoring::clinic_v1(),
     ]
 });
-
-#[cfg_attr(not(test), allow(dead_code))]
-/// Versions kept beyond the current and the previous one: the first release's complaint
-/// drafts are still on people's phones, and are carried over from it.
-pub(crate) const KEPT_FIRST_RELEASE: [(&str, u32); 1] = [("complaint", 1)];
 
 /// The forms whose submissions are monitoring visits.
 pub const MONITORING_FORMS: [&str; 2] = ["monitoring_school", "monitoring_clinic"];
@@ -189,6 +185,9 @@ mod tests {
             assert!(first.required && first.show_if.is_none());
         }
     }
+
+    /// Versions kept beyond the current and the previous one.
+    const KEPT_FIRST_RELEASE: [(&str, u32); 1] = [("complaint", 1)];
 
     #[test]
     fn the_catalogue_holds_the_current_and_previous_version_of_each_form() {
