@@ -173,6 +173,12 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
                 <dl class="facts">
                     <dt>{move || t(lang.get(), "identity_name")}</dt><dd>{id.name.clone()}</dd>
                     <dt>{move || t(lang.get(), "identity_phone")}</dt><dd>{String::from(id.phone.clone())}</dd>
+                    {id.iin.clone().map(|iin| view! {
+                        <dt>{move || t(lang.get(), "identity_iin")}</dt><dd>{String::from(iin)}</dd>
+                    })}
+                    {id.postal_address.clone().map(|address| view! {
+                        <dt>{move || t(lang.get(), "identity_postal_address")}</dt><dd>{address}</dd>
+                    })}
                 </dl>
             })}
         </section>

@@ -194,6 +194,16 @@ async fn an_anonymous_report_named_later_with_iin_and_address_becomes_a_formal_a
     assert_eq!(other.status(), StatusCode::CONFLICT, "an IIN once given is not replaced");
     let status = app.status(&receipt.tracking, &secret).await;
     assert_eq!(status.terms.unwrap().answer_by, terms.answer_by, "the status says the same");
+    // The office reads them with the identity, to answer the appeal.
+    let staff = app
+        .staff_session("staff.ura", adal_core::staff::Role::OfficeStaff, Some(District::Uralsk))
+        .await;
+    let path = format!("/api/v1/staff/submissions/{}", receipt.tracking);
+    let item: adal_core::staff::StaffSubmission =
+        app.staff_send(&staff, "en", &path, None).await.json().await.unwrap();
+    let identity = item.identity.unwrap();
+    assert_eq!(identity.iin.map(String::from).as_deref(), Some(IIN));
+    assert_eq!(identity.postal_address.as_deref(), Some(ADDRESS));
 }
 
 #[tokio::test]
