@@ -8,7 +8,7 @@
 // The record, written once and read by app::store::shell (its `ShellDraft` is the same
 // shape; change both together): database "adal-shell", version 1, object store "drafts"
 // with key path "id"; one record a draft, exactly the app's draft without `problem`:
-//   { id: "<uuid v4>", form: { id: "complaint", version: 2 },
+//   { id: "<uuid v4>", form: { id: "complaint", version: 3 },
 //     answers: { "<field key>": "<text as typed>" | true | false, … },
 //     created_at: <ms since the epoch>, updated_at: <ms since the epoch> }
 // Text is kept as typed (never trimmed); a ticked check box is true; a radio answer is its

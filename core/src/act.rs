@@ -919,7 +919,7 @@ mod tests {
         assert_eq!(errors.get("district"), Some(ErrorCode::UnknownChoice));
         assert_eq!(errors.get("date"), Some(ErrorCode::InvalidDate));
         assert_eq!(errors.get("mediator_status"), Some(ErrorCode::UnknownChoice));
-        assert_eq!(errors.get("parties.0.iin"), Some(ErrorCode::InvalidIin));
+        assert_eq!(errors.get("parties.0.iin"), Some(ErrorCode::IinCheckDigit));
         assert_eq!(errors.get("parties.1.name"), Some(ErrorCode::Required));
         assert_eq!(errors.get("parties"), Some(ErrorCode::TooFewItems { min: 2 }));
     }

@@ -29,10 +29,11 @@ impl Iin {
             return Err(ErrorCode::InvalidIin);
         }
         let digits: Vec<u32> = raw.chars().filter_map(|c| c.to_digit(10)).collect();
-        let digits: [u32; 12] = digits.try_into().map_err(|_| ErrorCode::InvalidIin)?;
+        let digits: [u32; 12] = digits.try_into().map_err(|_| ErrorCode::IinLength)?;
         birth_date(&digits).ok_or(ErrorCode::InvalidIin)?;
+        // A mistyped digit almost always shows here: say so, rather than "not valid".
         if check_digit(&digits) != Some(digits[11]) {
-            return Err(ErrorCode::InvalidIin);
+            return Err(ErrorCode::IinCheckDigit);
         }
         Ok(Iin(digits.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()))
     }
@@ -165,20 +166,20 @@ mod tests {
     fn the_second_pass_is_used_when_the_first_gives_ten() {
         // Digits 1–11 weigh 10 (mod 11) with weights 1..11; the second weights give 1.
         assert!(Iin::parse("900101300811").is_ok());
-        assert_eq!(Iin::parse("900101300810"), Err(ErrorCode::InvalidIin));
+        assert_eq!(Iin::parse("900101300810"), Err(ErrorCode::IinCheckDigit));
     }
 
     #[test]
     fn a_serial_where_both_passes_give_ten_is_never_valid() {
         for check in 0..=9 {
-            assert_eq!(Iin::parse(&format!("90010130080{check}")), Err(ErrorCode::InvalidIin));
+            assert_eq!(Iin::parse(&format!("90010130080{check}")), Err(ErrorCode::IinCheckDigit));
         }
     }
 
     #[test]
     fn a_wrong_check_digit_is_refused() {
-        assert_eq!(Iin::parse("900101300008"), Err(ErrorCode::InvalidIin));
-        assert_eq!(Iin::parse("850315400125"), Err(ErrorCode::InvalidIin));
+        assert_eq!(Iin::parse("900101300008"), Err(ErrorCode::IinCheckDigit));
+        assert_eq!(Iin::parse("850315400125"), Err(ErrorCode::IinCheckDigit));
     }
 
     #[test]
@@ -196,7 +197,10 @@ mod tests {
 
     #[test]
     fn wrong_lengths_and_letters_are_refused() {
-        for raw in ["90010130000", "9001013000071", "90010130000A", "9001013000.7"] {
+        for raw in ["90010130000", "9001013000071"] {
+            assert_eq!(Iin::parse(raw), Err(ErrorCode::IinLength), "{raw}");
+        }
+        for raw in ["90010130000A", "9001013000.7"] {
             assert_eq!(Iin::parse(raw), Err(ErrorCode::InvalidIin), "{raw}");
         }
         assert_eq!(Iin::parse("   "), Err(ErrorCode::Required));

@@ -6,6 +6,7 @@
 
 pub mod act;
 pub mod api;
+pub mod appeal;
 pub mod attachment;
 pub mod calendar;
 pub mod channel;

@@ -493,9 +493,20 @@ mod tests {
         assert_eq!(standard, ["description", "location", "name", "phone"]);
         let school = definition("school", Lang::En).unwrap();
         let codes: Vec<_> = school.attributes.iter().map(|a| a.code.as_str()).collect();
-        assert_eq!(codes, ["district", "institution", "amount_asked", "occurred_on", "anonymous"]);
+        assert_eq!(
+            codes,
+            [
+                "district",
+                "institution",
+                "amount_asked",
+                "occurred_on",
+                "anonymous",
+                "iin",
+                "postal_address"
+            ]
+        );
         let orders: Vec<_> = school.attributes.iter().map(|a| a.order).collect();
-        assert_eq!(orders, [1, 2, 3, 4, 5]);
+        assert_eq!(orders, [1, 2, 3, 4, 5, 6, 7]);
         assert!(definition("parking", Lang::En).is_none());
     }
 

@@ -12,12 +12,13 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::Phone;
 use crate::act::SignedAct;
 use crate::form::FormRef;
+use crate::form::{ADDRESS_MAX, ADDRESS_MIN};
 use crate::form::{NAME_MAX, NAME_MIN};
 use crate::mediation::SessionRecord;
 use crate::validation::{self, FieldErrors};
+use crate::{Iin, Phone};
 
 /// The request header that carries the receipt secret. A header rather than the query
 /// string, so that it never ends up in access logs or browser history.
@@ -253,9 +254,11 @@ pub struct ReceiptTerms {
     /// it arrived after hours or on a day off.
     #[serde(with = "crate::calendar::iso_date")]
     pub registered_on: time::Date,
-    /// The 15th working day, for a named complaint (an appeal). Absent for an anonymous
-    /// one (the law does not consider it an appeal), a mediation request (its own
-    /// clock) and a monitoring checklist (no answer is due).
+    /// The 15th working day, for a complaint that is a formal appeal
+    /// ([`crate::appeal::Standing`]). Absent for an anonymous one (the law does not
+    /// consider it an appeal), a named one without the IIN or postal address (not an
+    /// appeal until they are given: see `missing`), a mediation request (its own clock)
+    /// and a monitoring checklist (no answer is due).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -269,24 +272,31 @@ pub struct ReceiptTerms {
     /// It reports a bribe ([`reports_a_bribe`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reports_a_bribe: bool,
+    /// A named complaint that is not yet a formal appeal: what to add to make it one
+    /// (APC Art. 63).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<crate::appeal::Requisite>,
 }
 
 impl ReceiptTerms {
-    /// The terms of a submission of `form_id` to `district` received at `received_at`.
-    /// `sent_anonymous`: sent without a name. Such a report stays outside the answer
-    /// clock even once a name and phone are added: only the content the law requires of
-    /// an appeal (IIN, postal address, Art. 63) would make it one.
+    /// The terms of a submission of `form_id` to `district` received at `received_at`,
+    /// standing as `standing` under the law: a complaint is answered by the 15th working
+    /// day only as a formal appeal, counted from when it became one (an anonymous report
+    /// named later with its IIN and address: from then).
     pub fn new(
         calendar: &crate::calendar::Calendar,
         form_id: &str,
         district: crate::District,
         received_at: OffsetDateTime,
-        sent_anonymous: bool,
+        standing: &crate::appeal::Standing,
         reports_a_bribe: bool,
     ) -> ReceiptTerms {
         let deadlines = calendar.deadlines(received_at);
-        let appeal = crate::form::COMPLAINT_FORMS.contains(&form_id) && !sent_anonymous;
-        let answer_by = appeal.then_some(deadlines.answer_by);
+        let complaint = crate::form::COMPLAINT_FORMS.contains(&form_id);
+        let answer_by = standing
+            .formal_since()
+            .filter(|_| complaint)
+            .map(|since| calendar.deadlines(since).answer_by);
         // Only the days the receipt states: the two-month cap it does not print may
         // reach into a provisional year without making these estimates.
         let last = answer_by.unwrap_or(deadlines.registered_on);
@@ -299,6 +309,7 @@ impl ReceiptTerms {
             answer_by,
             provisional,
             reports_a_bribe,
+            missing: if complaint { standing.missing().to_vec() } else { Vec::new() },
         }
     }
 }
@@ -356,21 +367,55 @@ impl SubmissionStatus {
 }
 
 /// `POST /api/v1/submissions/{tracking}/identity`: the name and phone a person adds to
-/// their anonymous complaint, as typed.
+/// their anonymous complaint, as typed, and the IIN and postal address that make it a
+/// formal appeal (APC Art. 63); those two may be left empty, or added by a second
+/// request with the same name and phone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityRequest {
     pub name: String,
     pub phone: String,
+    pub iin: String,
+    pub postal_address: String,
 }
 
-/// A validated identity: the same rules as the complaint form's `name` and `phone`.
+/// A validated identity: the same rules as the complaint form's `name`, `phone`, `iin`
+/// and `postal_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identity {
     pub name: String,
     pub phone: Phone,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iin: Option<Iin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_address: Option<String>,
+}
+
+impl Identity {
+    /// What it lacks to make the complaint a formal appeal.
+    pub fn missing(&self) -> Vec<crate::appeal::Requisite> {
+        use crate::appeal::Requisite;
+        let mut missing = Vec::new();
+        if self.iin.is_none() {
+            missing.push(Requisite::Iin);
+        }
+        if self.postal_address.is_none() {
+            missing.push(Requisite::PostalAddress);
+        }
+        missing
+    }
+
+    /// A complaint sent named, but without the IIN or postal address, is completed by
+    /// both at once: each one missing is a field error.
+    pub fn completes_a_named_complaint(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        for requisite in self.missing() {
+            errors.push(requisite.key(), crate::ErrorCode::Required);
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
 }
 
 impl IdentityRequest {
@@ -378,8 +423,20 @@ impl IdentityRequest {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", validation::text(&self.name, NAME_MIN, NAME_MAX));
         let phone = errors.check("phone", Phone::parse(&self.phone));
+        let optional = |raw: &str| !crate::clean::is_blank(raw);
+        let iin = optional(&self.iin).then(|| errors.check("iin", Iin::parse(&self.iin))).flatten();
+        let postal_address = optional(&self.postal_address)
+            .then(|| {
+                errors.check(
+                    "postal_address",
+                    validation::text(&self.postal_address, ADDRESS_MIN, ADDRESS_MAX),
+                )
+            })
+            .flatten();
         match (name, phone) {
-            (Some(name), Some(phone)) if errors.is_empty() => Ok(Identity { name, phone }),
+            (Some(name), Some(phone)) if errors.is_empty() => {
+                Ok(Identity { name, phone, iin, postal_address })
+            }
             _ => Err(errors),
         }
     }
@@ -392,6 +449,7 @@ mod tests {
 
     use super::*;
     use crate::ErrorCode;
+    use crate::appeal::{Requisite, Standing};
     use crate::form::FieldKind;
 
     #[test]
@@ -444,12 +502,18 @@ mod tests {
 
     #[test]
     fn an_identity_follows_the_complaint_forms_rules() {
-        let ok = IdentityRequest { name: " Aigerim S. ".into(), phone: "8 701 234 56 78".into() };
+        let ok = IdentityRequest {
+            name: " Aigerim S. ".into(),
+            phone: "8 701 234 56 78".into(),
+            ..IdentityRequest::default()
+        };
         let identity = ok.validate().unwrap();
         assert_eq!(identity.name, "Aigerim S.");
         assert_eq!(identity.phone.as_str(), "+77012345678");
         let errors =
-            IdentityRequest { name: "".into(), phone: "123".into() }.validate().unwrap_err();
+            IdentityRequest { name: "".into(), phone: "123".into(), ..IdentityRequest::default() }
+                .validate()
+                .unwrap_err();
         assert_eq!(errors.get("name"), Some(ErrorCode::Required));
         assert_eq!(errors.get("phone"), Some(ErrorCode::InvalidPhone));
         // The very fields an identity given when sending goes through.
@@ -468,6 +532,58 @@ mod tests {
         assert_eq!(filed_at(local, true).minute(), 0);
     }
 
+    fn formal(at: OffsetDateTime) -> Standing {
+        Standing::Formal { since: at }
+    }
+
+    #[test]
+    fn a_named_complaint_without_iin_and_address_has_no_answer_day_and_says_what_to_add() {
+        let calendar = crate::calendar::Calendar::kazakhstan();
+        let at = in_region(datetime!(2026-05-08 10:00));
+        let standing = Standing::Incomplete(vec![Requisite::Iin, Requisite::PostalAddress]);
+        let terms = ReceiptTerms::new(
+            &calendar,
+            "complaint",
+            crate::District::Uralsk,
+            at,
+            &standing,
+            false,
+        );
+        assert_eq!(terms.answer_by, None);
+        assert_eq!(terms.missing, [Requisite::Iin, Requisite::PostalAddress]);
+        let json = serde_json::to_value(&terms).unwrap();
+        assert_eq!(json["missing"], serde_json::json!(["iin", "postal_address"]));
+        // Completed later (an identity added on Monday 1 June): 15 working days from then.
+        let later = in_region(datetime!(2026-06-01 10:00));
+        let formal = Standing::Formal { since: later };
+        let terms =
+            ReceiptTerms::new(&calendar, "complaint", crate::District::Uralsk, at, &formal, false);
+        assert_eq!(terms.registered_on, time::macros::date!(2026 - 05 - 08));
+        assert_eq!(terms.answer_by, Some(calendar.deadlines(later).answer_by));
+        assert!(terms.missing.is_empty());
+    }
+
+    #[test]
+    fn an_identity_may_bring_the_iin_and_address_and_they_are_checked() {
+        let request = IdentityRequest {
+            name: "Aigerim S.".into(),
+            phone: "8 701 234 56 78".into(),
+            iin: "900101 300007".into(),
+            postal_address: "090000, Uralsk, Dostyk 12-5".into(),
+        };
+        let identity = request.validate().unwrap();
+        assert_eq!(identity.iin.as_ref().map(Iin::as_str), Some("900101300007"));
+        assert!(identity.missing().is_empty());
+        let without =
+            IdentityRequest { iin: " ".into(), postal_address: "".into(), ..request.clone() };
+        assert_eq!(without.validate().unwrap().missing(), Requisite::ALL);
+        let wrong =
+            IdentityRequest { iin: "900101300008".into(), postal_address: "Ura".into(), ..request };
+        let errors = wrong.validate().unwrap_err();
+        assert_eq!(errors.get("iin"), Some(ErrorCode::IinCheckDigit));
+        assert_eq!(errors.get("postal_address"), Some(ErrorCode::TooShort { min: 5 }));
+    }
+
     /// The moment `dt` (written as on a clock in Uralsk).
     fn in_region(dt: time::PrimitiveDateTime) -> OffsetDateTime {
         dt.assume_offset(crate::district::REGION_UTC_OFFSET)
@@ -479,8 +595,14 @@ mod tests {
         // registered Tuesday 12 May; the 15th working day skips Kurban Ait (27 May).
         let calendar = crate::calendar::Calendar::kazakhstan();
         let at = in_region(datetime!(2026-05-09 20:00));
-        let terms =
-            ReceiptTerms::new(&calendar, "complaint", crate::District::Zhanibek, at, false, false);
+        let terms = ReceiptTerms::new(
+            &calendar,
+            "complaint",
+            crate::District::Zhanibek,
+            at,
+            &formal(at),
+            false,
+        );
         assert_eq!(terms.registered_on, time::macros::date!(2026 - 05 - 12));
         assert_eq!(terms.answer_by, Some(time::macros::date!(2026 - 06 - 03)));
         assert_eq!(terms.accepted_by.district, crate::District::Zhanibek);
@@ -492,7 +614,14 @@ mod tests {
     fn a_receipt_is_provisional_only_when_the_days_it_states_reach_a_provisional_year() {
         let calendar = crate::calendar::Calendar::kazakhstan();
         let terms = |at| {
-            ReceiptTerms::new(&calendar, "complaint", crate::District::Uralsk, at, false, false)
+            ReceiptTerms::new(
+                &calendar,
+                "complaint",
+                crate::District::Uralsk,
+                at,
+                &formal(at),
+                false,
+            )
         };
         // Friday 4 December 2026: answered by Monday 28 December (the two-month cap, in
         // 2027, is not on the receipt).
@@ -508,7 +637,8 @@ mod tests {
         let calendar = crate::calendar::Calendar::kazakhstan();
         let at = in_region(datetime!(2026-05-08 10:00));
         let terms = |form, anonymous| {
-            ReceiptTerms::new(&calendar, form, crate::District::Uralsk, at, anonymous, false)
+            let standing = if anonymous { Standing::Anonymous } else { formal(at) };
+            ReceiptTerms::new(&calendar, form, crate::District::Uralsk, at, &standing, false)
         };
         // Friday 8 May 2026 is a working day: registered that day.
         assert_eq!(terms("complaint", false).registered_on, time::macros::date!(2026 - 05 - 08));
@@ -530,8 +660,14 @@ mod tests {
         assert!(!reports_a_bribe("monitoring_school", &answers(serde_json::json!(5000))));
         let calendar = crate::calendar::Calendar::kazakhstan();
         let at = in_region(datetime!(2026-05-09 20:00));
-        let terms =
-            ReceiptTerms::new(&calendar, "complaint", crate::District::Uralsk, at, true, true);
+        let terms = ReceiptTerms::new(
+            &calendar,
+            "complaint",
+            crate::District::Uralsk,
+            at,
+            &Standing::Anonymous,
+            true,
+        );
         assert_eq!(terms.answer_by, None);
         assert!(terms.reports_a_bribe);
         let json = serde_json::to_value(&terms).unwrap();

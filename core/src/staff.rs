@@ -10,6 +10,7 @@ mod account;
 mod action;
 mod audit;
 mod inbox;
+mod overview;
 pub mod policy;
 mod triage;
 
@@ -17,6 +18,7 @@ pub use account::*;
 pub use action::*;
 pub use audit::*;
 pub use inbox::*;
+pub use overview::*;
 pub use triage::*;
 
 pub use crate::mediation::{

@@ -216,6 +216,18 @@ pub enum ErrorCode {
         ru: "ИИН указан неверно: проверьте 12 цифр по удостоверению личности.",
         en: "This IIN is not valid: please check the 12 digits against the ID card.";
 
+    IinLength = "iin_length",
+        error: "an IIN is twelve digits",
+        kk: "ЖСН 12 цифрдан тұрады: жеке куәліктегідей толық жазыңыз.",
+        ru: "ИИН состоит из 12 цифр: впишите его полностью, как в удостоверении личности.",
+        en: "An IIN has exactly 12 digits: please type all of them, as on the ID card.";
+
+    IinCheckDigit = "iin_check_digit",
+        error: "the IIN's check digit does not match",
+        kk: "ЖСН-нің соңғы (бақылау) цифры басқаларына сәйкес емес: бір цифр қате терілген болуы мүмкін.",
+        ru: "Последняя (контрольная) цифра ИИН не сходится с остальными: вероятно, одна цифра введена с ошибкой.",
+        en: "The IIN's last (check) digit does not match the others: a digit is probably mistyped.";
+
     InvalidBin = "invalid_bin",
         error: "not a valid BIN",
         kk: "БСН дұрыс емес: 12 цифрды тіркеу куәлігіндегідей тексеріп жазыңыз.",

@@ -396,7 +396,7 @@ proptest! {
         time_of_day in "[0-9:]{0,8}",
         place in text(20),
     ) {
-        if let Ok(identity) = (IdentityRequest { name: name.clone(), phone }).validate() {
+        if let Ok(identity) = (IdentityRequest { name: name.clone(), phone, ..Default::default() }).validate() {
             prop_assert!(clean::visible_len(&identity.name) >= 2);
         }
         let _ = ReplyRequest { text: reply }.validate();

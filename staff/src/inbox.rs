@@ -14,8 +14,8 @@ use adal_app::api::staff::inbox;
 use adal_app::components::Loading;
 use adal_app::store;
 
-/// Items due within this many working days are marked "due soon".
-const DUE_SOON_DAYS: i64 = 3;
+use adal_core::staff::DUE_SOON_DAYS;
+use adal_core::staff::policy::{self, Action};
 
 /// Whether the item still waits for the office's answer.
 pub fn is_open(status: EventKind) -> bool {
@@ -30,7 +30,7 @@ fn cache_key(district: District) -> String {
 fn load(st: StaffState, shown: RwSignal<Option<InboxResponse>>, stale: RwSignal<bool>) {
     let district = st.district.get_untracked();
     let lang = st.lang.get_untracked();
-    let ask = st.me().is_some_and(|m| m.district.is_none()).then_some(district);
+    let ask = oversees(st).then_some(district);
     spawn_local(async move {
         if let Ok(Some(cached)) =
             store::staff::get_cached::<InboxResponse>(&cache_key(district)).await
@@ -47,6 +47,14 @@ fn load(st: StaffState, shown: RwSignal<Option<InboxResponse>>, stale: RwSignal<
             Err(_) => stale.set(true),
         }
     });
+}
+
+/// Whether the person reads more than one district's inbox: the front office, and a
+/// curator overseeing the region (the policy says so).
+pub fn oversees(st: StaffState) -> bool {
+    st.me().is_some_and(|m| {
+        m.district.is_none() || policy::allows(m.role, Action::ReadOverview, false)
+    })
 }
 
 /// Brings the saved inbox in step with a submission just read from the server, so the
@@ -76,8 +84,20 @@ pub fn InboxPage() -> impl IntoView {
         st.online.track();
         load(st, shown, stale);
     });
-    let regional = move || st.me().is_some_and(|m| m.district.is_none());
+    let regional = move || oversees(st);
+    // A link from the region's overview names the district and how due (`?district=&due=`).
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    if let Some(district) = query.get("district").and_then(|c| District::from_code(&c))
+        && oversees(st)
+    {
+        st.set_district(district);
+    }
     let filters = Filters::new();
+    if let Some(due) =
+        query.get("due").filter(|d| ["open", "soon", "overdue"].contains(&d.as_str()))
+    {
+        filters.due.set(due);
+    }
     let items = move || shown.with(|s| s.as_ref().map(|s| s.items.clone()).unwrap_or_default());
     view! {
         <main id="main" class="page staff-page">
@@ -157,7 +177,8 @@ impl Filters {
             })
             .filter(|i| match due.as_str() {
                 "overdue" => is_open(i.status) && i.days_left < 0,
-                "soon" => is_open(i.status) && i.days_left <= DUE_SOON_DAYS,
+                // As the region's overview counts them: due soon, not yet overdue.
+                "soon" => is_open(i.status) && (0..=DUE_SOON_DAYS).contains(&i.days_left),
                 "open" => is_open(i.status),
                 _ => true,
             })
@@ -233,7 +254,7 @@ fn InboxFilters(filters: Filters, items: Signal<Vec<InboxItem>>) -> impl IntoVie
             </div>
             <div class="field">
                 <label for="f-due">{move || t(lang.get(), "staff_due")}</label>
-                <select id="f-due" on:change=move |ev| due.set(event_target_value(&ev))>
+                <select id="f-due" prop:value=move || due.get() on:change=move |ev| due.set(event_target_value(&ev))>
                     <option value="">{move || t(lang.get(), "staff_any")}</option>
                     <option value="open">{move || t(lang.get(), "staff_due_open")}</option>
                     <option value="soon">{move || t(lang.get(), "staff_due_soon")}</option>

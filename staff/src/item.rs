@@ -7,6 +7,7 @@ use adal_core::Lang;
 use adal_core::api::ProblemCode;
 use adal_core::form::{FieldDef, FieldKind};
 use adal_core::receipt::EventKind;
+use adal_core::staff::policy;
 use adal_core::staff::{Role, StaffAction, StaffEvent, StaffSubmission, Step};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -88,7 +89,7 @@ pub fn StaffItemPage() -> impl IntoView {
             })
         })
     });
-    let role = Memo::new(move |_| st.me().map(|m| m.role));
+    let role = Memo::new(move |_| st.me().map(|m| (m.role, m.district)));
     view! {
         <main id="main" class="page staff-page">
             <a href=super::StaffPage::Inbox.path() class="back">{move || t(lang.get(), "staff_back_to_inbox")}</a>
@@ -103,7 +104,14 @@ pub fn StaffItemPage() -> impl IntoView {
             }}
             {move || offered.get().map(|(tracking, mediation, registered, district, (deadlines, answer_by), conflict)| {
                 let role = role.get();
-                let may = move |step: Step| role.is_some_and(|r: Role| r.may(step, conflict));
+                // Where the item is counts too: a curator reads every district's items
+                // but acts only in their own (the server's very check).
+                let may = move |step: Step| {
+                    role.is_some_and(|(r, home): (Role, Option<District>)| {
+                        let target = policy::Target { district: Some(district), conflict };
+                        policy::authorize(r, home, step.into(), target)
+                    })
+                };
                 view! { <Actions tracking mediation registered district deadlines answer_by may/> }
             })}
         </main>
@@ -172,6 +180,12 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
                 <dl class="facts">
                     <dt>{move || t(lang.get(), "identity_name")}</dt><dd>{id.name.clone()}</dd>
                     <dt>{move || t(lang.get(), "identity_phone")}</dt><dd>{String::from(id.phone.clone())}</dd>
+                    {id.iin.clone().map(|iin| view! {
+                        <dt>{move || t(lang.get(), "identity_iin")}</dt><dd>{String::from(iin)}</dd>
+                    })}
+                    {id.postal_address.clone().map(|address| view! {
+                        <dt>{move || t(lang.get(), "identity_postal_address")}</dt><dd>{address}</dd>
+                    })}
                 </dl>
             })}
         </section>

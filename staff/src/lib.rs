@@ -11,6 +11,7 @@ pub mod i18n;
 mod inbox;
 mod item;
 mod login;
+mod overview;
 pub mod queue;
 mod report;
 mod steps;
@@ -59,6 +60,8 @@ pub enum StaffPage {
     Channel,
     /// A thread of the channel.
     ChannelThread(i64),
+    /// What is due and overdue in every district (curators and the front office).
+    Overview,
 }
 
 impl StaffPage {
@@ -72,6 +75,7 @@ impl StaffPage {
             StaffPage::Report => format!("{BASE}/report"),
             StaffPage::Channel => format!("{BASE}/channel"),
             StaffPage::ChannelThread(id) => format!("{BASE}/channel/{id}"),
+            StaffPage::Overview => format!("{BASE}/overview"),
         }
     }
 }
@@ -257,6 +261,7 @@ pub fn StaffApp() -> impl IntoView {
                         <Route path=path!("/staff/report") view=report::ReportPage/>
                         <Route path=path!("/staff/channel") view=channel::ChannelPage/>
                         <Route path=path!("/staff/channel/:id") view=channel::ChannelThreadPage/>
+                        <Route path=path!("/staff/overview") view=overview::OverviewPage/>
                     </Routes>
                 </Show>
             </Show>
@@ -316,6 +321,9 @@ fn StaffHeader() -> impl IntoView {
                 <nav class="staff-nav" aria-label=move || t(lang.get(), "staff_sections")>
                     <Show when=move || offers(role(), &[Action::ReadInbox])>
                         <a href=StaffPage::Inbox.path()>{move || t(lang.get(), "staff_inbox")}</a>
+                    </Show>
+                    <Show when=move || offers(role(), &[Action::ReadOverview])>
+                        <a href=StaffPage::Overview.path()>{move || t(lang.get(), "staff_overview")}</a>
                     </Show>
                     <Show when=move || offers(role(), &[Action::ReadTasks])>
                         <a href=StaffPage::Tasks.path()>{move || t(lang.get(), "staff_tasks")}</a>

@@ -2,6 +2,8 @@
 // district's office and its address), when it was received and registered, and the day
 // the answer is due — kept on the device, shown with no signal, printed, and saved as
 // a picture. A complaint saying money was asked for also shows the call centre 1424.
+// The answer day is only for a formal appeal (APC Art. 63): name, phone, IIN and postal
+// address; without the last two the receipt says so and what to add.
 import { readFileSync } from "node:fs";
 import { test, expect, waitForOfflineReady, snapshot } from "./harness.js";
 
@@ -17,6 +19,22 @@ test("a complaint's receipt names the accepting office and the answer day, offli
   await page.getByLabel("When it happened").fill("2026-11-20");
   await page.getByLabel("Your name").fill("Aigerim Sarsenova");
   await page.getByLabel("Phone").fill("8 701 234 56 78");
+  // Named without the IIN and address: registered, but not yet a formal appeal (APC Art. 63).
+  const standing = page.getByTestId("formal-appeal-status");
+  await expect(standing).toContainText("not a formal appeal");
+  await expect(standing).toContainText("add your IIN and postal address");
+  // A mistyped IIN is refused with what is wrong, and nothing typed is lost.
+  await page.getByLabel("IIN", { exact: true }).fill("900101300008");
+  await page.getByLabel("Postal address").fill("090000, Aksai, Druzhby 7-12");
+  await expect(standing).toContainText("not a formal appeal");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.locator("#f-iin-error")).toHaveText("The IIN's last (check) digit does not match the others: a digit is probably mistyped.");
+  await expect(page.getByLabel("IIN", { exact: true })).toHaveValue("900101300008");
+  await expect(page.getByLabel("What happened")).toHaveValue("The surgeon asked for 50 000 tenge before the operation.");
+  await expect(page.getByLabel("Postal address")).toHaveValue("090000, Aksai, Druzhby 7-12");
+  await snapshot(page, "23-complaint-wrong-iin");
+  await page.getByLabel("IIN", { exact: true }).fill("900101300007");
+  await expect(standing).toContainText("this is a formal appeal");
   // Where a bribe is reported, the anti-corruption channels are shown.
   await expect(page.getByTestId("anti-corruption")).toContainText("1424");
   await expect(page.getByTestId("anti-corruption")).toContainText("@antikorkzbot");
@@ -66,6 +84,38 @@ test("a complaint's receipt names the accepting office and the answer day, offli
   const rows = server.stored().filter((s) => s.tracking === number);
   expect(rows).toHaveLength(1);
   expect(rows[0].answers.district).toBe("BUR");
+  expect(rows[0].answers.iin).toBe("900101300007");
+});
+
+test("a named complaint without the IIN and address is registered with no answer day, and says what to add", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "New complaint" }).click();
+  await page.getByLabel("District").selectOption({ label: "Terekti district" });
+  await page.getByRole("radio", { name: "Akimat office" }).check();
+  await page.getByLabel("Name of the institution").fill("Terekti district akimat");
+  await page.getByLabel("What happened").fill("The land department keeps asking for the same papers.");
+  await page.getByLabel("When it happened").fill("2026-11-20");
+  await page.getByLabel("Your name").fill("Bolat Kenzhebekov");
+  await page.getByLabel("Phone").fill("8 705 111 22 33");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("tracking")).toHaveText(/^TER-\d{4}-\d{5}$/);
+  await expect(page.getByTestId("registered-on")).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(page.getByTestId("answer-by")).toHaveText("No answer day: registered, but not a formal appeal until your IIN and postal address are given (APC Art. 63)");
+  await snapshot(page, "24-receipt-not-formal");
+
+  // Given later on the receipt, with the name and phone it was sent with: from then, an appeal.
+  const complete = page.getByRole("region", { name: "Make it a formal appeal" });
+  await expect(complete.getByLabel("Your name")).toHaveValue("Bolat Kenzhebekov");
+  await complete.getByLabel("IIN (12 digits)").fill("850315 400125");
+  await complete.getByLabel("Postal address").fill("090000, Fedorovka, Tauelsizdik 3");
+  await complete.getByRole("button", { name: "Add my IIN and address" }).click();
+  await expect(complete.locator("#id-iin-error")).toHaveText("The IIN's last (check) digit does not match the others: a digit is probably mistyped.");
+  await expect(complete.getByLabel("Postal address")).toHaveValue("090000, Fedorovka, Tauelsizdik 3");
+  await snapshot(page, "25-receipt-complete-the-appeal");
+  await complete.getByLabel("IIN (12 digits)").fill("850315 400124");
+  await complete.getByRole("button", { name: "Add my IIN and address" }).click();
+  await expect(page.getByTestId("answer-by")).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(complete).toHaveCount(0);
 });
 
 test("an anonymous complaint states the law on anonymous appeals and has no answer day", async ({ page }) => {

@@ -33,7 +33,7 @@ test("a complaint typed before the app has started is kept through its start and
     };
   }));
   expect(saved).toHaveLength(1);
-  expect(saved[0].form).toEqual({ id: "complaint", version: 2 });
+  expect(saved[0].form).toEqual({ id: "complaint", version: 3 });
   expect(saved[0].answers.description).toBe(words);
 
   // The signal goes; then the app's code arrives (fetched from the server before) and starts.

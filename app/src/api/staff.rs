@@ -6,7 +6,7 @@ use adal_core::calendar::Year;
 use adal_core::staff::{
     AccountChange, AccountSummary, AccountsResponse, AuditResponse, CSRF_HEADER,
     IDEMPOTENCY_HEADER, InboxResponse, LoginRequest, LoginResponse, Me, NewAccountRequest,
-    StaffAction, StaffSubmission, TasksResponse,
+    Overview, StaffAction, StaffSubmission, TasksResponse,
 };
 use adal_core::{District, Lang};
 use gloo::net::http::{Request, RequestBuilder, Response};
@@ -111,6 +111,11 @@ pub async fn inbox(district: Option<District>, lang: Lang) -> Result<InboxRespon
         Some(d) => get(&format!("/api/v1/staff/inbox?district={}", d.code()), lang).await,
         None => get("/api/v1/staff/inbox", lang).await,
     }
+}
+
+/// The region-wide view of what is due (curators and the front office).
+pub async fn overview(lang: Lang) -> Result<Overview> {
+    get("/api/v1/staff/overview", lang).await
 }
 
 pub async fn submission(tracking: &str, lang: Lang) -> Result<StaffSubmission> {

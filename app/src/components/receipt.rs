@@ -38,6 +38,7 @@ impl ReceiptFacts {
             lines.push((t(lang, "registered_on"), terms.registered_on.to_string()));
             let answer = match terms.answer_by {
                 Some(day) => day.to_string(),
+                None if !terms.missing.is_empty() => t(lang, "no_answer_day_incomplete"),
                 None if self.anonymous => t(lang, "no_answer_day_anonymous"),
                 None => t(lang, "no_answer_day"),
             };

@@ -2,6 +2,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use adal_core::api::{Problem, SubmissionRequest};
+use adal_core::appeal::Standing;
 use adal_core::form::{self, Change, FormSchema};
 use adal_core::{ErrorCode, FieldErrors};
 use leptos::prelude::*;
@@ -126,7 +127,7 @@ fn FormEditor(
             <Problems server_problem errors=ctx.errors/>
             <form novalidate on:submit=send>
                 <Fields ctx fields/>
-                <LawNotes ctx form=form_ref.id.clone()/>
+                <LawNotes ctx form=form_ref.clone()/>
                 <div class="actions">
                     <button type="submit" class="primary big">{move || t(lang.get(), "send")}</button>
                     <SaveLine state=autosave.state/>
@@ -282,11 +283,24 @@ fn SaveLine(state: RwSignal<SaveState>) -> impl IntoView {
 /// an anonymous appeal; on a mediation request the law refuses for a party without
 /// capacity or for third parties' rights, where to turn instead.
 #[component]
-fn LawNotes(ctx: FormCtx, form: String) -> impl IntoView {
+fn LawNotes(ctx: FormCtx, form: adal_core::form::FormRef) -> impl IntoView {
     let lang = use_app().lang;
-    let complaint = adal_core::form::COMPLAINT_FORMS.contains(&form.as_str());
+    let complaint = adal_core::form::COMPLAINT_FORMS.contains(&form.id.as_str());
     let anonymous =
         move || ctx.answers.with(|a| a.get("anonymous") == Some(&serde_json::Value::Bool(true)));
+    // A named complaint: whether it is a formal appeal yet (APC Art. 63), by core's rule.
+    // Said once a name is typed, on a form version that offers the IIN and address.
+    let offers =
+        adal_core::form::find(&form.id, form.version).is_some_and(|f| f.field("iin").is_some());
+    let standing = move || {
+        let named = ctx
+            .answers
+            .with(|a| a.get("name").and_then(|n| n.as_str()).is_some_and(|n| !n.trim().is_empty()));
+        (complaint && offers && named && !anonymous()).then(|| {
+            let received = time::OffsetDateTime::UNIX_EPOCH;
+            ctx.answers.with(|a| Standing::of_submission(&form, a, received).missing().is_empty())
+        })
+    };
     let routed = move || {
         ctx.errors.with(|e| {
             e.0.iter().any(|e| {
@@ -308,6 +322,17 @@ fn LawNotes(ctx: FormCtx, form: String) -> impl IntoView {
                 <p>{move || t(lang.get(), "anonymous_formal_appeal_needs")}</p>
             </aside>
         </Show>
+        {move || standing().map(|formal| {
+            let said = move || match formal {
+                true => t(lang.get(), "formal_appeal_complete"),
+                false => t(lang.get(), "formal_appeal_incomplete"),
+            };
+            view! {
+                <aside class="banner info" data-testid="formal-appeal-status" aria-live="polite">
+                    <p>{said}</p>
+                </aside>
+            }
+        })}
         {complaint.then(|| view! { <AntiCorruption/> })}
         <Show when=routed>
             <aside class="banner info" data-testid="mediation-instead" aria-labelledby="instead-h">

@@ -123,6 +123,14 @@ fn Sent(item: SentItem) -> impl IntoView {
     let identified = status
         .as_ref()
         .is_some_and(|s| s.timeline.iter().any(|e| e.kind == EventKind::IdentityAdded));
+    // Named (when sent or later), but not yet a formal appeal: the IIN and address may
+    // still be added, with the same name and phone (those it was sent with, filled in).
+    let completable =
+        status.as_ref().and_then(|s| s.terms.as_ref()).is_some_and(|t| !t.missing.is_empty());
+    let text = |key: &str| {
+        item.request.answers.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+    };
+    let sent_as = (text("name"), text("phone"));
     view! {
         <h1>{move || answers.with_value(|a| title(app, &form, version, a, lang.get()))}</h1>
         <p class="muted">{move || answers.with_value(|a| summary(app, &form2, version, a, lang.get()))}</p>
@@ -134,12 +142,12 @@ fn Sent(item: SentItem) -> impl IntoView {
             </section>
         })}
         {status.as_ref().and_then(|s| s.extension.clone()).map(|extension| view! { <Extension extension/> })}
-        {identified.then(|| view! { <p class="banner ok" role="status">{move || t(lang.get(), "identity_added")}</p> })}
+        {identified.then(|| view! { <p class="banner ok" role="status">{move || if completable { t(lang.get(), "identity_added") } else { t(lang.get(), "identity_added_formal") }}</p> })}
         {status.as_ref().and_then(open_question).map(|question| view! { <Question item=item.clone() question/> })}
         {status.as_ref().and_then(|s| s.sessions.last().cloned()).map(|record| view! { <Session record/> })}
         {status.as_ref().and_then(|s| s.act.clone()).map(|act| view! { <ActSigned act item_id=item.id.clone()/> })}
         {status.map(|status| view! { <Timeline status/> })}
-        {anonymous.then(|| view! { <AddIdentity item=item.clone()/> })}
+        {(anonymous || completable).then(|| view! { <AddIdentity item=item.clone() named=!anonymous sent_as/> })}
     }
 }
 
@@ -336,19 +344,28 @@ pub fn ItemActPage() -> impl IntoView {
 /// An anonymous complaint is a signal for monitoring; a name and phone let the office
 /// reach the person, but only the content the law requires of an appeal (IIN, postal
 /// address, APC Art. 63) would make it one, and the screen says so. The person decides,
-/// here, at any time.
+/// here, at any time. `named`: a name and phone were given (when sent, `sent_as`, or
+/// added since) and the IIN or the address is still missing; given again with the same
+/// name and phone, they complete it.
 #[component]
-fn AddIdentity(item: SentItem) -> impl IntoView {
+fn AddIdentity(item: SentItem, named: bool, sent_as: (String, String)) -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
+    let name = RwSignal::new(sent_as.0);
+    let phone = RwSignal::new(sent_as.1);
+    let iin = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let message: RwSignal<Option<String>> = RwSignal::new(None);
     let item = StoredValue::new(item);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let request = IdentityRequest { name: name.get_untracked(), phone: phone.get_untracked() };
+        let request = IdentityRequest {
+            name: name.get_untracked(),
+            phone: phone.get_untracked(),
+            iin: iin.get_untracked(),
+            postal_address: address.get_untracked(),
+        };
         if let Err(e) = request.validate() {
             errors.set(e);
             return;
@@ -379,10 +396,10 @@ fn AddIdentity(item: SentItem) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="identity-h" class="identity">
-            <h2 id="identity-h">{move || t(lang.get(), "anonymous_title")}</h2>
-            <p class="muted">{move || t(lang.get(), "anonymous_law")}</p>
+            <h2 id="identity-h">{move || if named { t(lang.get(), "identity_complete_title") } else { t(lang.get(), "anonymous_title") }}</h2>
+            {(!named).then(|| view! { <p class="muted">{move || t(lang.get(), "anonymous_law")}</p> })}
             <p class="muted" data-testid="formal-appeal-needs">{move || t(lang.get(), "anonymous_formal_appeal_needs")}</p>
-            <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p>
+            {(!named).then(|| view! { <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p> })}
             <form novalidate on:submit=submit>
                 <div class="field">
                     <label for="id-name">{move || t(lang.get(), "identity_name")}</label>
@@ -396,7 +413,19 @@ fn AddIdentity(item: SentItem) -> impl IntoView {
                         prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
                     <p id="id-phone-error" class="error-text">{error("phone")}</p>
                 </div>
-                <button type="submit" class="secondary">{move || t(lang.get(), "identity_submit")}</button>
+                <div class="field">
+                    <label for="id-iin">{move || t(lang.get(), "identity_iin")}</label>
+                    <input id="id-iin" type="text" inputmode="numeric" autocomplete="off" maxlength="20" aria-describedby="id-iin-error"
+                        prop:value=move || iin.get() on:input=move |ev| iin.set(event_target_value(&ev))/>
+                    <p id="id-iin-error" class="error-text">{error("iin")}</p>
+                </div>
+                <div class="field">
+                    <label for="id-address">{move || t(lang.get(), "identity_postal_address")}</label>
+                    <input id="id-address" type="text" autocomplete="street-address" aria-describedby="id-address-error"
+                        prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev))/>
+                    <p id="id-address-error" class="error-text">{error("postal_address")}</p>
+                </div>
+                <button type="submit" class="secondary">{move || if named { t(lang.get(), "identity_complete_submit") } else { t(lang.get(), "identity_submit") }}</button>
             </form>
             <p role="status">{move || message.get()}</p>
         </section>

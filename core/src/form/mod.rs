@@ -20,10 +20,10 @@ pub(crate) mod value;
 use std::collections::BTreeMap;
 
 pub use carry::{Carried, Change, carry_over};
+pub(crate) use catalogue::{ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NAME_MIN};
 pub use catalogue::{
     COMPLAINT_FORMS, MEDIATION_FORMS, MONITORING_FORMS, accepted, catalogue, current, find,
 };
-pub(crate) use catalogue::{NAME_MAX, NAME_MIN};
 pub use condition::Condition;
 pub use schema::{Choice, FieldDef, FieldKind, FormRef, FormSchema, Rule, Text};
 pub use validate::{photos, shown, unlisted_photos, validate};

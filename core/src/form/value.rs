@@ -361,7 +361,7 @@ mod tests {
             Err(ErrorCode::InvalidPhone)
         );
         assert_eq!(ok(&FieldKind::Iin, json!("900101 300007")), json!("900101300007"));
-        assert_eq!(parse(&FieldKind::Iin, json!("900101300008")), Err(ErrorCode::InvalidIin));
+        assert_eq!(parse(&FieldKind::Iin, json!("900101300008")), Err(ErrorCode::IinCheckDigit));
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub enum Action {
     PostChannel,
     /// Pin and hide posts of a district (the author's).
     ModerateChannel,
+    /// The region-wide view of what is due and overdue in every district
+    /// ([`crate::staff::Overview`]).
+    ReadOverview,
 }
 
 impl Action {
@@ -68,6 +71,7 @@ impl Action {
             Action::ReadChannel => "read_channel",
             Action::PostChannel => "post_channel",
             Action::ModerateChannel => "moderate_channel",
+            Action::ReadOverview => "read_overview",
         }
     }
 }
@@ -95,7 +99,15 @@ enum Reach {
     OwnDistrict,
     /// Every district, and what belongs to none (accounts, the audit log).
     Region,
+    /// The account's own district for everything, and besides it [`OVERSEE`]: reading
+    /// the region's overview and every other district's ordinary items, never acting on
+    /// them nor reading their conflict items (those are the other district's curator's).
+    OwnDistrictOverseeingRegion,
 }
+
+/// What a curator (a deputy akim, who sees every district's deadlines) may read beyond
+/// their own district: the region's overview, another district's inbox and items.
+const OVERSEE: &[Action] = &[ReadOverview, ReadInbox, ReadSubmission];
 
 /// What one request is about: a district (or none), and whether it is a conflict item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,9 +170,10 @@ const POLICY: [(Role, Reach, Actions, Actions); 6] = [
     ),
     (
         Role::Curator,
-        Reach::OwnDistrict,
+        Reach::OwnDistrictOverseeingRegion,
         &[
             &[
+                ReadOverview,
                 ReadInbox,
                 ReadSubmission,
                 Forward,
@@ -178,7 +191,7 @@ const POLICY: [(Role, Reach, Actions, Actions); 6] = [
     (
         Role::FrontOffice,
         Reach::Region,
-        &[HANDLE, &[ReadReport, PublishReport], CHANNEL, &[ModerateChannel]],
+        &[HANDLE, &[ReadReport, PublishReport, ReadOverview], CHANNEL, &[ModerateChannel]],
         &[HANDLE],
     ),
     (Role::Administrator, Reach::Region, &[&[ManageAccounts, ReadAudit, ManageCalendar]], &[]),
@@ -218,6 +231,16 @@ pub fn authorize(role: Role, home: Option<District>, action: Action, target: Tar
         && match reach {
             Reach::Region => true,
             Reach::OwnDistrict => home.is_some() && target.district == home,
+            Reach::OwnDistrictOverseeingRegion => {
+                let own = home.is_some() && target.district == home;
+                // The overview is of the region (no district); the items read from it
+                // are of one district each, ordinary ones only.
+                let overseen = match action {
+                    ReadOverview => true,
+                    _ => OVERSEE.contains(&action) && target.district.is_some() && !target.conflict,
+                };
+                own || overseen
+            }
         }
 }
 
@@ -251,6 +274,33 @@ mod tests {
         assert!(!authorize(Role::OfficeStaff, None, ReadInbox, at(None)));
         assert!(authorize(Role::FrontOffice, None, Answer, at(Some(District::Terekti))));
         assert!(!authorize(Role::Administrator, None, ReadSubmission, at(ura)));
+        for role in [Role::OfficeStaff, Role::Mediator, Role::Volunteer] {
+            assert!(!authorize(role, ura, ReadOverview, at(None)), "{role:?}");
+            assert!(!authorize(role, ura, ReadSubmission, at(Some(District::Terekti))));
+        }
+    }
+
+    #[test]
+    fn a_curator_oversees_every_district_but_acts_only_in_their_own() {
+        let (ura, ter) = (Some(District::Uralsk), Some(District::Terekti));
+        assert!(authorize(Role::Curator, ura, ReadOverview, Target::of(None)));
+        assert!(authorize(Role::FrontOffice, None, ReadOverview, Target::of(None)));
+        assert!(!authorize(Role::Administrator, None, ReadOverview, Target::of(None)));
+        for action in [ReadInbox, ReadSubmission] {
+            assert!(authorize(Role::Curator, ura, action, Target::of(ter)), "{action:?}");
+            // Not the whole region at once, and not another district's conflict items.
+            assert!(!authorize(Role::Curator, ura, action, Target::of(None)), "{action:?}");
+            let conflict = Target { district: ter, conflict: true };
+            assert!(!authorize(Role::Curator, ura, action, conflict), "{action:?}");
+        }
+        for action in [Forward, Assign, Note, Register, Answer, Close, Extend, Mediate, ReadTasks] {
+            for conflict in [false, true] {
+                let elsewhere = Target { district: ter, conflict };
+                assert!(!authorize(Role::Curator, ura, action, elsewhere), "{action:?}");
+            }
+        }
+        assert!(!authorize(Role::Curator, ura, ReadReport, Target::of(ter)));
+        assert!(!authorize(Role::Curator, ura, ModerateChannel, Target::of(ter)));
     }
 
     #[test]

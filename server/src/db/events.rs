@@ -6,6 +6,7 @@
 
 use adal_core::District;
 use adal_core::api::FormRef;
+use adal_core::appeal::{Requisite, Standing};
 use adal_core::receipt::{EventKind, Identity, ReceiptTerms, StatusEvent, SubmissionStatus};
 use adal_core::staff::StaffEvent;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -167,20 +168,31 @@ pub struct Receipted {
     identity_added: bool,
     district: Option<District>,
     reports_a_bribe: bool,
+    /// Whether it is a formal appeal (APC Art. 63), and since when.
+    standing: Standing,
+    /// Sent named: the name and phone its answers give.
+    named_as: Option<(String, String)>,
 }
 
 impl Receipted {
     /// Who accepted it, when it is registered and answered by, counted by `calendar`.
-    /// Sent anonymously, it stays outside the answer clock even once named.
+    /// Sent anonymously, it stays outside the answer clock until an identity with the
+    /// IIN and postal address makes it a formal appeal; from then.
     pub fn terms(&self, calendar: &adal_core::calendar::Calendar) -> Option<ReceiptTerms> {
         Some(ReceiptTerms::new(
             calendar,
             &self.form.id,
             self.district?,
             self.received_at,
-            self.sent_anonymous,
+            &self.standing,
             self.reports_a_bribe,
         ))
+    }
+
+    /// Sent with a name, but without what makes it a formal appeal: its sender may still
+    /// add the IIN and postal address ([`add_identity`]), both at once.
+    pub fn named_but_incomplete(&self) -> bool {
+        !self.sent_anonymous && matches!(self.standing, Standing::Incomplete(_))
     }
 
     /// Still anonymous: sent so, and no identity added since.
@@ -202,7 +214,7 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
         .query_row(
             "SELECT s.id, r.secret_sha256, s.form_id, s.form_version, s.received_at, \
                     COALESCE(r.anonymous, 0), i.submission_id IS NOT NULL, s.district, \
-                    s.answers \
+                    s.answers, i.iin IS NOT NULL, i.postal_address IS NOT NULL, i.formal_at \
              FROM submissions s \
              LEFT JOIN receipts r ON r.submission_id = s.id \
              LEFT JOIN submission_identities i ON i.submission_id = s.id \
@@ -210,27 +222,28 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
             params![tracking],
             |row| {
                 Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, Option<String>>(1)?,
-                    FormRef { id: row.get(2)?, version: row.get(3)? },
-                    row.get::<_, String>(4)?,
-                    row.get::<_, bool>(5)?,
-                    row.get::<_, bool>(6)?,
-                    row.get::<_, String>(7)?,
-                    row.get::<_, String>(8)?,
+                    (
+                        row.get::<_, String>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        FormRef { id: row.get(2)?, version: row.get(3)? },
+                        row.get::<_, String>(4)?,
+                        row.get::<_, bool>(5)?,
+                        row.get::<_, bool>(6)?,
+                        row.get::<_, String>(7)?,
+                        row.get::<_, String>(8)?,
+                    ),
+                    (
+                        row.get::<_, bool>(9)?,
+                        row.get::<_, bool>(10)?,
+                        row.get::<_, Option<String>>(11)?,
+                    ),
                 ))
             },
         )
         .optional()?;
     let Some((
-        id,
-        secret_sha256,
-        form,
-        received_at,
-        sent_anonymous,
-        identity_added,
-        district,
-        answers,
+        (id, secret_sha256, form, received_at, sent_anonymous, identity_added, district, answers),
+        (has_iin, has_address, formal_at),
     )) = row
     else {
         return Ok(None);
@@ -238,16 +251,35 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
     // Answers that no longer read as answers only lose the bribe flag, never the receipt.
     let answers: adal_core::form::Answers = serde_json::from_str(&answers).unwrap_or_default();
     let reports_a_bribe = adal_core::receipt::reports_a_bribe(&form.id, &answers);
+    let received_at = parse_time(&received_at)?;
+    let standing = if sent_anonymous {
+        let missing = [(has_iin, Requisite::Iin), (has_address, Requisite::PostalAddress)]
+            .into_iter()
+            .filter_map(|(given, requisite)| (!given).then_some(requisite))
+            .collect();
+        let formal_at = formal_at.as_deref().map(parse_time).transpose()?;
+        Standing::of_identity(identity_added.then_some((missing, formal_at)))
+    } else {
+        // A named complaint completed later with the IIN and address: formal from then.
+        match (Standing::of_submission(&form, &answers, received_at), formal_at) {
+            (Standing::Incomplete(_), Some(at)) => Standing::Formal { since: parse_time(&at)? },
+            (standing, _) => standing,
+        }
+    };
+    let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let named_as = text("name").zip(text("phone")).filter(|_| !sent_anonymous);
     Ok(Some(Receipted {
         id: id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?,
         secret_sha256,
         tracking: tracking.to_owned(),
         form,
-        received_at: parse_time(&received_at)?,
+        received_at,
         sent_anonymous,
         identity_added,
         district: District::from_code(&district),
         reports_a_bribe,
+        standing,
+        named_as,
     }))
 }
 
@@ -336,7 +368,11 @@ pub enum IdentityAdded {
 }
 
 /// Adds `identity` to the anonymous submission `found` and appends `identity_added`, in
-/// one transaction; `found` then reads as named.
+/// one transaction; `found` then reads as named. The same name and phone again may bring
+/// the IIN and postal address the first request left out (each kept once given, never
+/// replaced): the identity is completed, `identity_added` appended again, and once both
+/// are there the complaint is a formal appeal from `at`. A complaint sent named without
+/// them is completed the same way, by its own name and phone with both.
 pub fn add_identity(
     conn: &mut Connection,
     found: &mut Receipted,
@@ -345,46 +381,110 @@ pub fn add_identity(
 ) -> Result<IdentityAdded, DbError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let id = found.id.to_string();
-    let existing: Option<(String, String)> = tx
-        .query_row(
-            "SELECT name, phone FROM submission_identities WHERE submission_id = ?1",
-            params![id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    if let Some((name, phone)) = existing {
-        let same = name == identity.name && phone == identity.phone.as_str();
-        return Ok(if same { IdentityAdded::Added } else { IdentityAdded::NotAnonymous });
-    }
-    if !found.sent_anonymous {
+    let existing = identity_row(&tx, &id)?;
+    // A named complaint takes only its own name and phone, with both requisites at once.
+    let completes_named = found.named_but_incomplete()
+        && found.named_as.as_ref().is_some_and(|(name, phone)| {
+            *name == identity.name && phone.as_str() == identity.phone.as_str()
+        })
+        && identity.missing().is_empty();
+    if existing.is_none() && !found.sent_anonymous && !completes_named {
         return Ok(IdentityAdded::NotAnonymous);
     }
+    let given_iin = identity.iin.as_ref().map(|i| i.as_str().to_owned());
+    let given_address = identity.postal_address.clone();
+    let (iin, postal_address) = match &existing {
+        None => (given_iin, given_address),
+        Some(row) => {
+            let same = row.name == identity.name && row.phone == identity.phone.as_str();
+            // Once given, a value stays: another one is another identity.
+            let keeps = |kept: &Option<String>, given: &Option<String>| {
+                kept.is_none() || given.is_none() || kept == given
+            };
+            if !same || !keeps(&row.iin, &given_iin) || !keeps(&row.postal_address, &given_address)
+            {
+                return Ok(IdentityAdded::NotAnonymous);
+            }
+            (row.iin.clone().or(given_iin), row.postal_address.clone().or(given_address))
+        }
+    };
+    let unchanged =
+        existing.as_ref().is_some_and(|row| row.iin == iin && row.postal_address == postal_address);
+    if unchanged {
+        return Ok(IdentityAdded::Added);
+    }
+    let formal_at =
+        (iin.is_some() && postal_address.is_some()).then(|| format_time(at)).transpose()?;
     tx.execute(
-        "INSERT INTO submission_identities (submission_id, name, phone, added_at) \
-         VALUES (?1, ?2, ?3, ?4)",
-        params![id, identity.name, identity.phone.as_str(), format_time(at)?],
+        "INSERT INTO submission_identities \
+             (submission_id, name, phone, added_at, iin, postal_address, formal_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+         ON CONFLICT (submission_id) DO UPDATE SET \
+             iin = excluded.iin, postal_address = excluded.postal_address, \
+             formal_at = excluded.formal_at",
+        params![
+            id,
+            identity.name,
+            identity.phone.as_str(),
+            format_time(at)?,
+            iin,
+            postal_address,
+            formal_at
+        ],
     )?;
     append(&tx, found.id, EventKind::IdentityAdded, at, None)?;
     tx.commit()?;
     found.identity_added = true;
+    let missing =
+        [(iin.is_some(), Requisite::Iin), (postal_address.is_some(), Requisite::PostalAddress)]
+            .into_iter()
+            .filter_map(|(given, requisite)| (!given).then_some(requisite))
+            .collect();
+    found.standing = Standing::of_identity(Some((missing, formal_at.is_some().then_some(at))));
     Ok(IdentityAdded::Added)
+}
+
+/// The row of an identity added to a submission, as stored.
+struct IdentityRow {
+    name: String,
+    phone: String,
+    iin: Option<String>,
+    postal_address: Option<String>,
+}
+
+fn identity_row(conn: &Connection, submission: &str) -> Result<Option<IdentityRow>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT name, phone, iin, postal_address FROM submission_identities \
+             WHERE submission_id = ?1",
+            params![submission],
+            |row| {
+                Ok(IdentityRow {
+                    name: row.get(0)?,
+                    phone: row.get(1)?,
+                    iin: row.get(2)?,
+                    postal_address: row.get(3)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 /// The identity added to a submission, if any.
 pub fn identity_of(conn: &Connection, submission: Uuid) -> Result<Option<Identity>, DbError> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT name, phone FROM submission_identities WHERE submission_id = ?1",
-            params![submission.to_string()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    row.map(|(name, phone)| {
-        let phone = adal_core::Phone::parse(&phone)
-            .map_err(|_| DbError::Corrupt(format!("phone of submission {submission}")))?;
-        Ok(Identity { name, phone })
-    })
-    .transpose()
+    let corrupt = |what: &str| DbError::Corrupt(format!("{what} of submission {submission}"));
+    identity_row(conn, &submission.to_string())?
+        .map(|row| {
+            let phone = adal_core::Phone::parse(&row.phone).map_err(|_| corrupt("phone"))?;
+            let iin = row.iin.as_deref().map(adal_core::Iin::parse).transpose();
+            Ok(Identity {
+                name: row.name,
+                phone,
+                iin: iin.map_err(|_| corrupt("iin"))?,
+                postal_address: row.postal_address,
+            })
+        })
+        .transpose()
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub const FILE_NAME: &str = "adal.sqlite3";
 
 /// The name of each migration, in the order of [`migrations`]: what `adal-server migrate
 /// --dry-run` lists.
-pub const MIGRATION_NAMES: [&str; 10] = [
+pub const MIGRATION_NAMES: [&str; 11] = [
     "0001_foundation",
     "0002_directory",
     "0003_attachments_receipts",
@@ -45,6 +45,7 @@ pub const MIGRATION_NAMES: [&str; 10] = [
     "0008_anonymous_series",
     "0009_open311",
     "0010_channel",
+    "0011_identity_requisites",
 ];
 
 /// Append-only: a released migration is never edited, a change is a new entry (and a
@@ -63,6 +64,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0008_anonymous_series.sql")),
         M::up(include_str!("migrations/0009_open311.sql")),
         M::up(include_str!("migrations/0010_channel.sql")),
+        M::up(include_str!("migrations/0011_identity_requisites.sql")),
     ])
 }
 

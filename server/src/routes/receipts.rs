@@ -64,8 +64,11 @@ async fn get_submission_status(
     Ok(private(&state, status, terms))
 }
 
-/// Turns an anonymous submission into a named one. Resending the same identity answers
-/// as the first time; another identity, or a submission that was never anonymous, is 409.
+/// Turns an anonymous submission into a named one; with the IIN and postal address, into
+/// a formal appeal (APC Art. 63), whose answer is then due in 15 working days. Resending
+/// the same identity answers as the first time; the same name and phone with the IIN or
+/// address the first left out completes it; another identity, or a submission that was
+/// never anonymous, is 409.
 #[utoipa::path(
     post,
     path = "/api/v1/submissions/{tracking}/identity",
@@ -90,17 +93,21 @@ async fn post_identity(
     Json(request): Json<IdentityRequest>,
 ) -> Result<Response, ApiError> {
     let mut found = authorize(&state, &tracking, &headers).await?;
-    let terms = found.terms(&state.calendar.get());
     let identity = request.validate().map_err(ApiError::Validation)?;
+    if found.named_but_incomplete() {
+        identity.completes_a_named_complaint().map_err(ApiError::Validation)?;
+    }
     let at = OffsetDateTime::now_utc();
-    let status = state
+    let (status, found) = state
         .db
         .call(move |conn| match events::add_identity(conn, &mut found, &identity, at)? {
-            IdentityAdded::Added => events::status(conn, &found).map(Some),
+            IdentityAdded::Added => events::status(conn, &found).map(|s| Some((s, found))),
             IdentityAdded::NotAnonymous => Ok(None),
         })
         .await?
         .ok_or(ApiError::Refused(ProblemCode::NotAnonymous))?;
+    // Counted after: the identity may have made it a formal appeal.
+    let terms = found.terms(&state.calendar.get());
     tracing::info!(tracking = %status.tracking, "identity added");
     Ok(private(&state, status, terms))
 }

@@ -8,6 +8,7 @@ use adal_core::api::{
     BatchOutcome, BatchRequest, BatchResponse, FormRef, MAX_BATCH_BODY_BYTES, MAX_BATCH_ITEMS,
     MAX_BODY_BYTES, ProblemCode, Receipt, SubmissionRequest,
 };
+use adal_core::appeal::Standing;
 use adal_core::calendar::Calendar;
 use adal_core::form::{self, Answers};
 use adal_core::receipt::ReceiptTerms;
@@ -245,18 +246,21 @@ pub(crate) fn prepare(
 /// What the answer to a stored submission needs of it besides the receipt.
 struct Key {
     id: Uuid,
-    form_id: String,
+    form: FormRef,
     district: District,
     reports_a_bribe: bool,
+    /// The normalised answers, for what the receipt says of the appeal (APC Art. 63).
+    answers: adal_core::form::Answers,
 }
 
 impl Key {
     fn of(new: &NewSubmission) -> Key {
         Key {
             id: new.id,
-            form_id: new.form.id.clone(),
+            form: new.form.clone(),
             district: new.district,
             reports_a_bribe: new.triage.reports_a_bribe,
+            answers: serde_json::from_str(&new.answers).unwrap_or_default(),
         }
     }
 }
@@ -268,18 +272,15 @@ fn answer(
     stored: Stored,
     calendar: &Calendar,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
-    let (id, form_id, district) = (key.id, key.form_id.as_str(), key.district.code());
+    let (id, form_id, district) = (key.id, key.form.id.as_str(), key.district.code());
     let with_terms = |mut receipt: Receipt| {
-        let anonymous = receipt
-            .tracking
-            .parse::<adal_core::TrackingNumber>()
-            .is_ok_and(|t| t.series == adal_core::Series::Anonymous);
+        let standing = Standing::of_submission(&key.form, &key.answers, receipt.received_at);
         receipt.terms = Some(ReceiptTerms::new(
             calendar,
             form_id,
             key.district,
             receipt.received_at,
-            anonymous,
+            &standing,
             key.reports_a_bribe,
         ));
         Json(receipt)

@@ -79,6 +79,9 @@ async fn personal_traffic(
     let phone = format!("701{}", digits(7));
     let description = format!("Parents were asked for money, see {}.", letters(12));
     let iin = unique_iin();
+    // A formal appeal's own IIN and postal address (APC Art. 63).
+    let complainant_iin = unique_iin();
+    let address = format!("090000, Uralsk, {} 12-5", letters(10));
     let applicant = format!("Bolat {}", letters(10));
     let wrong_password = format!("not-it-{}", letters(12));
     let typed_as_login = format!("pw{}", letters(12));
@@ -86,7 +89,8 @@ async fn personal_traffic(
 
     let named = submission(with(
         complaint(),
-        json!({ "name": name, "phone": format!("+7 {phone}"), "description": description }),
+        json!({ "name": name, "phone": format!("+7 {phone}"), "description": description,
+                "iin": complainant_iin, "postal_address": address }),
     ));
     let named = adal_core::api::SubmissionRequest {
         receipt_secret: Some(adal_core::receipt::ReceiptSecret::parse(&secret).unwrap()),
@@ -150,6 +154,8 @@ async fn personal_traffic(
         format!("{} {} {}", &phone[..3], &phone[3..6], &phone[6..]),
         description,
         iin,
+        complainant_iin,
+        address,
         applicant,
         wrong_password,
         typed_as_login,

@@ -18,6 +18,7 @@ mod logs;
 mod mediation;
 mod metrics;
 mod open311;
+mod overview;
 mod process;
 mod receipts;
 mod reports;

@@ -196,7 +196,9 @@ async fn a_service_definition_lists_the_forms_other_fields_as_attributes() {
         let required = field.required && field.show_if.is_none() && field.key != "district";
         assert_eq!(attribute["required"], json!(required), "{}", field.key);
         let datatype = match &field.kind {
-            FieldKind::Institution { .. } | FieldKind::ShortText { .. } => "string",
+            FieldKind::Institution { .. } | FieldKind::ShortText { .. } | FieldKind::Iin => {
+                "string"
+            }
             FieldKind::Number { .. } => "number",
             FieldKind::Date { .. } => "datetime",
             FieldKind::District | FieldKind::Checkbox => "singlevaluelist",

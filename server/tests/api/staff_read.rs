@@ -217,7 +217,7 @@ async fn the_export_streams_every_row_oldest_first_as_csv() {
     assert!(rows.windows(2).all(|w| w[0][5] <= w[1][5]), "oldest first");
     let first = &rows[0];
     assert_eq!(&first[2], "complaint");
-    assert_eq!(&first[3], "2");
+    assert_eq!(&first[3], "3");
     let answers: serde_json::Value = serde_json::from_str(&first[6]).unwrap();
     assert_eq!(answers["institution"], "School No. 12");
     assert_eq!(only_ter.len(), 300);

@@ -310,7 +310,7 @@ async fn export_prints_one_json_line_per_submission_oldest_first() {
     assert_eq!(lines[0]["id"], first.id.to_string());
     assert_eq!(lines[0]["tracking"], first.tracking);
     assert_eq!(lines[1]["tracking"], second.tracking);
-    assert_eq!(lines[0]["form"], json!({ "id": "complaint", "version": 2 }));
+    assert_eq!(lines[0]["form"], json!({ "id": "complaint", "version": 3 }));
     assert!(lines[0]["received_at"].is_string());
     assert_eq!(lines[0]["answers"]["district"], "URA");
 }

@@ -81,6 +81,18 @@ pub(super) fn v2() -> FormSchema {
     }
 }
 
+/// The complaint as an appeal in the sense of APC Art. 63: besides the name and phone,
+/// it offers the IIN and the postal address. They stay optional, since a complaint is
+/// registered without them; with both it is a formal appeal with an answer day
+/// (`appeal::Standing`).
+pub(super) fn v3() -> FormSchema {
+    let mut form = v2();
+    form.version = 3;
+    form.fields.push(iin());
+    form.fields.push(postal_address());
+    form
+}
+
 fn title() -> crate::form::Text {
     t("Шағым", "Жалоба", "Complaint")
 }
@@ -201,6 +213,42 @@ fn phone() -> FieldDef {
     )
 }
 
+/// The bounds of `postal_address`, in characters; also those of an address added later
+/// to an anonymous complaint (`receipt::IdentityRequest`).
+pub(crate) const ADDRESS_MIN: usize = 5;
+pub(crate) const ADDRESS_MAX: usize = 300;
+
+/// Shown, and kept, only when the complaint is not anonymous; never required.
+fn offered_unless_anonymous(field: FieldDef) -> FieldDef {
+    field.show_if(!Condition::is_true("anonymous"))
+}
+
+fn iin() -> FieldDef {
+    offered_unless_anonymous(FieldDef::new("iin", FieldKind::Iin, t("ЖСН", "ИИН", "IIN")).help(t(
+        "Жеке сәйкестендіру нөмірі, 12 цифр. ЖСН мен пошта мекенжайымен шағым ресми өтініш болады \
+         (ӘРПК 63-бап) және оған 15 жұмыс күнінде жауап беріледі.",
+        "Индивидуальный идентификационный номер, 12 цифр. С ИИН и почтовым адресом жалоба \
+         становится официальным обращением (АППК, ст. 63), и ответ на неё дают за 15 рабочих дней.",
+        "Individual identification number, 12 digits. With the IIN and a postal address the \
+         complaint is a formal appeal (APC Art. 63), answered within 15 working days.",
+    )))
+}
+
+fn postal_address() -> FieldDef {
+    offered_unless_anonymous(
+        FieldDef::new(
+            "postal_address",
+            FieldKind::ShortText { min: ADDRESS_MIN, max: ADDRESS_MAX },
+            t("Пошта мекенжайы", "Почтовый адрес", "Postal address"),
+        )
+        .help(t(
+            "Индекс, елді мекен, көше, үй, пәтер: ресми жауап осы мекенжайға жіберіледі.",
+            "Индекс, населённый пункт, улица, дом, квартира: сюда отправят официальный ответ.",
+            "Postcode, town or village, street, house, flat: where the formal answer is sent.",
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -283,6 +331,26 @@ mod tests {
         assert_eq!(with("Взятка".into()), Some(ErrorCode::TooShort { min: 10 }));
         assert_eq!(with("ә".repeat(4001)), Some(ErrorCode::TooLong { max: 4000 }));
         assert_eq!(with("ә".repeat(4000)), None);
+    }
+
+    #[test]
+    fn the_third_version_offers_the_iin_and_address_checked_and_never_required() {
+        assert!(check(3, &filled()).is_ok(), "a named complaint without them is accepted");
+        let mut answers = filled();
+        answers.insert("iin".into(), json!("900101 300007"));
+        answers.insert("postal_address".into(), json!(" 090000, Uralsk, Dostyk 12-5 "));
+        let normalised = check(3, &answers).unwrap();
+        assert_eq!(normalised["iin"], json!("900101300007"));
+        assert_eq!(normalised["postal_address"], json!("090000, Uralsk, Dostyk 12-5"));
+        answers.insert("iin".into(), json!("900101300008"));
+        answers.insert("postal_address".into(), json!("Ura"));
+        let errors = check(3, &answers).unwrap_err();
+        assert_eq!(errors.get("iin"), Some(ErrorCode::IinCheckDigit));
+        assert_eq!(errors.get("postal_address"), Some(ErrorCode::TooShort { min: 5 }));
+        // Anonymous: neither is kept, whatever was typed.
+        answers.insert("anonymous".into(), json!(true));
+        let anonymous = check(3, &answers).unwrap();
+        assert!(!anonymous.contains_key("iin") && !anonymous.contains_key("postal_address"));
     }
 
     #[test]

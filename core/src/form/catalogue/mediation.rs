@@ -417,7 +417,10 @@ mod tests {
         answers.remove("applicant_iin");
         assert!(check(&answers).is_ok());
         answers.insert("applicant_iin".into(), json!("900101300008"));
-        assert_eq!(check(&answers).unwrap_err().get("applicant_iin"), Some(ErrorCode::InvalidIin));
+        assert_eq!(
+            check(&answers).unwrap_err().get("applicant_iin"),
+            Some(ErrorCode::IinCheckDigit)
+        );
     }
 
     #[test]

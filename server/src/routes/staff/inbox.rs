@@ -190,6 +190,27 @@ pub async fn get_inbox(
     };
     actor.authorize(&state, Action::ReadInbox, Some(district), None).await?;
     let filters = Filters::parse(&query)?;
+    let mut items: Vec<InboxItem> = readable_items(&state, &actor, district)
+        .await?
+        .into_iter()
+        .filter(|(item, answers)| filters.keep(item, answers))
+        .map(|(item, _)| item)
+        .collect();
+    // Rows come newest first; a stable sort keeps that order among equal due dates.
+    items.sort_by_key(|item| {
+        let done = !is_open(item.status);
+        (done, if done { None } else { Some(item.answer_by) })
+    });
+    Ok(Json(InboxResponse { district, items }))
+}
+
+/// Every item of `district`'s inbox that `actor` may read (conflict items only for whom
+/// the policy gives them), with its answers, newest first.
+pub(super) async fn readable_items(
+    state: &AppState,
+    actor: &Actor,
+    district: District,
+) -> Result<Vec<(InboxItem, serde_json::Value)>, ApiError> {
     let rows = state.db.call(move |conn| db::inbox::of_district(conn, district)).await?;
     let calendar = state.calendar.get();
     let mut items = Vec::new();
@@ -221,16 +242,9 @@ pub async fn get_inbox(
             assignee: row.assignee,
             conflict: row.conflict,
         };
-        if filters.keep(&item, &answers) {
-            items.push(item);
-        }
+        items.push((item, answers));
     }
-    // Rows come newest first; a stable sort keeps that order among equal due dates.
-    items.sort_by_key(|item| {
-        let done = !is_open(item.status);
-        (done, if done { None } else { Some(item.answer_by) })
-    });
-    Ok(Json(InboxResponse { district, items }))
+    Ok(items)
 }
 
 /// The submission `tracking` (normalised); 404 if there is none.

@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod login_limits;
 pub mod mediation;
 pub mod open311;
+pub mod overview;
 pub mod read;
 pub mod reports;
 pub mod session;
@@ -44,6 +45,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(session::get_me))
         .routes(routes!(inbox::get_inbox))
         .routes(routes!(inbox::get_submission))
+        .routes(routes!(overview::get_overview))
         .routes(routes!(inbox::post_event))
         .routes(routes!(admin::post_user, admin::get_users))
         .routes(routes!(admin::post_user_change))

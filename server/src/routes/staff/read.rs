@@ -198,12 +198,30 @@ async fn export_csv(
     Ok((headers, Body::from_stream(stream)).into_response())
 }
 
+/// `answers` (JSON) without the IIN and postal address; read only when it may hold them.
+fn redacted(answers: &str) -> std::borrow::Cow<'_, str> {
+    let keys = adal_core::appeal::Requisite::ALL.map(|r| format!("\"{}\"", r.key()));
+    if !keys.iter().any(|k| answers.contains(k.as_str())) {
+        return answers.into();
+    }
+    match serde_json::from_str::<adal_core::form::Answers>(answers) {
+        Ok(mut parsed) => {
+            adal_core::appeal::redact_requisites(&mut parsed);
+            serde_json::to_string(&parsed).map(Into::into).unwrap_or_default()
+        }
+        // Never stored so; nothing of it is written rather than all of it.
+        Err(_) => "{}".into(),
+    }
+}
+
 fn write_csv(conn: &Connection, filter: &Filter, sink: ChunkSink) -> Result<u64, DbError> {
     let mut csv = crate::spreadsheet::Writer::from_writer(sink);
     csv.write_record(CSV_HEADER).map_err(io::Error::from)?;
     let mut failed = None;
     let count = staff::for_each_row(conn, filter, |row| {
         let version = row.form_version.to_string();
+        // The IIN and postal address stay on the item: a spreadsheet travels.
+        let answers = redacted(&row.answers);
         let written = csv.write_record([
             row.tracking.as_str(),
             &row.id,
@@ -211,7 +229,7 @@ fn write_csv(conn: &Connection, filter: &Filter, sink: ChunkSink) -> Result<u64,
             &version,
             &row.district,
             &row.received_at,
-            &row.answers,
+            &answers,
         ]);
         match written {
             Ok(()) => true,
