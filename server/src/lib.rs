@@ -61,8 +61,12 @@ pub struct Config {
     /// Where to serve `/metrics` (`--metrics-listen`), never on `listen`; `None` serves
     /// no metrics. Port 0 picks a free port (see [`Application::metrics_addr`]).
     pub metrics_listen: Option<SocketAddr>,
-    /// Directory of the SQLite database, created if missing.
+    /// Directory of the SQLite database (unless `database` is given), the attachments
+    /// (unless `attachments_url` is given) and the TLS certificates; created if missing.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://…`, `--database`) instead of the SQLite file
+    /// in `data_dir`.
+    pub database: Option<String>,
     /// Directory of the Trunk-built web app. May be missing: the API works without it.
     pub static_dir: PathBuf,
     /// Submissions each client IP address regains per second once its burst is spent.
@@ -144,6 +148,7 @@ impl Config {
             listen,
             metrics_listen: None,
             data_dir,
+            database: None,
             static_dir,
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
@@ -365,8 +370,9 @@ impl Application {
     /// Opens and migrates the database and binds the listener; fails early and clearly
     /// if either is impossible.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let db = Db::open(&config.data_dir)
-            .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+        let location = db::Location::of(&config.data_dir, config.database.as_deref());
+        let db = Db::open_at(&location)
+            .with_context(|| format!("opening the database in {}", location.describe()))?;
         if directory::seed_sample(&db).context("loading the sample directory")? {
             tracing::info!("loaded the sample provider directory");
         }
@@ -563,7 +569,7 @@ async fn shutdown_signal() {
 /// already exist in `data_dir`.
 pub fn export(data_dir: &Path, mut out: impl Write) -> anyhow::Result<u64> {
     let db = Db::open_existing(data_dir)?;
-    let count = db.call_blocking(|conn| {
+    let count = db.call_here(|conn| {
         db::submissions::for_each(conn, |submission| {
             serde_json::to_writer(&mut out, &submission)?;
             out.write_all(b"\n")

@@ -1,9 +1,9 @@
 //! Storing submissions idempotently and allocating their tracking numbers.
 
+use super::sql::{Behavior, Conn, Optional, params};
 use adal_core::api::{FormRef, Receipt};
 use adal_core::receipt::Identity;
 use adal_core::{AttachmentRef, District, Series, TrackingNumber};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -65,7 +65,7 @@ pub struct StoredSubmission {
 
 /// Stores `new` unless its id is already stored, in its own transaction. The server
 /// stores through [`store_group`] (see `db::writer`); this is for tools and tests.
-pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbError> {
+pub fn store(conn: &Conn, new: &NewSubmission) -> Result<Stored, DbError> {
     let mut results = store_group(conn, &[new])?;
     results.pop().expect("one result per submission")
 }
@@ -79,7 +79,7 @@ pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbErr
 /// an item sees every earlier item of the group: two resends of one submission in the
 /// same group get one row and one tracking number, exactly as in two transactions.
 pub fn store_group(
-    conn: &mut Connection,
+    conn: &Conn,
     group: &[&NewSubmission],
 ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
     // Items practically never fail (a refusal such as a conflict is a result, not an
@@ -97,12 +97,12 @@ pub fn store_group(
 
 /// The common case of [`store_group`]: `None` (and nothing stored) if any item fails.
 fn store_group_at_once(
-    conn: &mut Connection,
+    conn: &Conn,
     group: &[&NewSubmission],
 ) -> Result<Option<Vec<Result<Stored, DbError>>>, DbError> {
     // IMMEDIATE takes the write lock up front: the counters read and updated below
     // cannot interleave with another writer's (such as `adal-server directory import`).
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(Behavior::Immediate)?;
     let mut results = Vec::with_capacity(group.len());
     for new in group {
         match store_one(&tx, new) {
@@ -118,10 +118,10 @@ fn store_group_at_once(
 
 /// [`store_group`] with a savepoint per item, once an item has failed.
 fn store_group_by_savepoints(
-    conn: &mut Connection,
+    conn: &Conn,
     group: &[&NewSubmission],
 ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(Behavior::Immediate)?;
     let mut results = Vec::with_capacity(group.len());
     for new in group {
         let savepoint = tx.savepoint()?;
@@ -139,12 +139,12 @@ fn store_group_by_savepoints(
 }
 
 /// Stores one submission inside the caller's transaction.
-fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> {
+fn store_one(conn: &Conn, new: &NewSubmission) -> Result<Stored, DbError> {
     let id = new.id.to_string();
     let existing = conn
         .prepare_cached("SELECT fingerprint, tracking, received_at FROM submissions WHERE id = ?1")?
         .query_row(params![id], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            Ok((row.get::<String>(0)?, row.get::<String>(1)?, row.get::<String>(2)?))
         })
         .optional()?;
     if let Some((fingerprint, tracking, received_at)) = existing {
@@ -218,14 +218,14 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
 
 /// Calls `each` with every stored submission, oldest first; returns how many there were.
 pub fn for_each(
-    conn: &Connection,
+    conn: &Conn,
     mut each: impl FnMut(StoredSubmission) -> std::io::Result<()>,
 ) -> Result<u64, DbError> {
     let mut statement = conn.prepare(
         "SELECT id, tracking, form_id, form_version, received_at, answers \
          FROM submissions ORDER BY received_at, tracking",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
@@ -235,7 +235,7 @@ pub fn for_each(
             id: uuid,
             tracking: row.get(1)?,
             form: FormRef { id: row.get(2)?, version: row.get(3)? },
-            received_at: parse_time(&row.get::<_, String>(4)?)?,
+            received_at: parse_time(&row.get::<String>(4)?)?,
             answers: serde_json::from_str(&answers)
                 .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?,
             attachments: super::attachments::of_submission(conn, uuid)?,
@@ -327,10 +327,10 @@ mod tests {
                 matches!(&results[2], Ok(Stored::Created(r)) if r.tracking == "URA-2026-00002")
             );
             let stored: i64 =
-                conn.query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))?;
+                conn.query_row("SELECT count(*) FROM submissions", params![], |r| r.get(0))?;
             assert_eq!(stored, 2);
             let receipts: i64 =
-                conn.query_row("SELECT count(*) FROM receipts", [], |r| r.get(0))?;
+                conn.query_row("SELECT count(*) FROM receipts", params![], |r| r.get(0))?;
             assert_eq!(receipts, 2, "the failed item left no receipt behind");
             // Alone in its group, a failing item fails the group.
             assert!(store_group(conn, &[&failing]).is_err());

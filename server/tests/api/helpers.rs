@@ -37,6 +37,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data_dir: TempDir,
     pub static_dir: TempDir,
+    /// The PostgreSQL database of this app (`ADAL_TEST_DATABASE_URL`), or `None` for the
+    /// SQLite file in `data_dir`.
+    pub database: Option<String>,
     /// The session cookie [`TestApp::staff_get`] sends, if a staff member logged in.
     pub staff_cookie: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -78,13 +81,25 @@ async fn start(
     static_dir: TempDir,
     configure: impl FnOnce(&mut Config),
 ) -> TestApp {
+    start_on(data_dir, static_dir, fresh_postgres_database(), configure).await
+}
+
+/// [`start`] on PostgreSQL database `database` (`None`: SQLite in `data_dir`).
+async fn start_on(
+    data_dir: TempDir,
+    static_dir: TempDir,
+    database: Option<String>,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     let mut config = Config::new(
         SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir.path().to_owned(),
         static_dir.path().to_owned(),
     );
     config.metrics_listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+    config.database = database;
     configure(&mut config);
+    let database = config.database.clone();
     let app = Application::build(config).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let metrics = app.metrics_addr().expect("every test app serves metrics");
@@ -104,10 +119,50 @@ async fn start(
         client,
         data_dir,
         static_dir,
+        database,
         staff_cookie: None,
         shutdown: Some(shutdown),
         server: Some(server),
     }
+}
+
+/// Set by `scripts/pg`: every test app then runs on a database of its own in that
+/// PostgreSQL cluster instead of an SQLite file.
+pub const DATABASE_URL_VARIABLE: &str = "ADAL_TEST_DATABASE_URL";
+
+/// Whether the tests run on PostgreSQL (`scripts/pg cargo test …`).
+pub fn on_postgres() -> bool {
+    std::env::var_os(DATABASE_URL_VARIABLE).is_some()
+}
+
+/// A new, empty database in the cluster of `ADAL_TEST_DATABASE_URL` (its URL), if set.
+pub fn fresh_postgres_database() -> Option<String> {
+    let admin = std::env::var(DATABASE_URL_VARIABLE).ok()?;
+    let name = format!("adal_test_{}", Uuid::new_v4().simple());
+    let create = format!("CREATE DATABASE {name}");
+    let url = admin.clone();
+    // rust-postgres's blocking client may not run on an async worker thread.
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .expect("the PostgreSQL cluster of ADAL_TEST_DATABASE_URL answers");
+        client.batch_execute(&create).expect("a test database is created");
+    })
+    .join()
+    .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    Some(format!("{base}/{name}"))
+}
+
+/// Skips the rest of a test that only means something on SQLite (a file copied, a file
+/// of an older release), saying why, when the suite runs on PostgreSQL.
+#[macro_export]
+macro_rules! sqlite_only {
+    ($why:literal) => {
+        if $crate::helpers::on_postgres() {
+            eprintln!("skipped on PostgreSQL: {}", $why);
+            return;
+        }
+    };
 }
 
 /// The login and password of the staff member [`spawn_staff_app`] logs in.
@@ -144,8 +199,15 @@ impl TestApp {
     /// same data, as an operator's restart or a crash-free redeploy would.
     pub async fn restart(mut self) -> TestApp {
         self.stop().await;
-        let TestApp { data_dir, static_dir, .. } = self;
-        start(data_dir, static_dir, |_| {}).await
+        let TestApp { data_dir, static_dir, database, .. } = self;
+        start_on(data_dir, static_dir, database, |_| {}).await
+    }
+
+    /// The app's database, opened beside the server, as an operator's tool would.
+    pub fn db(&self) -> adal_server::db::Db {
+        let location =
+            adal_server::db::Location::of(self.data_dir.path(), self.database.as_deref());
+        adal_server::db::Db::open_at(&location).unwrap()
     }
 
     async fn stop(&mut self) {

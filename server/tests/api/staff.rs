@@ -683,7 +683,7 @@ async fn the_inbox_counts_deadlines_on_the_real_calendar_and_lists_what_is_due_f
     add_user(&app, "staff.ura", Role::OfficeStaff, Some(District::Uralsk));
     // Arrange with the library: the API stamps submissions with today's clock, and these
     // must be received on given days of 2026.
-    let db = adal_server::db::Db::open(app.data_dir.path()).unwrap();
+    let db = app.db();
     let store = |id: u128, received_at: time::OffsetDateTime| {
         let new = adal_server::db::submissions::NewSubmission {
             id: uuid::Uuid::from_u128(id),
