@@ -26,7 +26,7 @@ use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -227,6 +227,9 @@ impl AppState {
         let calendar = calendar::SharedCalendar::new(config.calendar.clone(), edited)
             .context("the calendar years stored by administrators")?;
         let metrics = Metrics::new(config.data_dir.clone());
+        if db.dialect() == db::Dialect::Postgres {
+            metrics.measure_postgres(db.clone());
+        }
         let writer = db.start_writer(metrics.clone()).context("starting the writer")?;
         Ok(AppState {
             db,
@@ -566,15 +569,34 @@ async fn shutdown_signal() {
 
 /// Writes every stored submission to `out` as one JSON object per line (see
 /// [`StoredSubmission`]), oldest first; returns how many were written. The database must
-/// already exist in `data_dir`.
-pub fn export(data_dir: &Path, mut out: impl Write) -> anyhow::Result<u64> {
-    let db = Db::open_existing(data_dir)?;
-    let count = db.call_here(|conn| {
-        db::submissions::for_each(conn, |submission| {
-            serde_json::to_writer(&mut out, &submission)?;
-            out.write_all(b"\n")
-        })
-    })?;
+/// already exist `at` (a data directory, or a [`db::Location`]).
+pub fn export(at: impl Into<db::Location>, mut out: impl Write) -> anyhow::Result<u64> {
+    let db = Db::open_existing_at(&at.into())?;
+    let mut write = |submission: &StoredSubmission| {
+        serde_json::to_writer(&mut out, submission)?;
+        out.write_all(b"\n")
+    };
+    let count = match db.dialect() {
+        // Streamed, one row at a time, on this thread.
+        db::Dialect::Sqlite => {
+            db.call_here(|conn| db::submissions::for_each(conn, |s| write(&s)))?
+        }
+        // rust-postgres reads the rows first anyway (see `db::sql::Conn::for_each`), on a
+        // thread of its own when called from async code.
+        db::Dialect::Postgres => {
+            let mut all = Vec::new();
+            db.call_blocking(|conn| {
+                db::submissions::for_each(conn, |s| {
+                    all.push(s);
+                    Ok(())
+                })
+            })?;
+            for submission in &all {
+                write(submission)?;
+            }
+            all.len() as u64
+        }
+    };
     out.flush()?;
     Ok(count)
 }
@@ -584,7 +606,7 @@ pub fn export(data_dir: &Path, mut out: impl Write) -> anyhow::Result<u64> {
 /// answer. `received` and `identity_added` are refused: the server writes those itself.
 /// The database must already exist in `data_dir`.
 pub fn record_event(
-    data_dir: &Path,
+    at_database: impl Into<db::Location>,
     tracking: &str,
     kind: adal_core::receipt::EventKind,
     note: Option<&str>,
@@ -597,7 +619,7 @@ pub fn record_event(
     let now = time::OffsetDateTime::now_utc();
     // Stored to the millisecond; answer with what a later read gives back.
     let at = db::clock::stored_precision(now);
-    let db = Db::open_existing(data_dir)?;
+    let db = Db::open_existing_at(&at_database.into())?;
     let recorded = db.call_blocking(|conn| {
         db::events::append_by_tracking(conn, &tracking.to_string(), kind, at, note.as_deref())
     })?;

@@ -38,7 +38,7 @@ pub fn thread_topic(conn: &Conn, id: i64, hidden_too: bool) -> Result<Option<Top
     let topic: Option<String> = conn
         .query_row(
             "SELECT topic FROM channel_posts WHERE id = ?1 AND parent_id IS NULL \
-             AND (hidden = 0 OR ?2)",
+             AND (hidden = 0 OR ?2 = 1)",
             params![id, hidden_too],
             |row| row.get(0),
         )
@@ -159,7 +159,7 @@ pub fn threads(
     let sql = format!(
         "SELECT {} FROM channel_posts p \
          WHERE p.parent_id IS NULL AND (p.hidden = 0 OR ?1 = 1) \
-         AND (?2 IS NULL OR p.topic = ?2) \
+         AND (CAST(?2 AS TEXT) IS NULL OR p.topic = ?2) \
          AND (?3 = '' OR p.id IN ( \
              SELECT coalesce(m.parent_id, m.id) FROM channel_search s \
              JOIN channel_posts m ON m.id = s.rowid \

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::sql::{Behavior, Conn, params};
+use super::sql::{Behavior, Conn, Dialect, params};
 use adal_core::Provider;
 use adal_core::provider::DirectoryDelta;
 
@@ -62,6 +62,11 @@ pub enum Imported {
 /// entries are always deleted: once the real directory arrives, the fictional one goes.
 pub fn import(conn: &Conn, providers: &[Provider], missing: Missing) -> Result<Imported, DbError> {
     let tx = conn.transaction_with_behavior(Behavior::Immediate)?;
+    if tx.dialect() == Dialect::Postgres {
+        // The new version is one more than the largest: two servers importing at once
+        // would both take it. Readers go on reading meanwhile.
+        tx.execute_batch("LOCK TABLE providers IN EXCLUSIVE MODE")?;
+    }
     // id → (stored JSON, deleted, sample)
     let mut stored: HashMap<String, (String, bool, bool)> = HashMap::new();
     {

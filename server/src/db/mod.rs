@@ -92,7 +92,7 @@ const MIGRATIONS: [Migration; 10] = [
 pub enum DbError {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("postgres: {0}")]
+    #[error("postgres: {}", postgres_detail(.0))]
     Postgres(#[from] postgres::Error),
     #[error("migration {name}: {error}")]
     Migration { name: &'static str, error: Box<DbError> },
@@ -126,6 +126,14 @@ pub enum DbError {
     NotOnPostgres(&'static str),
 }
 
+/// The server's own message where there is one (rust-postgres says only "db error").
+fn postgres_detail(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{}: {} ({})", db.severity(), db.message(), db.code().code()),
+        None => error.to_string(),
+    }
+}
+
 /// Where the database is: the SQLite file in a data directory (the default), or a
 /// PostgreSQL database (`--database postgres://…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +157,19 @@ impl Location {
             Location::Sqlite(dir) => dir.display().to_string(),
             Location::Postgres(url) => without_password(url),
         }
+    }
+}
+
+impl From<&Path> for Location {
+    /// The SQLite file in data directory `dir`.
+    fn from(dir: &Path) -> Location {
+        Location::Sqlite(dir.to_owned())
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(location: &Location) -> Location {
+        location.clone()
     }
 }
 
@@ -260,6 +281,21 @@ impl Db {
             result
         })
         .await?
+    }
+
+    /// The size of a PostgreSQL database in bytes (0 for SQLite, whose files tell),
+    /// on this thread: for the blocking pool (`metrics`).
+    pub fn postgres_size(&self) -> Result<u64, DbError> {
+        if self.dialect() == Dialect::Sqlite {
+            return Ok(0);
+        }
+        let conn = self.readers.take()?;
+        let size =
+            conn.query_row("SELECT pg_database_size(current_database())", sql::params![], |row| {
+                row.get::<u64>(0)
+            });
+        self.readers.give_back(conn);
+        size
     }
 
     /// Runs `f` with the connection on the blocking thread pool, so that disk waits
@@ -595,5 +631,50 @@ mod tests {
     fn open_existing_refuses_a_directory_without_a_database() {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(Db::open_existing(dir.path()), Err(DbError::Missing(_))));
+    }
+}
+
+/// The same rules on PostgreSQL, when `scripts/pg` gives a cluster
+/// (`ADAL_TEST_DATABASE_URL`); each test on a database of its own.
+#[cfg(test)]
+pub(crate) mod on_postgres {
+    use super::*;
+
+    /// A fresh database in the cluster, or `None` (and the test says it was skipped).
+    pub fn fresh() -> Option<Db> {
+        let Ok(admin) = std::env::var("ADAL_TEST_DATABASE_URL") else {
+            eprintln!("skipped: no ADAL_TEST_DATABASE_URL (run under scripts/pg)");
+            return None;
+        };
+        let name = format!("adal_unit_{}", uuid::Uuid::new_v4().simple());
+        let conn = connect_postgres(&admin).unwrap();
+        conn.execute_batch(&format!("CREATE DATABASE {name}")).unwrap();
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+        Some(Db::open_at(&Location::Postgres(format!("{base}/{name}"))).unwrap())
+    }
+
+    #[test]
+    fn a_fresh_postgres_database_has_had_every_migration_and_stores_a_submission() {
+        let Some(db) = fresh() else { return };
+        let location = db.readers.location.clone();
+        assert_eq!(pending_migrations_at(&location).unwrap(), Vec::<&str>::new());
+        db.call_blocking(|conn| {
+            let new = submissions::NewSubmission {
+                id: uuid::Uuid::new_v4(),
+                fingerprint: "f".into(),
+                form: adal_core::api::FormRef::new("complaint", 2),
+                district: adal_core::District::Uralsk,
+                answers: "{}".into(),
+                received_at: time::OffsetDateTime::now_utc(),
+                attachments: Vec::new(),
+                receipt_secret_sha256: None,
+                anonymous: false,
+                triage: Default::default(),
+            };
+            let stored = submissions::store(conn, &new);
+            assert!(matches!(stored, Ok(submissions::Stored::Created(_))), "{stored:?}");
+            Ok(())
+        })
+        .unwrap();
     }
 }

@@ -413,8 +413,28 @@ enum Engine {
 }
 
 struct Pg {
-    client: postgres::Client,
+    /// `None` only once dropped (see `Drop for Pg`).
+    client: Option<postgres::Client>,
     statements: HashMap<String, postgres::Statement>,
+}
+
+impl Pg {
+    fn client(&mut self) -> &mut postgres::Client {
+        self.client.as_mut().expect("a connection is open until dropped")
+    }
+}
+
+impl Drop for Pg {
+    /// rust-postgres's client says goodbye to the server when dropped, blocking: where
+    /// this thread runs async tasks (a server's state dropped at shutdown), it may not,
+    /// so the client is dropped on a thread of its own.
+    fn drop(&mut self) {
+        if tokio::runtime::Handle::try_current().is_ok()
+            && let Some(client) = self.client.take()
+        {
+            std::thread::spawn(move || drop(client));
+        }
+    }
 }
 
 /// Prepared statements kept per PostgreSQL connection: as many as SQLite's writer keeps.
@@ -427,7 +447,7 @@ impl Conn {
     }
 
     pub fn postgres(client: postgres::Client, key: String) -> Conn {
-        let pg = Pg { client, statements: HashMap::new() };
+        let pg = Pg { client: Some(client), statements: HashMap::new() };
         Conn { engine: Engine::Postgres(RefCell::new(pg)), key, depth: StdCell::new(0) }
     }
 
@@ -455,7 +475,7 @@ impl Conn {
     pub fn is_closed(&self) -> bool {
         match &self.engine {
             Engine::Sqlite(_) => false,
-            Engine::Postgres(pg) => pg.borrow().client.is_closed(),
+            Engine::Postgres(pg) => pg.borrow_mut().client().is_closed(),
         }
     }
 
@@ -463,7 +483,7 @@ impl Conn {
     pub fn execute_batch(&self, sql: &str) -> Result<(), DbError> {
         match &self.engine {
             Engine::Sqlite(conn) => conn.execute_batch(sql)?,
-            Engine::Postgres(pg) => pg.borrow_mut().client.batch_execute(sql)?,
+            Engine::Postgres(pg) => pg.borrow_mut().client().batch_execute(sql)?,
         }
         Ok(())
     }
@@ -479,7 +499,7 @@ impl Conn {
                 let mut pg = pg.borrow_mut();
                 let statement = pg.prepare(sql)?;
                 let refs = pg_refs(&values);
-                Ok(usize::try_from(pg.client.execute(&statement, &refs)?).unwrap_or(usize::MAX))
+                Ok(usize::try_from(pg.client().execute(&statement, &refs)?).unwrap_or(usize::MAX))
             }
         }
     }
@@ -511,7 +531,7 @@ impl Conn {
                     let mut pg = pg.borrow_mut();
                     let statement = pg.prepare(sql)?;
                     let refs = pg_refs(&values);
-                    pg.client.query(&statement, &refs)?
+                    pg.client().query(&statement, &refs)?
                 };
                 for row in &rows {
                     count += 1;
@@ -561,7 +581,7 @@ impl Conn {
                     let mut pg = pg.borrow_mut();
                     let statement = pg.prepare(sql)?;
                     let refs = pg_refs(&values);
-                    pg.client.query_opt(&statement, &refs)?
+                    pg.client().query_opt(&statement, &refs)?
                 };
                 row.map(|row| read(&Row { inner: RowInner::Postgres(&row) })).transpose()
             }
@@ -680,7 +700,7 @@ impl Pg {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(&numbered(sql))?;
+        let statement = self.client().prepare(&numbered(sql))?;
         if self.statements.len() >= PG_STATEMENTS {
             self.statements.clear();
         }

@@ -191,7 +191,7 @@ fn raise_task(
         .prepare_cached(
             "SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
              WHERE district = ?1 AND institution_key = ?2 AND form_id = 'complaint' \
-             AND received_at > ?3 LIMIT ?4)",
+             AND received_at > ?3 LIMIT ?4) AS recent",
         )?
         .query_row(params![district.code(), key, since, REPEATED_COMPLAINTS], |row| row.get(0))?;
     if complaints < REPEATED_COMPLAINTS {

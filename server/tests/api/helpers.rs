@@ -91,6 +91,11 @@ async fn start_on(
     database: Option<String>,
     configure: impl FnOnce(&mut Config),
 ) -> TestApp {
+    // `RUST_LOG=warn cargo test … -- --nocapture` shows what a failing server logged.
+    if std::env::var_os("RUST_LOG").is_some() {
+        let filter = tracing_subscriber::EnvFilter::from_default_env();
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+    }
     let mut config = Config::new(
         SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir.path().to_owned(),
@@ -153,6 +158,18 @@ pub fn fresh_postgres_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// Skips the rest of a test that only means something on PostgreSQL (several servers on
+/// one database), saying why, when the suite runs on SQLite.
+#[macro_export]
+macro_rules! postgres_only {
+    ($why:literal) => {
+        if !$crate::helpers::on_postgres() {
+            eprintln!("skipped on SQLite: {}", $why);
+            return;
+        }
+    };
+}
+
 /// Skips the rest of a test that only means something on SQLite (a file copied, a file
 /// of an older release), saying why, when the suite runs on PostgreSQL.
 #[macro_export]
@@ -173,17 +190,30 @@ pub const STAFF_PASSWORD: &str = "a long staff password 1";
 /// account (regional: reads every district) the way `adal-server user add` does, and
 /// logs it in: [`TestApp::staff_get`] then sends its session cookie.
 pub async fn spawn_staff_app() -> TestApp {
-    let mut app = spawn_app_with(|config| {
-        config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
-        config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
-        config.staff_rate_limit_burst = NonZeroU32::new(100_000).unwrap();
-        config.staff_rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
-        // Some tests open a connection per request, all at once, from one address.
-        config.max_connections_per_ip = 100_000;
-    })
-    .await;
+    let mut app = spawn_app_with(no_limit_reached).await;
     app.staff_cookie = Some(app.log_in_staff(STAFF_LOGIN, Role::FrontOffice, None).await);
     app
+}
+
+/// Rate and connection limits no test reaches.
+fn no_limit_reached(config: &mut Config) {
+    config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+    config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+    config.staff_rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+    config.staff_rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+    // Some tests open a connection per request, all at once, from one address.
+    config.max_connections_per_ip = 100_000;
+}
+
+/// A second server on `other`'s PostgreSQL database (with a data directory of its own,
+/// and limits no test reaches), as a second machine behind the same proxy.
+pub async fn spawn_app_beside(other: &TestApp) -> TestApp {
+    let database = other.database.clone();
+    assert!(database.is_some(), "two servers share a PostgreSQL database, not an SQLite file");
+    let data_dir = tempfile::tempdir().unwrap();
+    let static_dir = tempfile::tempdir().unwrap();
+    write_fake_build(static_dir.path());
+    start_on(data_dir, static_dir, database, no_limit_reached).await
 }
 
 /// A rate limit of `burst` requests at once and then one per second.
@@ -203,11 +233,39 @@ impl TestApp {
         start_on(data_dir, static_dir, database, |_| {}).await
     }
 
+    /// Where the app's database is: its PostgreSQL database, or its data directory.
+    pub fn location(&self) -> adal_server::db::Location {
+        adal_server::db::Location::of(self.data_dir.path(), self.database.as_deref())
+    }
+
+    /// Every row of every table of the app's PostgreSQL database, as text (none on
+    /// SQLite, whose files the tests read byte by byte instead).
+    pub fn postgres_rows(&self) -> Vec<String> {
+        if self.database.is_none() {
+            return Vec::new();
+        }
+        use adal_server::db::sql::params;
+        self.db()
+            .call_blocking(|conn| {
+                let tables = conn.query_map(
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = 'public' ORDER BY 1",
+                    params![],
+                    |row| row.get::<String>(0),
+                )?;
+                let mut rows = Vec::new();
+                for table in tables {
+                    let sql = format!("SELECT t::text FROM {table} t");
+                    rows.extend(conn.query_map(&sql, params![], |row| row.get::<String>(0))?);
+                }
+                Ok(rows)
+            })
+            .unwrap()
+    }
+
     /// The app's database, opened beside the server, as an operator's tool would.
     pub fn db(&self) -> adal_server::db::Db {
-        let location =
-            adal_server::db::Location::of(self.data_dir.path(), self.database.as_deref());
-        adal_server::db::Db::open_at(&location).unwrap()
+        adal_server::db::Db::open_at(&self.location()).unwrap()
     }
 
     async fn stop(&mut self) {
@@ -314,14 +372,8 @@ impl TestApp {
         role: Role,
         district: Option<adal_core::District>,
     ) -> StaffSession {
-        adal_server::accounts::add_user(
-            self.data_dir.path(),
-            login,
-            role,
-            district,
-            STAFF_PASSWORD,
-        )
-        .unwrap();
+        adal_server::accounts::add_user(&self.location(), login, role, district, STAFF_PASSWORD)
+            .unwrap();
         self.log_in(login, STAFF_PASSWORD).await
     }
 
@@ -401,7 +453,7 @@ impl TestApp {
     /// Everything stored, through the function behind `adal-server export`.
     pub fn export(&self) -> Vec<StoredSubmission> {
         let mut out = Vec::new();
-        adal_server::export(self.data_dir.path(), &mut out).unwrap();
+        adal_server::export(&self.location(), &mut out).unwrap();
         String::from_utf8(out)
             .unwrap()
             .lines()
