@@ -417,7 +417,7 @@ async fn main() -> anyhow::Result<()> {
     let args = match cli.command {
         Some(Command::Export(args)) => {
             let count = adal_server::export(
-                &location(&args.data, &args.database),
+                location(&args.data, &args.database),
                 std::io::stdout().lock(),
             )?;
             tracing::info!(count, "exported submissions");
@@ -478,7 +478,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Submissions(SubmissionsCommand::Event(args))) => {
             let event = adal_server::record_event(
-                &location(&args.data, &args.database),
+                location(&args.data, &args.database),
                 &args.tracking,
                 args.kind,
                 args.note.as_deref(),
@@ -493,7 +493,7 @@ async fn main() -> anyhow::Result<()> {
             std::io::stdin().read_line(&mut password).context("reading the password")?;
             let password = password.trim_end_matches(['\n', '\r']);
             adal_server::accounts::add_user(
-                &location(&args.data, &args.database),
+                location(&args.data, &args.database),
                 &args.login,
                 args.role,
                 args.district,
@@ -569,7 +569,7 @@ fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
         DirectoryCommand::Import(args) => {
             let report = if args.file.as_os_str() == "-" {
                 directory::import(
-                    &location(&args.data, &args.database),
+                    location(&args.data, &args.database),
                     std::io::stdin().lock(),
                     args.replace,
                 )?
@@ -577,7 +577,7 @@ fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                 let file = std::fs::File::open(&args.file)
                     .with_context(|| format!("opening {}", args.file.display()))?;
                 directory::import(
-                    &location(&args.data, &args.database),
+                    location(&args.data, &args.database),
                     std::io::BufReader::new(file),
                     args.replace,
                 )?
@@ -592,7 +592,7 @@ fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
         }
         DirectoryCommand::Export(args) => {
             let count =
-                directory::export(&location(&args.data, &args.database), std::io::stdout().lock())?;
+                directory::export(location(&args.data, &args.database), std::io::stdout().lock())?;
             tracing::info!(count, "exported providers");
             Ok(())
         }

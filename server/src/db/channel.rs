@@ -23,13 +23,11 @@ pub struct Author {
 
 /// A post already stored under a device's id: its row and what was sent.
 pub fn by_client_id(conn: &Conn, id: Uuid) -> Result<Option<(i64, String)>, DbError> {
-    Ok(conn
-        .query_row(
-            "SELECT id, request_sha256 FROM channel_posts WHERE client_id = ?1",
-            params![id.to_string()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?)
+    conn.query_opt(
+        "SELECT id, request_sha256 FROM channel_posts WHERE client_id = ?1",
+        params![id.to_string()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }
 
 /// The topic of thread `id` if it is a thread (not a reply) that `hidden_too` lets the

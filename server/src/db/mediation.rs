@@ -70,12 +70,12 @@ pub fn record_outcome(
 
 /// Whether some session of `submission` ended with the parties' agreement.
 pub fn agreed(conn: &Conn, submission: Uuid) -> Result<bool, DbError> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM mediation_sessions \
                         WHERE submission_id = ?1 AND outcome = 'agreed')",
         params![submission.to_string()],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// The sessions of `submission`, oldest first.

@@ -54,8 +54,11 @@ pub const MIGRATION_NAMES: [&str; 10] = [
 struct Migration {
     sqlite: &'static str,
     postgres: &'static str,
-    hook: Option<fn(&Conn) -> Result<(), DbError>>,
+    hook: Option<Hook>,
 }
+
+/// What a migration runs after its SQL, in its transaction.
+type Hook = fn(&Conn) -> Result<(), DbError>;
 
 macro_rules! migration {
     ($name:literal) => {
@@ -432,7 +435,7 @@ const PG_VERSIONS: &str = "CREATE TABLE IF NOT EXISTS adal_schema_migrations (\
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 
 /// Any number, the same in every server: migrations of one database run one at a time.
-const PG_MIGRATION_LOCK: i64 = 0x00ad_a1_5c_4e3a;
+const PG_MIGRATION_LOCK: i64 = 0x00ad_a15c_4e3a;
 
 /// How many migrations the database at `conn` has had.
 fn schema_version(conn: &Conn) -> Result<usize, DbError> {

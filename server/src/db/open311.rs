@@ -3,7 +3,7 @@
 //! A status row carries nothing the person wrote but the category: the query reads the
 //! answers' `category` and never returns the answers themselves.
 
-use super::sql::{Conn, Optional, Row as SqlRow, params};
+use super::sql::{Conn, Row as SqlRow, params};
 use adal_core::open311::{KeySummary, MAX_REQUESTS, Status};
 use adal_core::receipt::EventKind;
 use adal_core::{District, Provider, ProviderKind};
@@ -74,10 +74,11 @@ pub fn revoke(
 
 /// The id of the live (issued, not revoked) key with this hash.
 pub fn live_key(conn: &Conn, key_sha256: &str) -> Result<Option<i64>, DbError> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM open311_keys WHERE key_sha256 = ?1 AND revoked_at IS NULL")?
-        .query_row(params![key_sha256], |row| row.get(0))
-        .optional()?)
+    conn.query_opt(
+        "SELECT id FROM open311_keys WHERE key_sha256 = ?1 AND revoked_at IS NULL",
+        params![key_sha256],
+        |row| row.get(0),
+    )
 }
 
 /// The integrity offices of the directory: who answers in each district, and where.

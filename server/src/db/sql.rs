@@ -409,7 +409,7 @@ pub struct Conn {
 
 enum Engine {
     Sqlite(rusqlite::Connection),
-    Postgres(RefCell<Pg>),
+    Postgres(Box<RefCell<Pg>>),
 }
 
 struct Pg {
@@ -448,7 +448,7 @@ impl Conn {
 
     pub fn postgres(client: postgres::Client, key: String) -> Conn {
         let pg = Pg { client: Some(client), statements: HashMap::new() };
-        Conn { engine: Engine::Postgres(RefCell::new(pg)), key, depth: StdCell::new(0) }
+        Conn { engine: Engine::Postgres(Box::new(RefCell::new(pg))), key, depth: StdCell::new(0) }
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -636,6 +636,9 @@ impl Conn {
     }
 }
 
+/// What [`Statement::query_map`] gives: each row read, in a result as rusqlite's.
+pub type RowsOf<T> = std::iter::Map<std::vec::IntoIter<T>, fn(T) -> Result<T, DbError>>;
+
 /// A statement of one connection (see [`Conn::prepare`]).
 pub struct Statement<'c> {
     conn: &'c Conn,
@@ -662,7 +665,7 @@ impl Statement<'_> {
         &mut self,
         params: Params<'_>,
         read: impl FnMut(&Row<'_>) -> Result<T, DbError>,
-    ) -> Result<std::iter::Map<std::vec::IntoIter<T>, fn(T) -> Result<T, DbError>>, DbError> {
+    ) -> Result<RowsOf<T>, DbError> {
         let rows = self.conn.query_map(&self.sql, params, read)?;
         Ok(rows.into_iter().map(Ok as fn(T) -> Result<T, DbError>))
     }

@@ -372,7 +372,7 @@ impl TestApp {
         role: Role,
         district: Option<adal_core::District>,
     ) -> StaffSession {
-        adal_server::accounts::add_user(&self.location(), login, role, district, STAFF_PASSWORD)
+        adal_server::accounts::add_user(self.location(), login, role, district, STAFF_PASSWORD)
             .unwrap();
         self.log_in(login, STAFF_PASSWORD).await
     }
@@ -453,7 +453,7 @@ impl TestApp {
     /// Everything stored, through the function behind `adal-server export`.
     pub fn export(&self) -> Vec<StoredSubmission> {
         let mut out = Vec::new();
-        adal_server::export(&self.location(), &mut out).unwrap();
+        adal_server::export(self.location(), &mut out).unwrap();
         String::from_utf8(out)
             .unwrap()
             .lines()

@@ -29,7 +29,7 @@ pub(crate) struct Session {
 
 /// Creates an account the way `adal-server user add` does.
 pub(crate) fn add_user(app: &TestApp, login: &str, role: Role, district: Option<District>) {
-    adal_server::accounts::add_user(&app.location(), login, role, district, PASSWORD).unwrap();
+    adal_server::accounts::add_user(app.location(), login, role, district, PASSWORD).unwrap();
 }
 
 pub(crate) async fn post_login(app: &TestApp, login: &str, password: &str) -> Response {
