@@ -442,12 +442,7 @@ fn schema_version(conn: &Conn) -> Result<usize, DbError> {
     let version: i64 = match conn.as_sqlite() {
         Some(sqlite) => sqlite.pragma_query_value(None, "user_version", |row| row.get(0))?,
         None => {
-            let exists = conn.query_row(
-                "SELECT to_regclass('adal_schema_migrations') IS NOT NULL",
-                sql::params![],
-                |row| row.get::<bool>(0),
-            )?;
-            if !exists {
+            if !pg_versions_exist(conn)? {
                 return Ok(0);
             }
             conn.query_row(
@@ -460,6 +455,15 @@ fn schema_version(conn: &Conn) -> Result<usize, DbError> {
     Ok(usize::try_from(version).unwrap_or(usize::MAX))
 }
 
+/// Whether PostgreSQL's table of migrations is there (a database Adal never opened has none).
+fn pg_versions_exist(conn: &Conn) -> Result<bool, DbError> {
+    conn.query_row(
+        "SELECT to_regclass('adal_schema_migrations') IS NOT NULL",
+        sql::params![],
+        |row| row.get::<bool>(0),
+    )
+}
+
 /// Runs the migrations the database has not had, each in its own transaction.
 fn migrate(conn: &Conn) -> Result<(), DbError> {
     migrate_to(conn, MIGRATION_NAMES.len())
@@ -467,7 +471,7 @@ fn migrate(conn: &Conn) -> Result<(), DbError> {
 
 /// Runs the migrations the database has not had up to the `target`-th.
 fn migrate_to(conn: &Conn, target: usize) -> Result<(), DbError> {
-    if conn.dialect() == Dialect::Postgres {
+    if conn.dialect() == Dialect::Postgres && !pg_versions_exist(conn)? {
         conn.execute_batch(PG_VERSIONS)?;
     }
     let steps = MIGRATION_NAMES.iter().zip(&MIGRATIONS).enumerate().take(target);
@@ -643,8 +647,9 @@ mod tests {
 pub(crate) mod on_postgres {
     use super::*;
 
-    /// A fresh database in the cluster, or `None` (and the test says it was skipped).
-    pub fn fresh() -> Option<Db> {
+    /// The URL of a fresh, empty database in the cluster, or `None` (and the test says
+    /// it was skipped).
+    pub fn fresh_url() -> Option<String> {
         let Ok(admin) = std::env::var("ADAL_TEST_DATABASE_URL") else {
             eprintln!("skipped: no ADAL_TEST_DATABASE_URL (run under scripts/pg)");
             return None;
@@ -653,7 +658,60 @@ pub(crate) mod on_postgres {
         let conn = connect_postgres(&admin).unwrap();
         conn.execute_batch(&format!("CREATE DATABASE {name}")).unwrap();
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
-        Some(Db::open_at(&Location::Postgres(format!("{base}/{name}"))).unwrap())
+        Some(format!("{base}/{name}"))
+    }
+
+    /// A fresh database in the cluster, opened and migrated.
+    pub fn fresh() -> Option<Db> {
+        Some(Db::open_at(&Location::Postgres(fresh_url()?)).unwrap())
+    }
+
+    #[test]
+    fn the_0006_hook_classifies_complaints_stored_before_it_on_postgres_too() {
+        let Some(url) = fresh_url() else { return };
+        let conn = connect_postgres(&url).unwrap();
+        migrate_to(&conn, 5).unwrap();
+        for (id, answers) in [
+            ("a", r#"{"category":"other","institution":"Центр примирения, Уральск"}"#),
+            ("b", r#"{"category":"school","institution":"School No. 12"}"#),
+        ] {
+            conn.execute(
+                "INSERT INTO submissions \
+                 (id, fingerprint, form_id, form_version, district, tracking, answers, received_at) \
+                 VALUES (?1, ?1, 'complaint', 2, 'URA', ?1, ?2, '2026-03-02T05:00:00.000Z')",
+                sql::params![id, answers],
+            )
+            .unwrap();
+        }
+        migrate(&conn).unwrap();
+        let row = |id: &str| -> (bool, Option<String>) {
+            conn.query_row(
+                "SELECT conflict_district IS NOT NULL, institution_key FROM submissions \
+                 WHERE id = ?1",
+                sql::params![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+        };
+        assert_eq!(row("a"), (true, None));
+        assert_eq!(row("b"), (false, Some("school:schol no 12".into())));
+    }
+
+    #[test]
+    fn a_postgres_database_written_by_a_newer_release_is_refused_with_what_to_do() {
+        let Some(db) = fresh() else { return };
+        let location = db.readers.location.clone();
+        db.call_blocking(|conn| {
+            conn.execute(
+                "INSERT INTO adal_schema_migrations (version, name, applied_at) \
+                 VALUES (?1, 'from the future', '2030-01-01T00:00:00.000Z')",
+                sql::params![MIGRATION_NAMES.len() + 1],
+            )
+        })
+        .unwrap();
+        let Err(error) = Db::open_at(&location) else { panic!("a newer database was opened") };
+        assert!(error.to_string().contains("written by a newer Adal"), "{error}");
+        assert!(pending_migrations_at(&location).is_err());
     }
 
     #[test]
