@@ -576,13 +576,17 @@ pub fn export(at: impl Into<db::Location>, mut out: impl Write) -> anyhow::Resul
         serde_json::to_writer(&mut out, submission)?;
         out.write_all(b"\n")
     };
+    let async_code = tokio::runtime::Handle::try_current().is_ok();
     let count = match db.dialect() {
-        // Streamed, one row at a time, on this thread.
+        // Streamed, a row (or a cursor's batch) at a time, on this thread.
         db::Dialect::Sqlite => {
             db.call_here(|conn| db::submissions::for_each(conn, |s| write(&s)))?
         }
-        // rust-postgres reads the rows first anyway (see `db::sql::Conn::for_each`), on a
-        // thread of its own when called from async code.
+        db::Dialect::Postgres if !async_code => {
+            db.call_here(|conn| db::submissions::for_each(conn, |s| write(&s)))?
+        }
+        // From async code (tests), rust-postgres's blocking client runs on a thread of its
+        // own, and `out` may not cross threads: collected first.
         db::Dialect::Postgres => {
             let mut all = Vec::new();
             db.call_blocking(|conn| {

@@ -698,6 +698,33 @@ pub(crate) mod on_postgres {
     }
 
     #[test]
+    fn a_stream_reads_every_row_in_batches_and_its_reader_may_query_meanwhile() {
+        let Some(db) = fresh() else { return };
+        let rows = sql::STREAM_BATCH * 2 + 500;
+        db.call_blocking(move |conn| {
+            let mut seen = Vec::new();
+            let count = conn.stream(
+                "SELECT n FROM generate_series(1, ?1) AS n ORDER BY n",
+                sql::params![rows],
+                |row| {
+                    let n: usize = row.get(0)?;
+                    let twice: i64 =
+                        conn.query_row("SELECT ?1 * 2", sql::params![n], |r| r.get(0))?;
+                    assert_eq!(twice, 2 * n as i64);
+                    seen.push(n);
+                    Ok(n < rows - 10)
+                },
+            )?;
+            assert_eq!(count as usize, rows - 10, "stopped where asked");
+            assert_eq!(seen, (1..=rows - 10).collect::<Vec<_>>());
+            // Stopped early, the cursor is closed and the connection as it was.
+            assert_eq!(conn.query_row("SELECT 1", sql::params![], |r| r.get::<i64>(0))?, 1);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
     fn a_postgres_database_written_by_a_newer_release_is_refused_with_what_to_do() {
         let Some(db) = fresh() else { return };
         let location = db.readers.location.clone();

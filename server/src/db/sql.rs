@@ -405,7 +405,12 @@ pub struct Conn {
     key: String,
     /// Open transactions and savepoints, to name savepoints.
     depth: StdCell<u32>,
+    /// Cursors opened, to name them (see [`Conn::stream`]).
+    cursors: StdCell<u32>,
 }
+
+/// Rows a PostgreSQL cursor reads at a time (see [`Conn::stream`]).
+pub const STREAM_BATCH: usize = 1000;
 
 enum Engine {
     Sqlite(rusqlite::Connection),
@@ -443,12 +448,13 @@ const PG_STATEMENTS: usize = 256;
 impl Conn {
     pub fn sqlite(conn: rusqlite::Connection) -> Conn {
         let key = conn.path().unwrap_or_default().to_owned();
-        Conn { engine: Engine::Sqlite(conn), key, depth: StdCell::new(0) }
+        Conn { engine: Engine::Sqlite(conn), key, depth: StdCell::new(0), cursors: StdCell::new(0) }
     }
 
     pub fn postgres(client: postgres::Client, key: String) -> Conn {
         let pg = Pg { client: Some(client), statements: HashMap::new() };
-        Conn { engine: Engine::Postgres(Box::new(RefCell::new(pg))), key, depth: StdCell::new(0) }
+        let (depth, cursors) = (StdCell::new(0), StdCell::new(0));
+        Conn { engine: Engine::Postgres(Box::new(RefCell::new(pg))), key, depth, cursors }
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -540,6 +546,43 @@ impl Conn {
                     }
                 }
             }
+        }
+        Ok(count)
+    }
+
+    /// [`Conn::for_each`] for reads of any size (an export): SQLite steps through the
+    /// rows anyway; PostgreSQL reads them through a cursor, [`STREAM_BATCH`] at a time,
+    /// so that memory stays bounded, in a snapshot of its own unless in a transaction.
+    pub fn stream(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        mut each: impl FnMut(&Row<'_>) -> Result<bool, DbError>,
+    ) -> Result<u64, DbError> {
+        let Engine::Postgres(pg) = &self.engine else {
+            return self.for_each(sql, params, each);
+        };
+        let snapshot = if self.depth.get() == 0 { Some(self.snapshot()?) } else { None };
+        self.cursors.set(self.cursors.get() + 1);
+        let name = format!("adal_rows{}", self.cursors.get());
+        self.execute(&format!("DECLARE {name} NO SCROLL CURSOR FOR {sql}"), params)?;
+        let fetch = format!("FETCH {STREAM_BATCH} FROM {name}");
+        let mut count = 0;
+        'rows: loop {
+            let rows = pg.borrow_mut().client().query(fetch.as_str(), &[])?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                count += 1;
+                if !each(&Row { inner: RowInner::Postgres(row) })? {
+                    break 'rows;
+                }
+            }
+        }
+        self.execute_batch(&format!("CLOSE {name}"))?;
+        if let Some(snapshot) = snapshot {
+            snapshot.commit()?;
         }
         Ok(count)
     }

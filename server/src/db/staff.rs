@@ -132,7 +132,7 @@ pub fn for_each_row(
         "SELECT {COLUMNS} FROM submissions{} ORDER BY received_at, id",
         where_clause(&conditions)
     );
-    conn.for_each(&sql, &refs(&values), |row| {
+    conn.stream(&sql, &refs(&values), |row| {
         let row = ExportRow {
             id: row.get(0)?,
             tracking: row.get(1)?,

@@ -258,8 +258,8 @@ pub fn for_each(
     conn: &Conn,
     mut each: impl FnMut(StoredSubmission) -> std::io::Result<()>,
 ) -> Result<u64, DbError> {
-    // Streamed on SQLite, read first on PostgreSQL: either way `each` may query too.
-    conn.for_each(
+    // Streamed (through a cursor on PostgreSQL); `each` may query too.
+    conn.stream(
         "SELECT id, tracking, form_id, form_version, received_at, answers \
          FROM submissions ORDER BY received_at, tracking",
         params![],
