@@ -1,7 +1,6 @@
 //! Staff credentials: Argon2id password hashes, random session and CSRF tokens, and
 //! creating an account (the `adal-server user add` command and the administrators' API).
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use adal_core::District;
@@ -56,7 +55,7 @@ pub fn sha256_hex(text: &str) -> String {
 /// Creates an account, as `adal-server user add` does: the way to make the first
 /// administrator. The database is created if missing.
 pub fn add_user(
-    data_dir: &Path,
+    at: impl Into<db::Location>,
     login: &str,
     role: Role,
     district: Option<District>,
@@ -66,7 +65,7 @@ pub fn add_user(
     staff::check_password(password)?;
     staff::check_district(role, district)?;
     let hash = hash_password(password)?;
-    let db = Db::open(data_dir)?;
+    let db = Db::open_at(&at.into())?;
     let now = time::OffsetDateTime::now_utc();
     let created = db.call_blocking(|conn| {
         let id = db::accounts::insert(conn, login, role, district, &hash, now)?;

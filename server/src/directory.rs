@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::path::Path;
 
 use adal_core::Provider;
 use adal_core::provider::{CSV_COLUMNS, ProviderRecord};
@@ -164,12 +163,12 @@ pub fn sample() -> Vec<Provider> {
 /// Imports a CSV file into the database in `data_dir` (created if missing): upserts by
 /// id; with `replace`, deletes the entries the file does not list. All or nothing.
 pub fn import(
-    data_dir: &Path,
+    at: impl Into<crate::db::Location>,
     input: impl Read,
     replace: bool,
 ) -> Result<ImportReport, ImportError> {
     let rows = read_csv(input).map_err(ImportError::Invalid)?;
-    let db = Db::open(data_dir)?;
+    let db = Db::open_at(&at.into())?;
     let providers: Vec<Provider> = rows.iter().map(|row| row.provider.clone()).collect();
     let missing = if replace { Missing::Delete } else { Missing::Keep };
     match db.call_blocking(|conn| stored::import(conn, &providers, missing))? {
@@ -195,8 +194,8 @@ pub fn import(
 
 /// Writes every entry of the directory in `data_dir` as CSV; returns how many. The
 /// database must already exist.
-pub fn export(data_dir: &Path, out: impl Write) -> anyhow::Result<usize> {
-    let db = Db::open_existing(data_dir)?;
+pub fn export(at: impl Into<crate::db::Location>, out: impl Write) -> anyhow::Result<usize> {
+    let db = Db::open_existing_at(&at.into())?;
     let providers = db.call_blocking(|conn| stored::live(conn))?;
     write_csv(&providers, out)?;
     Ok(providers.len())

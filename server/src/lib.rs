@@ -26,7 +26,7 @@ use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,8 +61,12 @@ pub struct Config {
     /// Where to serve `/metrics` (`--metrics-listen`), never on `listen`; `None` serves
     /// no metrics. Port 0 picks a free port (see [`Application::metrics_addr`]).
     pub metrics_listen: Option<SocketAddr>,
-    /// Directory of the SQLite database, created if missing.
+    /// Directory of the SQLite database (unless `database` is given), the attachments
+    /// (unless `attachments_url` is given) and the TLS certificates; created if missing.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://…`, `--database`) instead of the SQLite file
+    /// in `data_dir`.
+    pub database: Option<String>,
     /// Directory of the Trunk-built web app. May be missing: the API works without it.
     pub static_dir: PathBuf,
     /// Submissions each client IP address regains per second once its burst is spent.
@@ -144,6 +148,7 @@ impl Config {
             listen,
             metrics_listen: None,
             data_dir,
+            database: None,
             static_dir,
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
@@ -222,6 +227,9 @@ impl AppState {
         let calendar = calendar::SharedCalendar::new(config.calendar.clone(), edited)
             .context("the calendar years stored by administrators")?;
         let metrics = Metrics::new(config.data_dir.clone());
+        if db.dialect() == db::Dialect::Postgres {
+            metrics.measure_postgres(db.clone());
+        }
         let writer = db.start_writer(metrics.clone()).context("starting the writer")?;
         Ok(AppState {
             db,
@@ -365,8 +373,9 @@ impl Application {
     /// Opens and migrates the database and binds the listener; fails early and clearly
     /// if either is impossible.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let db = Db::open(&config.data_dir)
-            .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+        let location = db::Location::of(&config.data_dir, config.database.as_deref());
+        let db = Db::open_at(&location)
+            .with_context(|| format!("opening the database in {}", location.describe()))?;
         if directory::seed_sample(&db).context("loading the sample directory")? {
             tracing::info!("loaded the sample provider directory");
         }
@@ -560,15 +569,38 @@ async fn shutdown_signal() {
 
 /// Writes every stored submission to `out` as one JSON object per line (see
 /// [`StoredSubmission`]), oldest first; returns how many were written. The database must
-/// already exist in `data_dir`.
-pub fn export(data_dir: &Path, mut out: impl Write) -> anyhow::Result<u64> {
-    let db = Db::open_existing(data_dir)?;
-    let count = db.call_blocking(|conn| {
-        db::submissions::for_each(conn, |submission| {
-            serde_json::to_writer(&mut out, &submission)?;
-            out.write_all(b"\n")
-        })
-    })?;
+/// already exist `at` (a data directory, or a [`db::Location`]).
+pub fn export(at: impl Into<db::Location>, mut out: impl Write) -> anyhow::Result<u64> {
+    let db = Db::open_existing_at(&at.into())?;
+    let mut write = |submission: &StoredSubmission| {
+        serde_json::to_writer(&mut out, submission)?;
+        out.write_all(b"\n")
+    };
+    let async_code = tokio::runtime::Handle::try_current().is_ok();
+    let count = match db.dialect() {
+        // Streamed, a row (or a cursor's batch) at a time, on this thread.
+        db::Dialect::Sqlite => {
+            db.call_here(|conn| db::submissions::for_each(conn, |s| write(&s)))?
+        }
+        db::Dialect::Postgres if !async_code => {
+            db.call_here(|conn| db::submissions::for_each(conn, |s| write(&s)))?
+        }
+        // From async code (tests), rust-postgres's blocking client runs on a thread of its
+        // own, and `out` may not cross threads: collected first.
+        db::Dialect::Postgres => {
+            let mut all = Vec::new();
+            db.call_blocking(|conn| {
+                db::submissions::for_each(conn, |s| {
+                    all.push(s);
+                    Ok(())
+                })
+            })?;
+            for submission in &all {
+                write(submission)?;
+            }
+            all.len() as u64
+        }
+    };
     out.flush()?;
     Ok(count)
 }
@@ -578,7 +610,7 @@ pub fn export(data_dir: &Path, mut out: impl Write) -> anyhow::Result<u64> {
 /// answer. `received` and `identity_added` are refused: the server writes those itself.
 /// The database must already exist in `data_dir`.
 pub fn record_event(
-    data_dir: &Path,
+    at_database: impl Into<db::Location>,
     tracking: &str,
     kind: adal_core::receipt::EventKind,
     note: Option<&str>,
@@ -591,7 +623,7 @@ pub fn record_event(
     let now = time::OffsetDateTime::now_utc();
     // Stored to the millisecond; answer with what a later read gives back.
     let at = db::clock::stored_precision(now);
-    let db = Db::open_existing(data_dir)?;
+    let db = Db::open_existing_at(&at_database.into())?;
     let recorded = db.call_blocking(|conn| {
         db::events::append_by_tracking(conn, &tracking.to_string(), kind, at, note.as_deref())
     })?;

@@ -76,6 +76,10 @@ struct MigrateArgs {
     /// Directory of the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
     /// Only list what would run.
     #[arg(long)]
     dry_run: bool,
@@ -86,6 +90,10 @@ struct BackupArgs {
     /// Directory of the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
     /// The backup file to write (written under a temporary name, then renamed).
     #[arg(long, value_name = "FILE")]
     to: PathBuf,
@@ -100,6 +108,10 @@ struct CheckArgs {
     /// Directory of the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
     /// The server's attachments URL: a check refuses a bucket (`s3://…`), whose photos
     /// it cannot read.
     #[arg(long, env = "ADAL_ATTACHMENTS_URL", value_name = "URL")]
@@ -138,6 +150,27 @@ struct UserAddArgs {
     /// Directory of the database, created if missing.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
+}
+
+/// The database that `--data` and `--database` name.
+fn location(data: &std::path::Path, database: &Option<String>) -> adal_server::db::Location {
+    adal_server::db::Location::of(data, database.as_deref())
+}
+
+/// Refuses `command` on a PostgreSQL database: it copies or reads the SQLite file.
+fn sqlite_only(command: &str, database: &Option<String>) -> anyhow::Result<()> {
+    if database.is_some() {
+        anyhow::bail!(
+            "`adal-server {command}` works on the SQLite file of a data directory; a \
+             PostgreSQL database is backed up and checked with PostgreSQL's own tools \
+             (pg_dump, pg_restore, pg_amcheck; see README, Backups)"
+        );
+    }
+    Ok(())
 }
 
 fn parse_role(raw: &str) -> Result<Role, String> {
@@ -172,6 +205,10 @@ struct DirectoryImportArgs {
     /// Directory of the database, created if missing.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
     /// The file is the whole directory: delete the providers it does not list.
     #[arg(long)]
     replace: bool,
@@ -200,6 +237,10 @@ struct ServeArgs {
     /// Directory for the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
     /// Directory of the built web app.
     #[arg(long, env = "ADAL_STATIC", default_value = "./dist", value_name = "DIR")]
     static_dir: PathBuf,
@@ -323,6 +364,10 @@ struct ExportArgs {
     /// Directory of the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
 }
 
 #[derive(Args)]
@@ -338,6 +383,10 @@ struct EventArgs {
     /// Directory of the database.
     #[arg(long, env = "ADAL_DATA", default_value = "./data", value_name = "DIR")]
     data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/name`) instead of the SQLite file
+    /// in --data.
+    #[arg(long, env = "ADAL_DATABASE", value_name = "URL")]
+    database: Option<String>,
 }
 
 fn parse_kind(raw: &str) -> Result<EventKind, String> {
@@ -380,7 +429,10 @@ fn init_logs(format: LogFormat) {
 fn run_once(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Export(args) => {
-            let count = adal_server::export(&args.data, std::io::stdout().lock())?;
+            let count = adal_server::export(
+                location(&args.data, &args.database),
+                std::io::stdout().lock(),
+            )?;
             tracing::info!(count, "exported submissions");
             Ok(())
         }
@@ -391,7 +443,7 @@ fn run_once(command: Command) -> anyhow::Result<()> {
         Command::Check(args) => check(args),
         Command::Submissions(SubmissionsCommand::Event(args)) => {
             let event = adal_server::record_event(
-                &args.data,
+                location(&args.data, &args.database),
                 &args.tracking,
                 args.kind,
                 args.note.as_deref(),
@@ -408,6 +460,7 @@ fn run_once(command: Command) -> anyhow::Result<()> {
 
 fn backup(args: BackupArgs) -> anyhow::Result<()> {
     adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
+    sqlite_only("backup", &args.database)?;
     let manifest = adal_server::backup::backup(&args.data, &args.to)?;
     let bytes: u64 = manifest.parts.iter().map(|p| p.size).sum();
     println!(
@@ -432,22 +485,24 @@ fn restore(args: RestoreArgs) -> anyhow::Result<()> {
 }
 
 fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
-    let pending = adal_server::db::pending_migrations(&args.data)?;
+    let location = location(&args.data, &args.database);
+    let pending = adal_server::db::pending_migrations_at(&location)?;
     if pending.is_empty() {
-        println!("{}: the database is up to date", args.data.display());
+        println!("{}: the database is up to date", location.describe());
         return Ok(());
     }
     if args.dry_run {
         println!("would run {} migration(s): {}", pending.len(), pending.join(", "));
         return Ok(());
     }
-    adal_server::db::Db::open(&args.data)?;
+    adal_server::db::Db::open_at(&location)?;
     println!("ran {} migration(s): {}", pending.len(), pending.join(", "));
     Ok(())
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<()> {
     adal_server::backup::local_attachments_only(args.attachments_url.as_deref())?;
+    sqlite_only("check", &args.database)?;
     let problems = adal_server::backup::check(&args.data)?;
     if problems.is_empty() {
         println!("{}: the database and every attachment check out", args.data.display());
@@ -464,7 +519,8 @@ fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
     let mut password = String::new();
     std::io::stdin().read_line(&mut password).context("reading the password")?;
     let password = password.trim_end_matches(['\n', '\r']);
-    adal_server::accounts::add_user(&args.data, &args.login, args.role, args.district, password)?;
+    let location = location(&args.data, &args.database);
+    adal_server::accounts::add_user(location, &args.login, args.role, args.district, password)?;
     writeln!(std::io::stdout(), "account {} created", args.login)?;
     Ok(())
 }
@@ -510,6 +566,7 @@ fn config(args: ServeArgs) -> Config {
         metrics_listen: args.metrics_listen,
         http_redirect: args.tls.http_redirect,
         tls: args.tls.config(),
+        database: args.database,
         ..Config::new(args.listen, args.data, args.static_dir)
     }
 }
@@ -537,11 +594,13 @@ fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
     match command {
         DirectoryCommand::Import(args) => {
             let report = if args.file.as_os_str() == "-" {
-                directory::import(&args.data, std::io::stdin().lock(), args.replace)?
+                let location = location(&args.data, &args.database);
+                directory::import(location, std::io::stdin().lock(), args.replace)?
             } else {
                 let file = std::fs::File::open(&args.file)
                     .with_context(|| format!("opening {}", args.file.display()))?;
-                directory::import(&args.data, std::io::BufReader::new(file), args.replace)?
+                let location = location(&args.data, &args.database);
+                directory::import(location, std::io::BufReader::new(file), args.replace)?
             };
             let mut stdout = std::io::stdout();
             writeln!(
@@ -552,7 +611,8 @@ fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DirectoryCommand::Export(args) => {
-            let count = directory::export(&args.data, std::io::stdout().lock())?;
+            let location = location(&args.data, &args.database);
+            let count = directory::export(location, std::io::stdout().lock())?;
             tracing::info!(count, "exported providers");
             Ok(())
         }

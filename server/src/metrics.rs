@@ -67,6 +67,8 @@ struct Inner {
     connections_refused: Counter,
     database_bytes: Gauge,
     data_dir_free_bytes: Gauge,
+    /// A PostgreSQL database, whose size PostgreSQL tells (SQLite's is its files').
+    postgres: std::sync::OnceLock<crate::db::Db>,
 }
 
 fn request_seconds() -> Histogram {
@@ -152,7 +154,8 @@ impl Metrics {
         let database_bytes = Gauge::default();
         registry.register_with_unit(
             "database_size",
-            "Size of the SQLite database with its WAL, sampled at each scrape",
+            "Size of the database (SQLite's file with its WAL, or PostgreSQL's \
+             pg_database_size), sampled at each scrape",
             Unit::Bytes,
             database_bytes.clone(),
         );
@@ -179,6 +182,7 @@ impl Metrics {
             connections_refused,
             database_bytes,
             data_dir_free_bytes,
+            postgres: std::sync::OnceLock::new(),
         }))
     }
 
@@ -209,6 +213,12 @@ impl Metrics {
         self.0.login_failures.inc();
     }
 
+    /// Samples the size of `db` from PostgreSQL at each scrape, not from the data
+    /// directory's files (for a database on PostgreSQL).
+    pub fn measure_postgres(&self, db: crate::db::Db) {
+        let _ = self.0.postgres.set(db);
+    }
+
     /// The counter `serve` adds refused connections to.
     pub fn connections_refused(&self) -> Counter {
         self.0.connections_refused.clone()
@@ -219,7 +229,13 @@ impl Metrics {
         let database = crate::db::FILE_NAME;
         let size =
             |name: String| std::fs::metadata(self.0.data_dir.join(name)).map_or(0, |m| m.len());
-        let bytes = size(database.into()) + size(format!("{database}-wal"));
+        let bytes = match self.0.postgres.get() {
+            Some(db) => db.postgres_size().unwrap_or_else(|error| {
+                tracing::warn!(%error, "cannot read the database's size");
+                0
+            }),
+            None => size(database.into()) + size(format!("{database}-wal")),
+        };
         self.0.database_bytes.set(i64::try_from(bytes).unwrap_or(i64::MAX));
         match free_bytes(&self.0.data_dir) {
             Ok(free) => {

@@ -1,8 +1,8 @@
 //! Staff accounts. Passwords arrive here already hashed (see `crate::staff::password`).
 
+use super::sql::{Conn, Row, params};
 use adal_core::District;
 use adal_core::staff::{AccountSummary, Role};
-use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
 use super::DbError;
@@ -21,16 +21,16 @@ pub struct Account {
 
 /// Creates an account; `None` if the login is taken.
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     login: &str,
     role: Role,
     district: Option<District>,
     password_hash: &str,
     at: OffsetDateTime,
 ) -> Result<Option<i64>, DbError> {
-    let inserted = conn.execute(
+    conn.query_opt(
         "INSERT INTO accounts (login, role, district, password_hash, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (login) DO NOTHING",
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (login) DO NOTHING RETURNING id",
         params![
             login,
             role.as_str(),
@@ -38,82 +38,77 @@ pub fn insert(
             password_hash,
             format_time(at)?
         ],
-    )?;
-    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+        |row| row.get(0),
+    )
 }
 
 const COLUMNS: &str = "id, login, role, district, password_hash, disabled";
 
-pub fn find_by_login(conn: &Connection, login: &str) -> Result<Option<Account>, DbError> {
+pub fn find_by_login(conn: &Conn, login: &str) -> Result<Option<Account>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE login = ?1");
-    conn.query_row(&sql, params![login], read).optional()?.transpose()
+    conn.query_opt(&sql, params![login], read)
 }
 
-pub fn find_by_id(conn: &Connection, id: i64) -> Result<Option<Account>, DbError> {
+pub fn find_by_id(conn: &Conn, id: i64) -> Result<Option<Account>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1");
-    conn.query_row(&sql, params![id], read).optional()?.transpose()
+    conn.query_opt(&sql, params![id], read)
 }
 
-fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account, DbError>> {
+fn read(row: &Row<'_>) -> Result<Account, DbError> {
     let id: i64 = row.get(0)?;
     let role: String = row.get(2)?;
     let district: Option<String> = row.get(3)?;
-    let account = (|| {
-        let role = role.parse().map_err(|_| DbError::Corrupt(format!("role of account {id}")))?;
-        let district = district
-            .map(|code| {
-                District::from_code(&code)
-                    .ok_or_else(|| DbError::Corrupt(format!("district of account {id}")))
-            })
-            .transpose()?;
-        Ok((role, district))
-    })();
-    let login = row.get(1)?;
-    let password_hash = row.get(4)?;
-    let disabled = row.get(5)?;
-    Ok(account.map(|(role, district)| Account {
+    let role = role.parse().map_err(|_| DbError::Corrupt(format!("role of account {id}")))?;
+    let district = district
+        .map(|code| {
+            District::from_code(&code)
+                .ok_or_else(|| DbError::Corrupt(format!("district of account {id}")))
+        })
+        .transpose()?;
+    Ok(Account {
         id,
-        login,
+        login: row.get(1)?,
         role,
         district,
-        password_hash,
-        disabled,
-    }))
+        password_hash: row.get(4)?,
+        disabled: row.get(5)?,
+    })
 }
 
 /// Every account, by login, as administrators see it.
-pub fn list(conn: &Connection) -> Result<Vec<AccountSummary>, DbError> {
-    let mut statement = conn.prepare(
+pub fn list(conn: &Conn) -> Result<Vec<AccountSummary>, DbError> {
+    let rows = conn.query_map(
         "SELECT login, role, district, disabled, created_at FROM accounts ORDER BY login",
+        params![],
+        |row| {
+            Ok((
+                row.get::<String>(0)?,
+                row.get::<String>(1)?,
+                row.get::<Option<String>>(2)?,
+                row.get::<bool>(3)?,
+                row.get::<String>(4)?,
+            ))
+        },
     )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Option<String>>(2)?,
-            row.get::<_, bool>(3)?,
-            row.get::<_, String>(4)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (login, role, district, disabled, created_at) = row?;
-        let corrupt = |what: &str| DbError::Corrupt(format!("{what} of account {login}"));
-        Ok(AccountSummary {
-            role: role.parse().map_err(|_| corrupt("role"))?,
-            district: district
-                .map(|code| District::from_code(&code).ok_or_else(|| corrupt("district")))
-                .transpose()?,
-            disabled,
-            created_at: parse_time(&created_at)?,
-            login,
+    rows.into_iter()
+        .map(|(login, role, district, disabled, created_at)| {
+            let corrupt = |what: &str| DbError::Corrupt(format!("{what} of account {login}"));
+            Ok(AccountSummary {
+                role: role.parse().map_err(|_| corrupt("role"))?,
+                district: district
+                    .map(|code| District::from_code(&code).ok_or_else(|| corrupt("district")))
+                    .transpose()?,
+                disabled,
+                created_at: parse_time(&created_at)?,
+                login,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// Sets an account's role, district, disabled flag and (if given) password hash.
 pub fn update(
-    conn: &Connection,
+    conn: &Conn,
     id: i64,
     role: Role,
     district: Option<District>,
@@ -129,7 +124,7 @@ pub fn update(
 }
 
 /// How many accounts are administrators and not disabled.
-pub fn active_administrators(conn: &Connection) -> Result<u64, DbError> {
+pub fn active_administrators(conn: &Conn) -> Result<u64, DbError> {
     let count: i64 = conn.query_row(
         "SELECT COUNT(*) FROM accounts WHERE role = ?1 AND disabled = 0",
         params![Role::Administrator.as_str()],
@@ -139,6 +134,6 @@ pub fn active_administrators(conn: &Connection) -> Result<u64, DbError> {
 }
 
 /// The account summary of `login`, if any.
-pub fn summary(conn: &Connection, login: &str) -> Result<Option<AccountSummary>, DbError> {
+pub fn summary(conn: &Conn, login: &str) -> Result<Option<AccountSummary>, DbError> {
     Ok(list(conn)?.into_iter().find(|a| a.login == login))
 }

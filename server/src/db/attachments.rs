@@ -1,8 +1,8 @@
 //! Which attachments count (were assembled and verified), and which submission lists
 //! which.
 
+use super::sql::{Conn, params};
 use adal_core::AttachmentRef;
-use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -19,23 +19,24 @@ pub enum Completed {
 }
 
 /// The attachment `id`, if it counts.
-pub fn get(conn: &Connection, id: Uuid) -> Result<Option<AttachmentRef>, DbError> {
-    Ok(conn
-        .prepare_cached("SELECT sha256, size, content_type FROM attachments WHERE id = ?1")?
-        .query_row(params![id.to_string()], |row| {
+pub fn get(conn: &Conn, id: Uuid) -> Result<Option<AttachmentRef>, DbError> {
+    conn.query_opt(
+        "SELECT sha256, size, content_type FROM attachments WHERE id = ?1",
+        params![id.to_string()],
+        |row| {
             Ok(AttachmentRef {
                 id,
                 sha256: row.get(0)?,
                 size: row.get(1)?,
                 content_type: row.get(2)?,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// Records that `attachment` was verified, unless its id is already recorded.
 pub fn complete(
-    conn: &mut Connection,
+    conn: &Conn,
     attachment: &AttachmentRef,
     at: OffsetDateTime,
 ) -> Result<Completed, DbError> {
@@ -59,7 +60,7 @@ pub fn complete(
 
 /// The listed attachments that do not count with exactly this hash, size and type, in
 /// the order listed.
-pub fn not_complete(conn: &Connection, listed: &[AttachmentRef]) -> Result<Vec<Uuid>, DbError> {
+pub fn not_complete(conn: &Conn, listed: &[AttachmentRef]) -> Result<Vec<Uuid>, DbError> {
     let mut missing = Vec::new();
     for attachment in listed {
         if get(conn, attachment.id)?.as_ref() != Some(attachment) {
@@ -71,38 +72,32 @@ pub fn not_complete(conn: &Connection, listed: &[AttachmentRef]) -> Result<Vec<U
 
 /// Links a submission to the attachments it lists, in their order. Part of the
 /// transaction that stores the submission.
-pub fn link(conn: &Connection, submission: Uuid, listed: &[AttachmentRef]) -> Result<(), DbError> {
-    // Cached: run for every submission stored (most list no attachment at all).
-    let mut statement = conn.prepare_cached(
-        "INSERT INTO submission_attachments (submission_id, attachment_id, position) \
-         VALUES (?1, ?2, ?3)",
-    )?;
+pub fn link(conn: &Conn, submission: Uuid, listed: &[AttachmentRef]) -> Result<(), DbError> {
     for (position, attachment) in listed.iter().enumerate() {
-        statement.execute(params![
-            submission.to_string(),
-            attachment.id.to_string(),
-            position as i64
-        ])?;
+        conn.execute(
+            "INSERT INTO submission_attachments (submission_id, attachment_id, position) \
+             VALUES (?1, ?2, ?3)",
+            params![submission.to_string(), attachment.id.to_string(), position as i64],
+        )?;
     }
     Ok(())
 }
 
 /// The attachments a submission lists, in order.
-pub fn of_submission(conn: &Connection, submission: Uuid) -> Result<Vec<AttachmentRef>, DbError> {
-    let mut statement = conn.prepare(
+pub fn of_submission(conn: &Conn, submission: Uuid) -> Result<Vec<AttachmentRef>, DbError> {
+    let rows = conn.query_map(
         "SELECT a.id, a.sha256, a.size, a.content_type \
          FROM submission_attachments l JOIN attachments a ON a.id = l.attachment_id \
          WHERE l.submission_id = ?1 ORDER BY l.position",
+        params![submission.to_string()],
+        |row| Ok((row.get::<String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
-    let rows = statement.query_map(params![submission.to_string()], |row| {
-        Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-    })?;
-    rows.map(|row| {
-        let (id, sha256, size, content_type) = row?;
-        let id = id.parse().map_err(|_| DbError::Corrupt(format!("attachment id {id}")))?;
-        Ok(AttachmentRef { id, sha256, size, content_type })
-    })
-    .collect()
+    rows.into_iter()
+        .map(|(id, sha256, size, content_type)| {
+            let id = id.parse().map_err(|_| DbError::Corrupt(format!("attachment id {id}")))?;
+            Ok(AttachmentRef { id, sha256, size, content_type })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 
 use std::borrow::Cow;
 
+use super::sql::{Conn, params};
 use adal_core::District;
 use adal_core::staff::{AuditEntry, Role};
-use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::DbError;
@@ -43,7 +43,7 @@ fn bounded(text: Option<&str>) -> Option<Cow<'_, str>> {
 
 /// Appends `entry`, every text field bounded (see [`TEXT_MAX_CHARS`]): the one place
 /// audit lines are written.
-pub fn append(conn: &Connection, entry: &NewEntry) -> Result<(), DbError> {
+pub fn append(conn: &Conn, entry: &NewEntry) -> Result<(), DbError> {
     conn.execute(
         "INSERT INTO audit_log \
          (at, account_id, login, role, action, target, district, outcome, device_sha256) \
@@ -64,39 +64,40 @@ pub fn append(conn: &Connection, entry: &NewEntry) -> Result<(), DbError> {
 }
 
 /// The latest `limit` entries, newest first.
-pub fn latest(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>, DbError> {
-    let mut statement = conn.prepare(
+pub fn latest(conn: &Conn, limit: u32) -> Result<Vec<AuditEntry>, DbError> {
+    let rows = conn.query_map(
         "SELECT id, at, login, role, action, target, district, outcome, device_sha256 \
          FROM audit_log ORDER BY id DESC LIMIT ?1",
+        params![limit],
+        |row| {
+            Ok((
+                row.get::<i64>(0)?,
+                row.get::<String>(1)?,
+                row.get::<Option<String>>(2)?,
+                row.get::<Option<String>>(3)?,
+                row.get::<String>(4)?,
+                row.get::<Option<String>>(5)?,
+                row.get::<Option<String>>(6)?,
+                row.get::<String>(7)?,
+                row.get::<Option<String>>(8)?,
+            ))
+        },
     )?;
-    let rows = statement.query_map(params![limit], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Option<String>>(2)?,
-            row.get::<_, Option<String>>(3)?,
-            row.get::<_, String>(4)?,
-            row.get::<_, Option<String>>(5)?,
-            row.get::<_, Option<String>>(6)?,
-            row.get::<_, String>(7)?,
-            row.get::<_, Option<String>>(8)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, at, login, role, action, target, district, outcome, device) = row?;
-        Ok(AuditEntry {
-            id,
-            at: parse_time(&at)?,
-            login,
-            role: role.and_then(|r| r.parse().ok()),
-            action,
-            target,
-            district: district.as_deref().and_then(District::from_code),
-            outcome,
-            device,
+    rows.into_iter()
+        .map(|(id, at, login, role, action, target, district, outcome, device)| {
+            Ok(AuditEntry {
+                id,
+                at: parse_time(&at)?,
+                login,
+                role: role.and_then(|r| r.parse().ok()),
+                action,
+                target,
+                district: district.as_deref().and_then(District::from_code),
+                outcome,
+                device,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 #[cfg(test)]
@@ -133,8 +134,8 @@ mod tests {
                 device_sha256: None,
             };
             append(conn, &entry)?;
-            assert!(conn.execute("UPDATE audit_log SET outcome = 'allowed'", []).is_err());
-            assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+            assert!(conn.execute("UPDATE audit_log SET outcome = 'allowed'", params![]).is_err());
+            assert!(conn.execute("DELETE FROM audit_log", params![]).is_err());
             assert_eq!(latest(conn, 10)?.len(), 1);
             Ok(())
         })

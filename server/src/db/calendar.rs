@@ -1,32 +1,28 @@
 //! Calendar years replaced by administrators.
 
+use super::sql::{Conn, params};
 use adal_core::calendar::Year;
-use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::DbError;
 use super::clock::format_time;
 
 /// Every edited year, oldest first.
-pub fn edited_years(conn: &Connection) -> Result<Vec<Year>, DbError> {
-    let mut statement = conn.prepare("SELECT year, data FROM calendar_years ORDER BY year")?;
+pub fn edited_years(conn: &Conn) -> Result<Vec<Year>, DbError> {
     let rows =
-        statement.query_map([], |row| Ok((row.get::<_, i32>(0)?, row.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (year, data) = row?;
-        serde_json::from_str(&data)
-            .map_err(|e| DbError::Corrupt(format!("calendar year {year}: {e}")))
-    })
-    .collect()
+        conn.query_map("SELECT year, data FROM calendar_years ORDER BY year", params![], |row| {
+            Ok((row.get::<i32>(0)?, row.get::<String>(1)?))
+        })?;
+    rows.into_iter()
+        .map(|(year, data)| {
+            serde_json::from_str(&data)
+                .map_err(|e| DbError::Corrupt(format!("calendar year {year}: {e}")))
+        })
+        .collect()
 }
 
 /// Stores `year` in place of any earlier version of it.
-pub fn put_year(
-    conn: &Connection,
-    year: &Year,
-    by: &str,
-    at: OffsetDateTime,
-) -> Result<(), DbError> {
+pub fn put_year(conn: &Conn, year: &Year, by: &str, at: OffsetDateTime) -> Result<(), DbError> {
     let data = serde_json::to_string(year)
         .map_err(|e| DbError::Corrupt(format!("calendar year {}: {e}", year.year)))?;
     conn.execute(

@@ -1,11 +1,11 @@
 //! The channel between districts (migration 0010): posts and replies, their photos, pins
 //! and hides, and the FTS5 index of their folded text.
 
+use super::sql::{Conn, Dialect, Optional, Row, params};
 use adal_core::channel::{Moderation, NewPost, Post, PostLink, Thread, Topic};
 use adal_core::search::Query;
 use adal_core::staff::Role;
 use adal_core::{AttachmentRef, District};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -22,27 +22,21 @@ pub struct Author {
 }
 
 /// A post already stored under a device's id: its row and what was sent.
-pub fn by_client_id(conn: &Connection, id: Uuid) -> Result<Option<(i64, String)>, DbError> {
-    Ok(conn
-        .query_row(
-            "SELECT id, request_sha256 FROM channel_posts WHERE client_id = ?1",
-            params![id.to_string()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?)
+pub fn by_client_id(conn: &Conn, id: Uuid) -> Result<Option<(i64, String)>, DbError> {
+    conn.query_opt(
+        "SELECT id, request_sha256 FROM channel_posts WHERE client_id = ?1",
+        params![id.to_string()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }
 
 /// The topic of thread `id` if it is a thread (not a reply) that `hidden_too` lets the
 /// caller see.
-pub fn thread_topic(
-    conn: &Connection,
-    id: i64,
-    hidden_too: bool,
-) -> Result<Option<Topic>, DbError> {
+pub fn thread_topic(conn: &Conn, id: i64, hidden_too: bool) -> Result<Option<Topic>, DbError> {
     let topic: Option<String> = conn
         .query_row(
             "SELECT topic FROM channel_posts WHERE id = ?1 AND parent_id IS NULL \
-             AND (hidden = 0 OR ?2)",
+             AND (hidden = 0 OR ?2 = 1)",
             params![id, hidden_too],
             |row| row.get(0),
         )
@@ -56,7 +50,7 @@ pub fn thread_topic(
 /// photos and its search text, and moves its thread up the list. In the caller's
 /// transaction.
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     post: &NewPost,
     topic: Topic,
     request_sha256: &str,
@@ -70,10 +64,10 @@ pub fn insert(
         .transpose()
         .map_err(|e| DbError::Corrupt(format!("link: {e}")))?;
     let at = format_time(at)?;
-    conn.execute(
+    let id: i64 = conn.query_row(
         "INSERT INTO channel_posts (client_id, request_sha256, parent_id, topic, account_id, \
          author, role, district, body, link, created_at, last_activity_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING id",
         params![
             post.id.to_string(),
             request_sha256,
@@ -87,8 +81,8 @@ pub fn insert(
             link,
             at,
         ],
+        |row| row.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     for (position, photo) in post.photos.iter().enumerate() {
         conn.execute(
             "INSERT INTO channel_photos (post_id, attachment_id, position) VALUES (?1, ?2, ?3)",
@@ -109,18 +103,26 @@ pub fn insert(
     Ok(id)
 }
 
-const COLUMNS: &str = "p.id, p.client_id, p.parent_id, p.topic, p.author, p.role, p.district, \
-    p.body, p.link, p.created_at, p.pinned, p.hidden, \
-    (SELECT count(*) FROM channel_posts r WHERE r.parent_id = p.id AND r.hidden = 0), \
-    (SELECT json_group_array(json_array(a.id, a.sha256, a.size, a.content_type) \
-     ORDER BY f.position) \
-     FROM channel_photos f JOIN attachments a ON a.id = f.attachment_id \
-     WHERE f.post_id = p.id)";
+/// The columns `raw` reads, in `dialect`.
+fn columns(dialect: Dialect) -> String {
+    let photos = dialect.json_rows("a.id, a.sha256, a.size, a.content_type", "f.position");
+    format!(
+        "p.id, p.client_id, p.parent_id, p.topic, p.author, p.role, p.district, \
+         p.body, p.link, p.created_at, p.pinned, p.hidden, \
+         (SELECT count(*) FROM channel_posts r WHERE r.parent_id = p.id AND r.hidden = 0), \
+         (SELECT {photos} \
+          FROM channel_photos f JOIN attachments a ON a.id = f.attachment_id \
+          WHERE f.post_id = p.id)"
+    )
+}
 
 /// Post or reply `id`; a hidden one only if `hidden_too`.
-pub fn get(conn: &Connection, id: i64, hidden_too: bool) -> Result<Option<Post>, DbError> {
+pub fn get(conn: &Conn, id: i64, hidden_too: bool) -> Result<Option<Post>, DbError> {
     conn.query_row(
-        &format!("SELECT {COLUMNS} FROM channel_posts p WHERE p.id = ?1 AND (p.hidden = 0 OR ?2)"),
+        &format!(
+            "SELECT {} FROM channel_posts p WHERE p.id = ?1 AND (p.hidden = 0 OR ?2 = 1)",
+            columns(conn.dialect())
+        ),
         params![id, hidden_too],
         raw,
     )
@@ -132,40 +134,54 @@ pub fn get(conn: &Connection, id: i64, hidden_too: bool) -> Result<Option<Post>,
 /// Threads, pinned first, then by their last activity, newest first: of `topic` if
 /// given, and only those where the thread or a reply matches `query` if it has tokens.
 pub fn threads(
-    conn: &Connection,
+    conn: &Conn,
     topic: Option<Topic>,
     query: &Query,
     hidden_too: bool,
     limit: u32,
 ) -> Result<Vec<Post>, DbError> {
-    // Every token is a prefix of a word, as the directory's search: `"tok"*`. Tokens are
-    // folded to Latin letters and digits, so quoting them is all FTS5 needs.
-    let fts = query.tokens().iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
+    // Every token is a prefix of a word, as the directory's search: `"tok"*` in FTS5,
+    // `tok:*` in PostgreSQL's text search. Tokens are folded to Latin letters and digits,
+    // so quoting them is all either needs.
+    let tokens = query.tokens();
+    let (search, matches) = match conn.dialect() {
+        Dialect::Sqlite => (
+            tokens.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
+            "channel_search MATCH ?3",
+        ),
+        Dialect::Postgres => (
+            tokens.iter().map(|t| format!("'{t}':*")).collect::<Vec<_>>().join(" & "),
+            "to_tsvector('simple', s.folded) @@ to_tsquery('simple', ?3)",
+        ),
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM channel_posts p \
-         WHERE p.parent_id IS NULL AND (p.hidden = 0 OR ?1) AND (?2 IS NULL OR p.topic = ?2) \
+        "SELECT {} FROM channel_posts p \
+         WHERE p.parent_id IS NULL AND (p.hidden = 0 OR ?1 = 1) \
+         AND (CAST(?2 AS TEXT) IS NULL OR p.topic = ?2) \
          AND (?3 = '' OR p.id IN ( \
              SELECT coalesce(m.parent_id, m.id) FROM channel_search s \
              JOIN channel_posts m ON m.id = s.rowid \
-             WHERE channel_search MATCH ?3 AND (m.hidden = 0 OR ?1))) \
-         ORDER BY p.pinned DESC, p.last_activity_at DESC, p.id DESC LIMIT ?4"
+             WHERE {matches} AND (m.hidden = 0 OR ?1 = 1))) \
+         ORDER BY p.pinned DESC, p.last_activity_at DESC, p.id DESC LIMIT ?4",
+        columns(conn.dialect())
     );
     let mut statement = conn.prepare(&sql)?;
     let rows = statement
-        .query_map(params![hidden_too, topic.map(Topic::as_str), fts, limit], raw)?
+        .query_map(params![hidden_too, topic.map(Topic::as_str), search, limit], raw)?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(read).collect()
 }
 
 /// Thread `id` with its replies, oldest first; hidden ones only if `hidden_too`.
-pub fn thread(conn: &Connection, id: i64, hidden_too: bool) -> Result<Option<Thread>, DbError> {
+pub fn thread(conn: &Conn, id: i64, hidden_too: bool) -> Result<Option<Thread>, DbError> {
     let Some(post) = get(conn, id, hidden_too)? else { return Ok(None) };
     if post.parent.is_some() {
         return Ok(None);
     }
     let mut statement = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM channel_posts p WHERE p.parent_id = ?1 AND (p.hidden = 0 OR ?2) \
-         ORDER BY p.id"
+        "SELECT {} FROM channel_posts p WHERE p.parent_id = ?1 AND (p.hidden = 0 OR ?2 = 1) \
+         ORDER BY p.id",
+        columns(conn.dialect())
     ))?;
     let rows = statement.query_map(params![id, hidden_too], raw)?.collect::<Result<Vec<_>, _>>()?;
     let replies = rows.into_iter().map(read).collect::<Result<_, _>>()?;
@@ -174,7 +190,7 @@ pub fn thread(conn: &Connection, id: i64, hidden_too: bool) -> Result<Option<Thr
 
 /// Pins, unpins, hides or shows post `id` (a reply is hidden or shown, never pinned);
 /// `None` if there is no such post or `step` does not apply to it.
-pub fn moderate(conn: &Connection, id: i64, step: Moderation) -> Result<Option<Post>, DbError> {
+pub fn moderate(conn: &Conn, id: i64, step: Moderation) -> Result<Option<Post>, DbError> {
     let sql = match step {
         Moderation::Pin => {
             "UPDATE channel_posts SET pinned = 1 WHERE id = ?1 AND parent_id IS NULL"
@@ -192,11 +208,11 @@ pub fn moderate(conn: &Connection, id: i64, step: Moderation) -> Result<Option<P
 }
 
 /// Whether attachment `id` is a photo of a post the caller may see.
-pub fn shows_photo(conn: &Connection, id: Uuid, hidden_too: bool) -> Result<bool, DbError> {
+pub fn shows_photo(conn: &Conn, id: Uuid, hidden_too: bool) -> Result<bool, DbError> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM channel_photos f JOIN channel_posts p ON p.id = f.post_id \
-             WHERE f.attachment_id = ?1 AND (p.hidden = 0 OR ?2) LIMIT 1",
+             WHERE f.attachment_id = ?1 AND (p.hidden = 0 OR ?2 = 1) LIMIT 1",
             params![id.to_string(), hidden_too],
             |_| Ok(()),
         )
@@ -205,7 +221,7 @@ pub fn shows_photo(conn: &Connection, id: Uuid, hidden_too: bool) -> Result<bool
 }
 
 /// The district of post `id`'s author (what a curator's moderation reaches), if it exists.
-pub fn author_district(conn: &Connection, id: i64) -> Result<Option<Option<District>>, DbError> {
+pub fn author_district(conn: &Conn, id: i64) -> Result<Option<Option<District>>, DbError> {
     let district: Option<Option<String>> = conn
         .query_row("SELECT district FROM channel_posts WHERE id = ?1", params![id], |row| {
             row.get(0)
@@ -231,7 +247,7 @@ type Raw = (
     String,
 );
 
-fn raw(row: &Row<'_>) -> rusqlite::Result<Raw> {
+fn raw(row: &Row<'_>) -> Result<Raw, DbError> {
     Ok((
         row.get(0)?,
         row.get(1)?,

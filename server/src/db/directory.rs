@@ -8,9 +8,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::sql::{Behavior, Conn, Dialect, params};
 use adal_core::Provider;
 use adal_core::provider::DirectoryDelta;
-use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::DbError;
 
@@ -60,21 +60,22 @@ pub enum Imported {
 /// twice sends devices nothing. Live entries missing from the file are deleted when
 /// `missing` says so; and sample entries missing from a file that holds real (not sample)
 /// entries are always deleted: once the real directory arrives, the fictional one goes.
-pub fn import(
-    conn: &mut Connection,
-    providers: &[Provider],
-    missing: Missing,
-) -> Result<Imported, DbError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn import(conn: &Conn, providers: &[Provider], missing: Missing) -> Result<Imported, DbError> {
+    let tx = conn.transaction_with_behavior(Behavior::Immediate)?;
+    if tx.dialect() == Dialect::Postgres {
+        // The new version is one more than the largest: two servers importing at once
+        // would both take it. Readers go on reading meanwhile.
+        tx.execute_batch("LOCK TABLE providers IN EXCLUSIVE MODE")?;
+    }
     // id → (stored JSON, deleted, sample)
     let mut stored: HashMap<String, (String, bool, bool)> = HashMap::new();
     {
         let mut statement = tx.prepare("SELECT id, data, deleted, sample FROM providers")?;
-        let mut rows = statement.query([])?;
+        let mut rows = statement.query(params![])?;
         while let Some(row) = rows.next()? {
             stored.insert(
                 row.get(0)?,
-                (row.get(1)?, row.get::<_, i64>(2)? != 0, row.get::<_, i64>(3)? != 0),
+                (row.get(1)?, row.get::<i64>(2)? != 0, row.get::<i64>(3)? != 0),
             );
         }
     }
@@ -166,8 +167,9 @@ fn dangling_centres(
 /// Loads `providers` if the directory has never held anything: the sample data at first
 /// start. Returns whether it did. A directory whose entries were all deleted is not
 /// empty (its tombstones remain), so sample data never comes back after a real import.
-pub fn seed_if_empty(conn: &mut Connection, providers: &[Provider]) -> Result<bool, DbError> {
-    let count: i64 = conn.query_row("SELECT COUNT(*) FROM providers", [], |row| row.get(0))?;
+pub fn seed_if_empty(conn: &Conn, providers: &[Provider]) -> Result<bool, DbError> {
+    let count: i64 =
+        conn.query_row("SELECT COUNT(*) FROM providers", params![], |row| row.get(0))?;
     if count > 0 {
         return Ok(false);
     }
@@ -180,17 +182,17 @@ pub fn seed_if_empty(conn: &mut Connection, providers: &[Provider]) -> Result<bo
 }
 
 /// The directory's version: that of its latest change, 0 when it never held anything.
-pub fn current_version(conn: &Connection) -> Result<u64, DbError> {
+pub fn current_version(conn: &Conn) -> Result<u64, DbError> {
     // Cached: the writer asks for every complaint it stores (see `triage`).
     let version: i64 = conn
         .prepare_cached("SELECT COALESCE(MAX(version), 0) FROM providers")?
-        .query_row([], |row| row.get(0))?;
+        .query_row(params![], |row| row.get(0))?;
     Ok(version as u64)
 }
 
 /// What changed after version `since`. `since` 0, or newer than the directory (a device
 /// that synced with a server since reset), gets the whole directory with `full` set.
-pub fn delta(conn: &Connection, since: u64) -> Result<DirectoryDelta, DbError> {
+pub fn delta(conn: &Conn, since: u64) -> Result<DirectoryDelta, DbError> {
     let version = current_version(conn)?;
     if since == 0 || since > version {
         return Ok(DirectoryDelta {
@@ -208,23 +210,23 @@ pub fn delta(conn: &Connection, since: u64) -> Result<DirectoryDelta, DbError> {
         DirectoryDelta { version, full: false, providers: Vec::new(), deleted: Vec::new() };
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
-        if row.get::<_, i64>(1)? != 0 {
+        if row.get::<i64>(1)? != 0 {
             delta.deleted.push(id);
         } else {
-            delta.providers.push(parse(&id, &row.get::<_, String>(2)?)?);
+            delta.providers.push(parse(&id, &row.get::<String>(2)?)?);
         }
     }
     Ok(delta)
 }
 
 /// Every entry that is not deleted, ordered by id.
-pub fn live(conn: &Connection) -> Result<Vec<Provider>, DbError> {
+pub fn live(conn: &Conn) -> Result<Vec<Provider>, DbError> {
     let mut statement =
         conn.prepare("SELECT id, data FROM providers WHERE deleted = 0 ORDER BY id")?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query(params![])?;
     let mut providers = Vec::new();
     while let Some(row) = rows.next()? {
-        providers.push(parse(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?)?);
+        providers.push(parse(&row.get::<String>(0)?, &row.get::<String>(1)?)?);
     }
     Ok(providers)
 }

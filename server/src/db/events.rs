@@ -4,12 +4,12 @@
 //! Architecture invariant: a receipt secret is never stored, logged or compared in the
 //! clear. The server keeps its SHA-256 and compares hashes in constant time.
 
+use super::sql::{Conn, Optional, params};
 use adal_core::District;
 use adal_core::api::FormRef;
 use adal_core::appeal::{Requisite, Standing};
 use adal_core::receipt::{EventKind, Identity, ReceiptTerms, StatusEvent, SubmissionStatus};
 use adal_core::staff::StaffEvent;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -33,7 +33,7 @@ pub fn hashes_match(a: &str, b: &str) -> bool {
 /// Records the receipt of a new submission and its `received` event. Part of the
 /// transaction that stores the submission.
 pub fn record_receipt(
-    conn: &Connection,
+    conn: &Conn,
     submission: Uuid,
     secret_sha256: Option<&str>,
     anonymous: bool,
@@ -49,7 +49,7 @@ pub fn record_receipt(
 
 /// Whether a resend carries the secret the first send carried (both none counts).
 pub fn same_secret(
-    conn: &Connection,
+    conn: &Conn,
     submission: Uuid,
     secret_sha256: Option<&str>,
 ) -> Result<bool, DbError> {
@@ -67,7 +67,7 @@ pub fn same_secret(
 
 /// Appends an event to a submission's timeline.
 pub fn append(
-    conn: &Connection,
+    conn: &Conn,
     submission: Uuid,
     kind: EventKind,
     at: OffsetDateTime,
@@ -78,11 +78,7 @@ pub fn append(
 }
 
 /// Appends an event with who recorded it and what it carried (see [`StaffEvent`]).
-pub fn append_staff(
-    conn: &Connection,
-    submission: Uuid,
-    event: &StaffEvent,
-) -> Result<(), DbError> {
+pub fn append_staff(conn: &Conn, submission: Uuid, event: &StaffEvent) -> Result<(), DbError> {
     conn.prepare_cached(
         "INSERT INTO submission_events \
          (submission_id, kind, at, note, by_login, to_district, assignee, until) \
@@ -102,20 +98,20 @@ pub fn append_staff(
 }
 
 /// A submission's whole timeline as staff see it, oldest first.
-pub fn staff_timeline(conn: &Connection, submission: Uuid) -> Result<Vec<StaffEvent>, DbError> {
+pub fn staff_timeline(conn: &Conn, submission: Uuid) -> Result<Vec<StaffEvent>, DbError> {
     let mut statement = conn.prepare(
         "SELECT kind, at, note, by_login, to_district, assignee, until \
          FROM submission_events WHERE submission_id = ?1 ORDER BY at, id",
     )?;
     let rows = statement.query_map(params![submission.to_string()], |row| {
         Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Option<String>>(2)?,
-            row.get::<_, Option<String>>(3)?,
-            row.get::<_, Option<String>>(4)?,
-            row.get::<_, Option<String>>(5)?,
-            row.get::<_, Option<String>>(6)?,
+            row.get::<String>(0)?,
+            row.get::<String>(1)?,
+            row.get::<Option<String>>(2)?,
+            row.get::<Option<String>>(3)?,
+            row.get::<Option<String>>(4)?,
+            row.get::<Option<String>>(5)?,
+            row.get::<Option<String>>(6)?,
         ))
     })?;
     rows.map(|row| {
@@ -142,7 +138,7 @@ pub fn parse_date(raw: &str) -> Result<Date, DbError> {
 /// Appends an event recorded by staff (from the shell or the staff API) to the timeline
 /// of the submission `tracking`; `false` if there is no such submission.
 pub fn append_by_tracking(
-    conn: &Connection,
+    conn: &Conn,
     tracking: &str,
     kind: EventKind,
     at: OffsetDateTime,
@@ -209,7 +205,7 @@ impl Receipted {
 }
 
 /// The submission with tracking number `tracking` (normalised, e.g. `URA-2026-00042`).
-pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbError> {
+pub fn find(conn: &Conn, tracking: &str) -> Result<Option<Receipted>, DbError> {
     let row = conn
         .query_row(
             "SELECT s.id, r.secret_sha256, s.form_id, s.form_version, s.received_at, \
@@ -223,20 +219,16 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
             |row| {
                 Ok((
                     (
-                        row.get::<_, String>(0)?,
-                        row.get::<_, Option<String>>(1)?,
+                        row.get::<String>(0)?,
+                        row.get::<Option<String>>(1)?,
                         FormRef { id: row.get(2)?, version: row.get(3)? },
-                        row.get::<_, String>(4)?,
-                        row.get::<_, bool>(5)?,
-                        row.get::<_, bool>(6)?,
-                        row.get::<_, String>(7)?,
-                        row.get::<_, String>(8)?,
+                        row.get::<String>(4)?,
+                        row.get::<bool>(5)?,
+                        row.get::<bool>(6)?,
+                        row.get::<String>(7)?,
+                        row.get::<String>(8)?,
                     ),
-                    (
-                        row.get::<_, bool>(9)?,
-                        row.get::<_, bool>(10)?,
-                        row.get::<_, Option<String>>(11)?,
-                    ),
+                    (row.get::<bool>(9)?, row.get::<bool>(10)?, row.get::<Option<String>>(11)?),
                 ))
             },
         )
@@ -284,17 +276,17 @@ pub fn find(conn: &Connection, tracking: &str) -> Result<Option<Receipted>, DbEr
 }
 
 /// The status of a found submission: its timeline, oldest first.
-pub fn status(conn: &Connection, found: &Receipted) -> Result<SubmissionStatus, DbError> {
+pub fn status(conn: &Conn, found: &Receipted) -> Result<SubmissionStatus, DbError> {
     let mut statement = conn.prepare(
         "SELECT kind, at, note, until FROM submission_events \
          WHERE submission_id = ?1 ORDER BY at, id",
     )?;
     let rows = statement.query_map(params![found.id.to_string()], |row| {
         Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Option<String>>(2)?,
-            row.get::<_, Option<String>>(3)?,
+            row.get::<String>(0)?,
+            row.get::<String>(1)?,
+            row.get::<Option<String>>(2)?,
+            row.get::<Option<String>>(3)?,
         ))
     })?;
     let timeline = rows
@@ -339,12 +331,12 @@ pub enum Replied {
 /// Records the person's reply to the office's latest question as `info_provided`, if
 /// that question is unanswered; a resend of the reply that answered it changes nothing.
 pub fn reply(
-    conn: &mut Connection,
+    conn: &Conn,
     found: &Receipted,
     text: &str,
     at: OffsetDateTime,
 ) -> Result<Replied, DbError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(super::sql::Behavior::Immediate)?;
     let events = staff_timeline(&tx, found.id)?;
     let Some(asked) = events.iter().rposition(|e| e.kind == EventKind::InfoRequested) else {
         return Ok(Replied::NoQuestion);
@@ -374,12 +366,12 @@ pub enum IdentityAdded {
 /// are there the complaint is a formal appeal from `at`. A complaint sent named without
 /// them is completed the same way, by its own name and phone with both.
 pub fn add_identity(
-    conn: &mut Connection,
+    conn: &Conn,
     found: &mut Receipted,
     identity: &Identity,
     at: OffsetDateTime,
 ) -> Result<IdentityAdded, DbError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(super::sql::Behavior::Immediate)?;
     let id = found.id.to_string();
     let existing = identity_row(&tx, &id)?;
     // A named complaint takes only its own name and phone, with both requisites at once.
@@ -452,26 +444,25 @@ struct IdentityRow {
     postal_address: Option<String>,
 }
 
-fn identity_row(conn: &Connection, submission: &str) -> Result<Option<IdentityRow>, DbError> {
-    Ok(conn
-        .query_row(
-            "SELECT name, phone, iin, postal_address FROM submission_identities \
+fn identity_row(conn: &Conn, submission: &str) -> Result<Option<IdentityRow>, DbError> {
+    conn.query_row(
+        "SELECT name, phone, iin, postal_address FROM submission_identities \
              WHERE submission_id = ?1",
-            params![submission],
-            |row| {
-                Ok(IdentityRow {
-                    name: row.get(0)?,
-                    phone: row.get(1)?,
-                    iin: row.get(2)?,
-                    postal_address: row.get(3)?,
-                })
-            },
-        )
-        .optional()?)
+        params![submission],
+        |row| {
+            Ok(IdentityRow {
+                name: row.get(0)?,
+                phone: row.get(1)?,
+                iin: row.get(2)?,
+                postal_address: row.get(3)?,
+            })
+        },
+    )
+    .optional()
 }
 
 /// The identity added to a submission, if any.
-pub fn identity_of(conn: &Connection, submission: Uuid) -> Result<Option<Identity>, DbError> {
+pub fn identity_of(conn: &Conn, submission: Uuid) -> Result<Option<Identity>, DbError> {
     let corrupt = |what: &str| DbError::Corrupt(format!("{what} of submission {submission}"));
     identity_row(conn, &submission.to_string())?
         .map(|row| {

@@ -1,10 +1,10 @@
 //! What staff read of submissions: a district's inbox, and moving a submission to another
 //! district's inbox when it is forwarded there.
 
+use super::sql::{Conn, params};
 use adal_core::District;
 use adal_core::api::FormRef;
 use adal_core::receipt::EventKind;
-use rusqlite::{Connection, params};
 use time::{Date, OffsetDateTime};
 
 use super::DbError;
@@ -36,7 +36,7 @@ pub struct Row {
 /// A submission's extensions: when each was recorded, and the day it asked for.
 pub type Extensions = Vec<(OffsetDateTime, Option<Date>)>;
 
-/// The extensions as SQL's `json_group_array(json_array(e.at, e.until))` gives them.
+/// The extensions as `Dialect::json_rows("e.at, e.until", …)` gives them.
 pub(super) fn parse_extensions(json: Option<&str>) -> Result<Extensions, DbError> {
     let raw: Vec<(String, Option<String>)> = match json {
         Some(json) => {
@@ -62,41 +62,42 @@ fn internal_kinds() -> String {
 }
 
 /// Every submission of `district`, newest first, with its latest event.
-pub fn of_district(conn: &Connection, district: District) -> Result<Vec<Row>, DbError> {
+pub fn of_district(conn: &Conn, district: District) -> Result<Vec<Row>, DbError> {
     let sql = format!(
         "SELECT s.tracking, s.form_id, s.form_version, s.received_at, \
-                COALESCE(r.anonymous, 0) AND NOT EXISTS \
-                    (SELECT 1 FROM submission_identities i WHERE i.submission_id = s.id), \
+                (COALESCE(r.anonymous, 0) <> 0 AND NOT EXISTS \
+                    (SELECT 1 FROM submission_identities i WHERE i.submission_id = s.id)), \
                 (SELECT e.kind FROM submission_events e WHERE e.submission_id = s.id \
                  AND e.kind NOT IN ({internal}) ORDER BY e.at DESC, e.id DESC LIMIT 1), \
-                (SELECT json_group_array(json_array(e.at, e.until)) FROM submission_events e \
+                (SELECT {until} FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'extended'), \
                 (SELECT e.assignee FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'assigned' \
                  ORDER BY e.at DESC, e.id DESC LIMIT 1), \
-                COALESCE(s.conflict_district = s.district, 0), s.answers, \
+                (CASE WHEN s.conflict_district = s.district THEN 1 ELSE 0 END), s.answers, \
                 EXISTS (SELECT 1 FROM submission_events e WHERE e.submission_id = s.id \
                         AND e.kind IN ('registered', 'forwarded')) \
          FROM submissions s LEFT JOIN receipts r ON r.submission_id = s.id \
          WHERE s.district = ?1 ORDER BY s.received_at DESC, s.tracking DESC",
-        internal = internal_kinds()
+        internal = internal_kinds(),
+        until = conn.dialect().json_rows("e.at, e.until", "e.at, e.id"),
     );
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params![district.code()], |row| {
         Ok((
             (
-                row.get::<_, String>(0)?,
+                row.get::<String>(0)?,
                 FormRef { id: row.get(1)?, version: row.get(2)? },
-                row.get::<_, String>(3)?,
-                row.get::<_, bool>(4)?,
-                row.get::<_, Option<String>>(5)?,
+                row.get::<String>(3)?,
+                row.get::<bool>(4)?,
+                row.get::<Option<String>>(5)?,
             ),
             (
-                row.get::<_, Option<String>>(6)?,
-                row.get::<_, Option<String>>(7)?,
-                row.get::<_, bool>(8)?,
-                row.get::<_, String>(9)?,
-                row.get::<_, bool>(10)?,
+                row.get::<Option<String>>(6)?,
+                row.get::<Option<String>>(7)?,
+                row.get::<bool>(8)?,
+                row.get::<String>(9)?,
+                row.get::<bool>(10)?,
             ),
         ))
     })?;
@@ -137,14 +138,16 @@ pub struct Located {
 }
 
 /// The submission with tracking number `tracking`, if any.
-pub fn locate(conn: &Connection, tracking: &str) -> Result<Option<Located>, DbError> {
-    let mut statement = conn.prepare(
-        "SELECT s.district, s.answers, COALESCE(s.conflict_district = s.district, 0), \
+pub fn locate(conn: &Conn, tracking: &str) -> Result<Option<Located>, DbError> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT s.district, s.answers, \
+                (CASE WHEN s.conflict_district = s.district THEN 1 ELSE 0 END), \
                 s.received_at, \
-                (SELECT json_group_array(json_array(e.at, e.until)) FROM submission_events e \
+                (SELECT {} FROM submission_events e \
                  WHERE e.submission_id = s.id AND e.kind = 'extended') \
          FROM submissions s WHERE s.tracking = ?1",
-    )?;
+        conn.dialect().json_rows("e.at, e.until", "e.at, e.id"),
+    ))?;
     let mut rows = statement.query(params![tracking])?;
     let Some(row) = rows.next()? else { return Ok(None) };
     let code: String = row.get(0)?;
@@ -155,18 +158,14 @@ pub fn locate(conn: &Connection, tracking: &str) -> Result<Option<Located>, DbEr
         district,
         answers: row.get(1)?,
         conflict: row.get(2)?,
-        received_at: parse_time(&row.get::<_, String>(3)?)?,
+        received_at: parse_time(&row.get::<String>(3)?)?,
         extensions: parse_extensions(extensions.as_deref())?,
     }))
 }
 
 /// Puts the submission into `district`'s inbox. Its tracking number keeps the district
 /// it was sent to: the citizen's receipt never changes.
-pub fn move_to_district(
-    conn: &Connection,
-    tracking: &str,
-    district: District,
-) -> Result<(), DbError> {
+pub fn move_to_district(conn: &Conn, tracking: &str, district: District) -> Result<(), DbError> {
     conn.execute(
         "UPDATE submissions SET district = ?1 WHERE tracking = ?2",
         params![district.code(), tracking],

@@ -1,10 +1,10 @@
 //! Mediation: the sessions of a mediation request and the reconciliation act its parties
 //! signed. The act is stored once and never changed (triggers of migration 0007).
 
+use super::sql::{Conn, Optional, params};
 use adal_core::act::{ActInput, SignedAct};
 use adal_core::calendar::ISO_DATE;
 use adal_core::staff::{MediationSession, SessionOutcome, SessionRecord};
-use rusqlite::{Connection, OptionalExtension, params};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -12,10 +12,7 @@ use super::DbError;
 use super::clock::{format_time, parse_time};
 
 /// The id and form of the submission `tracking`.
-pub fn submission_form(
-    conn: &Connection,
-    tracking: &str,
-) -> Result<Option<(Uuid, String)>, DbError> {
+pub fn submission_form(conn: &Conn, tracking: &str) -> Result<Option<(Uuid, String)>, DbError> {
     let row: Option<(String, String)> = conn
         .query_row(
             "SELECT id, form_id FROM submissions WHERE tracking = ?1",
@@ -32,7 +29,7 @@ pub fn submission_form(
 
 /// Stores a checked session.
 pub fn schedule(
-    conn: &Connection,
+    conn: &Conn,
     submission: Uuid,
     session: &MediationSession,
     at: OffsetDateTime,
@@ -56,7 +53,7 @@ pub fn schedule(
 
 /// Records `outcome` against the latest session that has none; `false` if there is none.
 pub fn record_outcome(
-    conn: &Connection,
+    conn: &Conn,
     submission: Uuid,
     outcome: SessionOutcome,
     note: Option<&str>,
@@ -72,17 +69,17 @@ pub fn record_outcome(
 }
 
 /// Whether some session of `submission` ended with the parties' agreement.
-pub fn agreed(conn: &Connection, submission: Uuid) -> Result<bool, DbError> {
-    Ok(conn.query_row(
+pub fn agreed(conn: &Conn, submission: Uuid) -> Result<bool, DbError> {
+    conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM mediation_sessions \
                         WHERE submission_id = ?1 AND outcome = 'agreed')",
         params![submission.to_string()],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// The sessions of `submission`, oldest first.
-pub fn sessions(conn: &Connection, submission: Uuid) -> Result<Vec<SessionRecord>, DbError> {
+pub fn sessions(conn: &Conn, submission: Uuid) -> Result<Vec<SessionRecord>, DbError> {
     let mut statement = conn.prepare(
         "SELECT session_date, session_time, place, mediator, scheduled_at, outcome, \
                 outcome_note, held_at \
@@ -90,17 +87,17 @@ pub fn sessions(conn: &Connection, submission: Uuid) -> Result<Vec<SessionRecord
     )?;
     let rows = statement.query_map(params![submission.to_string()], |row| {
         Ok((
-            row.get::<_, String>(0)?,
+            row.get::<String>(0)?,
             MediationSession {
                 date: Date::MIN,
                 time: row.get(1)?,
                 place: row.get(2)?,
                 mediator: row.get(3)?,
             },
-            row.get::<_, String>(4)?,
-            row.get::<_, Option<String>>(5)?,
-            row.get::<_, Option<String>>(6)?,
-            row.get::<_, Option<String>>(7)?,
+            row.get::<String>(4)?,
+            row.get::<Option<String>>(5)?,
+            row.get::<Option<String>>(6)?,
+            row.get::<Option<String>>(7)?,
         ))
     })?;
     rows.map(|row| {
@@ -123,7 +120,7 @@ pub fn sessions(conn: &Connection, submission: Uuid) -> Result<Vec<SessionRecord
 }
 
 /// Stores the signed act; `false` (and nothing stored) if `submission` has one already.
-pub fn store_act(conn: &Connection, submission: Uuid, act: &SignedAct) -> Result<bool, DbError> {
+pub fn store_act(conn: &Conn, submission: Uuid, act: &SignedAct) -> Result<bool, DbError> {
     let input = serde_json::to_string(&act.input)
         .map_err(|e| DbError::Corrupt(format!("act input: {e}")))?;
     let inserted = conn.execute(
@@ -142,7 +139,7 @@ pub fn store_act(conn: &Connection, submission: Uuid, act: &SignedAct) -> Result
 }
 
 /// The act signed for `submission`, if any, as stored.
-pub fn act(conn: &Connection, submission: Uuid) -> Result<Option<SignedAct>, DbError> {
+pub fn act(conn: &Conn, submission: Uuid) -> Result<Option<SignedAct>, DbError> {
     let row: Option<(String, String, String, String, String)> = conn
         .query_row(
             "SELECT number, input, text, sha256, signed_at FROM reconciliation_acts \

@@ -3,10 +3,10 @@
 //! A status row carries nothing the person wrote but the category: the query reads the
 //! answers' `category` and never returns the answers themselves.
 
+use super::sql::{Conn, Row as SqlRow, params};
 use adal_core::open311::{KeySummary, MAX_REQUESTS, Status};
 use adal_core::receipt::EventKind;
 use adal_core::{District, Provider, ProviderKind};
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use time::OffsetDateTime;
 
 use super::DbError;
@@ -14,23 +14,23 @@ use super::clock::{format_time, parse_time};
 
 /// Stores a newly issued key (its hash only); its id.
 pub fn insert_key(
-    conn: &Connection,
+    conn: &Conn,
     key_sha256: &str,
     label: &str,
     created_by: &str,
     at: OffsetDateTime,
 ) -> Result<i64, DbError> {
-    conn.execute(
+    conn.query_row(
         "INSERT INTO open311_keys (key_sha256, label, created_at, created_by) \
-         VALUES (?1, ?2, ?3, ?4)",
+         VALUES (?1, ?2, ?3, ?4) RETURNING id",
         params![key_sha256, label, format_time(at)?, created_by],
-    )?;
-    Ok(conn.last_insert_rowid())
+        |row| row.get(0),
+    )
 }
 
 const KEY_COLUMNS: &str = "id, label, created_at, created_by, revoked_at";
 
-fn read_key(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<KeySummary, DbError>> {
+fn read_key(row: &SqlRow<'_>) -> Result<KeySummary, DbError> {
     let (id, label, created_at, created_by, revoked_at): (
         i64,
         String,
@@ -38,29 +38,27 @@ fn read_key(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<KeySummary, DbEr
         String,
         Option<String>,
     ) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
-    Ok((|| {
-        Ok(KeySummary {
-            id,
-            label,
-            created_at: parse_time(&created_at)?,
-            created_by,
-            revoked_at: revoked_at.as_deref().map(parse_time).transpose()?,
-        })
-    })())
+    Ok(KeySummary {
+        id,
+        label,
+        created_at: parse_time(&created_at)?,
+        created_by,
+        revoked_at: revoked_at.as_deref().map(parse_time).transpose()?,
+    })
 }
 
 /// Every key ever issued, newest first.
-pub fn keys(conn: &Connection) -> Result<Vec<KeySummary>, DbError> {
+pub fn keys(conn: &Conn) -> Result<Vec<KeySummary>, DbError> {
     let sql = format!("SELECT {KEY_COLUMNS} FROM open311_keys ORDER BY id DESC");
     let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map([], read_key)?;
-    rows.map(|row| row?).collect()
+    let rows = statement.query_map(params![], read_key)?;
+    rows.collect()
 }
 
 /// Revokes key `id` (a key revoked before keeps its first revocation); the key as it
 /// now is, or `None` if there is no such key.
 pub fn revoke(
-    conn: &Connection,
+    conn: &Conn,
     id: i64,
     by: &str,
     at: OffsetDateTime,
@@ -71,19 +69,20 @@ pub fn revoke(
         params![format_time(at)?, by, id],
     )?;
     let sql = format!("SELECT {KEY_COLUMNS} FROM open311_keys WHERE id = ?1");
-    conn.query_row(&sql, params![id], read_key).optional()?.transpose()
+    conn.query_opt(&sql, params![id], read_key)
 }
 
 /// The id of the live (issued, not revoked) key with this hash.
-pub fn live_key(conn: &Connection, key_sha256: &str) -> Result<Option<i64>, DbError> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM open311_keys WHERE key_sha256 = ?1 AND revoked_at IS NULL")?
-        .query_row(params![key_sha256], |row| row.get(0))
-        .optional()?)
+pub fn live_key(conn: &Conn, key_sha256: &str) -> Result<Option<i64>, DbError> {
+    conn.query_opt(
+        "SELECT id FROM open311_keys WHERE key_sha256 = ?1 AND revoked_at IS NULL",
+        params![key_sha256],
+        |row| row.get(0),
+    )
 }
 
 /// The integrity offices of the directory: who answers in each district, and where.
-pub fn offices(conn: &Connection) -> Result<Vec<Provider>, DbError> {
+pub fn offices(conn: &Conn) -> Result<Vec<Provider>, DbError> {
     let mut providers = super::directory::live(conn)?;
     providers.retain(|p| p.kind == ProviderKind::IntegrityOffice);
     Ok(providers)
@@ -128,7 +127,7 @@ fn kinds(keep: impl Fn(EventKind) -> bool) -> String {
 }
 
 /// The complaints `filter` asks for, newest first, at most [`MAX_REQUESTS`].
-pub fn requests(conn: &Connection, filter: &Filter) -> Result<Vec<Row>, DbError> {
+pub fn requests(conn: &Conn, filter: &Filter) -> Result<Vec<Row>, DbError> {
     let public = kinds(EventKind::is_public);
     let mut values: Vec<String> = Vec::new();
     let mut conditions = String::new();
@@ -155,7 +154,7 @@ pub fn requests(conn: &Connection, filter: &Filter) -> Result<Vec<Row>, DbError>
             if !statuses.is_empty() {
                 let closed = kinds(EventKind::settles);
                 // A complaint without any public event yet has only been received: open.
-                let is_closed = format!("COALESCE(status IN ({closed}), 0)");
+                let is_closed = format!("(CASE WHEN status IN ({closed}) THEN 1 ELSE 0 END)");
                 let wanted: Vec<_> = statuses
                     .iter()
                     .map(|s| match s {
@@ -167,34 +166,38 @@ pub fn requests(conn: &Connection, filter: &Filter) -> Result<Vec<Row>, DbError>
             }
         }
     }
-    // `json_extract` reads the one answer that is public, the category (on Postgres:
-    // `answers::json ->> 'category'`).
+    // Reads the one answer that is public, the category (`json_extract` on SQLite,
+    // `->>` on Postgres).
+    let dialect = conn.dialect();
+    let category = dialect.json_text("s.answers", "category");
+    let until = dialect.json_rows("e.at, e.until", "e.at, e.id");
     let sql = format!(
         "SELECT tracking, category, district, received_at, status, updated, until FROM ( \
-           SELECT s.tracking, json_extract(s.answers, '$.category') AS category, s.district, \
+           SELECT s.tracking, {category} AS category, s.district, \
                   s.received_at, \
                   (SELECT e.kind FROM submission_events e WHERE e.submission_id = s.id \
                    AND e.kind IN ({public}) ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status, \
                   (SELECT e.at FROM submission_events e WHERE e.submission_id = s.id \
                    AND e.kind IN ({public}) ORDER BY e.at DESC, e.id DESC LIMIT 1) AS updated, \
-                  (SELECT json_group_array(json_array(e.at, e.until)) FROM submission_events e \
+                  (SELECT {until} FROM submission_events e \
                    WHERE e.submission_id = s.id AND e.kind = 'extended') AS until \
            FROM submissions s WHERE s.form_id = 'complaint'{conditions} \
-         ) WHERE {outer} ORDER BY received_at DESC, tracking DESC LIMIT {MAX_REQUESTS}"
+         ) AS q WHERE {outer} ORDER BY received_at DESC, tracking DESC LIMIT {MAX_REQUESTS}"
     );
+    let values: Vec<&dyn super::sql::Param> = values.iter().map(|v| v as _).collect();
     let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(params_from_iter(values.iter()), |row| {
+    let rows = statement.query_map(&values, |row| {
         Ok((
             (
-                row.get::<_, String>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
+                row.get::<String>(0)?,
+                row.get::<Option<String>>(1)?,
+                row.get::<String>(2)?,
+                row.get::<String>(3)?,
             ),
             (
-                row.get::<_, Option<String>>(4)?,
-                row.get::<_, Option<String>>(5)?,
-                row.get::<_, Option<String>>(6)?,
+                row.get::<Option<String>>(4)?,
+                row.get::<Option<String>>(5)?,
+                row.get::<Option<String>>(6)?,
             ),
         ))
     })?;

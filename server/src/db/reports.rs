@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
+use super::sql::{Conn, Optional, Row, params};
 use adal_core::District;
 use adal_core::calendar::ISO_DATE;
 use adal_core::district::REGION_UTC_OFFSET;
 use adal_core::receipt::EventKind;
 use adal_core::report::{Period, PublishedReport, ReportRow, RowEvent};
-use rusqlite::{Connection, OptionalExtension, params};
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::DbError;
@@ -28,14 +28,14 @@ fn region_midnight(day: Date) -> OffsetDateTime {
 /// it, or still open when it began; each with its whole timeline (the report needs the first answer, the extension).
 /// Both queries read one snapshot of the database, so a submission stored meanwhile is
 /// either wholly in the figures or not at all.
-pub fn rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbError> {
-    let snapshot = conn.unchecked_transaction()?;
+pub fn rows(conn: &Conn, period: Period) -> Result<Vec<ReportRow>, DbError> {
+    let snapshot = conn.snapshot()?;
     let rows = read_rows(&snapshot, period)?;
-    snapshot.finish()?;
+    snapshot.commit()?;
     Ok(rows)
 }
 
-fn read_rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbError> {
+fn read_rows(conn: &Conn, period: Period) -> Result<Vec<ReportRow>, DbError> {
     let from = format_time(region_midnight(period.start()))?;
     let until = format_time(region_midnight(period.next().start()))?;
     // The third line: received before the period ended and not settled before it began,
@@ -79,7 +79,7 @@ fn read_rows(conn: &Connection, period: Period) -> Result<Vec<ReportRow>, DbErro
         let answers: String = row.get(3)?;
         let answers = serde_json::from_str(&answers)
             .map_err(|_| DbError::Corrupt(format!("answers of {id}")))?;
-        let received_at = parse_time(&row.get::<_, String>(4)?)?;
+        let received_at = parse_time(&row.get::<String>(4)?)?;
         let timeline = events.remove(&id).unwrap_or_default();
         rows.push(ReportRow::new(district, &form, &answers, received_at, timeline));
     }
@@ -95,7 +95,7 @@ pub struct Snapshot {
 /// Stores a snapshot of `period` and `district` unless one exists; either way returns
 /// the one stored, and whether it was stored now.
 pub fn publish(
-    conn: &Connection,
+    conn: &Conn,
     period: Period,
     district: Option<District>,
     content: &str,
@@ -117,7 +117,7 @@ pub fn publish(
 
 const COLUMNS: &str = "sha256, period_start, scope, published_at, content";
 
-fn snapshot(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String)> {
+fn snapshot(row: &Row<'_>) -> Result<(String, String, String, String, String), DbError> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
 }
 
@@ -144,7 +144,7 @@ fn read(
 
 /// The snapshot of `period` and `district`, if published.
 pub fn of_period(
-    conn: &Connection,
+    conn: &Conn,
     period: Period,
     district: Option<District>,
 ) -> Result<Option<Snapshot>, DbError> {
@@ -160,7 +160,7 @@ pub fn of_period(
 }
 
 /// The snapshot with SHA-256 `hash`, if any.
-pub fn by_hash(conn: &Connection, hash: &str) -> Result<Option<Snapshot>, DbError> {
+pub fn by_hash(conn: &Conn, hash: &str) -> Result<Option<Snapshot>, DbError> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM report_snapshots WHERE sha256 = ?1"),
         params![hash],
@@ -172,12 +172,12 @@ pub fn by_hash(conn: &Connection, hash: &str) -> Result<Option<Snapshot>, DbErro
 }
 
 /// Every published snapshot, newest first, without their content.
-pub fn list(conn: &Connection) -> Result<Vec<PublishedReport>, DbError> {
+pub fn list(conn: &Conn) -> Result<Vec<PublishedReport>, DbError> {
     // The same columns, but not the content: a list does not need the figures.
     let mut statement = conn.prepare(
         "SELECT sha256, period_start, scope, published_at, '' FROM report_snapshots \
          ORDER BY published_at DESC, period_start DESC",
     )?;
-    let rows = statement.query_map([], snapshot)?;
+    let rows = statement.query_map(params![], snapshot)?;
     rows.map(|row| Ok(read(row?)?.listed)).collect()
 }

@@ -1,7 +1,7 @@
 //! The idempotency records of staff steps (`POST /api/v1/staff/submissions/{t}/events`
 //! with an `Idempotency-Key`): what was asked and what was answered, to answer a retry.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Conn, params};
 use time::OffsetDateTime;
 
 use super::DbError;
@@ -17,27 +17,25 @@ pub struct DoneRequest {
     pub response: String,
 }
 
-pub fn done_request(conn: &Connection, key: &str) -> Result<Option<DoneRequest>, DbError> {
-    Ok(conn
-        .query_row(
-            "SELECT account_id, request_sha256, status, response FROM staff_requests \
+pub fn done_request(conn: &Conn, key: &str) -> Result<Option<DoneRequest>, DbError> {
+    conn.query_opt(
+        "SELECT account_id, request_sha256, status, response FROM staff_requests \
              WHERE idempotency_key = ?1",
-            params![key],
-            |row| {
-                Ok(DoneRequest {
-                    account_id: row.get(0)?,
-                    request_sha256: row.get(1)?,
-                    status: row.get(2)?,
-                    response: row.get(3)?,
-                })
-            },
-        )
-        .optional()?)
+        params![key],
+        |row| {
+            Ok(DoneRequest {
+                account_id: row.get(0)?,
+                request_sha256: row.get(1)?,
+                status: row.get(2)?,
+                response: row.get(3)?,
+            })
+        },
+    )
 }
 
 /// Records what a keyed request was answered; part of the transaction that did it.
 pub fn record_request(
-    conn: &Connection,
+    conn: &Conn,
     key: &str,
     done: &DoneRequest,
     at: OffsetDateTime,

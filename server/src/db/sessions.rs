@@ -1,7 +1,7 @@
 //! Staff sessions, stored by the SHA-256 of their token: the token itself lives only in
 //! the browser's HttpOnly cookie. A token has 256 random bits, so a plain hash is enough.
 
-use rusqlite::{Connection, params};
+use super::sql::{Conn, params};
 use time::OffsetDateTime;
 
 use super::DbError;
@@ -9,7 +9,7 @@ use super::accounts::{self, Account};
 use super::clock::{format_time, parse_time};
 
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     token_sha256: &str,
     account_id: i64,
     csrf_sha256: &str,
@@ -35,17 +35,16 @@ pub struct Session {
 
 /// The session of `token_sha256` if it has not expired at `now` and its account is enabled.
 pub fn find_live(
-    conn: &Connection,
+    conn: &Conn,
     token_sha256: &str,
     now: OffsetDateTime,
 ) -> Result<Option<Session>, DbError> {
-    let mut statement = conn.prepare(
+    let found = conn.query_opt(
         "SELECT account_id, csrf_sha256, expires_at FROM sessions WHERE token_sha256 = ?1",
+        params![token_sha256],
+        |row| Ok((row.get::<i64>(0)?, row.get::<String>(1)?, row.get::<String>(2)?)),
     )?;
-    let mut rows = statement.query(params![token_sha256])?;
-    let Some(row) = rows.next()? else { return Ok(None) };
-    let (account_id, csrf_sha256, expires_at): (i64, String, String) =
-        (row.get(0)?, row.get(1)?, row.get(2)?);
+    let Some((account_id, csrf_sha256, expires_at)) = found else { return Ok(None) };
     if parse_time(&expires_at)? <= now {
         return Ok(None);
     }
@@ -56,13 +55,13 @@ pub fn find_live(
     Ok(Some(Session { account, csrf_sha256 }))
 }
 
-pub fn delete(conn: &Connection, token_sha256: &str) -> Result<(), DbError> {
+pub fn delete(conn: &Conn, token_sha256: &str) -> Result<(), DbError> {
     conn.execute("DELETE FROM sessions WHERE token_sha256 = ?1", params![token_sha256])?;
     Ok(())
 }
 
 /// Ends every session of an account (it was disabled or its password reset).
-pub fn delete_all_of(conn: &Connection, account_id: i64) -> Result<(), DbError> {
+pub fn delete_all_of(conn: &Conn, account_id: i64) -> Result<(), DbError> {
     conn.execute("DELETE FROM sessions WHERE account_id = ?1", params![account_id])?;
     Ok(())
 }

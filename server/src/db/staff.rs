@@ -3,13 +3,12 @@
 
 use adal_core::District;
 use adal_core::api::{FormRef, SubmissionRow};
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, Row, params_from_iter};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::DbError;
 use super::clock::{format_time, parse_time};
+use super::sql::{Conn, Param, Row};
 
 /// Which submissions to read. Empty filters read everything but conflict items.
 #[derive(Debug, Clone, Default)]
@@ -24,14 +23,14 @@ pub struct Filter {
 
 impl Filter {
     /// The SQL conditions of the filter; their parameters are pushed onto `values`.
-    fn conditions(&self, values: &mut Vec<SqlValue>) -> Vec<String> {
+    fn conditions(&self, values: &mut Vec<Box<dyn Param>>) -> Vec<String> {
         let mut conditions = Vec::new();
         if let Some(district) = self.district {
-            values.push(district.code().to_owned().into());
+            values.push(Box::new(district.code()));
             conditions.push(format!("district = ?{}", values.len()));
         }
         if let Some(form) = &self.form {
-            values.push(form.clone().into());
+            values.push(Box::new(form.clone()));
             conditions.push(format!("form_id = ?{}", values.len()));
         }
         if !self.conflict_items {
@@ -74,7 +73,7 @@ const COLUMNS: &str = "id, tracking, form_id, form_version, district, received_a
 /// next page when there may be one. Every query walks one index of migration 0005
 /// backwards and stops after `limit` rows, so a page costs the same at any depth.
 pub fn page(
-    conn: &Connection,
+    conn: &Conn,
     filter: &Filter,
     after: Option<&Cursor>,
     limit: u32,
@@ -82,27 +81,22 @@ pub fn page(
     let mut values = Vec::new();
     let mut conditions = filter.conditions(&mut values);
     if let Some(after) = after {
-        values.push(format_time(after.received_at)?.into());
-        values.push(after.id.to_string().into());
+        values.push(Box::new(format_time(after.received_at)?));
+        values.push(Box::new(after.id.to_string()));
         let (at, id) = (values.len() - 1, values.len());
         // `received_at <= ?` bounds the index range; the rest only sorts out the rows of
         // the same millisecond. (A row value would do as well on SQLite, but this form
         // is planned well by every SQLite and Postgres version.)
         conditions.push(format!("received_at <= ?{at} AND (received_at < ?{at} OR id < ?{id})"));
     }
-    values.push(i64::from(limit).into());
+    values.push(Box::new(limit));
     let sql = format!(
         "SELECT {COLUMNS} FROM submissions{} ORDER BY received_at DESC, id DESC LIMIT ?{}",
         where_clause(&conditions),
         values.len()
     );
 
-    let mut statement = conn.prepare_cached(&sql)?;
-    let mut rows = statement.query(params_from_iter(values))?;
-    let mut page = Vec::with_capacity(limit as usize);
-    while let Some(row) = rows.next()? {
-        page.push(read(row)?);
-    }
+    let page = conn.query_map(&sql, &refs(&values), read)?;
     let next = match page.last() {
         Some(last) if page.len() == limit as usize => {
             Some(Cursor { received_at: last.received_at, id: last.id })
@@ -128,7 +122,7 @@ pub struct ExportRow {
 /// at a time (nothing is collected); stops early when `each` returns `false`. Returns
 /// how many rows were passed.
 pub fn for_each_row(
-    conn: &Connection,
+    conn: &Conn,
     filter: &Filter,
     mut each: impl FnMut(ExportRow) -> bool,
 ) -> Result<u64, DbError> {
@@ -138,10 +132,7 @@ pub fn for_each_row(
         "SELECT {COLUMNS} FROM submissions{} ORDER BY received_at, id",
         where_clause(&conditions)
     );
-    let mut statement = conn.prepare(&sql)?;
-    let mut rows = statement.query(params_from_iter(values))?;
-    let mut count = 0;
-    while let Some(row) = rows.next()? {
+    conn.stream(&sql, &refs(&values), |row| {
         let row = ExportRow {
             id: row.get(0)?,
             tracking: row.get(1)?,
@@ -151,12 +142,12 @@ pub fn for_each_row(
             received_at: row.get(5)?,
             answers: row.get(6)?,
         };
-        count += 1;
-        if !each(row) {
-            break;
-        }
-    }
-    Ok(count)
+        Ok(each(row))
+    })
+}
+
+fn refs(values: &[Box<dyn Param>]) -> Vec<&dyn Param> {
+    values.iter().map(|value| &**value).collect()
 }
 
 fn read(row: &Row<'_>) -> Result<SubmissionRow, DbError> {
@@ -169,7 +160,7 @@ fn read(row: &Row<'_>) -> Result<SubmissionRow, DbError> {
         form: FormRef { id: row.get(2)?, version: row.get(3)? },
         district: District::from_code(&district)
             .ok_or_else(|| DbError::Corrupt(format!("district {district} of {id}")))?,
-        received_at: parse_time(&row.get::<_, String>(5)?)?,
+        received_at: parse_time(&row.get::<String>(5)?)?,
         answers: serde_json::from_str(&answers)
             .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?,
     })

@@ -1,9 +1,9 @@
 //! Storing submissions idempotently and allocating their tracking numbers.
 
+use super::sql::{Behavior, Conn, Dialect, Optional, params};
 use adal_core::api::{FormRef, Receipt};
 use adal_core::receipt::Identity;
 use adal_core::{AttachmentRef, District, Series, TrackingNumber};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -65,7 +65,7 @@ pub struct StoredSubmission {
 
 /// Stores `new` unless its id is already stored, in its own transaction. The server
 /// stores through [`store_group`] (see `db::writer`); this is for tools and tests.
-pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbError> {
+pub fn store(conn: &Conn, new: &NewSubmission) -> Result<Stored, DbError> {
     let mut results = store_group(conn, &[new])?;
     results.pop().expect("one result per submission")
 }
@@ -79,7 +79,7 @@ pub fn store(conn: &mut Connection, new: &NewSubmission) -> Result<Stored, DbErr
 /// an item sees every earlier item of the group: two resends of one submission in the
 /// same group get one row and one tracking number, exactly as in two transactions.
 pub fn store_group(
-    conn: &mut Connection,
+    conn: &Conn,
     group: &[&NewSubmission],
 ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
     // Items practically never fail (a refusal such as a conflict is a result, not an
@@ -97,12 +97,13 @@ pub fn store_group(
 
 /// The common case of [`store_group`]: `None` (and nothing stored) if any item fails.
 fn store_group_at_once(
-    conn: &mut Connection,
+    conn: &Conn,
     group: &[&NewSubmission],
 ) -> Result<Option<Vec<Result<Stored, DbError>>>, DbError> {
     // IMMEDIATE takes the write lock up front: the counters read and updated below
     // cannot interleave with another writer's (such as `adal-server directory import`).
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(Behavior::Immediate)?;
+    lock_counters(&tx, group)?;
     let mut results = Vec::with_capacity(group.len());
     for new in group {
         match store_one(&tx, new) {
@@ -118,10 +119,11 @@ fn store_group_at_once(
 
 /// [`store_group`] with a savepoint per item, once an item has failed.
 fn store_group_by_savepoints(
-    conn: &mut Connection,
+    conn: &Conn,
     group: &[&NewSubmission],
 ) -> Result<Vec<Result<Stored, DbError>>, DbError> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(Behavior::Immediate)?;
+    lock_counters(&tx, group)?;
     let mut results = Vec::with_capacity(group.len());
     for new in group {
         let savepoint = tx.savepoint()?;
@@ -138,13 +140,63 @@ fn store_group_by_savepoints(
     Ok(results)
 }
 
+/// The counter a submission takes its number from: its register, district and the year
+/// a person in the region sees on the calendar (not the UTC year).
+fn counter_of(new: &NewSubmission) -> (Series, &'static str, i32) {
+    let received_at = stored_precision(new.received_at.to_offset(time::UtcOffset::UTC));
+    let year = adal_core::district::region_date(received_at).year();
+    (Series::of(new.anonymous), new.district.code(), year)
+}
+
+/// The upsert that takes the next number of a register and advances its counter (with
+/// RETURNING: SQLite 3.35 and PostgreSQL alike).
+fn next_number_sql(series: Series) -> &'static str {
+    match series {
+        Series::Named => {
+            "INSERT INTO tracking_counters (district, year, next) VALUES (?1, ?2, 2) \
+             ON CONFLICT (district, year) DO UPDATE SET next = tracking_counters.next + 1 \
+             RETURNING next - 1"
+        }
+        Series::Anonymous => {
+            "INSERT INTO anonymous_counters (district, year, next) VALUES (?1, ?2, 2) \
+             ON CONFLICT (district, year) DO UPDATE SET next = anonymous_counters.next + 1 \
+             RETURNING next - 1"
+        }
+    }
+}
+
+/// On PostgreSQL, where several servers may store at once, locks the counter rows the
+/// group will take numbers from, in one order for everyone, before any is taken: a
+/// counter row stays locked until the commit, which keeps numbers gap-free, and taking
+/// the locks in the same order keeps two groups of two servers from waiting for each
+/// other for ever. (SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time.)
+fn lock_counters(conn: &Conn, group: &[&NewSubmission]) -> Result<(), DbError> {
+    if conn.dialect() == Dialect::Sqlite {
+        return Ok(());
+    }
+    let counters: std::collections::BTreeSet<_> = group.iter().map(|new| counter_of(new)).collect();
+    for (series, district, year) in counters {
+        let table = match series {
+            Series::Named => "tracking_counters",
+            Series::Anonymous => "anonymous_counters",
+        };
+        // Creates the row if it is the first of its year (`next` 1: nothing taken yet).
+        let sql = format!(
+            "INSERT INTO {table} (district, year, next) VALUES (?1, ?2, 1) \
+             ON CONFLICT (district, year) DO UPDATE SET next = {table}.next RETURNING next"
+        );
+        conn.query_row(&sql, params![district, year], |row| row.get::<i64>(0))?;
+    }
+    Ok(())
+}
+
 /// Stores one submission inside the caller's transaction.
-fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> {
+fn store_one(conn: &Conn, new: &NewSubmission) -> Result<Stored, DbError> {
     let id = new.id.to_string();
     let existing = conn
         .prepare_cached("SELECT fingerprint, tracking, received_at FROM submissions WHERE id = ?1")?
         .query_row(params![id], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            Ok((row.get::<String>(0)?, row.get::<String>(1)?, row.get::<String>(2)?))
         })
         .optional()?;
     if let Some((fingerprint, tracking, received_at)) = existing {
@@ -166,28 +218,13 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
         return Ok(Stored::AttachmentsIncomplete(incomplete));
     }
 
-    let received_at = new.received_at.to_offset(time::UtcOffset::UTC);
-    let received_at = stored_precision(received_at);
-    let district = new.district.code();
-    // The year a person in the region sees on the calendar, not the UTC year.
-    let year = adal_core::district::region_date(received_at).year();
+    let received_at = stored_precision(new.received_at.to_offset(time::UtcOffset::UTC));
     // One statement takes the next number of the item's register and advances the
-    // counter (an upsert with RETURNING: SQLite 3.35 and Postgres alike).
-    let series = Series::of(new.anonymous);
-    let next_number = match series {
-        Series::Named => {
-            "INSERT INTO tracking_counters (district, year, next) VALUES (?1, ?2, 2) \
-             ON CONFLICT (district, year) DO UPDATE SET next = tracking_counters.next + 1 \
-             RETURNING next - 1"
-        }
-        Series::Anonymous => {
-            "INSERT INTO anonymous_counters (district, year, next) VALUES (?1, ?2, 2) \
-             ON CONFLICT (district, year) DO UPDATE SET next = anonymous_counters.next + 1 \
-             RETURNING next - 1"
-        }
-    };
-    let sequence: u32 =
-        conn.prepare_cached(next_number)?.query_row(params![district, year], |row| row.get(0))?;
+    // counter.
+    let (series, district, year) = counter_of(new);
+    let sequence: u32 = conn
+        .prepare_cached(next_number_sql(series))?
+        .query_row(params![district, year], |row| row.get(0))?;
     let tracking = TrackingNumber { district: new.district, year, series, sequence }.to_string();
     let received_at_text = format_time(received_at)?;
     let conflict = super::triage::conflict_district(conn, new.district, &new.triage)?;
@@ -218,32 +255,31 @@ fn store_one(conn: &Connection, new: &NewSubmission) -> Result<Stored, DbError> 
 
 /// Calls `each` with every stored submission, oldest first; returns how many there were.
 pub fn for_each(
-    conn: &Connection,
+    conn: &Conn,
     mut each: impl FnMut(StoredSubmission) -> std::io::Result<()>,
 ) -> Result<u64, DbError> {
-    let mut statement = conn.prepare(
+    // Streamed (through a cursor on PostgreSQL); `each` may query too.
+    conn.stream(
         "SELECT id, tracking, form_id, form_version, received_at, answers \
          FROM submissions ORDER BY received_at, tracking",
-    )?;
-    let mut rows = statement.query([])?;
-    let mut count = 0;
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        let answers: String = row.get(5)?;
-        let uuid = id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?;
-        each(StoredSubmission {
-            id: uuid,
-            tracking: row.get(1)?,
-            form: FormRef { id: row.get(2)?, version: row.get(3)? },
-            received_at: parse_time(&row.get::<_, String>(4)?)?,
-            answers: serde_json::from_str(&answers)
-                .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?,
-            attachments: super::attachments::of_submission(conn, uuid)?,
-            identity: super::events::identity_of(conn, uuid)?,
-        })?;
-        count += 1;
-    }
-    Ok(count)
+        params![],
+        |row| {
+            let id: String = row.get(0)?;
+            let answers: String = row.get(5)?;
+            let uuid = id.parse().map_err(|_| DbError::Corrupt(format!("submission id {id}")))?;
+            each(StoredSubmission {
+                id: uuid,
+                tracking: row.get(1)?,
+                form: FormRef { id: row.get(2)?, version: row.get(3)? },
+                received_at: parse_time(&row.get::<String>(4)?)?,
+                answers: serde_json::from_str(&answers)
+                    .map_err(|e| DbError::Corrupt(format!("answers of submission {id}: {e}")))?,
+                attachments: super::attachments::of_submission(conn, uuid)?,
+                identity: super::events::identity_of(conn, uuid)?,
+            })?;
+            Ok(true)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -327,10 +363,10 @@ mod tests {
                 matches!(&results[2], Ok(Stored::Created(r)) if r.tracking == "URA-2026-00002")
             );
             let stored: i64 =
-                conn.query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))?;
+                conn.query_row("SELECT count(*) FROM submissions", params![], |r| r.get(0))?;
             assert_eq!(stored, 2);
             let receipts: i64 =
-                conn.query_row("SELECT count(*) FROM receipts", [], |r| r.get(0))?;
+                conn.query_row("SELECT count(*) FROM receipts", params![], |r| r.get(0))?;
             assert_eq!(receipts, 2, "the failed item left no receipt behind");
             // Alone in its group, a failing item fails the group.
             assert!(store_group(conn, &[&failing]).is_err());

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::sql::{Conn, Optional, params};
 use adal_core::District;
 use adal_core::form::Answers;
 use adal_core::provider::ProviderKind;
@@ -12,7 +13,6 @@ use adal_core::staff::{
     REPEATED_COMPLAINT_DAYS, REPEATED_COMPLAINTS, monitoring_form, monitoring_key, names_an_office,
     office_name_key,
 };
-use rusqlite::{Connection, OptionalExtension, params};
 use time::{Duration, OffsetDateTime};
 
 use super::DbError;
@@ -53,7 +53,7 @@ impl Triage {
 /// The district whose own office a complaint from `district` names (its conflict of
 /// interest), from what its answers decided and the directory; writes nothing.
 pub fn conflict_district(
-    conn: &Connection,
+    conn: &Conn,
     district: District,
     triage: &Triage,
 ) -> Result<Option<District>, DbError> {
@@ -69,7 +69,7 @@ pub fn conflict_district(
 /// Raises or finishes the monitoring task the submission just stored (`tracking`)
 /// concerns. Part of the transaction that stores it, after its row.
 pub fn after_stored(
-    conn: &Connection,
+    conn: &Conn,
     tracking: &str,
     district: District,
     triage: &Triage,
@@ -90,22 +90,21 @@ pub fn after_stored(
 /// Migration 0006's hook: classifies the submissions stored before it, so that an older
 /// complaint about an office leaves that office's inbox too. Raises no tasks: the
 /// 30-day windows of the past are over or will be seen by the next complaint.
-pub fn classify_stored(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
-    let fail = |e: DbError| rusqlite_migration::HookError::Hook(e.to_string());
+pub fn classify_stored(tx: &Conn) -> Result<(), DbError> {
     let mut statement = tx.prepare(
         "SELECT id, form_id, district, answers FROM submissions \
          WHERE form_id IN ('complaint', 'monitoring_school', 'monitoring_clinic')",
     )?;
-    let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get(1)?, row.get::<_, String>(2)?, row.get(3)?))
+    let rows = statement.query_map(params![], |row| {
+        Ok((row.get::<String>(0)?, row.get(1)?, row.get::<String>(2)?, row.get(3)?))
     })?;
     let rows: Vec<(String, String, String, String)> = rows.collect::<Result<_, _>>()?;
     for (id, form_id, district, answers) in rows {
         let Some(district) = District::from_code(&district) else { continue };
         let answers: Answers = serde_json::from_str(&answers)
-            .map_err(|e| fail(DbError::Corrupt(format!("answers of a {form_id}: {e}"))))?;
+            .map_err(|e| DbError::Corrupt(format!("answers of a {form_id}: {e}")))?;
         let triage = Triage::of(&form_id, &answers);
-        let conflict = conflict_district(tx, district, &triage).map_err(fail)?;
+        let conflict = conflict_district(tx, district, &triage)?;
         if conflict.is_some() || triage.institution_key.is_some() {
             tx.execute(
                 "UPDATE submissions SET conflict_district = ?1, institution_key = ?2 \
@@ -125,8 +124,8 @@ static NAMES: Mutex<Option<(String, u64, Arc<Names>)>> = Mutex::new(None);
 
 /// The names, in every language, of each district's integrity offices and reconciliation
 /// centres and of the mediators who work at them.
-fn own_office_names(conn: &Connection) -> Result<Arc<Names>, DbError> {
-    let path = conn.path().unwrap_or_default();
+fn own_office_names(conn: &Conn) -> Result<Arc<Names>, DbError> {
+    let path = conn.key();
     let version = super::directory::current_version(conn)?;
     let mut cache = NAMES.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((p, v, names)) = cache.as_ref()
@@ -140,7 +139,7 @@ fn own_office_names(conn: &Connection) -> Result<Arc<Names>, DbError> {
     Ok(names)
 }
 
-fn office_names(conn: &Connection) -> Result<Names, DbError> {
+fn office_names(conn: &Conn) -> Result<Names, DbError> {
     let providers = super::directory::live(conn)?;
     let offices: Vec<_> = providers
         .iter()
@@ -168,7 +167,7 @@ fn office_names(conn: &Connection) -> Result<Names, DbError> {
 /// Opens a task for the institution `key` if this complaint is the
 /// [`REPEATED_COMPLAINTS`]th within [`REPEATED_COMPLAINT_DAYS`] days and none is open.
 fn raise_task(
-    conn: &Connection,
+    conn: &Conn,
     district: District,
     key: &str,
     institution: &str,
@@ -192,7 +191,7 @@ fn raise_task(
         .prepare_cached(
             "SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
              WHERE district = ?1 AND institution_key = ?2 AND form_id = 'complaint' \
-             AND received_at > ?3 LIMIT ?4)",
+             AND received_at > ?3 LIMIT ?4) AS recent",
         )?
         .query_row(params![district.code(), key, since, REPEATED_COMPLAINTS], |row| row.get(0))?;
     if complaints < REPEATED_COMPLAINTS {
@@ -222,30 +221,32 @@ fn raise_task(
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
+    use crate::db::Conn;
+    use crate::db::sql::params;
 
     #[test]
     fn the_migration_classifies_complaints_stored_before_it() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = Connection::open(dir.path().join("before.sqlite3")).unwrap();
-        super::super::migrations().to_version(&mut conn, 5).unwrap();
+        let conn = rusqlite::Connection::open(dir.path().join("before.sqlite3")).unwrap();
+        let conn = Conn::sqlite(conn);
+        super::super::migrate_to(&conn, 5).unwrap();
         let insert = |id: &str, answers: &str| {
             conn.execute(
                 "INSERT INTO submissions \
                  (id, fingerprint, form_id, form_version, district, tracking, answers, received_at) \
                  VALUES (?1, ?1, 'complaint', 2, 'URA', ?1, ?2, '2026-03-02T05:00:00.000Z')",
-                [id, answers],
+                params![id, answers],
             )
             .unwrap();
         };
         insert("a", r#"{"category":"other","institution":"Центр примирения, Уральск"}"#);
         insert("b", r#"{"category":"school","institution":"School No. 12"}"#);
-        super::super::migrations().to_latest(&mut conn).unwrap();
+        super::super::migrate_to(&conn, super::super::MIGRATION_NAMES.len()).unwrap();
         let row = |id: &str| -> (bool, Option<String>) {
             conn.query_row(
                 "SELECT conflict_district IS NOT NULL, institution_key FROM submissions \
                  WHERE id = ?1",
-                [id],
+                params![id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap()

@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
-use super::DbError;
 use super::submissions::{NewSubmission, Stored, store_group};
+use super::{Conn, DbError, Location};
 use crate::metrics::Metrics;
 
 /// The most submissions one transaction takes (a batch request is never split, so a
@@ -71,32 +71,47 @@ impl Writer {
     /// Starts the writer thread on the shared writer connection, and the checkpointer
     /// on a connection of its own to the database at `path`. Both stop when the last
     /// handle is dropped.
+    /// (PostgreSQL has no checkpointer of ours: `path` is `None`.)
     pub fn start(
-        conn: Arc<Mutex<Connection>>,
-        path: PathBuf,
+        conn: Arc<Mutex<Conn>>,
+        location: Location,
+        path: Option<PathBuf>,
         metrics: Metrics,
     ) -> Result<Writer, DbError> {
-        let checkpoints = Connection::open(&path)?;
-        checkpoints.busy_timeout(Duration::from_secs(5))?;
-        // The WAL is synced before it is copied, and the database file after.
-        checkpoints.pragma_update(None, "synchronous", "FULL")?;
-        // From here on the checkpointer checkpoints, not the commits. (Tools that open
-        // the database without a writer, such as `directory import`, keep SQLite's
-        // automatic checkpoints.)
-        super::lock(&conn).pragma_update(None, "wal_autocheckpoint", 0)?;
         let (queue, jobs) = mpsc::channel(QUEUE);
         let (alive, stopped) = std_mpsc::channel::<()>();
-        let writer = Arc::clone(&conn);
-        let checkpointer = std::thread::Builder::new()
-            .name("adal-checkpoint".into())
-            .spawn(move || checkpoint(&checkpoints, &writer, &stopped))?;
+        let checkpointer = match path {
+            Some(path) => {
+                let checkpoints = Connection::open(&path)?;
+                checkpoints.busy_timeout(Duration::from_secs(5))?;
+                // The WAL is synced before it is copied, and the database file after.
+                checkpoints.pragma_update(None, "synchronous", "FULL")?;
+                // From here on the checkpointer checkpoints, not the commits. (Tools that
+                // open the database without a writer, such as `directory import`, keep
+                // SQLite's automatic checkpoints.)
+                if let Some(sqlite) = super::lock(&conn).as_sqlite() {
+                    sqlite.pragma_update(None, "wal_autocheckpoint", 0)?;
+                }
+                let writer = Arc::clone(&conn);
+                Some(
+                    std::thread::Builder::new()
+                        .name("adal-checkpoint".into())
+                        .spawn(move || checkpoint(&checkpoints, &writer, &stopped))?,
+                )
+            }
+            None => None,
+        };
         std::thread::Builder::new().name("adal-writer".into()).spawn(move || {
-            let drained = run(&conn, jobs, &metrics);
+            let drained = run(&conn, &location, jobs, &metrics);
             // Back to automatic checkpoints for whoever uses the connection next.
-            let _ = super::lock(&conn).pragma_update(None, "wal_autocheckpoint", 1000);
+            if let Some(sqlite) = super::lock(&conn).as_sqlite() {
+                let _ = sqlite.pragma_update(None, "wal_autocheckpoint", 1000);
+            }
             drop(alive);
             // A last round may be copying the WAL: let it finish before saying we stopped.
-            let _ = checkpointer.join();
+            if let Some(checkpointer) = checkpointer {
+                let _ = checkpointer.join();
+            }
             if !drained.is_empty() {
                 tracing::info!("writer stopped: every queued submission is committed");
             }
@@ -138,11 +153,7 @@ impl Writer {
 }
 
 /// A checkpoint round every [`CHECKPOINT_EVERY`] until the writer stops.
-fn checkpoint(
-    checkpoints: &Connection,
-    writer: &Mutex<Connection>,
-    stopped: &std_mpsc::Receiver<()>,
-) {
+fn checkpoint(checkpoints: &Connection, writer: &Mutex<Conn>, stopped: &std_mpsc::Receiver<()>) {
     let mut frames = 0;
     while let Err(std_mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
         match checkpoint_round(checkpoints, writer, frames, RESTART_AT_FRAMES) {
@@ -161,7 +172,7 @@ fn checkpoint(
 /// returned; an unchanged WAL is left alone. Returns the WAL's frames.
 pub(crate) fn checkpoint_round(
     checkpoints: &Connection,
-    writer: &Mutex<Connection>,
+    writer: &Mutex<Conn>,
     before: i64,
     restart_at: i64,
 ) -> Result<i64, DbError> {
@@ -184,7 +195,8 @@ pub(crate) fn checkpoint_round(
 /// Stores groups until every handle is dropped or a drain is asked for; returns whom to
 /// tell that the drain is over.
 fn run(
-    conn: &Mutex<Connection>,
+    conn: &Mutex<Conn>,
+    location: &Location,
     mut queue: mpsc::Receiver<Message>,
     metrics: &Metrics,
 ) -> Vec<oneshot::Sender<()>> {
@@ -212,7 +224,11 @@ fn run(
         let started = Instant::now();
         let items: Vec<&NewSubmission> =
             group.iter().flat_map(|job| job.submissions.iter()).collect();
-        let outcome = store_group(&mut super::lock(conn), &items);
+        let outcome = {
+            let mut conn = super::lock(conn);
+            super::reconnect_if_closed(&mut conn, location)
+                .and_then(|()| store_group(&conn, &items))
+        };
         let took = started.elapsed();
         metrics.group_committed(size, took);
         let duration_us = took.as_micros() as u64;
@@ -275,12 +291,14 @@ mod tests {
     fn a_checkpoint_round_lets_the_next_commit_start_the_wal_over() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path()).unwrap();
-        super::super::lock(&db.conn).pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        let writer = super::super::lock(&db.conn);
+        writer.as_sqlite().unwrap().pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        drop(writer);
         let checkpoints = Connection::open(dir.path().join(FILE_NAME)).unwrap();
         let store = |count: usize| {
             for _ in 0..count {
                 let item = new(adal_core::District::Uralsk);
-                store_group(&mut super::super::lock(&db.conn), &[&item]).unwrap();
+                store_group(&super::super::lock(&db.conn), &[&item]).unwrap();
             }
         };
         store(200);

@@ -43,6 +43,9 @@ async fn status_of(app: &TestApp, receipt: &Receipt, secret: &ReceiptSecret) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_under_load_restores_every_receipt_issued_before_it_began() {
+    crate::sqlite_only!(
+        "`adal-server backup`, `restore` and `check` copy and read the SQLite file of a data directory; PostgreSQL is backed up with pg_dump"
+    );
     // Arrange: complaints, some with a photo, then a load that keeps writing.
     let app = Arc::new(spawn_staff_app().await);
     let mut before = Vec::new();
@@ -117,6 +120,9 @@ fn refused(file: &Path) -> String {
 
 #[tokio::test]
 async fn a_damaged_or_truncated_backup_is_refused_with_what_is_wrong_and_never_half_restored() {
+    crate::sqlite_only!(
+        "`adal-server backup`, `restore` and `check` copy and read the SQLite file of a data directory; PostgreSQL is backed up with pg_dump"
+    );
     let app = spawn_staff_app().await;
     let photo = app.upload(&photo_bytes(200_000, 7)).await;
     app.submit(&with_secret(vec![photo]).0).await;
@@ -153,6 +159,9 @@ async fn a_damaged_or_truncated_backup_is_refused_with_what_is_wrong_and_never_h
 
 #[tokio::test]
 async fn check_says_which_attachment_is_damaged_or_missing() {
+    crate::sqlite_only!(
+        "`adal-server backup`, `restore` and `check` copy and read the SQLite file of a data directory; PostgreSQL is backed up with pg_dump"
+    );
     let app = spawn_staff_app().await;
     let first = app.upload(&photo_bytes(100_000, 1)).await;
     let second = app.upload(&photo_bytes(100_000, 2)).await;
@@ -178,6 +187,9 @@ async fn check_says_which_attachment_is_damaged_or_missing() {
 
 #[tokio::test]
 async fn backup_and_check_refuse_attachments_kept_in_a_bucket_and_say_why() {
+    crate::sqlite_only!(
+        "`adal-server backup`, `restore` and `check` copy and read the SQLite file of a data directory; PostgreSQL is backed up with pg_dump"
+    );
     let app = spawn_staff_app().await;
     app.submit(&with_secret(Vec::new()).0).await;
     let to = app.data_dir.path().join("adal.backup");

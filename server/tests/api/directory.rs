@@ -29,13 +29,13 @@ impl TestApp {
     }
 
     fn import_csv(&self, csv: &str, replace: bool) -> Result<ImportReport, ImportError> {
-        directory::import(self.data_dir.path(), csv.as_bytes(), replace)
+        directory::import(self.location(), csv.as_bytes(), replace)
     }
 
     /// The CSV of `adal-server directory export`.
     fn export_directory(&self) -> String {
         let mut out = Vec::new();
-        directory::export(self.data_dir.path(), &mut out).unwrap();
+        directory::export(self.location(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 }

@@ -37,6 +37,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data_dir: TempDir,
     pub static_dir: TempDir,
+    /// The PostgreSQL database of this app (`ADAL_TEST_DATABASE_URL`), or `None` for the
+    /// SQLite file in `data_dir`.
+    pub database: Option<String>,
     /// The session cookie [`TestApp::staff_get`] sends, if a staff member logged in.
     pub staff_cookie: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -78,13 +81,30 @@ async fn start(
     static_dir: TempDir,
     configure: impl FnOnce(&mut Config),
 ) -> TestApp {
+    start_on(data_dir, static_dir, fresh_postgres_database(), configure).await
+}
+
+/// [`start`] on PostgreSQL database `database` (`None`: SQLite in `data_dir`).
+async fn start_on(
+    data_dir: TempDir,
+    static_dir: TempDir,
+    database: Option<String>,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
+    // `RUST_LOG=warn cargo test … -- --nocapture` shows what a failing server logged.
+    if std::env::var_os("RUST_LOG").is_some() {
+        let filter = tracing_subscriber::EnvFilter::from_default_env();
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+    }
     let mut config = Config::new(
         SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir.path().to_owned(),
         static_dir.path().to_owned(),
     );
     config.metrics_listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+    config.database = database;
     configure(&mut config);
+    let database = config.database.clone();
     let app = Application::build(config).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let metrics = app.metrics_addr().expect("every test app serves metrics");
@@ -104,10 +124,62 @@ async fn start(
         client,
         data_dir,
         static_dir,
+        database,
         staff_cookie: None,
         shutdown: Some(shutdown),
         server: Some(server),
     }
+}
+
+/// Set by `scripts/pg`: every test app then runs on a database of its own in that
+/// PostgreSQL cluster instead of an SQLite file.
+pub const DATABASE_URL_VARIABLE: &str = "ADAL_TEST_DATABASE_URL";
+
+/// Whether the tests run on PostgreSQL (`scripts/pg cargo test …`).
+pub fn on_postgres() -> bool {
+    std::env::var_os(DATABASE_URL_VARIABLE).is_some()
+}
+
+/// A new, empty database in the cluster of `ADAL_TEST_DATABASE_URL` (its URL), if set.
+pub fn fresh_postgres_database() -> Option<String> {
+    let admin = std::env::var(DATABASE_URL_VARIABLE).ok()?;
+    let name = format!("adal_test_{}", Uuid::new_v4().simple());
+    let create = format!("CREATE DATABASE {name}");
+    let url = admin.clone();
+    // rust-postgres's blocking client may not run on an async worker thread.
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .expect("the PostgreSQL cluster of ADAL_TEST_DATABASE_URL answers");
+        client.batch_execute(&create).expect("a test database is created");
+    })
+    .join()
+    .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    Some(format!("{base}/{name}"))
+}
+
+/// Skips the rest of a test that only means something on PostgreSQL (several servers on
+/// one database), saying why, when the suite runs on SQLite.
+#[macro_export]
+macro_rules! postgres_only {
+    ($why:literal) => {
+        if !$crate::helpers::on_postgres() {
+            eprintln!("skipped on SQLite: {}", $why);
+            return;
+        }
+    };
+}
+
+/// Skips the rest of a test that only means something on SQLite (a file copied, a file
+/// of an older release), saying why, when the suite runs on PostgreSQL.
+#[macro_export]
+macro_rules! sqlite_only {
+    ($why:literal) => {
+        if $crate::helpers::on_postgres() {
+            eprintln!("skipped on PostgreSQL: {}", $why);
+            return;
+        }
+    };
 }
 
 /// The login and password of the staff member [`spawn_staff_app`] logs in.
@@ -118,17 +190,30 @@ pub const STAFF_PASSWORD: &str = "a long staff password 1";
 /// account (regional: reads every district) the way `adal-server user add` does, and
 /// logs it in: [`TestApp::staff_get`] then sends its session cookie.
 pub async fn spawn_staff_app() -> TestApp {
-    let mut app = spawn_app_with(|config| {
-        config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
-        config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
-        config.staff_rate_limit_burst = NonZeroU32::new(100_000).unwrap();
-        config.staff_rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
-        // Some tests open a connection per request, all at once, from one address.
-        config.max_connections_per_ip = 100_000;
-    })
-    .await;
+    let mut app = spawn_app_with(no_limit_reached).await;
     app.staff_cookie = Some(app.log_in_staff(STAFF_LOGIN, Role::FrontOffice, None).await);
     app
+}
+
+/// Rate and connection limits no test reaches.
+fn no_limit_reached(config: &mut Config) {
+    config.rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+    config.rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+    config.staff_rate_limit_burst = NonZeroU32::new(100_000).unwrap();
+    config.staff_rate_limit_per_second = NonZeroU32::new(100_000).unwrap();
+    // Some tests open a connection per request, all at once, from one address.
+    config.max_connections_per_ip = 100_000;
+}
+
+/// A second server on `other`'s PostgreSQL database (with a data directory of its own,
+/// and limits no test reaches), as a second machine behind the same proxy.
+pub async fn spawn_app_beside(other: &TestApp) -> TestApp {
+    let database = other.database.clone();
+    assert!(database.is_some(), "two servers share a PostgreSQL database, not an SQLite file");
+    let data_dir = tempfile::tempdir().unwrap();
+    let static_dir = tempfile::tempdir().unwrap();
+    write_fake_build(static_dir.path());
+    start_on(data_dir, static_dir, database, no_limit_reached).await
 }
 
 /// A rate limit of `burst` requests at once and then one per second.
@@ -144,8 +229,43 @@ impl TestApp {
     /// same data, as an operator's restart or a crash-free redeploy would.
     pub async fn restart(mut self) -> TestApp {
         self.stop().await;
-        let TestApp { data_dir, static_dir, .. } = self;
-        start(data_dir, static_dir, |_| {}).await
+        let TestApp { data_dir, static_dir, database, .. } = self;
+        start_on(data_dir, static_dir, database, |_| {}).await
+    }
+
+    /// Where the app's database is: its PostgreSQL database, or its data directory.
+    pub fn location(&self) -> adal_server::db::Location {
+        adal_server::db::Location::of(self.data_dir.path(), self.database.as_deref())
+    }
+
+    /// Every row of every table of the app's PostgreSQL database, as text (none on
+    /// SQLite, whose files the tests read byte by byte instead).
+    pub fn postgres_rows(&self) -> Vec<String> {
+        if self.database.is_none() {
+            return Vec::new();
+        }
+        use adal_server::db::sql::params;
+        self.db()
+            .call_blocking(|conn| {
+                let tables = conn.query_map(
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = 'public' ORDER BY 1",
+                    params![],
+                    |row| row.get::<String>(0),
+                )?;
+                let mut rows = Vec::new();
+                for table in tables {
+                    let sql = format!("SELECT t::text FROM {table} t");
+                    rows.extend(conn.query_map(&sql, params![], |row| row.get::<String>(0))?);
+                }
+                Ok(rows)
+            })
+            .unwrap()
+    }
+
+    /// The app's database, opened beside the server, as an operator's tool would.
+    pub fn db(&self) -> adal_server::db::Db {
+        adal_server::db::Db::open_at(&self.location()).unwrap()
     }
 
     async fn stop(&mut self) {
@@ -252,14 +372,8 @@ impl TestApp {
         role: Role,
         district: Option<adal_core::District>,
     ) -> StaffSession {
-        adal_server::accounts::add_user(
-            self.data_dir.path(),
-            login,
-            role,
-            district,
-            STAFF_PASSWORD,
-        )
-        .unwrap();
+        adal_server::accounts::add_user(self.location(), login, role, district, STAFF_PASSWORD)
+            .unwrap();
         self.log_in(login, STAFF_PASSWORD).await
     }
 
@@ -339,7 +453,7 @@ impl TestApp {
     /// Everything stored, through the function behind `adal-server export`.
     pub fn export(&self) -> Vec<StoredSubmission> {
         let mut out = Vec::new();
-        adal_server::export(self.data_dir.path(), &mut out).unwrap();
+        adal_server::export(self.location(), &mut out).unwrap();
         String::from_utf8(out)
             .unwrap()
             .lines()

@@ -24,6 +24,7 @@ mod receipts;
 mod reports;
 #[cfg(feature = "s3")]
 mod s3;
+mod servers;
 mod shutdown;
 mod staff;
 mod staff_read;

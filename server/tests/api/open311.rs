@@ -355,7 +355,7 @@ async fn the_status_follows_the_timeline_and_shows_neither_the_answer_nor_a_note
     let app = spawn_app().await;
     let (_, key) = issue_key(&app, &admin(&app).await, "FixMyStreet").await;
     let tracking = posted(&app, &key).await;
-    let data = app.data_dir.path();
+    let data = &app.location();
     adal_server::record_event(data, &tracking, EventKind::Registered, None).unwrap();
     adal_server::record_event(data, &tracking, EventKind::Note, Some("Internal: call the akimat"))
         .unwrap();

@@ -4,6 +4,7 @@
 use adal_core::District;
 use adal_core::staff::{Overview, Role, StaffSubmission};
 use adal_server::db::clock::format_time;
+use adal_server::db::sql::params;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use time::macros::datetime;
@@ -15,22 +16,29 @@ use crate::staff::{Session, add_user, log_in, send};
 async fn complaint_in(app: &TestApp, district: &str, institution: &str, at: &str) -> String {
     let answers = with(complaint(), json!({ "district": district, "institution": institution }));
     let tracking = app.submit(&submission(answers)).await.tracking;
-    let conn =
-        rusqlite::Connection::open(app.data_dir.path().join(adal_server::db::FILE_NAME)).unwrap();
-    conn.execute("UPDATE submissions SET received_at = ?1 WHERE tracking = ?2", (at, &tracking))
+    let (at, set) = (at.to_owned(), tracking.clone());
+    app.db()
+        .call_blocking(move |conn| {
+            conn.execute(
+                "UPDATE submissions SET received_at = ?1 WHERE tracking = ?2",
+                params![at, set],
+            )
+        })
         .unwrap();
     tracking
 }
 
 /// Marks `tracking` as naming its district's own office, as triage would have.
 fn make_conflict(app: &TestApp, tracking: &str, district: &str) {
-    let conn =
-        rusqlite::Connection::open(app.data_dir.path().join(adal_server::db::FILE_NAME)).unwrap();
-    conn.execute(
-        "UPDATE submissions SET conflict_district = ?1 WHERE tracking = ?2",
-        (district, tracking),
-    )
-    .unwrap();
+    let (district, tracking) = (district.to_owned(), tracking.to_owned());
+    app.db()
+        .call_blocking(move |conn| {
+            conn.execute(
+                "UPDATE submissions SET conflict_district = ?1 WHERE tracking = ?2",
+                params![district, tracking],
+            )
+        })
+        .unwrap();
 }
 
 async fn overview(app: &TestApp, who: &Session) -> Overview {

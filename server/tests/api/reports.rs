@@ -9,6 +9,7 @@ use adal_core::District;
 use adal_core::receipt::EventKind;
 use adal_core::report::{PublishedList, PublishedReport, Report, hash_of};
 use adal_core::staff::Role;
+use adal_server::db::sql::params;
 use adal_server::db::{clock::format_time, events};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -20,7 +21,8 @@ use crate::helpers::{
     spawn_staff_app, submission, submission_of, with,
 };
 
-fn db(app: &TestApp) -> rusqlite::Connection {
+/// The SQLite file itself, for the measurement that writes rows by the thousand.
+fn sqlite_file(app: &TestApp) -> rusqlite::Connection {
     rusqlite::Connection::open(app.data_dir.path().join(adal_server::db::FILE_NAME)).unwrap()
 }
 
@@ -32,21 +34,30 @@ async fn received_at(
 ) -> String {
     let tracking = app.submit(&request).await.tracking;
     let at = format_time(at).unwrap();
-    let conn = db(app);
-    conn.execute("UPDATE submissions SET received_at = ?1 WHERE tracking = ?2", (&at, &tracking))
+    let set = tracking.clone();
+    app.db()
+        .call_blocking(move |conn| {
+            conn.execute(
+                "UPDATE submissions SET received_at = ?1 WHERE tracking = ?2",
+                params![at, set],
+            )?;
+            conn.execute(
+                "UPDATE submission_events SET at = ?1 WHERE kind = 'received' AND submission_id = \
+                 (SELECT id FROM submissions WHERE tracking = ?2)",
+                params![at, set],
+            )
+        })
         .unwrap();
-    conn.execute(
-        "UPDATE submission_events SET at = ?1 WHERE kind = 'received' AND submission_id = \
-         (SELECT id FROM submissions WHERE tracking = ?2)",
-        (&at, &tracking),
-    )
-    .unwrap();
     tracking
 }
 
 /// Records `kind` on `tracking` at `at`, as `adal-server submissions event` does.
 fn event(app: &TestApp, tracking: &str, kind: EventKind, at: OffsetDateTime) {
-    assert!(events::append_by_tracking(&db(app), tracking, kind, at, None).unwrap());
+    let db = app.db();
+    assert!(
+        db.call_blocking(|conn| events::append_by_tracking(conn, tracking, kind, at, None))
+            .unwrap()
+    );
 }
 
 fn complaint_about(
@@ -278,10 +289,14 @@ async fn a_published_snapshot_never_changes_and_anyone_can_check_its_hash() {
     assert_eq!(public.text().await.unwrap(), bytes);
 
     // The table itself refuses to be changed.
-    let conn = db(&app);
-    let update = conn.execute("UPDATE report_snapshots SET content = '{}'", []);
+    let db = app.db();
+    let update = db.call_blocking(|conn| {
+        conn.execute("UPDATE report_snapshots SET content = '{}'", params![])
+    });
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    assert!(conn.execute("DELETE FROM report_snapshots", []).is_err());
+    assert!(
+        db.call_blocking(|conn| conn.execute("DELETE FROM report_snapshots", params![])).is_err()
+    );
 
     // A district's snapshot is its own; the curator publishes and lists it.
     let district = publish(&curator, json!({ "period": "2026-02-09", "district": "URA" })).await;
@@ -311,8 +326,15 @@ async fn a_published_snapshot_never_changes_and_anyone_can_check_its_hash() {
     }
 
     // Each publication is in the audit log.
-    let publishes: i64 = conn
-        .query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'publish_report' AND outcome = 'allowed'", [], |r| r.get(0))
+    let publishes: i64 = db
+        .call_blocking(|conn| {
+            conn.query_row(
+                "SELECT COUNT(*) FROM audit_log \
+                 WHERE action = 'publish_report' AND outcome = 'allowed'",
+                params![],
+                |r| r.get(0),
+            )
+        })
         .unwrap();
     assert_eq!(publishes, 3);
 }
@@ -326,7 +348,7 @@ async fn a_region_report_over_a_year_of_submissions_takes() {
     let app = spawn_staff_app().await;
     let front = app.staff_session("front.2", Role::FrontOffice, None).await;
     let template = app.submit(&complaint_about("URA", "school", "School No. 12")).await.tracking;
-    let mut conn = db(&app);
+    let mut conn = sqlite_file(&app);
     let tx = conn.transaction().unwrap();
     let start = datetime!(2026-01-01 09:00 +5);
     for n in 0..50_000i64 {

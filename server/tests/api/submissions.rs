@@ -300,7 +300,7 @@ async fn export_prints_one_json_line_per_submission_oldest_first() {
     let second = app.submit(&submission(complaint())).await;
 
     let mut out = Vec::new();
-    let count = adal_server::export(app.data_dir.path(), &mut out).unwrap();
+    let count = adal_server::export(app.location(), &mut out).unwrap();
 
     assert_eq!(count, 2);
     let text = String::from_utf8(out).unwrap();

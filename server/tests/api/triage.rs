@@ -53,7 +53,7 @@ async fn inbox(app: &TestApp, who: &Session, query: &str) -> InboxResponse {
 
 /// Stores a complaint received at `received_at` (the API stamps today's clock).
 fn store_at(app: &TestApp, id: u128, received_at: time::OffsetDateTime) -> String {
-    let db = adal_server::db::Db::open(app.data_dir.path()).unwrap();
+    let db = app.db();
     let answers = r#"{"district":"URA","category":"school","institution":"School No. 5"}"#;
     let triage =
         adal_server::db::triage::Triage::of("complaint", &serde_json::from_str(answers).unwrap());
@@ -267,7 +267,7 @@ async fn an_extension_asked_after_the_answer_day_is_refused_audited_and_the_answ
 
     // An old database may hold such an extension (recorded before the rule): it moves
     // neither the item's day nor the report's count.
-    let db = adal_server::db::Db::open(app.data_dir.path()).unwrap();
+    let db = app.db();
     let late = d.answer_by.next_day().unwrap().with_hms(10, 0, 0).unwrap();
     let late = late.assume_offset(adal_core::district::REGION_UTC_OFFSET);
     let key = tracking.clone();

@@ -63,6 +63,9 @@ fn said_again(old: &Value, new: &Value, path: &str) -> Result<(), String> {
 
 #[tokio::test]
 async fn every_receipt_of_the_first_release_answers_as_it_did() {
+    crate::sqlite_only!(
+        "the first release's data directory is an SQLite file; a PostgreSQL database starts at this release"
+    );
     // Arrange
     let app = first_release_upgraded().await;
     let expected = expected();
@@ -91,6 +94,9 @@ async fn every_receipt_of_the_first_release_answers_as_it_did() {
 
 #[tokio::test]
 async fn the_first_releases_accounts_log_in_with_their_passwords_and_keep_their_roles() {
+    crate::sqlite_only!(
+        "the first release's data directory is an SQLite file; a PostgreSQL database starts at this release"
+    );
     let app = first_release_upgraded().await;
     let expected = expected();
     let password = expected["password"].as_str().unwrap();
@@ -114,6 +120,9 @@ async fn the_first_releases_accounts_log_in_with_their_passwords_and_keep_their_
 
 #[tokio::test]
 async fn the_first_releases_published_reports_are_the_same_bytes_under_the_same_hash() {
+    crate::sqlite_only!(
+        "the first release's data directory is an SQLite file; a PostgreSQL database starts at this release"
+    );
     let app = first_release_upgraded().await;
     let expected = expected();
     let published = expected["published"].as_array().unwrap();
@@ -138,6 +147,9 @@ async fn the_first_releases_published_reports_are_the_same_bytes_under_the_same_
 
 #[tokio::test]
 async fn the_first_releases_photo_is_intact_and_its_directory_checks_clean() {
+    crate::sqlite_only!(
+        "the first release's data directory is an SQLite file; a PostgreSQL database starts at this release"
+    );
     let app = first_release_upgraded().await;
     let photo = &expected()["photo"];
     let problems = adal_server::backup::check(app.data_dir.path()).unwrap();
@@ -151,6 +163,9 @@ async fn the_first_releases_photo_is_intact_and_its_directory_checks_clean() {
 
 #[tokio::test]
 async fn a_device_on_the_first_releases_app_keeps_syncing_in_its_wire_format() {
+    crate::sqlite_only!(
+        "the first release's data directory is an SQLite file; a PostgreSQL database starts at this release"
+    );
     // Arrange: the requests as that release's app sent them.
     let app = first_release_upgraded().await;
     let expected = expected();

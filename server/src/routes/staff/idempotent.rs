@@ -7,12 +7,13 @@
 //! let the step check and write what is its own, append its event, audit it, record
 //! the answer under the key, commit; or answer again what the first copy was answered.
 
+use crate::db::Conn;
+use crate::db::sql::Behavior;
 use adal_core::api::ProblemCode;
 use adal_core::receipt::EventKind;
 use adal_core::staff::{IDEMPOTENCY_HEADER, StaffEvent};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rusqlite::{Connection, TransactionBehavior};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -80,13 +81,13 @@ impl Idempotent {
         self,
         state: &AppState,
         at: OffsetDateTime,
-        own: impl FnOnce(&Connection) -> Result<Step, DbError> + Send + 'static,
+        own: impl FnOnce(&Conn) -> Result<Step, DbError> + Send + 'static,
     ) -> Result<Response, ApiError> {
         let key = self.clone();
         let ended = state
             .db
             .call(move |conn| {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let tx = conn.transaction_with_behavior(Behavior::Immediate)?;
                 // A concurrent retry may have got here first.
                 if let Some(done) = key.done(&tx)? {
                     return Ok(Ended::Before(done));
@@ -115,7 +116,7 @@ impl Idempotent {
 
     /// What this key was answered before, if it was: in the step's transaction, first
     /// (a concurrent copy may have got there meanwhile), or before any check.
-    pub fn done(&self, conn: &Connection) -> Result<Option<DoneRequest>, DbError> {
+    pub fn done(&self, conn: &Conn) -> Result<Option<DoneRequest>, DbError> {
         match &self.key {
             Some(key) => db::requests::done_request(conn, key),
             None => Ok(None),
@@ -126,7 +127,7 @@ impl Idempotent {
     /// transaction, last.
     pub fn record(
         &self,
-        conn: &Connection,
+        conn: &Conn,
         event: &StaffEvent,
         at: OffsetDateTime,
     ) -> Result<String, DbError> {

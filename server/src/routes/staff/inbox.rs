@@ -459,7 +459,7 @@ fn refuse_malformed(
 /// extension recorded meanwhile moves the day in force), or an assignee who may not
 /// handle the item.
 fn checked(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Conn,
     action: &StaffAction,
     at: OffsetDateTime,
     current: &Located,

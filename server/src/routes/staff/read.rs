@@ -11,6 +11,7 @@
 
 use std::io::{self, Write};
 
+use crate::db::Conn;
 use adal_core::District;
 use adal_core::api::SubmissionPage;
 use axum::body::{Body, Bytes};
@@ -18,7 +19,6 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use rusqlite::Connection;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use utoipa_axum::router::OpenApiRouter;
@@ -214,7 +214,7 @@ fn redacted(answers: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn write_csv(conn: &Connection, filter: &Filter, sink: ChunkSink) -> Result<u64, DbError> {
+fn write_csv(conn: &Conn, filter: &Filter, sink: ChunkSink) -> Result<u64, DbError> {
     let mut csv = crate::spreadsheet::Writer::from_writer(sink);
     csv.write_record(CSV_HEADER).map_err(io::Error::from)?;
     let mut failed = None;
