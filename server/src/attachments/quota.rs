@@ -97,6 +97,11 @@ impl UploadQuota {
         Ok(())
     }
 
+    /// The unfinished uploads `ip` holds here.
+    pub fn held_by(&self, ip: IpAddr) -> Vec<Uuid> {
+        self.held().by_ip.get(&ip).map(|ids| ids.iter().copied().collect()).unwrap_or_default()
+    }
+
     /// The upload is finished or gone: it no longer counts.
     pub fn release(&self, id: Uuid) {
         self.held().remove(id);

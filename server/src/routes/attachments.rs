@@ -5,6 +5,8 @@
 //! assembles the parts, checks size and SHA-256 against what the device said, and only
 //! then records the attachment as counting. Every step may be repeated safely.
 
+use std::net::IpAddr;
+
 use adal_core::AttachmentRef;
 use adal_core::api::ProblemCode;
 use adal_core::attachment::{
@@ -94,14 +96,41 @@ async fn put_attachment_part(
         return Ok(StatusCode::NO_CONTENT);
     }
     let len = bytes.len();
-    let quota = &state.attachments.quota;
-    quota.admit(client.ip, id, n, len as u64).map_err(|refused| ApiError::TooManyUploads {
-        detail: refused.to_string(),
-        retry_after_s: QUOTA_RETRY_AFTER_S,
-    })?;
+    admit(&state, client.ip, id, n, len as u64).await?;
     state.attachments.store.put_part(id, n, bytes).await?;
     tracing::debug!(attachment.id = %id, part = n, bytes = len, "attachment part stored");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Counts a part against its address's quota. Behind a proxy that spreads requests over
+/// several servers, an upload begun here may have been completed by another: before
+/// refusing, the uploads the address holds here that the database knows complete are let
+/// go (they would otherwise count until they idled out).
+async fn admit(state: &AppState, ip: IpAddr, id: Uuid, n: u32, len: u64) -> Result<(), ApiError> {
+    let quota = &state.attachments.quota;
+    if quota.admit(ip, id, n, len).is_ok() {
+        return Ok(());
+    }
+    let held = quota.held_by(ip);
+    let completed = state
+        .db
+        .call(move |conn| {
+            let mut completed = Vec::new();
+            for id in held {
+                if crate::db::attachments::get(conn, id)?.is_some() {
+                    completed.push(id);
+                }
+            }
+            Ok(completed)
+        })
+        .await?;
+    for id in completed {
+        quota.release(id);
+    }
+    quota.admit(ip, id, n, len).map_err(|refused| ApiError::TooManyUploads {
+        detail: refused.to_string(),
+        retry_after_s: QUOTA_RETRY_AFTER_S,
+    })
 }
 
 /// Which parts arrived, and whether the attachment is complete.

@@ -208,12 +208,24 @@ fn no_limit_reached(config: &mut Config) {
 /// A second server on `other`'s PostgreSQL database (with a data directory of its own,
 /// and limits no test reaches), as a second machine behind the same proxy.
 pub async fn spawn_app_beside(other: &TestApp) -> TestApp {
+    spawn_app_beside_with(other, no_limit_reached).await
+}
+
+/// [`spawn_app_beside`], configured by `configure` as well.
+pub async fn spawn_app_beside_with(
+    other: &TestApp,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     let database = other.database.clone();
     assert!(database.is_some(), "two servers share a PostgreSQL database, not an SQLite file");
     let data_dir = tempfile::tempdir().unwrap();
     let static_dir = tempfile::tempdir().unwrap();
     write_fake_build(static_dir.path());
-    start_on(data_dir, static_dir, database, no_limit_reached).await
+    start_on(data_dir, static_dir, database, |config| {
+        no_limit_reached(config);
+        configure(config);
+    })
+    .await
 }
 
 /// A rate limit of `burst` requests at once and then one per second.

@@ -73,3 +73,29 @@ async fn complaints_sent_to_two_servers_at_once_get_gap_free_numbers_and_a_resen
     assert_eq!(numbers, (1..=requests.len() as u32).collect(), "no gap: {trackings:?}");
     assert_eq!(a.export().len(), requests.len(), "each stored once");
 }
+
+#[tokio::test]
+async fn an_upload_begun_on_one_server_and_completed_on_another_no_longer_counts_against_the_phone()
+{
+    crate::postgres_only!(
+        "servers share a PostgreSQL database; an SQLite file belongs to one server"
+    );
+    let one_upload_at_a_time = |config: &mut adal_server::Config| {
+        config.max_unfinished_uploads_per_ip = 1;
+    };
+    let a = crate::helpers::spawn_app_with(one_upload_at_a_time).await;
+    let b = crate::helpers::spawn_app_beside_with(&a, one_upload_at_a_time).await;
+    let bytes = crate::attachments::photo_bytes(1000, 7);
+    let first = uuid::Uuid::new_v4();
+
+    // The phone's first try reaches A, which counts the upload for its address; the
+    // retry (the whole upload) lands on B, which completes it.
+    assert_eq!(a.put_part(first, 0, bytes.clone()).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(b.put_part(first, 0, bytes.clone()).await.status(), StatusCode::NO_CONTENT);
+    let done = b.complete_upload(first, &crate::attachments::completion(&bytes)).await;
+    assert_eq!(done.status(), StatusCode::OK);
+
+    // The next photo's part reaches A: the finished upload no longer holds its one place.
+    let next = a.put_part(uuid::Uuid::new_v4(), 0, bytes).await;
+    assert_eq!(next.status(), StatusCode::NO_CONTENT, "{}", next.text().await.unwrap());
+}
