@@ -2,6 +2,10 @@
 // is no signal, is sent once when signal returns, and shows its tracking number.
 import { test, expect, waitForOfflineReady, snapshot } from "./harness.js";
 
+// The app's connection line ("Online", "Offline — 1 waiting to send"), not the other
+// live regions a receipt has (such as what a formal appeal still needs).
+const connection = (page) => page.getByRole("status").filter({ hasText: /Online|Offline/ });
+
 test("a complaint drafted offline survives a reload and is delivered exactly once", async ({ page, context, server }) => {
   await page.goto("/");
   await waitForOfflineReady(page);
@@ -9,7 +13,7 @@ test("a complaint drafted offline survives a reload and is delivered exactly onc
 
   // The signal goes; the person starts writing anyway.
   await context.setOffline(true);
-  await expect(page.getByRole("status")).toContainText("Offline");
+  await expect(connection(page)).toContainText("Offline");
   await page.getByRole("button", { name: "New complaint" }).click();
   await page.getByLabel("District").selectOption({ label: "Terekti district" });
   await page.getByRole("radio", { name: "Clinic or hospital" }).check();
@@ -33,7 +37,7 @@ test("a complaint drafted offline survives a reload and is delivered exactly onc
   // Sending offline queues it and says so.
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.getByText("Waiting to send", { exact: true })).toBeVisible();
-  await expect(page.getByRole("status")).toContainText("Offline — 1 waiting to send");
+  await expect(connection(page)).toContainText("Offline — 1 waiting to send");
   const id = page.url().split("/item/")[1];
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
   await snapshot(page, "03-waiting-offline");
@@ -44,7 +48,7 @@ test("a complaint drafted offline survives a reload and is delivered exactly onc
   const tracking = page.getByTestId("tracking");
   await expect(tracking).toHaveText(/^TER-\d{4}-\d{5}$/);
   const number = await tracking.textContent();
-  await expect(page.getByRole("status")).not.toContainText("waiting");
+  await expect(connection(page)).not.toContainText("waiting");
   await snapshot(page, "04-sent-tracking");
 
   const rows = server.stored().filter((s) => s.id === id);
