@@ -13,13 +13,14 @@ use crate::load::Run;
 /// The rows to insert: a few validated templates, each row with its own id, tracking
 /// number and fingerprint, made before the clock starts. Ids are made as phones make
 /// them (`data::phone_id`), in the order they are inserted, as the server gets them.
-struct Rows {
-    templates: Vec<StoredRow>,
-    keys: Vec<(String, String, String)>,
+pub(crate) struct Rows {
+    pub(crate) templates: Vec<StoredRow>,
+    /// Id, tracking number and fingerprint of each row.
+    pub(crate) keys: Vec<(String, String, String)>,
 }
 
 impl Rows {
-    fn new(count: usize) -> anyhow::Result<Rows> {
+    pub(crate) fn new(count: usize) -> anyhow::Result<Rows> {
         let now = time::OffsetDateTime::now_utc();
         let templates = (0..52)
             .map(|n| stored_row(n, today(), now, FULL_DESCRIPTION))

@@ -15,7 +15,7 @@ use postgres::{Client, NoTls};
 use super::{
     Bench, Bodies, Summary, check_batch, ingest_requests, list_query, post, spread, staff_get,
 };
-use crate::data::{FULL_DESCRIPTION, Seeded, StoredRow, stored_row, today};
+use crate::data::{Seeded, StoredRow, stored_row, today};
 use crate::load::{self, MakeRequest, Run};
 use crate::report::{Goal, Row};
 use crate::server::Server;
@@ -468,19 +468,8 @@ fn insert(
     capacity: usize,
 ) -> anyhow::Result<Run> {
     let mut client = Client::connect(url, NoTls)?;
-    let now = time::OffsetDateTime::now_utc();
-    let templates: Vec<StoredRow> =
-        (0..52).map(|n| stored_row(n, today(), now, FULL_DESCRIPTION)).collect::<Result<_, _>>()?;
-    let keys: Vec<(String, String, String)> = (0..capacity as u64)
-        .map(|n| {
-            let district = adal_core::District::ALL[(n % 13) as usize].code();
-            (
-                crate::data::phone_id().to_string(),
-                format!("{district}-{}-{:05}", now.year(), n / 13 + 1),
-                format!("{:064x}", u128::from(n)),
-            )
-        })
-        .collect();
+    // The rows `baseline::insert` inserts on SQLite, made before the clock starts.
+    let crate::baseline::Rows { templates, keys } = crate::baseline::Rows::new(capacity)?;
     let statement = client.prepare(
         "INSERT INTO submissions \
          (id, fingerprint, form_id, form_version, district, tracking, answers, received_at) \
