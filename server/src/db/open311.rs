@@ -126,46 +126,61 @@ fn kinds(keep: impl Fn(EventKind) -> bool) -> String {
     kinds.join(", ")
 }
 
+/// What a [`Filter`] adds to the query: its values (bound as `?1`, `?2`…), conditions
+/// on the submission (`inner`) and on its derived category and status (`outer`).
+struct Conditions {
+    values: Vec<String>,
+    inner: String,
+    outer: String,
+}
+
+impl Conditions {
+    /// Placeholders for `items`, bound after the values already taken.
+    fn bind(&mut self, items: &[String]) -> String {
+        let start = self.values.len();
+        self.values.extend(items.iter().cloned());
+        (start..self.values.len()).map(|i| format!("?{}", i + 1)).collect::<Vec<_>>().join(", ")
+    }
+
+    fn of(filter: &Filter) -> Result<Conditions, DbError> {
+        let mut c = Conditions { values: Vec::new(), inner: String::new(), outer: "1 = 1".into() };
+        match filter {
+            Filter::Ids(ids) => {
+                let list = c.bind(ids);
+                c.inner.push_str(&format!(" AND s.tracking IN ({list})"));
+            }
+            Filter::Range { from, to, categories, statuses } => {
+                let list = c.bind(&[format_time(*from)?, format_time(*to)?]);
+                let (from, to) = list.split_once(", ").unwrap_or_default();
+                c.inner
+                    .push_str(&format!(" AND s.received_at >= {from} AND s.received_at <= {to}"));
+                if !categories.is_empty() {
+                    let list = c.bind(categories);
+                    c.outer.push_str(&format!(" AND category IN ({list})"));
+                }
+                if !statuses.is_empty() {
+                    let closed = kinds(EventKind::settles);
+                    // A complaint without any public event yet has only been received: open.
+                    let is_closed = format!("(CASE WHEN status IN ({closed}) THEN 1 ELSE 0 END)");
+                    let wanted: Vec<_> = statuses
+                        .iter()
+                        .map(|s| match s {
+                            Status::Closed => format!("{is_closed} = 1"),
+                            Status::Open => format!("{is_closed} = 0"),
+                        })
+                        .collect();
+                    c.outer.push_str(&format!(" AND ({})", wanted.join(" OR ")));
+                }
+            }
+        }
+        Ok(c)
+    }
+}
+
 /// The complaints `filter` asks for, newest first, at most [`MAX_REQUESTS`].
 pub fn requests(conn: &Conn, filter: &Filter) -> Result<Vec<Row>, DbError> {
     let public = kinds(EventKind::is_public);
-    let mut values: Vec<String> = Vec::new();
-    let mut conditions = String::new();
-    let placeholders = |values: &mut Vec<String>, items: &[String]| {
-        let start = values.len();
-        values.extend(items.iter().cloned());
-        (start..values.len()).map(|i| format!("?{}", i + 1)).collect::<Vec<_>>().join(", ")
-    };
-    let mut outer = String::from("1 = 1");
-    match filter {
-        Filter::Ids(ids) => {
-            let list = placeholders(&mut values, ids);
-            conditions.push_str(&format!(" AND s.tracking IN ({list})"));
-        }
-        Filter::Range { from, to, categories, statuses } => {
-            let bounds = [format_time(*from)?, format_time(*to)?];
-            let list = placeholders(&mut values, &bounds);
-            let (from, to) = list.split_once(", ").unwrap_or_default();
-            conditions.push_str(&format!(" AND s.received_at >= {from} AND s.received_at <= {to}"));
-            if !categories.is_empty() {
-                let list = placeholders(&mut values, categories);
-                outer.push_str(&format!(" AND category IN ({list})"));
-            }
-            if !statuses.is_empty() {
-                let closed = kinds(EventKind::settles);
-                // A complaint without any public event yet has only been received: open.
-                let is_closed = format!("(CASE WHEN status IN ({closed}) THEN 1 ELSE 0 END)");
-                let wanted: Vec<_> = statuses
-                    .iter()
-                    .map(|s| match s {
-                        Status::Closed => format!("{is_closed} = 1"),
-                        Status::Open => format!("{is_closed} = 0"),
-                    })
-                    .collect();
-                outer.push_str(&format!(" AND ({})", wanted.join(" OR ")));
-            }
-        }
-    }
+    let Conditions { values, inner: conditions, outer } = Conditions::of(filter)?;
     // Reads the one answer that is public, the category (`json_extract` on SQLite,
     // `->>` on Postgres).
     let dialect = conn.dialect();
