@@ -73,47 +73,8 @@ struct Bench {
 }
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
-    let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-    // The server on core 0, this load generator on the last core; the baselines run on
-    // the server's core (see `Bench::baseline`), where the server's work would run.
-    let server_core = if cores >= 2 {
-        if let Some(last) = core_affinity::get_core_ids().and_then(|ids| ids.last().copied()) {
-            core_affinity::set_for_current(last);
-        }
-        Some(0)
-    } else {
-        None
-    };
-    let binary = match options.server {
-        Some(path) => path,
-        None => std::env::current_exe()?.with_file_name("adal-server"),
-    };
-    ensure!(binary.is_file(), "no server binary at {}", binary.display());
-    std::fs::create_dir_all(&options.work)?;
-    if let Some(parent) = options.out.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let launcher = Launcher {
-        binary,
-        core: server_core,
-        log: options.work.join("server.log"),
-        stores: Vec::new(),
-    };
-    let bench = Bench {
-        launcher,
-        server_core,
-        work: options.work.clone(),
-        reps: options.reps,
-        seconds: Duration::from_secs(options.seconds),
-        today: data::today(),
-    };
+    let bench = bench_of(&options)?;
     let wanted = |group: &str| options.only.is_empty() || options.only.iter().any(|o| o == group);
-    eprintln!(
-        "adal-bench: {} repetitions, {} s runs, server on core {}, {cores} cores",
-        bench.reps,
-        options.seconds,
-        server_core.map_or("any".to_owned(), |c| c.to_string())
-    );
 
     let mut rows = Vec::new();
     if wanted("ingest") {
@@ -158,6 +119,52 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     std::fs::write(&options.out, serde_json::to_string_pretty(&rows)?)?;
     eprintln!("adal-bench: {} rows written to {}", rows.len(), options.out.display());
     Ok(())
+}
+
+/// The bench of `options`: the server's binary and core, this process pinned to the
+/// last core, the work directories made.
+fn bench_of(options: &Options) -> anyhow::Result<Bench> {
+    let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+    // The server on core 0, this load generator on the last core; the baselines run on
+    // the server's core (see `Bench::baseline`), where the server's work would run.
+    let server_core = if cores >= 2 {
+        if let Some(last) = core_affinity::get_core_ids().and_then(|ids| ids.last().copied()) {
+            core_affinity::set_for_current(last);
+        }
+        Some(0)
+    } else {
+        None
+    };
+    let binary = match options.server.clone() {
+        Some(path) => path,
+        None => std::env::current_exe()?.with_file_name("adal-server"),
+    };
+    ensure!(binary.is_file(), "no server binary at {}", binary.display());
+    std::fs::create_dir_all(&options.work)?;
+    if let Some(parent) = options.out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let launcher = Launcher {
+        binary,
+        core: server_core,
+        log: options.work.join("server.log"),
+        stores: Vec::new(),
+    };
+    let bench = Bench {
+        launcher,
+        server_core,
+        work: options.work.clone(),
+        reps: options.reps,
+        seconds: Duration::from_secs(options.seconds),
+        today: data::today(),
+    };
+    eprintln!(
+        "adal-bench: {} repetitions, {} s runs, server on core {}, {cores} cores",
+        bench.reps,
+        options.seconds,
+        server_core.map_or("any".to_owned(), |c| c.to_string())
+    );
+    Ok(bench)
 }
 
 /// Fails early, with a clear message, when the disk of `dir` has less than `bytes` free
@@ -353,16 +360,12 @@ impl Bench {
     async fn ingest(&self) -> anyhow::Result<Vec<Row>> {
         eprintln!("durable ingest ({} B a request)", Bodies::new(self.today)?.size());
         let bodies = Arc::new(Bodies::new(self.today)?);
-        let mut baseline = Summary::default();
-        let (mut one, mut many, mut open) =
-            (Summary::default(), Summary::default(), Summary::default());
-        let mut many_rss = Vec::new();
-        let (mut floor, mut floor_one) = (Summary::default(), Summary::default());
+        let mut m = IngestRuns::default();
         for rep in 0..self.reps {
             let run = self.baseline("baseline-single", 1, 400_000).await?;
-            baseline.add(run, &format!("baseline single-row transactions #{rep}"))?;
+            m.baseline.add(run, &format!("baseline single-row transactions #{rep}"))?;
 
-            for (connections, summary) in [(1, &mut one), (64, &mut many)] {
+            for (connections, many) in [(1, false), (64, true)] {
                 let (server, _dir) = self.start("ingest")?;
                 let make = ingest_requests(server.addr, &bodies);
                 let run = load::closed_loop(
@@ -373,9 +376,10 @@ impl Bench {
                     StatusCode::CREATED,
                 )
                 .await?;
+                let summary = if many { &mut m.many } else { &mut m.one };
                 summary.add(run, &format!("ingest, {connections} connection(s) #{rep}"))?;
-                if connections > 1 {
-                    many_rss.push(server.memory_mb()?.1);
+                if many {
+                    m.many_rss.push(server.memory_mb()?.1);
                 }
             }
 
@@ -390,7 +394,7 @@ impl Bench {
                 StatusCode::CREATED,
             )
             .await?;
-            open.add(run, &format!("ingest, open loop 1,000/s #{rep}"))?;
+            m.open.add(run, &format!("ingest, open loop 1,000/s #{rep}"))?;
 
             // The same open loop on a request that never touches the disk: what this
             // machine's scheduling alone adds to the tail.
@@ -404,7 +408,7 @@ impl Bench {
                 StatusCode::NOT_MODIFIED,
             )
             .await?;
-            floor.add(run, &format!("floor: GET /api/v1/forms 304, open loop 1,000/s #{rep}"))?;
+            m.floor.add(run, &format!("floor: GET /api/v1/forms 304, open loop 1,000/s #{rep}"))?;
 
             // And on one connection, closed loop: what a round trip through HTTP costs
             // here without any work, next to the single-connection ingest.
@@ -412,84 +416,9 @@ impl Bench {
             let run =
                 load::closed_loop(server.addr, 1, self.seconds, make, StatusCode::NOT_MODIFIED)
                     .await?;
-            floor_one.add(run, &format!("floor: GET /api/v1/forms 304, 1 connection #{rep}"))?;
+            m.floor_one.add(run, &format!("floor: GET /api/v1/forms 304, 1 connection #{rep}"))?;
         }
-        let b = &baseline;
-        Ok(vec![
-            Row::new(
-                "durable ingest, 1 connection (2 KB POST, validated, fsync before answer)",
-                one.rate(),
-                Some(b.rate()),
-                "req/s",
-                Goal::RatioAtLeast(0.7),
-                format!(
-                    "ours p50 {:.2} ms / p99 {:.2} ms; baseline (raw rusqlite, one row a \
-                     transaction, WAL + synchronous=FULL, same disk) p50 {:.2} ms / p99 {:.2} \
-                     ms; {}",
-                    one.p50(),
-                    one.p99(),
-                    b.p50(),
-                    b.p99(),
-                    one.paired(b)
-                ),
-            ),
-            Row::new(
-                "durable ingest with group commit, 64 connections",
-                many.rate(),
-                Some(b.rate()),
-                "req/s",
-                Goal::RatioAndAtLeast(0.7, 5000.0),
-                format!(
-                    "closed loop; p50 {:.2} ms, p99 {:.2} ms; baseline = single-row \
-                     transactions; {}; server peak RSS {:.0} MB",
-                    many.p50(),
-                    many.p99(),
-                    many.paired(b),
-                    median(&many_rss)
-                ),
-            ),
-            Row::new(
-                "group commit p99 at a fixed 1,000 req/s (open loop)",
-                open.p99(),
-                None,
-                "ms",
-                Goal::AtMost(20.0),
-                format!(
-                    "p50 {:.2} ms, p95 {:.2} ms; latency from when each request was due; {} s \
-                     runs, up to 64 connections",
-                    open.p50(),
-                    open.p95(),
-                    self.seconds.as_secs() * 2
-                ),
-            ),
-            Row::new(
-                "floor: p99 of a request without disk (GET /api/v1/forms, 304) at 1,000 req/s",
-                floor.p99(),
-                None,
-                "ms",
-                Goal::None,
-                format!(
-                    "p50 {:.2} ms, p95 {:.2} ms; the same open loop on the same server: the tail \
-                     that scheduling on this shared machine adds by itself",
-                    floor.p50(),
-                    floor.p95()
-                ),
-            ),
-            Row::new(
-                "floor: a round trip without disk (GET /api/v1/forms, 304), 1 connection",
-                floor_one.rate(),
-                None,
-                "req/s",
-                Goal::None,
-                format!(
-                    "p50 {:.3} ms, p99 {:.3} ms; closed loop: the HTTP round trip (client, \
-                     loopback, server) that every ingest request pays and the raw baseline \
-                     does not",
-                    floor_one.p50(),
-                    floor_one.p99()
-                ),
-            ),
-        ])
+        Ok(m.rows(self.seconds))
     }
 
     /// The batched sync endpoint against raw batched inserts.
@@ -705,6 +634,102 @@ async fn not_modified_requests(addr: SocketAddr) -> anyhow::Result<MakeRequest> 
         request.headers_mut().insert(hyper::header::IF_NONE_MATCH, etag.clone());
         request
     }))
+}
+
+/// The runs of the ingest measures, repetition by repetition.
+#[derive(Default)]
+struct IngestRuns {
+    baseline: Summary,
+    one: Summary,
+    many: Summary,
+    open: Summary,
+    floor: Summary,
+    floor_one: Summary,
+    /// The server's peak resident memory under 64 connections, MB.
+    many_rss: Vec<f64>,
+}
+
+impl IngestRuns {
+    /// The ingest rows; `seconds` is the length of a closed-loop run.
+    fn rows(&self, seconds: Duration) -> Vec<Row> {
+        let (b, one, many, open) = (&self.baseline, &self.one, &self.many, &self.open);
+        let (floor, floor_one, many_rss) = (&self.floor, &self.floor_one, &self.many_rss);
+        vec![
+            Row::new(
+                "durable ingest, 1 connection (2 KB POST, validated, fsync before answer)",
+                one.rate(),
+                Some(b.rate()),
+                "req/s",
+                Goal::RatioAtLeast(0.7),
+                format!(
+                    "ours p50 {:.2} ms / p99 {:.2} ms; baseline (raw rusqlite, one row a \
+                     transaction, WAL + synchronous=FULL, same disk) p50 {:.2} ms / p99 {:.2} \
+                     ms; {}",
+                    one.p50(),
+                    one.p99(),
+                    b.p50(),
+                    b.p99(),
+                    one.paired(b)
+                ),
+            ),
+            Row::new(
+                "durable ingest with group commit, 64 connections",
+                many.rate(),
+                Some(b.rate()),
+                "req/s",
+                Goal::RatioAndAtLeast(0.7, 5000.0),
+                format!(
+                    "closed loop; p50 {:.2} ms, p99 {:.2} ms; baseline = single-row \
+                     transactions; {}; server peak RSS {:.0} MB",
+                    many.p50(),
+                    many.p99(),
+                    many.paired(b),
+                    median(many_rss)
+                ),
+            ),
+            Row::new(
+                "group commit p99 at a fixed 1,000 req/s (open loop)",
+                open.p99(),
+                None,
+                "ms",
+                Goal::AtMost(20.0),
+                format!(
+                    "p50 {:.2} ms, p95 {:.2} ms; latency from when each request was due; {} s \
+                     runs, up to 64 connections",
+                    open.p50(),
+                    open.p95(),
+                    seconds.as_secs() * 2
+                ),
+            ),
+            Row::new(
+                "floor: p99 of a request without disk (GET /api/v1/forms, 304) at 1,000 req/s",
+                floor.p99(),
+                None,
+                "ms",
+                Goal::None,
+                format!(
+                    "p50 {:.2} ms, p95 {:.2} ms; the same open loop on the same server: the tail \
+                     that scheduling on this shared machine adds by itself",
+                    floor.p50(),
+                    floor.p95()
+                ),
+            ),
+            Row::new(
+                "floor: a round trip without disk (GET /api/v1/forms, 304), 1 connection",
+                floor_one.rate(),
+                None,
+                "req/s",
+                Goal::None,
+                format!(
+                    "p50 {:.3} ms, p99 {:.3} ms; closed loop: the HTTP round trip (client, \
+                     loopback, server) that every ingest request pays and the raw baseline \
+                     does not",
+                    floor_one.p50(),
+                    floor_one.p99()
+                ),
+            ),
+        ]
+    }
 }
 
 fn ingest_requests(addr: SocketAddr, bodies: &Arc<Bodies>) -> MakeRequest {

@@ -176,18 +176,7 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
                 Some(schema) => view! { <Answers fields=schema.fields answers/> }.into_any(),
                 None => view! { <pre class="raw">{serde_json::to_string_pretty(&answers).unwrap_or_default()}</pre> }.into_any(),
             }}
-            {sub.identity.map(|id| view! {
-                <dl class="facts">
-                    <dt>{move || t(lang.get(), "identity_name")}</dt><dd>{id.name.clone()}</dd>
-                    <dt>{move || t(lang.get(), "identity_phone")}</dt><dd>{String::from(id.phone.clone())}</dd>
-                    {id.iin.clone().map(|iin| view! {
-                        <dt>{move || t(lang.get(), "identity_iin")}</dt><dd>{String::from(iin)}</dd>
-                    })}
-                    {id.postal_address.clone().map(|address| view! {
-                        <dt>{move || t(lang.get(), "identity_postal_address")}</dt><dd>{address}</dd>
-                    })}
-                </dl>
-            })}
+            {sub.identity.map(|identity| view! { <IdentityFacts identity/> })}
         </section>
         <section aria-labelledby="staff-timeline-h">
             <h2 id="staff-timeline-h">{move || t(lang.get(), "timeline")}</h2>
@@ -202,6 +191,26 @@ fn Submission(sub: StaffSubmission) -> impl IntoView {
                 </For>
             </ol>
         </section>
+    }
+}
+
+/// The name and phone added to a submission, and the IIN and postal address that make it
+/// a formal appeal when given.
+#[component]
+fn IdentityFacts(identity: adal_core::receipt::Identity) -> impl IntoView {
+    let lang = use_staff().lang;
+    let id = identity;
+    view! {
+        <dl class="facts">
+            <dt>{move || t(lang.get(), "identity_name")}</dt><dd>{id.name.clone()}</dd>
+            <dt>{move || t(lang.get(), "identity_phone")}</dt><dd>{String::from(id.phone.clone())}</dd>
+            {id.iin.clone().map(|iin| view! {
+                <dt>{move || t(lang.get(), "identity_iin")}</dt><dd>{String::from(iin)}</dd>
+            })}
+            {id.postal_address.clone().map(|address| view! {
+                <dt>{move || t(lang.get(), "identity_postal_address")}</dt><dd>{address}</dd>
+            })}
+        </dl>
     }
 }
 

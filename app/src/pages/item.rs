@@ -341,6 +341,32 @@ pub fn ItemActPage() -> impl IntoView {
     }
 }
 
+/// One labelled field of [`AddIdentity`], with its error line under it.
+#[component]
+fn IdentityField(
+    id: &'static str,
+    /// The key of the label's sentence.
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    kind: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<&'static str>,
+) -> impl IntoView {
+    let lang = use_app().lang;
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{move || t(lang.get(), label)}</label>
+            <input id=id type=kind inputmode=inputmode autocomplete=autocomplete maxlength=maxlength
+                aria-describedby=error_id.clone()
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <p id=error_id class="error-text">{move || error.get()}</p>
+        </div>
+    }
+}
+
 /// An anonymous complaint is a signal for monitoring; a name and phone let the office
 /// reach the person, but only the content the law requires of an appeal (IIN, postal
 /// address, APC Art. 63) would make it one, and the screen says so. The person decides,
@@ -392,7 +418,7 @@ fn AddIdentity(item: SentItem, named: bool, sent_as: (String, String)) -> impl I
         });
     };
     let error = move |field: &'static str| {
-        move || errors.with(|e| e.get(field)).map(|c| c.message(lang.get()))
+        Signal::derive(move || errors.with(|e| e.get(field)).map(|c| c.message(lang.get())))
     };
     view! {
         <section aria-labelledby="identity-h" class="identity">
@@ -401,30 +427,10 @@ fn AddIdentity(item: SentItem, named: bool, sent_as: (String, String)) -> impl I
             <p class="muted" data-testid="formal-appeal-needs">{move || t(lang.get(), "anonymous_formal_appeal_needs")}</p>
             {(!named).then(|| view! { <p class="muted">{move || t(lang.get(), "anonymous_explained")}</p> })}
             <form novalidate on:submit=submit>
-                <div class="field">
-                    <label for="id-name">{move || t(lang.get(), "identity_name")}</label>
-                    <input id="id-name" type="text" autocomplete="name" aria-describedby="id-name-error"
-                        prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                    <p id="id-name-error" class="error-text">{error("name")}</p>
-                </div>
-                <div class="field">
-                    <label for="id-phone">{move || t(lang.get(), "identity_phone")}</label>
-                    <input id="id-phone" type="tel" inputmode="tel" autocomplete="tel" aria-describedby="id-phone-error"
-                        prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
-                    <p id="id-phone-error" class="error-text">{error("phone")}</p>
-                </div>
-                <div class="field">
-                    <label for="id-iin">{move || t(lang.get(), "identity_iin")}</label>
-                    <input id="id-iin" type="text" inputmode="numeric" autocomplete="off" maxlength="20" aria-describedby="id-iin-error"
-                        prop:value=move || iin.get() on:input=move |ev| iin.set(event_target_value(&ev))/>
-                    <p id="id-iin-error" class="error-text">{error("iin")}</p>
-                </div>
-                <div class="field">
-                    <label for="id-address">{move || t(lang.get(), "identity_postal_address")}</label>
-                    <input id="id-address" type="text" autocomplete="street-address" aria-describedby="id-address-error"
-                        prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev))/>
-                    <p id="id-address-error" class="error-text">{error("postal_address")}</p>
-                </div>
+                <IdentityField id="id-name" label="identity_name" value=name error=error("name") kind="text" autocomplete="name"/>
+                <IdentityField id="id-phone" label="identity_phone" value=phone error=error("phone") kind="tel" autocomplete="tel" inputmode="tel"/>
+                <IdentityField id="id-iin" label="identity_iin" value=iin error=error("iin") kind="text" autocomplete="off" inputmode="numeric" maxlength="20"/>
+                <IdentityField id="id-address" label="identity_postal_address" value=address error=error("postal_address") kind="text" autocomplete="street-address"/>
                 <button type="submit" class="secondary">{move || if named { t(lang.get(), "identity_complete_submit") } else { t(lang.get(), "identity_submit") }}</button>
             </form>
             <p role="status">{move || message.get()}</p>

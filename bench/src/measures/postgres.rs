@@ -173,53 +173,7 @@ impl Bench {
             .await?;
             open.add(run, &format!("PostgreSQL ingest, open loop 1,000/s #{rep}"))?;
         }
-        let b = &baseline;
-        let driver = "raw rust-postgres (the server's driver), one row a transaction, \
-                      synchronous_commit and fsync on, same disk";
-        Ok(vec![
-            Row::new(
-                "PostgreSQL: durable ingest, 1 connection (2 KB POST, committed before answer)",
-                one.rate(),
-                Some(b.rate()),
-                "req/s",
-                Goal::RatioAtLeast(0.7),
-                format!(
-                    "ours p50 {:.2} ms / p99 {:.2} ms; baseline ({driver}) p50 {:.2} ms / p99 \
-                     {:.2} ms; {}",
-                    one.p50(),
-                    one.p99(),
-                    b.p50(),
-                    b.p99(),
-                    one.paired(b)
-                ),
-            ),
-            Row::new(
-                "PostgreSQL: durable ingest with group commit, 64 connections",
-                many.rate(),
-                Some(b.rate()),
-                "req/s",
-                Goal::RatioAndAtLeast(0.7, 5000.0),
-                format!(
-                    "closed loop; p50 {:.2} ms, p99 {:.2} ms; baseline = single-row \
-                     transactions; {}",
-                    many.p50(),
-                    many.p99(),
-                    many.paired(b)
-                ),
-            ),
-            Row::new(
-                "PostgreSQL: group commit p99 at a fixed 1,000 req/s (open loop)",
-                open.p99(),
-                None,
-                "ms",
-                Goal::AtMost(20.0),
-                format!(
-                    "p50 {:.2} ms, p95 {:.2} ms; latency from when each request was due",
-                    open.p50(),
-                    open.p95()
-                ),
-            ),
-        ])
+        Ok(ingest_rows(&baseline, &one, &many, &open))
     }
 
     async fn pg_batch(&self, cluster: &Cluster) -> anyhow::Result<Vec<Row>> {
@@ -372,6 +326,57 @@ impl Bench {
             ),
         ])
     }
+}
+
+/// The PostgreSQL ingest rows, from the runs of the baseline (`b`), one and 64
+/// connections and the open loop.
+fn ingest_rows(b: &Summary, one: &Summary, many: &Summary, open: &Summary) -> Vec<Row> {
+    let driver = "raw rust-postgres (the server's driver), one row a transaction, \
+                  synchronous_commit and fsync on, same disk";
+    vec![
+        Row::new(
+            "PostgreSQL: durable ingest, 1 connection (2 KB POST, committed before answer)",
+            one.rate(),
+            Some(b.rate()),
+            "req/s",
+            Goal::RatioAtLeast(0.7),
+            format!(
+                "ours p50 {:.2} ms / p99 {:.2} ms; baseline ({driver}) p50 {:.2} ms / p99 \
+                 {:.2} ms; {}",
+                one.p50(),
+                one.p99(),
+                b.p50(),
+                b.p99(),
+                one.paired(b)
+            ),
+        ),
+        Row::new(
+            "PostgreSQL: durable ingest with group commit, 64 connections",
+            many.rate(),
+            Some(b.rate()),
+            "req/s",
+            Goal::RatioAndAtLeast(0.7, 5000.0),
+            format!(
+                "closed loop; p50 {:.2} ms, p99 {:.2} ms; baseline = single-row \
+                 transactions; {}",
+                many.p50(),
+                many.p99(),
+                many.paired(b)
+            ),
+        ),
+        Row::new(
+            "PostgreSQL: group commit p99 at a fixed 1,000 req/s (open loop)",
+            open.p99(),
+            None,
+            "ms",
+            Goal::AtMost(20.0),
+            format!(
+                "p50 {:.2} ms, p95 {:.2} ms; latency from when each request was due",
+                open.p50(),
+                open.p95()
+            ),
+        ),
+    ]
 }
 
 /// Where the seeded rows start, as for SQLite (`data::seed`).

@@ -105,6 +105,25 @@ struct Args {
 }
 
 impl Args {
+    /// What each simulated device does, until `deadline`.
+    fn device_settings(&self, deadline: Instant) -> device::Settings {
+        device::Settings {
+            per_device: self.per_device,
+            client_timeout: Duration::from_millis(self.client_timeout_ms),
+            // The app's rules on a compressed time scale: the back-off's shape is the same,
+            // its seconds are tenths, so that a run takes minutes, not hours.
+            policy: Policy {
+                backoff: Backoff { base_ms: 200, cap_ms: 5_000 },
+                lease_ms: 2 * self.client_timeout_ms + 1_000,
+                ..Policy::default()
+            },
+            crash_rate: 0.03,
+            photo_rate: self.photo_rate.clamp(0.0, 1.0),
+            photo_max_bytes: self.photo_max_kib * 1024,
+            deadline,
+        }
+    }
+
     /// How server `i` is started: its own data directory and log, the shared stores.
     fn launch(&self, dir: &Path, i: u16) -> Launch {
         let mut stores = Vec::new();
@@ -181,38 +200,8 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         tokio::spawn(cut_the_network(proxy.clone(), args.clone(), seed, finished.clone()));
     let restarts = tokio::spawn(restart_the_database(args.clone(), seed, finished));
 
-    let settings = device::Settings {
-        per_device: args.per_device,
-        client_timeout,
-        // The app's rules on a compressed time scale: the back-off's shape is the same,
-        // its seconds are tenths, so that a run takes minutes, not hours.
-        policy: Policy {
-            backoff: Backoff { base_ms: 200, cap_ms: 5_000 },
-            lease_ms: 2 * args.client_timeout_ms + 1_000,
-            ..Policy::default()
-        },
-        crash_rate: 0.03,
-        photo_rate: args.photo_rate.clamp(0.0, 1.0),
-        photo_max_bytes: args.photo_max_kib * 1024,
-        deadline,
-    };
-    let api = format!("http://{}/api/v1", proxy.addr());
-    let local = LocalSet::new();
-    let outcomes = local
-        .run_until(async {
-            let tasks: Vec<_> = (0..args.devices)
-                .map(|i| {
-                    let network = proxy.watch();
-                    tokio::task::spawn_local(device::run(i, seed, settings, api.clone(), network))
-                })
-                .collect();
-            let mut outcomes = Vec::new();
-            for task in tasks {
-                outcomes.push(task.await??);
-            }
-            anyhow::Ok(outcomes)
-        })
-        .await?;
+    let settings = args.device_settings(deadline);
+    let outcomes = run_devices(&args, seed, settings, &proxy).await?;
     let sending_time = started.elapsed();
     finished_tx.send_replace(true);
     let (mut servers, kills) = killer.await??;
@@ -231,11 +220,46 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         .await?;
     let check = Check::new(&outcomes, &rows, &stored);
     print_figures(&check, &outcomes, &proxy, disruption, sending_time, started.elapsed());
+    let passed = verdict(&check, &args, dir.path());
+    if args.keep_data {
+        println!("data kept in {}", dir.keep().display());
+    }
+    Ok(passed)
+}
+
+/// Runs every device to its end (all sent, or the deadline), each as a task of its own.
+async fn run_devices(
+    args: &Args,
+    seed: u64,
+    settings: device::Settings,
+    proxy: &Proxy,
+) -> anyhow::Result<Vec<device::Outcome>> {
+    let api = format!("http://{}/api/v1", proxy.addr());
+    let local = LocalSet::new();
+    local
+        .run_until(async {
+            let tasks: Vec<_> = (0..args.devices)
+                .map(|i| {
+                    let network = proxy.watch();
+                    tokio::task::spawn_local(device::run(i, seed, settings, api.clone(), network))
+                })
+                .collect();
+            let mut outcomes = Vec::new();
+            for task in tasks {
+                outcomes.push(task.await??);
+            }
+            anyhow::Ok(outcomes)
+        })
+        .await
+}
+
+/// Says whether the run passed; if not, what failed and the end of each server's log.
+fn verdict(check: &Check, args: &Args, dir: &Path) -> bool {
     let passed = check.passed();
     if !passed {
         println!("\nFAILED: {}", check.failures().join("; "));
         for i in 0..args.servers {
-            let log = args.launch(dir.path(), i).log;
+            let log = args.launch(dir, i).log;
             if let Ok(text) = std::fs::read_to_string(&log) {
                 let tail: Vec<_> = text.lines().rev().take(20).collect();
                 println!("server {i} log (last lines):");
@@ -248,10 +272,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
              receipt, and every photo verifies"
         );
     }
-    if args.keep_data {
-        println!("data kept in {}", dir.keep().display());
-    }
-    Ok(passed)
+    passed
 }
 
 /// Kills a server (one of them at random) with SIGKILL at random moments and starts it
@@ -542,15 +563,8 @@ impl Check {
     }
 }
 
-fn print_figures(
-    check: &Check,
-    outcomes: &[device::Outcome],
-    proxy: &Proxy,
-    disruption: Disruption,
-    sending_time: Duration,
-    wall_time: Duration,
-) {
-    let counters = proxy.counters();
+/// Every device's counters, added up.
+fn device_totals(outcomes: &[device::Outcome]) -> device::Stats {
     let mut stats = device::Stats::default();
     for o in outcomes {
         stats.attempts += o.stats.attempts;
@@ -566,6 +580,19 @@ fn print_figures(
             *stats.by_status.entry(*status).or_default() += n;
         }
     }
+    stats
+}
+
+fn print_figures(
+    check: &Check,
+    outcomes: &[device::Outcome],
+    proxy: &Proxy,
+    disruption: Disruption,
+    sending_time: Duration,
+    wall_time: Duration,
+) {
+    let counters = proxy.counters();
+    let stats = device_totals(outcomes);
     let row = |label: &str, value: String| println!("  {label:<44} {value:>10}");
     println!("\n  {:<44} {:>10}", "figure", "value");
     println!("  {}", "-".repeat(55));

@@ -1,7 +1,7 @@
 //! One widget per field kind.
 
-use adal_core::District;
 use adal_core::form::{Choice, FieldDef, FieldKind};
+use adal_core::{District, Lang};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -43,22 +43,11 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
             text_control(&kind, id.clone(), describedby.clone(), error, text, set_text)
         }
         FieldKind::District => {
-            let options = Signal::derive(move || {
-                let lang = lang.get();
-                District::ALL
-                    .iter()
-                    .map(|d| (d.code().to_owned(), d.name(lang).to_owned()))
-                    .collect()
-            });
-            select(ctx, &path, &id, &describedby, choose_one, options)
+            select(ctx, &path, &id, &describedby, choose_one, district_options(lang))
         }
         FieldKind::Provider { kinds } => provider_select(ctx, &path, &id, &describedby, kinds),
         FieldKind::SingleChoice { options } if options.len() > MAX_RADIOS => {
-            let options = Signal::derive(move || {
-                let lang = lang.get();
-                options.iter().map(|c| (c.value.clone(), c.label.get(lang).to_owned())).collect()
-            });
-            select(ctx, &path, &id, &describedby, choose_one, options)
+            select(ctx, &path, &id, &describedby, choose_one, choice_options(options, lang))
         }
         FieldKind::SingleChoice { options } => {
             return choice_group(ctx, &path, label_text, help_view, error_view, options, false);
@@ -97,6 +86,22 @@ pub fn widget(ctx: FormCtx, def: FieldDef, path: String) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// The districts as a list box's (value, label) pairs, in the interface's language.
+fn district_options(lang: RwSignal<Lang>) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        let lang = lang.get();
+        District::ALL.iter().map(|d| (d.code().to_owned(), d.name(lang).to_owned())).collect()
+    })
+}
+
+/// A choice question's options as a list box's (value, label) pairs.
+fn choice_options(options: Vec<Choice>, lang: RwSignal<Lang>) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        let lang = lang.get();
+        options.iter().map(|c| (c.value.clone(), c.label.get(lang).to_owned())).collect()
+    })
 }
 
 /// A field typed as text: one line, several, a phone number, an IIN, a number, a date or
