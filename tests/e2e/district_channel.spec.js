@@ -5,9 +5,7 @@
 // signal returns. A post's photos are taken offline too, kept on the device and sent with
 // it; curators pin and hide their district's posts, and office staff cannot.
 import { png, jpegSize } from "./pictures.js";
-import { test, expect, waitForOfflineReady, snapshot } from "./harness.js";
-
-const PASSWORD = "correct horse battery staple";
+import { test, expect, waitForOfflineReady, snapshot, logIn, STAFF_PASSWORD } from "./harness.js";
 
 /** Posts a new thread through the compose form. */
 async function post(page, topic, text) {
@@ -38,28 +36,25 @@ async function photosKept(page) {
   });
 }
 
-async function logIn(page, login) {
-  await page.goto("/staff/");
-  await page.getByLabel("Login", { exact: true }).fill(login);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
+async function logInToChannel(page, login) {
+  await logIn(page, login);
   await expect(page.getByRole("link", { name: "Channel between districts" })).toBeVisible();
 }
 
 test("a post from one district reaches another live, and a reply written offline is delivered once", async ({ browser, server, baseURL }) => {
-  server.user("dana.ura", "office_staff", "URA", PASSWORD);
-  server.user("nurlan.ter", "office_staff", "TER", PASSWORD);
+  server.user("dana.ura", "office_staff", "URA", STAFF_PASSWORD);
+  server.user("nurlan.ter", "office_staff", "TER", STAFF_PASSWORD);
   const uralsk = await browser.newContext({ baseURL });
   const terekti = await browser.newContext({ baseURL });
   const author = await uralsk.newPage();
   const reader = await terekti.newPage();
 
-  await logIn(reader, "nurlan.ter");
+  await logInToChannel(reader, "nurlan.ter");
   await reader.getByRole("link", { name: "Channel between districts" }).click();
   await expect(reader.getByRole("heading", { level: 1 })).toHaveText("Channel between districts");
   await expect(reader.getByTestId("channel-posts")).toContainText("No posts yet.");
 
-  await logIn(author, "dana.ura");
+  await logInToChannel(author, "dana.ura");
   await author.goto("/staff/channel");
   // Nothing typed is lost to a refusal: the topic is missing, and said so.
   await author.getByText("New post", { exact: true }).click();
@@ -129,11 +124,11 @@ test("a post from one district reaches another live, and a reply written offline
 });
 
 test("a post with photos written without signal keeps them on the device and arrives with them, described for screen readers", async ({ browser, server, baseURL }) => {
-  server.user("aigerim.ura", "office_staff", "URA", PASSWORD);
-  server.user("marat.ter", "office_staff", "TER", PASSWORD);
+  server.user("aigerim.ura", "office_staff", "URA", STAFF_PASSWORD);
+  server.user("marat.ter", "office_staff", "TER", STAFF_PASSWORD);
   const uralsk = await browser.newContext({ baseURL });
   const author = await uralsk.newPage();
-  await logIn(author, "aigerim.ura");
+  await logInToChannel(author, "aigerim.ura");
   await author.goto("/staff/channel");
   await waitForOfflineReady(author);
 
@@ -176,7 +171,7 @@ test("a post with photos written without signal keeps them on the device and arr
   // Another district reads the thread with its photos, as scaled down on the device.
   const terekti = await browser.newContext({ baseURL });
   const reader = await terekti.newPage();
-  await logIn(reader, "marat.ter");
+  await logInToChannel(reader, "marat.ter");
   await reader.goto("/staff/channel");
   await reader.getByTestId("channel-post").filter({ hasText: text }).getByRole("link", { name: /Open the thread/ }).click();
   const thread = reader.getByTestId("channel-thread");
@@ -209,20 +204,20 @@ test("a post with photos written without signal keeps them on the device and arr
 });
 
 test("a curator pins and hides their district's posts for every reader, and office staff have no such buttons", async ({ browser, server, baseURL }) => {
-  server.user("erlan.ura", "office_staff", "URA", PASSWORD);
-  server.user("saule.ura", "curator", "URA", PASSWORD);
-  server.user("aida.ter", "office_staff", "TER", PASSWORD);
+  server.user("erlan.ura", "office_staff", "URA", STAFF_PASSWORD);
+  server.user("saule.ura", "curator", "URA", STAFF_PASSWORD);
+  server.user("aida.ter", "office_staff", "TER", STAFF_PASSWORD);
   const contexts = await Promise.all([1, 2, 3].map(() => browser.newContext({ baseURL })));
   const [staff, curator, reader] = await Promise.all(contexts.map((c) => c.newPage()));
 
-  await logIn(staff, "erlan.ura");
+  await logInToChannel(staff, "erlan.ura");
   await staff.goto("/staff/channel");
   const older = "The akimat answers faster when the letter cites the article of the law.";
   const newer = "Someone's phone number posted here by mistake: 8 701 000 00 00.";
   await post(staff, "Akimat", older);
   await post(staff, "Akimat", newer);
 
-  await logIn(reader, "aida.ter");
+  await logInToChannel(reader, "aida.ter");
   await reader.goto("/staff/channel");
   // The threads of the worker's earlier tests are listed too; the newest comes first.
   await expect(reader.getByTestId("channel-post").filter({ hasText: older })).toHaveCount(1);
@@ -233,7 +228,7 @@ test("a curator pins and hides their district's posts for every reader, and offi
   await expect(staff.getByTestId("channel-thread")).toContainText(older);
   await expect(staff.getByRole("button", { name: /^(Pin|Hide)$/ })).toHaveCount(0);
 
-  await logIn(curator, "saule.ura");
+  await logInToChannel(curator, "saule.ura");
   await curator.goto("/staff/channel");
   await curator.getByTestId("channel-post").filter({ hasText: older }).getByRole("link", { name: /Open the thread/ }).click();
   const thread = curator.getByTestId("channel-thread");

@@ -84,3 +84,14 @@ export async function waitForOfflineReady(page) {
 export async function snapshot(page, name) {
   await page.screenshot({ path: join(import.meta.dirname, "..", "screenshots", `${name}.png`), fullPage: true });
 }
+
+/** The password the specs give the staff accounts they create. */
+export const STAFF_PASSWORD = "correct horse battery staple";
+
+/** Logs `login` in to the staff workspace in `page`, as a person types it. */
+export async function logIn(page, login, password = STAFF_PASSWORD) {
+  await page.goto("/staff/");
+  await page.getByLabel("Login", { exact: true }).fill(login);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}

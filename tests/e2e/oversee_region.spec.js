@@ -6,16 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { test, expect, snapshot } from "./harness.js";
-
-const PASSWORD = "correct horse battery staple";
-
-async function logIn(page, login) {
-  await page.goto("/staff/");
-  await page.getByLabel("Login", { exact: true }).fill(login);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
+import { test, expect, snapshot, logIn, STAFF_PASSWORD } from "./harness.js";
 
 /** A named complaint through the public API; its tracking number. */
 async function complain(request, district, institution) {
@@ -53,8 +44,8 @@ c.commit()`;
 }
 
 test("a curator sees another district's overdue item and their conflict item first, and opens it from the region's view", async ({ page, browser, server }) => {
-  server.user("dana.curator", "curator", "URA", PASSWORD);
-  server.user("erlan.clerk", "office_staff", "URA", PASSWORD);
+  server.user("dana.curator", "curator", "URA", STAFF_PASSWORD);
+  server.user("erlan.clerk", "office_staff", "URA", STAFF_PASSWORD);
   const overdue = await complain(page.request, "TER", "Terekti school No. 2");
   receivedLongAgo(server, overdue);
   // It names Uralsk's own reconciliation centre: a conflict of interest.

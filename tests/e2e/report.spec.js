@@ -6,9 +6,7 @@
 // and publishing says it needs a connection. A district curator sees the district only.
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { test, expect, snapshot, waitForOfflineReady } from "./harness.js";
-
-const PASSWORD = "correct horse battery staple";
+import { test, expect, snapshot, waitForOfflineReady, logIn, STAFF_PASSWORD } from "./harness.js";
 
 /** Sends a complaint through the public API, as the citizen app does. */
 async function complain(request, category, institution) {
@@ -30,22 +28,15 @@ async function complain(request, category, institution) {
   return (await response.json()).tracking;
 }
 
-async function logIn(page, login) {
-  await page.goto("/staff/");
-  await page.getByLabel("Login", { exact: true }).fill(login);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
-
 /** The value shown for one figure of the summary table. */
 function figure(page, name) {
   return page.getByTestId("report-summary").getByRole("row", { name: new RegExp(`^${name}`) }).getByRole("cell");
 }
 
 test("the front office reads, downloads and publishes the two-weekly report", async ({ page, context, server }) => {
-  server.user("dana.report", "front_office", null, PASSWORD);
-  server.user("zhanar.report", "curator", "URA", PASSWORD);
-  server.user("ainur.report", "office_staff", "URA", PASSWORD);
+  server.user("dana.report", "front_office", null, STAFF_PASSWORD);
+  server.user("zhanar.report", "curator", "URA", STAFF_PASSWORD);
+  server.user("ainur.report", "office_staff", "URA", STAFF_PASSWORD);
   await logIn(page, "dana.report");
   await expect(page.getByRole("link", { name: "Report" })).toBeVisible();
   // Other tests of this worker may have sent complaints this period: count from there.
@@ -150,7 +141,7 @@ test("the front office reads, downloads and publishes the two-weekly report", as
   const cpage = await curator.newPage();
   await cpage.goto(page.url().replace(/\/staff\/.*$/, "/staff/"));
   await cpage.getByLabel("Login", { exact: true }).fill("zhanar.report");
-  await cpage.getByLabel("Password").fill(PASSWORD);
+  await cpage.getByLabel("Password").fill(STAFF_PASSWORD);
   await cpage.getByRole("button", { name: "Log in" }).click();
   await cpage.getByRole("link", { name: "Report" }).click();
   await expect(cpage.getByRole("heading", { level: 1 })).toHaveText("Report · Uralsk city");
@@ -163,7 +154,7 @@ test("the front office reads, downloads and publishes the two-weekly report", as
   const opage = await office.newPage();
   await opage.goto(page.url().replace(/\/staff\/.*$/, "/staff/"));
   await opage.getByLabel("Login", { exact: true }).fill("ainur.report");
-  await opage.getByLabel("Password").fill(PASSWORD);
+  await opage.getByLabel("Password").fill(STAFF_PASSWORD);
   await opage.getByRole("button", { name: "Log in" }).click();
   await opage.getByRole("link", { name: "Report" }).click();
   await expect(opage.getByTestId("report-summary")).toBeVisible();

@@ -11,16 +11,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { png, jpegSize, readQr } from "./pictures.js";
-import { test, expect, waitForOfflineReady, snapshot, startServer } from "./harness.js";
-
-const PASSWORD = "correct horse battery staple";
-
-async function logIn(page, login) {
-  await page.goto("/staff/");
-  await page.getByLabel("Login", { exact: true }).fill(login);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
+import { test, expect, waitForOfflineReady, snapshot, startServer, logIn, STAFF_PASSWORD } from "./harness.js";
 
 /** A complaint through the public API, as the citizen app sends it; its tracking number.
  * Anonymous unless `name` is given. */
@@ -55,7 +46,7 @@ async function answerYesNo(page, question, answer) {
 }
 
 test("a volunteer logs in, lands on the district's monitoring tasks and starts the checklist of one", async ({ page, server }) => {
-  server.user("aidos.volunteer", "volunteer", "URA", PASSWORD);
+  server.user("aidos.volunteer", "volunteer", "URA", STAFF_PASSWORD);
   // Three complaints about one school raise a monitoring task in Uralsk.
   for (let i = 0; i < 3; i++) await complain(page.request, "Journey school No. 5");
 
@@ -76,7 +67,7 @@ test("a volunteer logs in, lands on the district's monitoring tasks and starts t
 });
 
 test("a volunteer fills a school's checklist with a photo offline for an hour, through a reload, and it arrives once and closes the task", async ({ page, context, server }) => {
-  server.user("saule.volunteer", "volunteer", "URA", PASSWORD);
+  server.user("saule.volunteer", "volunteer", "URA", STAFF_PASSWORD);
   for (let i = 0; i < 3; i++) await complain(page.request, "Journey school No. 9");
   await context.grantPermissions(["geolocation"]);
   await context.setGeolocation({ latitude: 51.2278, longitude: 51.3865, accuracy: 15 });
@@ -211,8 +202,8 @@ test("a 4000 px photo is scaled to at most 1600 px on the phone before it is sen
 });
 
 test("an administrator disables an account, and that person's open session ends at their next step", async ({ page, browser, server }) => {
-  server.user("root.admin", "administrator", null, PASSWORD);
-  server.user("bota.volunteer", "volunteer", "URA", PASSWORD);
+  server.user("root.admin", "administrator", null, STAFF_PASSWORD);
+  server.user("bota.volunteer", "volunteer", "URA", STAFF_PASSWORD);
   // The volunteer is working.
   const volunteer = await browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 } });
   const vpage = await volunteer.newPage();
@@ -234,7 +225,7 @@ test("an administrator disables an account, and that person's open session ends 
   await expect(vpage.getByRole("button", { name: "Log in" })).toBeVisible();
   await expect(vpage.getByText("Your session has expired")).toBeVisible();
   await vpage.getByLabel("Login", { exact: true }).fill("bota.volunteer");
-  await vpage.getByLabel("Password").fill(PASSWORD);
+  await vpage.getByLabel("Password").fill(STAFF_PASSWORD);
   await vpage.getByRole("button", { name: "Log in" }).click();
   await expect(vpage.getByTestId("login-error")).toHaveText("Wrong login or password.");
   await expect(vpage.getByRole("heading", { name: /Monitoring tasks/ })).toHaveCount(0);
@@ -259,7 +250,7 @@ test("an administrator creates a district's clerk, who logs in to that district 
   const phone = () => browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 } });
   const [office, clerkPhone] = [await phone(), await phone()];
   try {
-    server.user("root.admin", "administrator", null, PASSWORD);
+    server.user("root.admin", "administrator", null, STAFF_PASSWORD);
     const ours = await complain(office.request, "Terekti school No. 3", { district: "TER", name: "Aigerim S." });
     const theirs = await complain(office.request, "Uralsk school No. 30", { district: "URA", name: "Bolat K." });
 
@@ -371,7 +362,7 @@ test("a mediator takes a citizen's request to a session, an agreement and a sign
   const tracking = (await page.getByTestId("tracking").textContent({ timeout: 20_000 })).trim();
 
   // The mediator finds it in the district's inbox by its number.
-  server.user("aliya.mediator", "mediator", "URA", PASSWORD);
+  server.user("aliya.mediator", "mediator", "URA", STAFF_PASSWORD);
   const staff = await context.newPage();
   await logIn(staff, "aliya.mediator");
   await expect(staff.getByRole("heading", { level: 1 })).toHaveText("Inbox · Uralsk city");

@@ -2,9 +2,7 @@
 // offline: a citizen's complaint arrives, is registered, gets a question the citizen
 // answers from the receipt, and a public answer written with no signal, queued, and
 // sent when signal returns; the citizen's receipt shows it.
-import { test, expect, waitForOfflineReady, snapshot } from "./harness.js";
-
-const PASSWORD = "correct horse battery staple";
+import { test, expect, waitForOfflineReady, snapshot, logIn, STAFF_PASSWORD } from "./harness.js";
 
 async function sendComplaint(page) {
   await page.goto("/");
@@ -20,16 +18,9 @@ async function sendComplaint(page) {
   return (await page.getByTestId("tracking").textContent({ timeout: 20_000 })).trim();
 }
 
-async function logIn(staff, login) {
-  await staff.goto("/staff/");
-  await staff.getByLabel("Login", { exact: true }).fill(login);
-  await staff.getByLabel("Password").fill(PASSWORD);
-  await staff.getByRole("button", { name: "Log in" }).click();
-}
-
 test("staff register, question and answer a complaint, the answer written offline", async ({ page, context, server }) => {
   const tracking = await sendComplaint(page);
-  server.user("aigerim", "office_staff", "URA", PASSWORD);
+  server.user("aigerim", "office_staff", "URA", STAFF_PASSWORD);
 
   const staff = await context.newPage();
   await staff.goto("/staff/");
@@ -141,7 +132,7 @@ test("a mediation request ends in a signed act that prints and verifies", async 
   await page.getByRole("button", { name: "Send", exact: true }).click();
   const tracking = (await page.getByTestId("tracking").textContent({ timeout: 20_000 })).trim();
 
-  server.user("nazym", "mediator", "URA", PASSWORD);
+  server.user("nazym", "mediator", "URA", STAFF_PASSWORD);
   const staff = await context.newPage();
   await logIn(staff, "nazym");
   await staff.getByTestId("inbox-row").filter({ hasText: tracking }).getByRole("link").click();
