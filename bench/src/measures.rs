@@ -351,6 +351,36 @@ impl Bench {
         .await?
     }
 
+    /// Durable ingest on `addr` from `connections` connections, back to back, for the
+    /// run's seconds.
+    async fn ingest_closed(
+        &self,
+        addr: SocketAddr,
+        connections: usize,
+        bodies: &Arc<Bodies>,
+    ) -> anyhow::Result<Run> {
+        let make = ingest_requests(addr, bodies);
+        load::closed_loop(addr, connections, self.seconds, make, StatusCode::CREATED).await
+    }
+
+    /// Durable ingest on `addr` at a fixed 1,000 a second (up to 64 connections), for
+    /// twice the run's seconds.
+    async fn ingest_open(&self, addr: SocketAddr, bodies: &Arc<Bodies>) -> anyhow::Result<Run> {
+        let make = ingest_requests(addr, bodies);
+        load::open_loop(addr, 64, 1000.0, self.seconds * 2, make, StatusCode::CREATED).await
+    }
+
+    /// The batch endpoint on `addr`, 100 submissions a request from 4 connections, once a
+    /// first batch is seen stored whole.
+    async fn batch_load(&self, addr: SocketAddr, bodies: &Arc<Bodies>) -> anyhow::Result<Run> {
+        check_batch(addr, bodies).await?;
+        let make: MakeRequest = {
+            let bodies = Arc::clone(bodies);
+            Arc::new(move |n| post(addr, "/api/v1/submissions/batch", bodies.batch(n, 100)))
+        };
+        load::closed_loop(addr, 4, self.seconds, make, StatusCode::OK).await
+    }
+
     fn start(&self, name: &str) -> anyhow::Result<(Server, PathBuf)> {
         let dir = fresh(&self.work, name)?;
         Ok((self.launcher.start(&dir)?, dir))
@@ -367,15 +397,7 @@ impl Bench {
 
             for (connections, many) in [(1, false), (64, true)] {
                 let (server, _dir) = self.start("ingest")?;
-                let make = ingest_requests(server.addr, &bodies);
-                let run = load::closed_loop(
-                    server.addr,
-                    connections,
-                    self.seconds,
-                    make,
-                    StatusCode::CREATED,
-                )
-                .await?;
+                let run = self.ingest_closed(server.addr, connections, &bodies).await?;
                 let summary = if many { &mut m.many } else { &mut m.one };
                 summary.add(run, &format!("ingest, {connections} connection(s) #{rep}"))?;
                 if many {
@@ -384,16 +406,7 @@ impl Bench {
             }
 
             let (server, _dir) = self.start("ingest")?;
-            let make = ingest_requests(server.addr, &bodies);
-            let run = load::open_loop(
-                server.addr,
-                64,
-                1000.0,
-                self.seconds * 2,
-                make,
-                StatusCode::CREATED,
-            )
-            .await?;
+            let run = self.ingest_open(server.addr, &bodies).await?;
             m.open.add(run, &format!("ingest, open loop 1,000/s #{rep}"))?;
 
             // The same open loop on a request that never touches the disk: what this
@@ -431,13 +444,7 @@ impl Bench {
             baseline.add(run, &format!("baseline 100-row transactions #{rep}"))?;
 
             let (server, _dir) = self.start("batch")?;
-            let addr = server.addr;
-            check_batch(addr, &bodies).await?;
-            let make: MakeRequest = {
-                let bodies = Arc::clone(&bodies);
-                Arc::new(move |n| post(addr, "/api/v1/submissions/batch", bodies.batch(n, 100)))
-            };
-            let run = load::closed_loop(addr, 4, self.seconds, make, StatusCode::OK).await?;
+            let run = self.batch_load(server.addr, &bodies).await?;
             ours.add(run, &format!("batch endpoint, 4 connections #{rep}"))?;
         }
         Ok(vec![Row::new(

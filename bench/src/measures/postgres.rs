@@ -12,9 +12,7 @@ use anyhow::{Context, ensure};
 use hyper::StatusCode;
 use postgres::{Client, NoTls};
 
-use super::{
-    Bench, Bodies, Summary, check_batch, ingest_requests, list_query, post, spread, staff_get,
-};
+use super::{Bench, Bodies, Summary, ingest_requests, list_query, spread, staff_get};
 use crate::data::{Seeded, StoredRow, stored_row, today};
 use crate::load::{self, MakeRequest, Run};
 use crate::report::{Goal, Row};
@@ -147,30 +145,13 @@ impl Bench {
             for (connections, summary) in [(1, &mut one), (64, &mut many)] {
                 let url = cluster.fresh("bench_ingest")?;
                 let server = self.start_on(&url, "pg-ingest", true)?;
-                let make = ingest_requests(server.addr, &bodies);
-                let run = load::closed_loop(
-                    server.addr,
-                    connections,
-                    self.seconds,
-                    make,
-                    StatusCode::CREATED,
-                )
-                .await?;
+                let run = self.ingest_closed(server.addr, connections, &bodies).await?;
                 summary
                     .add(run, &format!("PostgreSQL ingest, {connections} connection(s) #{rep}"))?;
             }
             let url = cluster.fresh("bench_ingest")?;
             let server = self.start_on(&url, "pg-ingest", true)?;
-            let make = ingest_requests(server.addr, &bodies);
-            let run = load::open_loop(
-                server.addr,
-                64,
-                1000.0,
-                self.seconds * 2,
-                make,
-                StatusCode::CREATED,
-            )
-            .await?;
+            let run = self.ingest_open(server.addr, &bodies).await?;
             open.add(run, &format!("PostgreSQL ingest, open loop 1,000/s #{rep}"))?;
         }
         Ok(ingest_rows(&baseline, &one, &many, &open))
@@ -185,13 +166,7 @@ impl Bench {
             baseline.add(run, &format!("PostgreSQL baseline 100-row transactions #{rep}"))?;
             let url = cluster.fresh("bench_batch")?;
             let server = self.start_on(&url, "pg-batch", true)?;
-            let addr = server.addr;
-            check_batch(addr, &bodies).await?;
-            let make: MakeRequest = {
-                let bodies = Arc::clone(&bodies);
-                Arc::new(move |n| post(addr, "/api/v1/submissions/batch", bodies.batch(n, 100)))
-            };
-            let run = load::closed_loop(addr, 4, self.seconds, make, StatusCode::OK).await?;
+            let run = self.batch_load(server.addr, &bodies).await?;
             ours.add(run, &format!("PostgreSQL batch endpoint, 4 connections #{rep}"))?;
         }
         Ok(vec![Row::new(
