@@ -3,10 +3,11 @@
 //! (`Calendar::with_year`) before every deadline is counted on it.
 
 use adal_core::calendar::Year;
+use adal_core::district::region_date;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use time::Date;
 use time::format_description::well_known::Iso8601;
+use time::{Date, OffsetDateTime};
 
 use super::{online_view, use_staff};
 use crate::i18n::t;
@@ -74,8 +75,10 @@ pub fn CalendarEditor() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let years = st.online(move |lang| async move {
         let years = calendar(lang).await?.years;
-        if let Some(first) = years.first() {
-            draft.show(first);
+        // This year, as the region's calendar shows it, if the server has it.
+        let this_year = region_date(OffsetDateTime::now_utc()).year();
+        if let Some(year) = years.iter().find(|y| y.year == this_year).or(years.first()) {
+            draft.show(year);
         }
         Ok::<_, StaffError>(years)
     });
