@@ -161,10 +161,11 @@ impl EventKind {
     }
 
     /// Whether a submission whose latest public event is of this kind is settled: the
-    /// office answered it or closed it. The inbox puts such items after the open ones,
-    /// and Open311 calls them `closed`.
+    /// office answered it or closed it, or the parties signed their reconciliation act.
+    /// The inbox puts such items after the open ones, no deadline of theirs is counted as
+    /// late, and Open311 calls them `closed`.
     pub fn settles(self) -> bool {
-        matches!(self, EventKind::Answered | EventKind::Closed)
+        matches!(self, EventKind::Answered | EventKind::Closed | EventKind::ActSigned)
     }
 
     /// Whether the person who sent the submission sees this kind on their receipt.

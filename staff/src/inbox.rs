@@ -3,7 +3,7 @@
 
 use adal_core::receipt::EventKind;
 use adal_core::search::{Query, fold};
-use adal_core::staff::{InboxItem, InboxResponse};
+use adal_core::staff::{Due, InboxItem, InboxResponse};
 use adal_core::{District, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,12 +14,11 @@ use adal_app::api::staff::inbox;
 use adal_app::components::Loading;
 use adal_app::store;
 
-use adal_core::staff::DUE_SOON_DAYS;
 use adal_core::staff::policy::{self, Action};
 
 /// Whether the item still waits for the office's answer.
 pub fn is_open(status: EventKind) -> bool {
-    !matches!(status, EventKind::Answered | EventKind::Closed | EventKind::ActSigned)
+    !status.settles()
 }
 
 fn cache_key(district: District) -> String {
@@ -93,9 +92,7 @@ pub fn InboxPage() -> impl IntoView {
         st.set_district(district);
     }
     let filters = Filters::new();
-    if let Some(due) =
-        query.get("due").filter(|d| ["open", "soon", "overdue"].contains(&d.as_str()))
-    {
+    if let Some(due) = query.get("due").filter(|d| d.parse::<Due>().is_ok()) {
         filters.due.set(due);
     }
     let items = move || shown.with(|s| s.as_ref().map(|s| s.items.clone()).unwrap_or_default());
@@ -166,6 +163,8 @@ impl Filters {
     fn visible(self, items: Vec<InboxItem>, lang: Lang) -> Vec<InboxItem> {
         let query = Query::parse(&self.search.get());
         let (form, status, due) = (self.form.get(), self.status.get(), self.due.get());
+        // Any other value (the empty "any") filters nothing.
+        let due = due.parse::<Due>().ok();
         let (category, institution) = (self.category.get(), self.institution.get());
         items
             .into_iter()
@@ -175,13 +174,8 @@ impl Filters {
             .filter(|i| {
                 institution.is_empty() || i.institution.as_deref() == Some(institution.as_str())
             })
-            .filter(|i| match due.as_str() {
-                "overdue" => is_open(i.status) && i.days_left < 0,
-                // As the region's overview counts them: due soon, not yet overdue.
-                "soon" => is_open(i.status) && (0..=DUE_SOON_DAYS).contains(&i.days_left),
-                "open" => is_open(i.status),
-                _ => true,
-            })
+            // As the server filters and the region's overview counts them.
+            .filter(|i| due.is_none_or(|d| d.matches(i)))
             .filter(|i| query.matches(&fold(&haystack(i, lang))))
             .collect()
     }
@@ -259,6 +253,7 @@ fn InboxFilters(filters: Filters, items: Signal<Vec<InboxItem>>) -> impl IntoVie
                     <option value="open">{move || t(lang.get(), "staff_due_open")}</option>
                     <option value="soon">{move || t(lang.get(), "staff_due_soon")}</option>
                     <option value="overdue">{move || t(lang.get(), "staff_due_overdue")}</option>
+                    <option value="unforwarded">{move || t(lang.get(), "staff_due_unforwarded")}</option>
                 </select>
             </div>
         </div>
@@ -285,8 +280,8 @@ fn InboxRow(item: InboxItem) -> impl IntoView {
     let lang = use_staff().lang;
     let open = is_open(item.status);
     let days = item.days_left;
-    let overdue = open && days < 0;
-    let soon = open && (0..=DUE_SOON_DAYS).contains(&days);
+    let overdue = Due::Overdue.matches(&item);
+    let soon = Due::Soon.matches(&item);
     let forwarding_overdue = item.forwarding_overdue;
     let received = item.received_at;
     let status = item.status;

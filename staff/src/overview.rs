@@ -36,7 +36,7 @@ fn load(st: StaffState, shown: RwSignal<Option<Overview>>, stale: RwSignal<bool>
     });
 }
 
-/// The inbox of `district`, filtered by `due` (`soon`, `overdue`, or empty for all).
+/// The inbox of `district`, filtered by `due` (a [`adal_core::staff::Due`], or empty for all).
 fn inbox_link(district: District, due: &str) -> String {
     let base = StaffPage::Inbox.path();
     match due {
@@ -131,7 +131,7 @@ fn Districts(lines: Vec<DistrictDue>) -> impl IntoView {
     let lang = use_staff().lang;
     let count = move |n: u32, district: District, due: &'static str| {
         let href = inbox_link(district, due);
-        let late = n > 0 && due == "overdue";
+        let late = n > 0 && (due == "overdue" || due == "unforwarded");
         view! { <td class:overdue=late><a href=href>{n}</a></td> }
     };
     view! {
@@ -156,7 +156,7 @@ fn Districts(lines: Vec<DistrictDue>) -> impl IntoView {
                                 {count(line.open, d, "open")}
                                 {count(line.due_soon, d, "soon")}
                                 {count(line.overdue, d, "overdue")}
-                                {count(line.forwarding_overdue, d, "")}
+                                {count(line.forwarding_overdue, d, "unforwarded")}
                             </tr>
                         }
                     }).collect_view()}

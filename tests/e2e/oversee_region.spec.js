@@ -91,6 +91,14 @@ test("a curator sees another district's overdue item and their conflict item fir
   await expect(page.getByTestId("inbox-row")).toHaveCount(1);
   await expect(page.getByTestId("inbox-row")).toContainText(overdue);
   await snapshot(page, "62-curator-other-district-inbox-overdue");
+  // And the count of items not sent on in time, to those alone.
+  await page.goBack();
+  await terekti.getByRole("cell").nth(3).getByRole("link", { name: "1" }).click();
+  await expect(page.getByLabel("Due", { exact: true })).toHaveValue("unforwarded");
+  await expect(page.getByTestId("inbox-row")).toHaveCount(1);
+  await expect(page.getByTestId("inbox-row")).toContainText(overdue);
+  await expect(page.getByTestId("inbox-row").getByTestId("forwarding-overdue")).toBeVisible();
+  await snapshot(page, "63-curator-other-district-inbox-unforwarded");
 
   // A district clerk has no view of the region, and does not see the conflict item.
   const clerk = await browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 } });

@@ -14,6 +14,7 @@ use crate::calendar::Deadlines;
 use crate::form::FormRef;
 use crate::mediation::{MediationSession, SessionRecord};
 use crate::receipt::{EventKind, Identity};
+use crate::staff::DUE_SOON_DAYS;
 
 /// One submission in an inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,38 +56,52 @@ pub struct InboxItem {
     pub conflict: bool,
 }
 
-/// How soon an inbox item's answer is due (`?due=` of the inbox).
+/// How due an inbox item is (`?due=` of the inbox): the one rule the server's filter,
+/// the staff inbox's filter and the region's overview counts all read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Due {
-    /// Past its answer day and not answered or closed.
+    /// Neither answered nor closed.
+    Open,
+    /// Open and due today or within [`DUE_SOON_DAYS`] working days (not yet overdue).
+    Soon,
+    /// Open and past its answer day.
     Overdue,
-    /// Open and due within the next five working days (or overdue).
+    /// Open, and neither registered nor forwarded by its forwarding day.
+    Unforwarded,
+    /// Open and due within the next five working days, or overdue.
     Week,
 }
 
 impl Due {
-    pub const ALL: [Due; 2] = [Due::Overdue, Due::Week];
+    pub const ALL: [Due; 5] = [Due::Open, Due::Soon, Due::Overdue, Due::Unforwarded, Due::Week];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Due::Open => "open",
+            Due::Soon => "soon",
             Due::Overdue => "overdue",
+            Due::Unforwarded => "unforwarded",
             Due::Week => "week",
         }
     }
 
-    /// Whether an item with `days_left` working days left, open or not, is due so.
-    pub fn matches(self, days_left: i64, open: bool) -> bool {
-        open && match self {
-            Due::Overdue => days_left < 0,
-            Due::Week => days_left < 5,
-        }
+    /// Whether `item` is due so.
+    pub fn matches(self, item: &InboxItem) -> bool {
+        item.is_open()
+            && match self {
+                Due::Open => true,
+                Due::Soon => (0..=DUE_SOON_DAYS).contains(&item.days_left),
+                Due::Overdue => item.days_left < 0,
+                Due::Unforwarded => item.forwarding_overdue,
+                Due::Week => item.days_left < 5,
+            }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("due is `overdue` or `week`")]
+#[error("due is `open`, `soon`, `overdue`, `unforwarded` or `week`")]
 pub struct UnknownDue;
 
 impl FromStr for Due {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::InboxItem;
+use super::{Due, InboxItem};
 use crate::District;
 
 /// An open item due within this many working days is "due soon" (the inbox's filter and
@@ -20,19 +20,9 @@ impl InboxItem {
         !self.status.settles()
     }
 
-    /// Open and past its answer day.
-    pub fn is_overdue(&self) -> bool {
-        self.is_open() && self.days_left < 0
-    }
-
-    /// Open and due today or within [`DUE_SOON_DAYS`] working days (not yet overdue).
-    pub fn is_due_soon(&self) -> bool {
-        self.is_open() && (0..=DUE_SOON_DAYS).contains(&self.days_left)
-    }
-
     /// Open and late in any way: past its answer day or its forwarding day.
     pub fn is_late(&self) -> bool {
-        self.is_overdue() || (self.is_open() && self.forwarding_overdue)
+        Due::Overdue.matches(self) || Due::Unforwarded.matches(self)
     }
 }
 
@@ -76,10 +66,10 @@ impl Overview {
                 |pick: fn(&InboxItem) -> bool| inbox.iter().filter(|i| pick(i)).count() as u32;
             districts.push(DistrictDue {
                 district,
-                open: count(InboxItem::is_open),
-                due_soon: count(InboxItem::is_due_soon),
-                overdue: count(InboxItem::is_overdue),
-                forwarding_overdue: count(|i| i.is_open() && i.forwarding_overdue),
+                open: count(|i| Due::Open.matches(i)),
+                due_soon: count(|i| Due::Soon.matches(i)),
+                overdue: count(|i| Due::Overdue.matches(i)),
+                forwarding_overdue: count(|i| Due::Unforwarded.matches(i)),
                 conflict: count(|i| i.is_open() && i.conflict),
             });
             items.extend(inbox.into_iter().filter(|i| i.is_open() && (i.conflict || i.is_late())));
@@ -121,6 +111,29 @@ mod tests {
             assignee: None,
             conflict,
         }
+    }
+
+    #[test]
+    fn how_due_an_item_is_counts_only_open_items() {
+        let open = EventKind::Registered;
+        let unforwarded = |days_left, status| InboxItem {
+            forwarding_overdue: true,
+            ..item("URA-2026-00001", days_left, status, false)
+        };
+        let is = |due: Due, days_left, status| {
+            due.matches(&item("URA-2026-00001", days_left, status, false))
+        };
+        assert!(is(Due::Overdue, -1, open) && !is(Due::Overdue, 0, open));
+        assert!(!is(Due::Overdue, -1, EventKind::Answered) && !is(Due::Open, 5, EventKind::Closed));
+        assert!(is(Due::Soon, 0, open) && is(Due::Soon, DUE_SOON_DAYS, open));
+        assert!(!is(Due::Soon, -1, open) && !is(Due::Soon, DUE_SOON_DAYS + 1, open));
+        assert!(is(Due::Week, -3, open) && is(Due::Week, 4, open) && !is(Due::Week, 5, open));
+        assert!(Due::Unforwarded.matches(&unforwarded(9, open)) && !is(Due::Unforwarded, 9, open));
+        // A signed reconciliation act settles a mediation: nothing of it is late any more.
+        assert!(
+            !is(Due::Overdue, -1, EventKind::ActSigned) && !is(Due::Open, 5, EventKind::ActSigned)
+        );
+        assert!(!Due::Unforwarded.matches(&unforwarded(-1, EventKind::ActSigned)));
     }
 
     #[test]

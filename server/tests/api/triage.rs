@@ -398,7 +398,7 @@ async fn the_inbox_filters_by_form_status_category_institution_words_and_due_dat
     assert!(inbox(&app, &staff, "?form=mediation_request").await.items.is_empty());
 
     for (query, parameter) in [
-        ("?due=soon", "due"),
+        ("?due=later", "due"),
         ("?status=lost", "status"),
         ("?form=petition", "form"),
         ("?category=bank", "category"),

@@ -121,7 +121,7 @@ impl Filters {
             && self.institution.as_ref().is_none_or(|q| q.matches(&folded_institution()))
             && self.tracking.as_ref().is_none_or(|t| &item.tracking == t)
             && self.words.as_ref().is_none_or(|q| q.matches(&fold(&text_of(answers))))
-            && self.due.is_none_or(|d| d.matches(item.days_left, is_open(item.status)))
+            && self.due.is_none_or(|d| d.matches(item))
     }
 }
 
@@ -169,7 +169,7 @@ fn today() -> Date {
         ("category" = Option<String>, Query, description = "A complaint category"),
         ("institution" = Option<String>, Query, description = "Words of the institution's name"),
         ("q" = Option<String>, Query, description = "Words of the answers, or a tracking number"),
-        ("due" = Option<String>, Query, description = "`overdue`, `today`, `soon` or `later`"),
+        ("due" = Option<String>, Query, description = "`open`, `soon` (within 3 working days), `overdue`, `unforwarded` (not registered nor forwarded in time) or `week` (within 5 working days, or overdue)"),
     ),
     responses(
         (status = 200, description = "The inbox, what is due first", body = InboxResponse),
