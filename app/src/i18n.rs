@@ -21,6 +21,35 @@ pub fn t(lang: Lang, key: &str) -> String {
 /// Every key the app's sources pass to [`t`], found by `build.rs`.
 pub const USED_KEYS: &[&str] = include!(concat!(env!("OUT_DIR"), "/used_keys.rs"));
 
+/// The keys of `used` that `t` does not translate into some language, as `key [tag]`:
+/// what both apps' locale tests check of their own strings.
+pub fn untranslated(used: &[&str], t: fn(Lang, &str) -> String) -> Vec<String> {
+    let mut missing = Vec::new();
+    for key in used {
+        for lang in Lang::ALL {
+            let text = t(lang, key);
+            // rust-i18n answers a missing translation with the key itself, bare or
+            // prefixed with the locale; no fallback language is configured.
+            if text.is_empty() || text == *key || text == format!("{}.{key}", lang.tag()) {
+                missing.push(format!("{key} [{}]", lang.tag()));
+            }
+        }
+    }
+    missing
+}
+
+/// Every key a rust-i18n `backend` holds in `lang`, sorted.
+pub fn keys_of(backend: &dyn rust_i18n::Backend, lang: Lang) -> Vec<String> {
+    let mut keys: Vec<String> = backend
+        .messages_for_locale(lang.tag())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, _)| k.into_owned())
+        .collect();
+    keys.sort();
+    keys
+}
+
 /// What a timeline entry is called, in the person's language.
 pub fn event_label(kind: EventKind, lang: Lang) -> String {
     match kind {
