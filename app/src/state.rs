@@ -153,7 +153,7 @@ impl AppState {
                 let (full, deleted) = (delta.full, delta.deleted.clone());
                 if let Ok(entries) = store::providers::apply(delta, since == 0).await {
                     let old = self.directory.get_untracked();
-                    let entries = updated(&old, entries, &deleted, full);
+                    let entries = store::providers::updated(&old, entries, &deleted, full);
                     yield_now().await;
                     self.directory.set(Arc::new(entries));
                 }
@@ -383,25 +383,6 @@ pub fn today() -> time::Date {
     let month = time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
     time::Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
         .unwrap_or(time::Date::MIN)
-}
-
-/// The directory `old` after a delta: its entries (all of them when `full`) in, the
-/// `deleted` out; ordered by id, as the device's store lists them.
-fn updated(
-    old: &[StoredProvider],
-    entries: Vec<StoredProvider>,
-    deleted: &[String],
-    full: bool,
-) -> Vec<StoredProvider> {
-    let mut by_id = std::collections::BTreeMap::new();
-    if !full {
-        by_id.extend(old.iter().map(|e| (e.id.clone(), e.clone())));
-    }
-    by_id.extend(entries.into_iter().map(|e| (e.id.clone(), e)));
-    for id in deleted {
-        by_id.remove(id);
-    }
-    by_id.into_values().collect()
 }
 
 /// The server's forms plus any built-in version the server no longer lists, so a draft

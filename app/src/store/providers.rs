@@ -87,3 +87,22 @@ pub async fn apply(delta: DirectoryDelta, in_turns: bool) -> Result<Vec<StoredPr
     .await?;
     Ok(entries)
 }
+
+/// The directory `old` after a delta: its entries (all of them when `full`) in, the
+/// `deleted` out; ordered by id, as the device's store lists them.
+pub fn updated(
+    old: &[StoredProvider],
+    entries: Vec<StoredProvider>,
+    deleted: &[String],
+    full: bool,
+) -> Vec<StoredProvider> {
+    let mut by_id = std::collections::BTreeMap::new();
+    if !full {
+        by_id.extend(old.iter().map(|e| (e.id.clone(), e.clone())));
+    }
+    by_id.extend(entries.into_iter().map(|e| (e.id.clone(), e)));
+    for id in deleted {
+        by_id.remove(id);
+    }
+    by_id.into_values().collect()
+}
