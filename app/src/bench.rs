@@ -72,7 +72,7 @@ async fn run(op: String, arg: JsValue) -> Result<JsValue, JsValue> {
         }
         "applyDelta" => {
             let delta = DELTA.with_borrow(Clone::clone).ok_or("no delta: setDelta first")?;
-            store::providers::apply(&delta).await.map_err(error)?;
+            store::providers::apply(delta, false).await.map_err(error)?;
         }
         "putDrafts" => {
             for draft in js_sys::Array::from(&arg).iter() {

@@ -53,23 +53,38 @@ pub fn App() -> impl IntoView {
     // Registered after the first render so the first visit is not slowed; from the
     // second visit on, the app starts from the service worker's cache with no network.
     pwa.start();
+    // The frame (header, banners) is drawn in this task, the screen in the next, and the
+    // static shell in front of both is removed in a third: three short tasks, not one
+    // long one that holds a slow phone's page (Lighthouse's total blocking time).
+    let screen = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        state::yield_now().await;
+        screen.set(true);
+        state::yield_now().await;
+        // A shell showing the complaint form stays until the form editor takes it over.
+        if !shell::holds_form() {
+            shell::release();
+        }
+    });
     view! {
         <Router>
             <Header/>
             <UpdateBanner/>
             <StatusBar/>
-            <Routes fallback=move || view! { <main id="main" class="page"><p>{t(app.lang.get(), "not_found")}</p></main> }>
-                <Route path=path!("/") view=HomePage/>
-                <Route path=path!("/draft/:id") view=FormPage/>
-                <Route path=path!("/directory") view=DirectoryPage/>
-                <Route path=path!("/item/:id") view=ItemPage/>
-                <Route path=path!("/item/:id/act") view=ItemActPage/>
-                <Route path=path!("/act") view=ActPage/>
-                <Route path=path!("/verify") view=VerifyPage/>
-                <Route path=path!("/reports") view=ReportsPage/>
-                <Route path=path!("/reports/:hash") view=PublishedReportPage/>
-                <Route path=path!("/start/:form") view=StartPage/>
-            </Routes>
+            <Show when=move || screen.get()>
+                <Routes fallback=move || view! { <main id="main" class="page"><p>{t(app.lang.get(), "not_found")}</p></main> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/draft/:id") view=FormPage/>
+                    <Route path=path!("/directory") view=DirectoryPage/>
+                    <Route path=path!("/item/:id") view=ItemPage/>
+                    <Route path=path!("/item/:id/act") view=ItemActPage/>
+                    <Route path=path!("/act") view=ActPage/>
+                    <Route path=path!("/verify") view=VerifyPage/>
+                    <Route path=path!("/reports") view=ReportsPage/>
+                    <Route path=path!("/reports/:hash") view=PublishedReportPage/>
+                    <Route path=path!("/start/:form") view=StartPage/>
+                </Routes>
+            </Show>
         </Router>
     }
 }
@@ -83,11 +98,8 @@ pub fn mount() {
     // own executor starts with the mount: this one is wasm-bindgen's.)
     wasm_bindgen_futures::spawn_local(async {
         state::yield_now().await;
-        // A shell showing the complaint form stays until the form editor takes it over
-        // (`shell::take_over`); the app is drawn hidden behind it meanwhile.
-        if !shell::holds_form() {
-            shell::release();
-        }
+        // Drawn hidden behind the static shell, which `App` removes once its first screen
+        // is there (or, showing the complaint form, `shell::take_over`).
         leptos::mount::mount_to_body(App);
     });
 }

@@ -233,7 +233,10 @@ async fn a_directory_delta_upserts_and_deletes_and_a_full_list_replaces() {
         ],
         deleted: vec![],
     };
-    providers::apply(&full).await.unwrap();
+    // The first download is stored in turns; what it returns is what the device holds.
+    let stored = providers::apply(full, true).await.unwrap();
+    let on_device = providers::all().await.unwrap();
+    assert_eq!(providers::updated(&[], stored, &[], true), on_device);
     assert_eq!(providers::version().await.unwrap(), 3);
     let delta = DirectoryDelta {
         version: 4,
@@ -241,10 +244,14 @@ async fn a_directory_delta_upserts_and_deletes_and_a_full_list_replaces() {
         providers: vec![provider("c-1", "Гүлнар Сейітова", "AKZ")],
         deleted: vec!["a-1".into()],
     };
-    providers::apply(&delta).await.unwrap();
+    let deleted = delta.deleted.clone();
+    let stored = providers::apply(delta, false).await.unwrap();
     let mut ids: Vec<_> = providers::all().await.unwrap().into_iter().map(|p| p.id).collect();
     ids.sort();
     assert_eq!(ids, ["b-1", "c-1"]);
+    // The directory kept in memory after a delta is the one a restart reads back.
+    let in_memory = providers::updated(&on_device, stored, &deleted, false);
+    assert_eq!(in_memory, providers::all().await.unwrap());
     assert_eq!(providers::version().await.unwrap(), 4);
     // Entries are stored with their folded search text, ready for offline search.
     let c = providers::all().await.unwrap().into_iter().find(|p| p.id == "c-1").unwrap();

@@ -8,6 +8,7 @@ use adal_core::attachment::{AttachmentRef, Part, UploadStatus};
 use adal_core::sync::engine::{Answer, TransportError};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 
 pub mod staff;
 
@@ -91,8 +92,8 @@ pub async fn get_forms(etag: Option<&str>) -> Option<(Vec<adal_core::form::FormS
         return None;
     }
     let etag = response.headers().get("etag").unwrap_or_default();
-    let body: adal_core::api::FormsResponse = json(&response).await?;
-    Some((body.forms, etag))
+    let body = json_value(&response).await?;
+    Some((decode_list(&body, "forms").await?, etag))
 }
 
 /// `GET /api/v1/directory?since=N`: only what changed since the version on the device.
@@ -101,7 +102,12 @@ pub async fn get_directory(since: u64) -> Option<adal_core::provider::DirectoryD
     if response.status() != 200 {
         return None;
     }
-    json(&response).await
+    let body = json_value(&response).await?;
+    let providers = decode_list(&body, "providers").await?;
+    // What is left (version, full, deleted) is small: decoded at once.
+    js_sys::Reflect::set(&body, &"providers".into(), &js_sys::Array::new()).ok()?;
+    let delta: adal_core::provider::DirectoryDelta = serde_wasm_bindgen::from_value(body).ok()?;
+    Some(adal_core::provider::DirectoryDelta { providers, ..delta })
 }
 
 fn attachment_url(photo: &AttachmentRef) -> String {
@@ -214,8 +220,28 @@ pub async fn post_identity(
 /// this keeps one decoder of each in the wasm instead of a second, `serde_json`'s, that
 /// would add about as much code again. `None` when the body is not that JSON.
 async fn json<T: serde::de::DeserializeOwned>(response: &gloo::net::http::Response) -> Option<T> {
+    serde_wasm_bindgen::from_value(json_value(response).await?).ok()
+}
+
+async fn json_value(response: &gloo::net::http::Response) -> Option<wasm_bindgen::JsValue> {
     let text = response.text().await.ok()?;
-    serde_wasm_bindgen::from_value(js_sys::JSON::parse(&text).ok()?).ok()
+    js_sys::JSON::parse(&text).ok()
+}
+
+/// Decodes the list `field` of a JSON object entry by entry, in turns: the whole
+/// directory on a first visit (a few hundred KB) never holds the page for the sum.
+async fn decode_list<T: serde::de::DeserializeOwned>(
+    body: &wasm_bindgen::JsValue,
+    field: &str,
+) -> Option<Vec<T>> {
+    let list: js_sys::Array = js_sys::Reflect::get(body, &field.into()).ok()?.dyn_into().ok()?;
+    let mut turns = crate::state::Turns::new();
+    let mut decoded = Vec::with_capacity(list.length() as usize);
+    for entry in list.iter() {
+        decoded.push(serde_wasm_bindgen::from_value(entry).ok()?);
+        turns.take().await;
+    }
+    Some(decoded)
 }
 
 /// `POST /api/v1/submissions/{tracking}/reply`: the person's answer to the office's

@@ -16,6 +16,9 @@ use crate::store::providers::StoredProvider;
 
 /// How many results are drawn at once; more follow on "show more".
 const PAGE: usize = 30;
+/// How many cards the first task draws when the list fills by itself (a phone's screen
+/// holds three or four).
+const FIRST_CARDS: usize = 6;
 
 /// One search result: an entry of the directory in memory (shared, not copied: an empty
 /// query lists all 10,000) and, when the person shared their location, how far.
@@ -173,13 +176,30 @@ pub fn DirectoryPage() -> impl IntoView {
     let page = crate::bench::directory_page().unwrap_or(PAGE);
     let shown = RwSignal::new(page);
     let hits = search.hits();
-    // A new search starts from the top.
+    // Cards the list fills with by itself (the directory arriving on a first visit, or
+    // the screen opening) are drawn a few in a task, then twice as many, up to `shown`:
+    // a card takes a slow phone some 20 ms, and a page of them in one task would hold it.
+    // What the person asks for (a search, "show more") is drawn at once.
+    let drawn = RwSignal::new(FIRST_CARDS);
     Effect::new(move |_| {
+        let (now, wanted) = (drawn.get(), shown.get().min(hits.with(Vec::len)));
+        if now < wanted {
+            spawn_local(async move {
+                crate::state::turn().await;
+                drawn.update(|n| *n = (*n).max((now * 2).min(wanted)));
+            });
+        }
+    });
+    // A new search starts from the top.
+    Effect::new(move |first: Option<()>| {
         search.query.track();
         search.district.track();
         search.kind.track();
         search.language.track();
         shown.set(page);
+        if first.is_some() {
+            drawn.set(usize::MAX);
+        }
     });
     view! {
         <main id="main" class="page">
@@ -203,7 +223,8 @@ pub fn DirectoryPage() -> impl IntoView {
                 <For
                     each=move || {
                         let lang = lang.get();
-                        hits.with(|h| h.iter().take(shown.get()).map(|h| (h.clone(), lang)).collect::<Vec<_>>())
+                        let n = shown.get().min(drawn.get());
+                        hits.with(|h| h.iter().take(n).map(|h| (h.clone(), lang)).collect::<Vec<_>>())
                     }
                     key=|(h, lang)| (h.index, h.km.map(f64::to_bits), *lang)
                     children=move |(hit, lang)| view! { <ProviderCard hit lang/> }

@@ -27,15 +27,20 @@ pub async fn all() -> Result<Vec<FormSchema>> {
     .await
 }
 
-/// Replaces the cache with `forms` and remembers their ETag, in one transaction.
+/// Replaces the cache with `forms` and remembers their ETag, in one transaction, in
+/// turns (as `providers::apply` writes).
 pub async fn replace(forms: &[FormSchema], etag: &str) -> Result<()> {
     with_db(|db| async move {
+        let mut turns = crate::state::Turns::new();
         let tx = db.transaction([FORMS, META]).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(FORMS)?;
         store.clear()?;
         for schema in forms {
             let key = format!("{}@{}", schema.id, schema.version);
-            store.put(&Stored { key, schema: schema.clone() }).serde()?;
+            let put = store.put(&Stored { key, schema: schema.clone() }).serde()?;
+            if turns.due() {
+                put.await?;
+            }
         }
         tx.object_store(META)?.put(etag).with_key(meta::FORMS_ETAG.to_owned()).serde()?;
         tx.commit().await?;

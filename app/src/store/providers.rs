@@ -8,6 +8,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
 use super::{META, PROVIDERS, Result, all_in, meta, with_db};
+use crate::state::Turns;
 
 pub(super) const STORE: &str = "providers";
 
@@ -45,29 +46,63 @@ pub async fn version() -> Result<u64> {
 }
 
 /// Applies a delta from the server in one transaction: a full list replaces everything,
-/// otherwise changed entries are upserted and deleted ones removed.
-pub async fn apply(delta: &DirectoryDelta) -> Result<()> {
-    let entries: Vec<StoredProvider> =
-        delta.providers.iter().cloned().map(StoredProvider::new).collect();
-    let entries = &entries;
+/// otherwise changed entries are upserted and deleted ones removed. `in_turns` (a first
+/// visit storing the whole directory) never holds the page for long: the search texts
+/// are made between turns, the writes wait for a put now and then, which keeps the
+/// transaction open; that takes longer in all, so a refresh is done at once. Returns the
+/// entries stored, so the caller need not read them back.
+pub async fn apply(delta: DirectoryDelta, in_turns: bool) -> Result<Vec<StoredProvider>> {
+    let turns = || if in_turns { Turns::new() } else { Turns::none() };
+    let mut turns_made = turns();
+    let mut entries = Vec::with_capacity(delta.providers.len());
+    for provider in delta.providers {
+        entries.push(StoredProvider::new(provider));
+        turns_made.take().await;
+    }
+    let (stored, deleted) = (&entries, &delta.deleted);
+    let (full, version) = (delta.full, delta.version);
     with_db(|db| async move {
+        let mut turns = turns();
         let tx = db.transaction([PROVIDERS, META]).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(PROVIDERS)?;
-        if delta.full {
+        if full {
             store.clear()?;
         }
-        for entry in entries {
-            store.put(entry).serde()?;
+        for entry in stored {
+            let put = store.put(entry).serde()?;
+            if turns.due() {
+                put.await?;
+            }
         }
-        for id in &delta.deleted {
+        for id in deleted {
             store.delete(id.as_str()).build()?;
         }
         tx.object_store(META)?
-            .put(&delta.version)
+            .put(&version)
             .with_key(meta::DIRECTORY_VERSION.to_owned())
             .serde()?;
         tx.commit().await?;
         Ok(())
     })
-    .await
+    .await?;
+    Ok(entries)
+}
+
+/// The directory `old` after a delta: its entries (all of them when `full`) in, the
+/// `deleted` out; ordered by id, as the device's store lists them.
+pub fn updated(
+    old: &[StoredProvider],
+    entries: Vec<StoredProvider>,
+    deleted: &[String],
+    full: bool,
+) -> Vec<StoredProvider> {
+    let mut by_id = std::collections::BTreeMap::new();
+    if !full {
+        by_id.extend(old.iter().map(|e| (e.id.clone(), e.clone())));
+    }
+    by_id.extend(entries.into_iter().map(|e| (e.id.clone(), e)));
+    for id in deleted {
+        by_id.remove(id);
+    }
+    by_id.into_values().collect()
 }
