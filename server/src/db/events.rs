@@ -58,11 +58,16 @@ pub fn same_secret(
         .query_row(params![submission.to_string()], |row| row.get(0))
         .optional()?
         .flatten();
-    Ok(match (stored.as_deref(), secret_sha256) {
+    Ok(secrets_match(stored.as_deref(), secret_sha256))
+}
+
+/// Whether a resend's secret (`sent`) is the one stored (both none counts).
+pub fn secrets_match(stored: Option<&str>, sent: Option<&str>) -> bool {
+    match (stored, sent) {
         (None, None) => true,
         (Some(stored), Some(sent)) => hashes_match(stored, sent),
         _ => false,
-    })
+    }
 }
 
 /// Appends an event to a submission's timeline.

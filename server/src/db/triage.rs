@@ -2,10 +2,10 @@
 //! it: the conflict of interest and the institution key (stored in its row), and the
 //! monitoring tasks that repeated complaints raise and checklists finish.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use super::sql::{Conn, Optional, params};
+use super::sql::{Conn, Value, params};
 use adal_core::District;
 use adal_core::form::Answers;
 use adal_core::provider::ProviderKind;
@@ -13,7 +13,7 @@ use adal_core::staff::{
     REPEATED_COMPLAINT_DAYS, REPEATED_COMPLAINTS, monitoring_form, monitoring_key, names_an_office,
     office_name_key,
 };
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use super::DbError;
 use super::clock::format_time;
@@ -57,34 +57,195 @@ pub fn conflict_district(
     district: District,
     triage: &Triage,
 ) -> Result<Option<District>, DbError> {
-    let conflict = triage.complaint
-        && !triage.institution.is_empty()
-        && names_an_office(
-            &triage.institution,
-            own_office_names(conn)?.get(&district).into_iter().flatten().map(String::as_str),
-        );
-    Ok(conflict.then_some(district))
+    Ok(Conflicts::read(conn)?.of(district, triage))
 }
 
-/// Raises or finishes the monitoring task the submission just stored (`tracking`)
-/// concerns. Part of the transaction that stores it, after its row.
-pub fn after_stored(
-    conn: &Conn,
-    tracking: &str,
-    district: District,
-    triage: &Triage,
-    received_at: OffsetDateTime,
-) -> Result<(), DbError> {
-    let Some(key) = &triage.institution_key else { return Ok(()) };
-    if triage.complaint {
-        return raise_task(conn, district, key, &triage.institution, received_at);
+/// The directory's office names, read once for a group of submissions.
+pub struct Conflicts(Arc<Names>);
+
+impl Conflicts {
+    pub fn read(conn: &Conn) -> Result<Conflicts, DbError> {
+        Ok(Conflicts(own_office_names(conn)?))
     }
-    conn.prepare_cached(
-        "UPDATE monitoring_tasks SET done_by = ?1 \
-         WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
-    )?
-    .execute(params![tracking, district.code(), key])?;
+
+    /// [`conflict_district`] of one submission.
+    pub fn of(&self, district: District, triage: &Triage) -> Option<District> {
+        let conflict = triage.complaint
+            && !triage.institution.is_empty()
+            && names_an_office(
+                &triage.institution,
+                self.0.get(&district).into_iter().flatten().map(String::as_str),
+            );
+        conflict.then_some(district)
+    }
+}
+
+/// A submission of a group about to be stored, as [`after_group_stored`] needs it.
+pub struct Arriving<'a> {
+    pub tracking: &'a str,
+    pub district: District,
+    pub triage: &'a Triage,
+    /// As stored ([`format_time`]).
+    pub received_at: &'a str,
+}
+
+/// Raises or finishes the monitoring tasks the submissions of a group concern, in their
+/// order, as if each were stored and then looked at alone. Part of the transaction that
+/// stores them, and run *before* their rows are inserted: the complaints of the group
+/// itself are counted here, those stored before it by one query for the whole group,
+/// and the open tasks are read by another, so a group costs two statements (and one for
+/// each task raised or finished), not two for each submission.
+pub fn after_group_stored(conn: &Conn, group: &[Arriving<'_>]) -> Result<(), DbError> {
+    let keyed: Vec<(usize, &str)> = group
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.triage.institution_key.as_deref().map(|key| (i, key)))
+        .collect();
+    if keyed.is_empty() {
+        return Ok(());
+    }
+    let mut open = open_tasks(conn, group, &keyed)?;
+    let stored_before = complaints_stored_before(conn, group, &keyed)?;
+    for &(i, key) in &keyed {
+        let arriving = &group[i];
+        let institution = (arriving.district, key);
+        if !arriving.triage.complaint {
+            conn.prepare_cached(
+                "UPDATE monitoring_tasks SET done_by = ?1 \
+                 WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
+            )?
+            .execute(params![arriving.tracking, arriving.district.code(), key])?;
+            open.remove(&institution);
+            continue;
+        }
+        if open.contains(&institution) {
+            continue;
+        }
+        // This complaint and the group's earlier ones about the institution count too.
+        let since = since(arriving.received_at)?;
+        let in_group = group[..=i]
+            .iter()
+            .filter(|a| {
+                a.district == arriving.district
+                    && a.triage.complaint
+                    && a.triage.institution_key.as_deref() == Some(key)
+                    && a.received_at > since.as_str()
+            })
+            .count() as u32;
+        let complaints =
+            (stored_before.get(&i).copied().unwrap_or(0) + in_group).min(REPEATED_COMPLAINTS);
+        if raise_task(conn, arriving, key, complaints)? {
+            open.insert(institution);
+        }
+    }
     Ok(())
+}
+
+/// The start of the window of complaints that count for one received at `received_at`.
+fn since(received_at: &str) -> Result<String, DbError> {
+    let at = super::clock::parse_time(received_at)?;
+    format_time(at - Duration::days(REPEATED_COMPLAINT_DAYS))
+}
+
+/// Which of the institutions the group's `keyed` submissions name have an open task.
+fn open_tasks<'a>(
+    conn: &Conn,
+    group: &[Arriving<'_>],
+    keyed: &[(usize, &'a str)],
+) -> Result<HashSet<(District, &'a str)>, DbError> {
+    let names: HashSet<(District, &str)> =
+        keyed.iter().map(|&(i, key)| (group[i].district, key)).collect();
+    let rows: Vec<Vec<Value<'_>>> = names
+        .iter()
+        .map(|(district, key)| vec![Value::Text(district.code()), Value::Text(key)])
+        .collect();
+    let mut open = HashSet::new();
+    conn.rows(
+        "SELECT district, institution_key FROM monitoring_tasks \
+         WHERE done_by IS NULL AND (district, institution_key) IN (VALUES ",
+        "(?, ?)",
+        ")",
+        &rows,
+        |row| {
+            let (district, key): (String, String) = (row.get(0)?, row.get(1)?);
+            let found = names.iter().find(|(d, k)| d.code() == district && *k == key);
+            open.extend(found.copied());
+            Ok(())
+        },
+    )?;
+    Ok(open)
+}
+
+/// For each keyed complaint of the group (by its index), how many complaints about its
+/// institution stored before the group fall in its window, counting no further than
+/// [`REPEATED_COMPLAINTS`] (so a school with thousands costs what one with three does).
+fn complaints_stored_before(
+    conn: &Conn,
+    group: &[Arriving<'_>],
+    keyed: &[(usize, &str)],
+) -> Result<HashMap<usize, u32>, DbError> {
+    let mut windows = Vec::new();
+    for &(i, key) in keyed.iter().filter(|&&(i, _)| group[i].triage.complaint) {
+        windows.push((i.to_string(), group[i].district.code(), key, since(group[i].received_at)?));
+    }
+    let rows: Vec<Vec<Value<'_>>> = windows
+        .iter()
+        .map(|(i, district, key, since)| {
+            vec![Value::Text(i), Value::Text(district), Value::Text(key), Value::Text(since)]
+        })
+        .collect();
+    let mut counts = HashMap::new();
+    conn.rows(
+        &format!(
+            "SELECT w.column1, (SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
+             WHERE district = w.column2 AND institution_key = w.column3 \
+             AND form_id = 'complaint' AND received_at > w.column4 \
+             LIMIT {REPEATED_COMPLAINTS}) AS recent) FROM (VALUES "
+        ),
+        "(?, ?, ?, ?)",
+        ") AS w",
+        &rows,
+        |row| {
+            let index: String = row.get(0)?;
+            let index = index.parse().map_err(|_| DbError::Corrupt(format!("row {index}")))?;
+            counts.insert(index, row.get(1)?);
+            Ok(())
+        },
+    )?;
+    Ok(counts)
+}
+
+/// Opens a task for the institution `key` if `complaints` reached
+/// [`REPEATED_COMPLAINTS`] within [`REPEATED_COMPLAINT_DAYS`] days; whether one is open.
+fn raise_task(
+    conn: &Conn,
+    arriving: &Arriving<'_>,
+    key: &str,
+    complaints: u32,
+) -> Result<bool, DbError> {
+    if complaints < REPEATED_COMPLAINTS {
+        return Ok(false);
+    }
+    let Some(form) = monitoring_form(key).and_then(adal_core::form::current) else {
+        return Ok(false);
+    };
+    // The partial unique index keeps one open task per institution: a fourth complaint
+    // finds it there and adds nothing.
+    conn.prepare_cached(
+        "INSERT INTO monitoring_tasks \
+         (district, institution_key, institution, form_id, form_version, complaints, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![
+        arriving.district.code(),
+        key,
+        arriving.triage.institution,
+        form.id,
+        form.version,
+        complaints,
+        arriving.received_at
+    ])?;
+    Ok(true)
 }
 
 /// Migration 0006's hook: classifies the submissions stored before it, so that an older
@@ -162,61 +323,6 @@ fn office_names(conn: &Conn) -> Result<Names, DbError> {
         }
     }
     Ok(names)
-}
-
-/// Opens a task for the institution `key` if this complaint is the
-/// [`REPEATED_COMPLAINTS`]th within [`REPEATED_COMPLAINT_DAYS`] days and none is open.
-fn raise_task(
-    conn: &Conn,
-    district: District,
-    key: &str,
-    institution: &str,
-    received_at: OffsetDateTime,
-) -> Result<(), DbError> {
-    // Most complaints about a busy school find its task open: one indexed lookup.
-    let open: Option<i64> = conn
-        .prepare_cached(
-            "SELECT id FROM monitoring_tasks \
-             WHERE district = ?1 AND institution_key = ?2 AND done_by IS NULL",
-        )?
-        .query_row(params![district.code(), key], |row| row.get(0))
-        .optional()?;
-    if open.is_some() {
-        return Ok(());
-    }
-    // Counting stops at the threshold, so a school with thousands of complaints costs
-    // what one with three does.
-    let since = format_time(received_at - Duration::days(REPEATED_COMPLAINT_DAYS))?;
-    let complaints: u32 = conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
-             WHERE district = ?1 AND institution_key = ?2 AND form_id = 'complaint' \
-             AND received_at > ?3 LIMIT ?4) AS recent",
-        )?
-        .query_row(params![district.code(), key, since, REPEATED_COMPLAINTS], |row| row.get(0))?;
-    if complaints < REPEATED_COMPLAINTS {
-        return Ok(());
-    }
-    let Some(form) = monitoring_form(key).and_then(adal_core::form::current) else {
-        return Ok(());
-    };
-    // The partial unique index keeps one open task per institution: a fourth complaint
-    // finds it there and adds nothing.
-    conn.prepare_cached(
-        "INSERT INTO monitoring_tasks \
-         (district, institution_key, institution, form_id, form_version, complaints, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-    )?
-    .execute(params![
-        district.code(),
-        key,
-        institution,
-        form.id,
-        form.version,
-        complaints,
-        format_time(received_at)?
-    ])?;
-    Ok(())
 }
 
 #[cfg(test)]
