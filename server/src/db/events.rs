@@ -378,6 +378,16 @@ pub fn add_identity(
 ) -> Result<IdentityAdded, DbError> {
     let tx = conn.transaction_with_behavior(super::sql::Behavior::Immediate)?;
     let id = found.id.to_string();
+    // On PostgreSQL two servers may add an identity to one submission at once: the
+    // submission's row, locked until the commit, lets one in at a time, and the second
+    // then reads what the first added (as a resend). SQLite's IMMEDIATE already does.
+    if tx.dialect() == super::sql::Dialect::Postgres {
+        tx.query_row(
+            "SELECT 1 FROM submissions WHERE id = ?1 FOR NO KEY UPDATE",
+            params![id],
+            |row| row.get::<i64>(0),
+        )?;
+    }
     let existing = identity_row(&tx, &id)?;
     // A named complaint takes only its own name and phone, with both requisites at once.
     let completes_named = found.named_but_incomplete()
