@@ -376,10 +376,17 @@ fn insert(conn: &Conn, rows: &[Row<'_>], tracking: &[&str]) -> Result<(), DbErro
         })
         .collect();
     super::triage::after_group_stored(conn, &arriving)?;
-    let conflicts = Conflicts::read(conn)?;
+    // The directory is read only if a complaint names an institution.
+    let conflicts = match rows.iter().any(|row| Conflicts::may_concern(&row.new.triage)) {
+        true => Some(Conflicts::read(conn)?),
+        false => None,
+    };
     let conflict: Vec<Option<&str>> = rows
         .iter()
-        .map(|row| conflicts.of(row.new.district, &row.new.triage).map(District::code))
+        .map(|row| {
+            let conflict = conflicts.as_ref().and_then(|c| c.of(row.new.district, &row.new.triage));
+            conflict.map(District::code)
+        })
         .collect();
     let submissions: Vec<Vec<Value<'_>>> = rows
         .iter()

@@ -68,10 +68,15 @@ impl Conflicts {
         Ok(Conflicts(own_office_names(conn)?))
     }
 
+    /// Whether a submission may name an office at all: a complaint naming an
+    /// institution. (Of the others, no directory need be read.)
+    pub fn may_concern(triage: &Triage) -> bool {
+        triage.complaint && !triage.institution.is_empty()
+    }
+
     /// [`conflict_district`] of one submission.
     pub fn of(&self, district: District, triage: &Triage) -> Option<District> {
-        let conflict = triage.complaint
-            && !triage.institution.is_empty()
+        let conflict = Conflicts::may_concern(triage)
             && names_an_office(
                 &triage.institution,
                 self.0.get(&district).into_iter().flatten().map(String::as_str),
@@ -93,8 +98,8 @@ pub struct Arriving<'a> {
 /// order, as if each were stored and then looked at alone. Part of the transaction that
 /// stores them, and run *before* their rows are inserted: the complaints of the group
 /// itself are counted here, those stored before it by one query for the whole group,
-/// and the open tasks are read by another, so a group costs two statements (and one for
-/// each task raised or finished), not two for each submission.
+/// and the open tasks by the same query, so a group costs one statement (and one for each
+/// task raised or finished), not two for each submission.
 pub fn after_group_stored(conn: &Conn, group: &[Arriving<'_>]) -> Result<(), DbError> {
     let keyed: Vec<(usize, &str)> = group
         .iter()
@@ -104,8 +109,7 @@ pub fn after_group_stored(conn: &Conn, group: &[Arriving<'_>]) -> Result<(), DbE
     if keyed.is_empty() {
         return Ok(());
     }
-    let mut open = open_tasks(conn, group, &keyed)?;
-    let stored_before = complaints_stored_before(conn, group, &keyed)?;
+    let (mut open, stored_before) = before_group(conn, group, &keyed)?;
     for &(i, key) in &keyed {
         let arriving = &group[i];
         let institution = (arriving.district, key);
@@ -147,46 +151,23 @@ fn since(received_at: &str) -> Result<String, DbError> {
     format_time(at - Duration::days(REPEATED_COMPLAINT_DAYS))
 }
 
-/// Which of the institutions the group's `keyed` submissions name have an open task.
-fn open_tasks<'a>(
-    conn: &Conn,
-    group: &[Arriving<'_>],
-    keyed: &[(usize, &'a str)],
-) -> Result<HashSet<(District, &'a str)>, DbError> {
-    let names: HashSet<(District, &str)> =
-        keyed.iter().map(|&(i, key)| (group[i].district, key)).collect();
-    let rows: Vec<Vec<Value<'_>>> = names
-        .iter()
-        .map(|(district, key)| vec![Value::Text(district.code()), Value::Text(key)])
-        .collect();
-    let mut open = HashSet::new();
-    conn.rows(
-        "SELECT district, institution_key FROM monitoring_tasks \
-         WHERE done_by IS NULL AND (district, institution_key) IN (VALUES ",
-        "(?, ?)",
-        ")",
-        &rows,
-        |row| {
-            let (district, key): (String, String) = (row.get(0)?, row.get(1)?);
-            let found = names.iter().find(|(d, k)| d.code() == district && *k == key);
-            open.extend(found.copied());
-            Ok(())
-        },
-    )?;
-    Ok(open)
-}
-
-/// For each keyed complaint of the group (by its index), how many complaints about its
-/// institution stored before the group fall in its window, counting no further than
+/// Before the group: which institutions its `keyed` submissions name have an open task,
+/// and for each keyed complaint (by its index) how many complaints about its institution
+/// stored before the group fall in its window, counting no further than
 /// [`REPEATED_COMPLAINTS`] (so a school with thousands costs what one with three does).
-fn complaints_stored_before(
+/// One query for the whole group.
+#[allow(clippy::type_complexity)]
+fn before_group<'k>(
     conn: &Conn,
     group: &[Arriving<'_>],
-    keyed: &[(usize, &str)],
-) -> Result<HashMap<usize, u32>, DbError> {
+    keyed: &[(usize, &'k str)],
+) -> Result<(HashSet<(District, &'k str)>, HashMap<usize, u32>), DbError> {
     let mut windows = Vec::new();
-    for &(i, key) in keyed.iter().filter(|&&(i, _)| group[i].triage.complaint) {
-        windows.push((i.to_string(), group[i].district.code(), key, since(group[i].received_at)?));
+    for &(i, key) in keyed {
+        // A checklist counts no complaints: an empty window start counts them all, cheaply.
+        let since =
+            if group[i].triage.complaint { since(group[i].received_at)? } else { String::new() };
+        windows.push((i.to_string(), group[i].district.code(), key, since));
     }
     let rows: Vec<Vec<Value<'_>>> = windows
         .iter()
@@ -194,25 +175,35 @@ fn complaints_stored_before(
             vec![Value::Text(i), Value::Text(district), Value::Text(key), Value::Text(since)]
         })
         .collect();
-    let mut counts = HashMap::new();
+    let (mut open, mut counts) = (HashSet::new(), HashMap::new());
     conn.rows(
         &format!(
             "SELECT w.column1, (SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
              WHERE district = w.column2 AND institution_key = w.column3 \
              AND form_id = 'complaint' AND received_at > w.column4 \
-             LIMIT {REPEATED_COMPLAINTS}) AS recent) FROM (VALUES "
+             LIMIT {REPEATED_COMPLAINTS}) AS recent), \
+             (SELECT COUNT(*) FROM monitoring_tasks WHERE district = w.column2 \
+             AND institution_key = w.column3 AND done_by IS NULL) FROM (VALUES "
         ),
         "(?, ?, ?, ?)",
         ") AS w",
         &rows,
         |row| {
             let index: String = row.get(0)?;
-            let index = index.parse().map_err(|_| DbError::Corrupt(format!("row {index}")))?;
-            counts.insert(index, row.get(1)?);
+            let index: usize =
+                index.parse().map_err(|_| DbError::Corrupt(format!("row {index}")))?;
+            let &(i, key) = keyed
+                .iter()
+                .find(|(i, _)| *i == index)
+                .ok_or_else(|| DbError::Corrupt(format!("row {index}")))?;
+            counts.insert(i, row.get(1)?);
+            if row.get::<i64>(2)? > 0 {
+                open.insert((group[i].district, key));
+            }
             Ok(())
         },
     )?;
-    Ok(counts)
+    Ok((open, counts))
 }
 
 /// Opens a task for the institution `key` if `complaints` reached
