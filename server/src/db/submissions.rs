@@ -516,6 +516,16 @@ mod tests {
         }
     }
 
+    /// Runs `test` on a fresh SQLite database and, under `scripts/pg`, on a fresh
+    /// PostgreSQL one.
+    fn on_both(test: impl Fn(&Conn) -> Result<(), DbError> + Sync) {
+        let dir = tempfile::tempdir().unwrap();
+        Db::open(dir.path()).unwrap().call_blocking(|conn| test(conn)).unwrap();
+        if let Some(db) = crate::db::on_postgres::fresh() {
+            db.call_blocking(|conn| test(conn)).unwrap();
+        }
+    }
+
     #[test]
     fn sequences_count_per_district_and_year_and_resends_keep_theirs() {
         let dir = tempfile::tempdir().unwrap();
@@ -555,9 +565,7 @@ mod tests {
 
     #[test]
     fn a_group_numbers_in_arrival_order_and_answers_resends_within_it_as_in_two_transactions() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path()).unwrap();
-        db.call_blocking(|conn| {
+        on_both(|conn| {
             let before = new(Uuid::new_v4(), District::Uralsk, "before");
             let Stored::Created(first) = store(conn, &before)? else { panic!("not created") };
             let a = new(Uuid::new_v4(), District::Uralsk, "a");
@@ -597,8 +605,50 @@ mod tests {
                 conn.query_row("SELECT count(*) FROM submission_events", params![], |r| r.get(0))?;
             assert_eq!(events, 4, "one received event a submission");
             Ok(())
-        })
-        .unwrap();
+        });
+    }
+
+    #[test]
+    fn complaints_about_one_school_in_one_group_raise_its_task_as_if_sent_one_by_one() {
+        on_both(|conn| {
+            let tasks = |together: bool| {
+                let answers: adal_core::form::Answers = serde_json::from_value(
+                    serde_json::json!({ "category": "school", "institution": "School No. 12" }),
+                )
+                .unwrap();
+                let complaints: Vec<NewSubmission> = (0..4)
+                    .map(|n| NewSubmission {
+                        received_at: datetime!(2026-11-25 10:00 UTC) + time::Duration::minutes(n),
+                        triage: Triage::of("complaint", &answers),
+                        ..new(Uuid::new_v4(), District::Uralsk, &n.to_string())
+                    })
+                    .collect();
+                if together {
+                    store_group(conn, &complaints.iter().collect::<Vec<_>>())?;
+                } else {
+                    for complaint in &complaints {
+                        store(conn, complaint)?;
+                    }
+                }
+                let tasks = conn.query_map(
+                    "SELECT institution_key, complaints, created_at FROM monitoring_tasks",
+                    params![],
+                    |row| Ok((row.get::<String>(0)?, row.get::<i64>(1)?, row.get::<String>(2)?)),
+                );
+                conn.execute_batch(
+                    "DELETE FROM monitoring_tasks; DELETE FROM submission_events; \
+                     DELETE FROM receipts; DELETE FROM submissions; \
+                     DELETE FROM tracking_counters",
+                )?;
+                tasks
+            };
+            let one_by_one = tasks(false)?;
+            assert_eq!(one_by_one.len(), 1, "the third complaint raises one task: {one_by_one:?}");
+            assert_eq!(one_by_one[0].1, 3);
+            assert!(one_by_one[0].2.starts_with("2026-11-25T10:02"), "{one_by_one:?}");
+            assert_eq!(tasks(true)?, one_by_one);
+            Ok(())
+        });
     }
 
     #[test]
