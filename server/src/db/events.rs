@@ -30,37 +30,6 @@ pub fn hashes_match(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Records the receipt of a new submission and its `received` event. Part of the
-/// transaction that stores the submission.
-pub fn record_receipt(
-    conn: &Conn,
-    submission: Uuid,
-    secret_sha256: Option<&str>,
-    anonymous: bool,
-    received_at: OffsetDateTime,
-) -> Result<(), DbError> {
-    // Cached: run for every submission stored, on the writer connection.
-    conn.prepare_cached(
-        "INSERT INTO receipts (submission_id, secret_sha256, anonymous) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![submission.to_string(), secret_sha256, anonymous])?;
-    append(conn, submission, EventKind::Received, received_at, None)
-}
-
-/// Whether a resend carries the secret the first send carried (both none counts).
-pub fn same_secret(
-    conn: &Conn,
-    submission: Uuid,
-    secret_sha256: Option<&str>,
-) -> Result<bool, DbError> {
-    let stored: Option<String> = conn
-        .prepare_cached("SELECT secret_sha256 FROM receipts WHERE submission_id = ?1")?
-        .query_row(params![submission.to_string()], |row| row.get(0))
-        .optional()?
-        .flatten();
-    Ok(secrets_match(stored.as_deref(), secret_sha256))
-}
-
 /// Whether a resend's secret (`sent`) is the one stored (both none counts).
 pub fn secrets_match(stored: Option<&str>, sent: Option<&str>) -> bool {
     match (stored, sent) {

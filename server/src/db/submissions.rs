@@ -209,7 +209,7 @@ fn take_numbers(
 enum Plan {
     Create,
     /// A resend of a submission stored before the group.
-    Resend(Receipt),
+    Resend(Box<Receipt>),
     /// A resend of the group's item at this index.
     ResendOfItem(usize),
     Conflict,
@@ -247,7 +247,7 @@ fn store_items(conn: &Conn, group: &[&NewSubmission]) -> Result<Vec<Stored>, DbE
             {
                 Plan::Conflict
             }
-            Some(Known { first: Ok(receipt), .. }) => Plan::Resend(receipt.clone()),
+            Some(Known { first: Ok(receipt), .. }) => Plan::Resend(Box::new(receipt.clone())),
             Some(Known { first: Err(item), .. }) => Plan::ResendOfItem(*item),
             None => {
                 let incomplete = super::attachments::not_complete(conn, &new.attachments)?;
@@ -274,7 +274,7 @@ fn store_items(conn: &Conn, group: &[&NewSubmission]) -> Result<Vec<Stored>, DbE
         .enumerate()
         .map(|(index, plan)| match plan {
             Plan::Create => Stored::Created(created[&index].clone()),
-            Plan::Resend(receipt) => Stored::AlreadyStored(receipt),
+            Plan::Resend(receipt) => Stored::AlreadyStored(*receipt),
             Plan::ResendOfItem(item) => {
                 Stored::AlreadyStored(Receipt { id: group[index].id, ..created[&item].clone() })
             }

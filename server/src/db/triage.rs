@@ -151,17 +151,20 @@ fn since(received_at: &str) -> Result<String, DbError> {
     format_time(at - Duration::days(REPEATED_COMPLAINT_DAYS))
 }
 
+/// The open tasks (by district and institution key) and the complaints stored before
+/// (by the index of the complaint whose window they fall in); see [`before_group`].
+type BeforeGroup<'k> = (HashSet<(District, &'k str)>, HashMap<usize, u32>);
+
 /// Before the group: which institutions its `keyed` submissions name have an open task,
 /// and for each keyed complaint (by its index) how many complaints about its institution
 /// stored before the group fall in its window, counting no further than
 /// [`REPEATED_COMPLAINTS`] (so a school with thousands costs what one with three does).
 /// One query for the whole group.
-#[allow(clippy::type_complexity)]
 fn before_group<'k>(
     conn: &Conn,
     group: &[Arriving<'_>],
     keyed: &[(usize, &'k str)],
-) -> Result<(HashSet<(District, &'k str)>, HashMap<usize, u32>), DbError> {
+) -> Result<BeforeGroup<'k>, DbError> {
     let mut windows = Vec::new();
     for &(i, key) in keyed {
         // A checklist counts no complaints: an empty window start counts them all, cheaply.
