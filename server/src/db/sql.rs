@@ -632,14 +632,19 @@ impl Conn {
             Dialect::Postgres => MAX_ROWS,
         };
         let mut rest = rows;
+        // The statement of the last chunk's size: on SQLite, the same for every row.
+        let mut sql = (0, String::new());
         while !rest.is_empty() {
             // The largest power of two that fits.
             let take = 1 << (rest.len().min(most).ilog2());
             let (chunk, after) = rest.split_at(take);
-            let sql = format!("{head}{}{tail}", vec![row; take].join(", "));
+            if sql.0 != take {
+                sql = (take, format!("{head}{}{tail}", vec![row; take].join(", ")));
+            }
+            let sql = &sql.1;
             let params: Vec<&dyn Param> =
                 chunk.iter().flatten().map(|value| value as &dyn Param).collect();
-            self.for_each(&sql, &params, |found| {
+            self.for_each(sql, &params, |found| {
                 each(found)?;
                 Ok(true)
             })?;
