@@ -30,39 +30,13 @@ pub fn hashes_match(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Records the receipt of a new submission and its `received` event. Part of the
-/// transaction that stores the submission.
-pub fn record_receipt(
-    conn: &Conn,
-    submission: Uuid,
-    secret_sha256: Option<&str>,
-    anonymous: bool,
-    received_at: OffsetDateTime,
-) -> Result<(), DbError> {
-    // Cached: run for every submission stored, on the writer connection.
-    conn.prepare_cached(
-        "INSERT INTO receipts (submission_id, secret_sha256, anonymous) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![submission.to_string(), secret_sha256, anonymous])?;
-    append(conn, submission, EventKind::Received, received_at, None)
-}
-
-/// Whether a resend carries the secret the first send carried (both none counts).
-pub fn same_secret(
-    conn: &Conn,
-    submission: Uuid,
-    secret_sha256: Option<&str>,
-) -> Result<bool, DbError> {
-    let stored: Option<String> = conn
-        .prepare_cached("SELECT secret_sha256 FROM receipts WHERE submission_id = ?1")?
-        .query_row(params![submission.to_string()], |row| row.get(0))
-        .optional()?
-        .flatten();
-    Ok(match (stored.as_deref(), secret_sha256) {
+/// Whether a resend's secret (`sent`) is the one stored (both none counts).
+pub fn secrets_match(stored: Option<&str>, sent: Option<&str>) -> bool {
+    match (stored, sent) {
         (None, None) => true,
         (Some(stored), Some(sent)) => hashes_match(stored, sent),
         _ => false,
-    })
+    }
 }
 
 /// Appends an event to a submission's timeline.
@@ -373,6 +347,16 @@ pub fn add_identity(
 ) -> Result<IdentityAdded, DbError> {
     let tx = conn.transaction_with_behavior(super::sql::Behavior::Immediate)?;
     let id = found.id.to_string();
+    // On PostgreSQL two servers may add an identity to one submission at once: the
+    // submission's row, locked until the commit, lets one in at a time, and the second
+    // then reads what the first added (as a resend). SQLite's IMMEDIATE already does.
+    if tx.dialect() == super::sql::Dialect::Postgres {
+        tx.query_row(
+            "SELECT 1 FROM submissions WHERE id = ?1 FOR NO KEY UPDATE",
+            params![id],
+            |row| row.get::<i64>(0),
+        )?;
+    }
     let existing = identity_row(&tx, &id)?;
     // A named complaint takes only its own name and phone, with both requisites at once.
     let completes_named = found.named_but_incomplete()

@@ -131,6 +131,24 @@ pub enum DbError {
     NotOnPostgres(&'static str),
 }
 
+impl DbError {
+    /// Whether a unique key refused a row: another server (or request) stored the same
+    /// key first, and a second try reads what it stored.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(error, _)) => matches!(
+                error.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            ),
+            DbError::Postgres(error) => {
+                error.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The server's own message where there is one (rust-postgres says only "db error").
 fn postgres_detail(error: &postgres::Error) -> String {
     match error.as_db_error() {
@@ -318,6 +336,23 @@ impl Db {
             f(&mut conn)
         })
         .await?
+    }
+
+    /// [`Db::call`] for a transaction that looks a client-made key up and, if it is new,
+    /// stores it: with several servers on one database, two copies of a request may both
+    /// find the key new, and the second to insert it is refused by its unique index. That
+    /// one's transaction is rolled back and `f` runs once more, and now finds what the
+    /// first stored (and answers as to a retry).
+    pub async fn call_keyed<R, F>(&self, f: F) -> Result<R, DbError>
+    where
+        R: Send + 'static,
+        F: Fn(&mut Conn) -> Result<R, DbError> + Send + 'static,
+    {
+        self.call(move |conn| match f(conn) {
+            Err(error) if error.is_unique_violation() => f(conn),
+            other => other,
+        })
+        .await
     }
 
     /// The blocking twin of [`Db::call`], for command-line tools and start-up. (Called

@@ -112,6 +112,11 @@ impl Param for Vec<u8> {
         Value::Blob(self)
     }
 }
+impl Param for Value<'_> {
+    fn value(&self) -> Value<'_> {
+        *self
+    }
+}
 impl<T: Param> Param for Option<T> {
     fn value(&self) -> Value<'_> {
         self.as_ref().map_or(Value::Null, Param::value)
@@ -445,6 +450,10 @@ impl Drop for Pg {
 /// Prepared statements kept per PostgreSQL connection: as many as SQLite's writer keeps.
 const PG_STATEMENTS: usize = 256;
 
+/// The most rows one statement of [`Conn::rows`] takes on PostgreSQL: with ten values a
+/// row, far below its 65,535 parameters.
+pub const MAX_ROWS: usize = 256;
+
 impl Conn {
     pub fn sqlite(conn: rusqlite::Connection) -> Conn {
         let key = conn.path().unwrap_or_default().to_owned();
@@ -600,6 +609,48 @@ impl Conn {
             Ok(true)
         })?;
         Ok(all)
+    }
+
+    /// Runs `head`, then `row` (a parenthesised list with a `?` for each value) once for
+    /// every row of `rows`, joined by commas, then `tail`; calls `each` with every row the
+    /// statement returns. For multi-row `INSERT … VALUES`, `IN (…)` and `FROM (VALUES …)`.
+    ///
+    /// On PostgreSQL many rows go to one statement, one round trip each, in chunks of a
+    /// power of two rows (at most [`MAX_ROWS`]), so that a handful of statements are
+    /// prepared whatever the number of rows. SQLite, in process, runs the cached one-row
+    /// statement for each row, which is as fast there and prepares nothing new.
+    pub fn rows(
+        &self,
+        head: &str,
+        row: &str,
+        tail: &str,
+        rows: &[Vec<Value<'_>>],
+        mut each: impl FnMut(&Row<'_>) -> Result<(), DbError>,
+    ) -> Result<(), DbError> {
+        let most = match self.dialect() {
+            Dialect::Sqlite => 1,
+            Dialect::Postgres => MAX_ROWS,
+        };
+        let mut rest = rows;
+        // The statement of the last chunk's size: on SQLite, the same for every row.
+        let mut sql = (0, String::new());
+        while !rest.is_empty() {
+            // The largest power of two that fits.
+            let take = 1 << (rest.len().min(most).ilog2());
+            let (chunk, after) = rest.split_at(take);
+            if sql.0 != take {
+                sql = (take, format!("{head}{}{tail}", vec![row; take].join(", ")));
+            }
+            let sql = &sql.1;
+            let params: Vec<&dyn Param> =
+                chunk.iter().flatten().map(|value| value as &dyn Param).collect();
+            self.for_each(sql, &params, |found| {
+                each(found)?;
+                Ok(true)
+            })?;
+            rest = after;
+        }
+        Ok(())
     }
 
     /// The first row of `sql`, read by `read`, if there is one.

@@ -2,10 +2,10 @@
 //! it: the conflict of interest and the institution key (stored in its row), and the
 //! monitoring tasks that repeated complaints raise and checklists finish.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use super::sql::{Conn, Optional, params};
+use super::sql::{Conn, Value, params};
 use adal_core::District;
 use adal_core::form::Answers;
 use adal_core::provider::ProviderKind;
@@ -13,7 +13,7 @@ use adal_core::staff::{
     REPEATED_COMPLAINT_DAYS, REPEATED_COMPLAINTS, monitoring_form, monitoring_key, names_an_office,
     office_name_key,
 };
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use super::DbError;
 use super::clock::format_time;
@@ -57,34 +57,189 @@ pub fn conflict_district(
     district: District,
     triage: &Triage,
 ) -> Result<Option<District>, DbError> {
-    let conflict = triage.complaint
-        && !triage.institution.is_empty()
-        && names_an_office(
-            &triage.institution,
-            own_office_names(conn)?.get(&district).into_iter().flatten().map(String::as_str),
-        );
-    Ok(conflict.then_some(district))
+    Ok(Conflicts::read(conn)?.of(district, triage))
 }
 
-/// Raises or finishes the monitoring task the submission just stored (`tracking`)
-/// concerns. Part of the transaction that stores it, after its row.
-pub fn after_stored(
-    conn: &Conn,
-    tracking: &str,
-    district: District,
-    triage: &Triage,
-    received_at: OffsetDateTime,
-) -> Result<(), DbError> {
-    let Some(key) = &triage.institution_key else { return Ok(()) };
-    if triage.complaint {
-        return raise_task(conn, district, key, &triage.institution, received_at);
+/// The directory's office names, read once for a group of submissions.
+pub struct Conflicts(Arc<Names>);
+
+impl Conflicts {
+    pub fn read(conn: &Conn) -> Result<Conflicts, DbError> {
+        Ok(Conflicts(own_office_names(conn)?))
     }
-    conn.prepare_cached(
-        "UPDATE monitoring_tasks SET done_by = ?1 \
-         WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
-    )?
-    .execute(params![tracking, district.code(), key])?;
+
+    /// Whether a submission may name an office at all: a complaint naming an
+    /// institution. (Of the others, no directory need be read.)
+    pub fn may_concern(triage: &Triage) -> bool {
+        triage.complaint && !triage.institution.is_empty()
+    }
+
+    /// [`conflict_district`] of one submission.
+    pub fn of(&self, district: District, triage: &Triage) -> Option<District> {
+        let conflict = Conflicts::may_concern(triage)
+            && names_an_office(
+                &triage.institution,
+                self.0.get(&district).into_iter().flatten().map(String::as_str),
+            );
+        conflict.then_some(district)
+    }
+}
+
+/// A submission of a group about to be stored, as [`after_group_stored`] needs it.
+pub struct Arriving<'a> {
+    pub tracking: &'a str,
+    pub district: District,
+    pub triage: &'a Triage,
+    /// As stored ([`format_time`]).
+    pub received_at: &'a str,
+}
+
+/// Raises or finishes the monitoring tasks the submissions of a group concern, in their
+/// order, as if each were stored and then looked at alone. Part of the transaction that
+/// stores them, and run *before* their rows are inserted: the complaints of the group
+/// itself are counted here, those stored before it by one query for the whole group,
+/// and the open tasks by the same query, so a group costs one statement (and one for each
+/// task raised or finished), not two for each submission.
+pub fn after_group_stored(conn: &Conn, group: &[Arriving<'_>]) -> Result<(), DbError> {
+    let keyed: Vec<(usize, &str)> = group
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.triage.institution_key.as_deref().map(|key| (i, key)))
+        .collect();
+    if keyed.is_empty() {
+        return Ok(());
+    }
+    let (mut open, stored_before) = before_group(conn, group, &keyed)?;
+    for &(i, key) in &keyed {
+        let arriving = &group[i];
+        let institution = (arriving.district, key);
+        if !arriving.triage.complaint {
+            conn.prepare_cached(
+                "UPDATE monitoring_tasks SET done_by = ?1 \
+                 WHERE district = ?2 AND institution_key = ?3 AND done_by IS NULL",
+            )?
+            .execute(params![arriving.tracking, arriving.district.code(), key])?;
+            open.remove(&institution);
+            continue;
+        }
+        if open.contains(&institution) {
+            continue;
+        }
+        // This complaint and the group's earlier ones about the institution count too.
+        let since = since(arriving.received_at)?;
+        let in_group = group[..=i]
+            .iter()
+            .filter(|a| {
+                a.district == arriving.district
+                    && a.triage.complaint
+                    && a.triage.institution_key.as_deref() == Some(key)
+                    && a.received_at > since.as_str()
+            })
+            .count() as u32;
+        let complaints =
+            (stored_before.get(&i).copied().unwrap_or(0) + in_group).min(REPEATED_COMPLAINTS);
+        if raise_task(conn, arriving, key, complaints)? {
+            open.insert(institution);
+        }
+    }
     Ok(())
+}
+
+/// The start of the window of complaints that count for one received at `received_at`.
+fn since(received_at: &str) -> Result<String, DbError> {
+    let at = super::clock::parse_time(received_at)?;
+    format_time(at - Duration::days(REPEATED_COMPLAINT_DAYS))
+}
+
+/// The open tasks (by district and institution key) and the complaints stored before
+/// (by the index of the complaint whose window they fall in); see [`before_group`].
+type BeforeGroup<'k> = (HashSet<(District, &'k str)>, HashMap<usize, u32>);
+
+/// Before the group: which institutions its `keyed` submissions name have an open task,
+/// and for each keyed complaint (by its index) how many complaints about its institution
+/// stored before the group fall in its window, counting no further than
+/// [`REPEATED_COMPLAINTS`] (so a school with thousands costs what one with three does).
+/// One query for the whole group.
+fn before_group<'k>(
+    conn: &Conn,
+    group: &[Arriving<'_>],
+    keyed: &[(usize, &'k str)],
+) -> Result<BeforeGroup<'k>, DbError> {
+    let mut windows = Vec::new();
+    for &(i, key) in keyed {
+        // A checklist counts no complaints: an empty window start counts them all, cheaply.
+        let since =
+            if group[i].triage.complaint { since(group[i].received_at)? } else { String::new() };
+        windows.push((i.to_string(), group[i].district.code(), key, since));
+    }
+    let rows: Vec<Vec<Value<'_>>> = windows
+        .iter()
+        .map(|(i, district, key, since)| {
+            vec![Value::Text(i), Value::Text(district), Value::Text(key), Value::Text(since)]
+        })
+        .collect();
+    let (mut open, mut counts) = (HashSet::new(), HashMap::new());
+    conn.rows(
+        &format!(
+            "SELECT w.column1, (SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
+             WHERE district = w.column2 AND institution_key = w.column3 \
+             AND form_id = 'complaint' AND received_at > w.column4 \
+             LIMIT {REPEATED_COMPLAINTS}) AS recent), \
+             (SELECT COUNT(*) FROM monitoring_tasks WHERE district = w.column2 \
+             AND institution_key = w.column3 AND done_by IS NULL) FROM (VALUES "
+        ),
+        "(?, ?, ?, ?)",
+        ") AS w",
+        &rows,
+        |row| {
+            let index: String = row.get(0)?;
+            let index: usize =
+                index.parse().map_err(|_| DbError::Corrupt(format!("row {index}")))?;
+            let &(i, key) = keyed
+                .iter()
+                .find(|(i, _)| *i == index)
+                .ok_or_else(|| DbError::Corrupt(format!("row {index}")))?;
+            counts.insert(i, row.get(1)?);
+            if row.get::<i64>(2)? > 0 {
+                open.insert((group[i].district, key));
+            }
+            Ok(())
+        },
+    )?;
+    Ok((open, counts))
+}
+
+/// Opens a task for the institution `key` if `complaints` reached
+/// [`REPEATED_COMPLAINTS`] within [`REPEATED_COMPLAINT_DAYS`] days; whether one is open.
+fn raise_task(
+    conn: &Conn,
+    arriving: &Arriving<'_>,
+    key: &str,
+    complaints: u32,
+) -> Result<bool, DbError> {
+    if complaints < REPEATED_COMPLAINTS {
+        return Ok(false);
+    }
+    let Some(form) = monitoring_form(key).and_then(adal_core::form::current) else {
+        return Ok(false);
+    };
+    // The partial unique index keeps one open task per institution: a fourth complaint
+    // finds it there and adds nothing.
+    conn.prepare_cached(
+        "INSERT INTO monitoring_tasks \
+         (district, institution_key, institution, form_id, form_version, complaints, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![
+        arriving.district.code(),
+        key,
+        arriving.triage.institution,
+        form.id,
+        form.version,
+        complaints,
+        arriving.received_at
+    ])?;
+    Ok(true)
 }
 
 /// Migration 0006's hook: classifies the submissions stored before it, so that an older
@@ -162,61 +317,6 @@ fn office_names(conn: &Conn) -> Result<Names, DbError> {
         }
     }
     Ok(names)
-}
-
-/// Opens a task for the institution `key` if this complaint is the
-/// [`REPEATED_COMPLAINTS`]th within [`REPEATED_COMPLAINT_DAYS`] days and none is open.
-fn raise_task(
-    conn: &Conn,
-    district: District,
-    key: &str,
-    institution: &str,
-    received_at: OffsetDateTime,
-) -> Result<(), DbError> {
-    // Most complaints about a busy school find its task open: one indexed lookup.
-    let open: Option<i64> = conn
-        .prepare_cached(
-            "SELECT id FROM monitoring_tasks \
-             WHERE district = ?1 AND institution_key = ?2 AND done_by IS NULL",
-        )?
-        .query_row(params![district.code(), key], |row| row.get(0))
-        .optional()?;
-    if open.is_some() {
-        return Ok(());
-    }
-    // Counting stops at the threshold, so a school with thousands of complaints costs
-    // what one with three does.
-    let since = format_time(received_at - Duration::days(REPEATED_COMPLAINT_DAYS))?;
-    let complaints: u32 = conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM submissions \
-             WHERE district = ?1 AND institution_key = ?2 AND form_id = 'complaint' \
-             AND received_at > ?3 LIMIT ?4) AS recent",
-        )?
-        .query_row(params![district.code(), key, since, REPEATED_COMPLAINTS], |row| row.get(0))?;
-    if complaints < REPEATED_COMPLAINTS {
-        return Ok(());
-    }
-    let Some(form) = monitoring_form(key).and_then(adal_core::form::current) else {
-        return Ok(());
-    };
-    // The partial unique index keeps one open task per institution: a fourth complaint
-    // finds it there and adds nothing.
-    conn.prepare_cached(
-        "INSERT INTO monitoring_tasks \
-         (district, institution_key, institution, form_id, form_version, complaints, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-    )?
-    .execute(params![
-        district.code(),
-        key,
-        institution,
-        form.id,
-        form.version,
-        complaints,
-        format_time(received_at)?
-    ])?;
-    Ok(())
 }
 
 #[cfg(test)]

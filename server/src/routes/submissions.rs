@@ -305,7 +305,7 @@ fn answer(
 ///
 /// The attachment refs are content too, in their order; they are left out when there are
 /// none, so that submissions stored before attachments existed keep their fingerprints.
-/// The receipt secret is not content: it is checked apart (`db::events::same_secret`),
+/// The receipt secret is not content: it is checked apart (`db::events::secrets_match`),
 /// so that the stored fingerprint never depends on a secret.
 fn fingerprint(form: &FormRef, answers: &Answers, attachments: &[AttachmentRef]) -> String {
     let mut canonical = Vec::with_capacity(4096);

@@ -14,17 +14,17 @@ use crate::helpers::{
 };
 
 /// A fresh secret as a device makes it: 32 random bytes, hex.
-fn secret() -> ReceiptSecret {
+pub(crate) fn secret() -> ReceiptSecret {
     let hex = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
     ReceiptSecret::parse(&hex).unwrap()
 }
 
-fn with_secret(answers: Answers, secret: &ReceiptSecret) -> SubmissionRequest {
+pub(crate) fn with_secret(answers: Answers, secret: &ReceiptSecret) -> SubmissionRequest {
     SubmissionRequest { receipt_secret: Some(secret.clone()), ..submission(answers) }
 }
 
 /// The complaint sent anonymously: the box ticked, no name and no phone.
-fn anonymous() -> Answers {
+pub(crate) fn anonymous() -> Answers {
     with(complaint(), json!({ "anonymous": true, "name": null, "phone": null }))
 }
 
@@ -62,7 +62,7 @@ impl TestApp {
     }
 }
 
-fn identity() -> IdentityRequest {
+pub(crate) fn identity() -> IdentityRequest {
     IdentityRequest {
         name: "Aigerim S.".into(),
         phone: "8 701 234 56 78".into(),

@@ -3,11 +3,17 @@
 
 use std::collections::BTreeSet;
 
-use adal_core::staff::Role;
-use reqwest::StatusCode;
+use adal_core::District;
+use adal_core::channel::{ChannelPage, Post};
+use adal_core::receipt::EventKind;
+use adal_core::staff::{CSRF_HEADER, IDEMPOTENCY_HEADER, Role, StaffSubmission};
 use reqwest::header::COOKIE;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
 
-use crate::helpers::{complaint, spawn_app_beside, spawn_staff_app, submission};
+use crate::helpers::{TestApp, complaint, spawn_app_beside, spawn_staff_app, submission};
+use crate::receipts::{anonymous, identity, secret, with_secret};
 
 #[tokio::test]
 async fn a_staff_session_made_on_one_server_works_on_another_and_a_logout_there_ends_it() {
@@ -98,4 +104,140 @@ async fn an_upload_begun_on_one_server_and_completed_on_another_no_longer_counts
     // The next photo's part reaches A: the finished upload no longer holds its one place.
     let next = a.put_part(uuid::Uuid::new_v4(), 0, bytes).await;
     assert_eq!(next.status(), StatusCode::NO_CONTENT, "{}", next.text().await.unwrap());
+}
+
+/// How many times the races below are run: enough that, without their fixes, one of
+/// them answers 500 (or adds twice) nearly every run.
+const ROUNDS: usize = 40;
+
+/// [`ROUNDS`] times, `send` to server A and at the same moment to server B: each pair's
+/// two answers.
+async fn at_once_to_both<'t, F, Fut>(a: &'t TestApp, b: &'t TestApp, send: F) -> Vec<[Response; 2]>
+where
+    F: Fn(&'t TestApp, usize) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    let pairs = (0..ROUNDS).map(|round| {
+        let (one, two) = (send(a, round), send(b, round));
+        async move {
+            let (one, two) = tokio::join!(one, two);
+            [one, two]
+        }
+    });
+    futures_util::future::join_all(pairs).await
+}
+
+#[tokio::test]
+async fn a_channel_post_sent_to_two_servers_at_once_is_stored_once_and_both_get_it() {
+    crate::postgres_only!(
+        "servers share a PostgreSQL database; an SQLite file belongs to one server"
+    );
+    let a = spawn_staff_app().await;
+    let b = spawn_app_beside(&a).await;
+    let session = a.staff_session("aigerim", Role::OfficeStaff, Some(District::Uralsk)).await;
+    let posts: Vec<Value> = (0..ROUNDS)
+        .map(|n| json!({ "id": Uuid::new_v4(), "topic": "schools", "text": format!("Post {n}") }))
+        .collect();
+    let path = "/api/v1/staff/channel/posts";
+
+    let pairs = at_once_to_both(&a, &b, |server, n| {
+        server.staff_send(&session, "en", path, Some(&posts[n]))
+    })
+    .await;
+
+    for pair in pairs {
+        let mut ids = Vec::new();
+        for response in pair {
+            // One server stores it (201), the other answers with what it stored (200).
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status} {text}");
+            ids.push(serde_json::from_str::<Post>(&text).unwrap().id);
+        }
+        assert_eq!(ids[0], ids[1], "both answers are the one post stored");
+    }
+    let page = a.staff_send(&session, "en", &format!("{path}?limit=50"), None).await;
+    let page: ChannelPage = page.json().await.unwrap();
+    assert_eq!(page.posts.len(), posts.len(), "each post stored once");
+}
+
+#[tokio::test]
+async fn a_keyed_staff_step_sent_to_two_servers_at_once_is_recorded_once_and_answered_alike() {
+    crate::postgres_only!(
+        "servers share a PostgreSQL database; an SQLite file belongs to one server"
+    );
+    let a = spawn_staff_app().await;
+    let b = spawn_app_beside(&a).await;
+    let session = a.staff_session("aigerim", Role::OfficeStaff, Some(District::Uralsk)).await;
+    let tracking = a.submit(&submission(complaint())).await.tracking;
+    let path = format!("/api/v1/staff/submissions/{tracking}/events");
+    let keys: Vec<String> = (0..ROUNDS).map(|_| Uuid::new_v4().to_string()).collect();
+    let (path, keys, session) = (&path, &keys, &session);
+
+    let pairs = at_once_to_both(&a, &b, |server, n| {
+        let note = json!({ "action": "note", "text": format!("Called the school, {n}") });
+        async move {
+            server
+                .client
+                .post(server.url(path))
+                .header(COOKIE, &session.cookie)
+                .header(CSRF_HEADER, &session.csrf)
+                .header(IDEMPOTENCY_HEADER, &keys[n])
+                .json(&note)
+                .send()
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+
+    for pair in pairs {
+        let mut answers = Vec::new();
+        for response in pair {
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            assert_eq!(status, StatusCode::CREATED, "{text}");
+            answers.push(text);
+        }
+        assert_eq!(answers[0], answers[1], "the retry gets the first answer");
+    }
+    let case = format!("/api/v1/staff/submissions/{tracking}");
+    let case: StaffSubmission =
+        a.staff_send(session, "en", &case, None).await.json().await.unwrap();
+    let notes = case.timeline.iter().filter(|e| e.kind == EventKind::Note).count();
+    assert_eq!(notes, keys.len(), "each step recorded once");
+}
+
+#[tokio::test]
+async fn an_identity_sent_to_two_servers_at_once_is_added_once() {
+    crate::postgres_only!(
+        "servers share a PostgreSQL database; an SQLite file belongs to one server"
+    );
+    let a = spawn_staff_app().await;
+    let b = spawn_app_beside(&a).await;
+    let mut sent = Vec::new();
+    for _ in 0..ROUNDS {
+        let secret = secret();
+        let receipt = a.submit(&with_secret(anonymous(), &secret)).await;
+        sent.push((receipt.tracking, secret));
+    }
+    let sent = &sent;
+    let identity = &identity();
+
+    let pairs = at_once_to_both(&a, &b, |server, n| {
+        server.add_identity("en", &sent[n].0, &sent[n].1, identity)
+    })
+    .await;
+
+    for pair in pairs {
+        for response in pair {
+            let status = response.status();
+            assert!(status.is_success(), "{status} {}", response.text().await.unwrap());
+        }
+    }
+    for (tracking, secret) in sent {
+        let status = a.status(tracking, secret).await;
+        let added = status.timeline.iter().filter(|e| e.kind == EventKind::IdentityAdded).count();
+        assert_eq!(added, 1, "one identity_added on {tracking}: {:?}", status.timeline);
+    }
 }

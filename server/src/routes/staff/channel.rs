@@ -227,7 +227,7 @@ async fn post_post(
     let writer = actor.clone();
     let stored = state
         .db
-        .call(move |conn| {
+        .call_keyed(move |conn| {
             let tx = conn.transaction()?;
             if let Some((id, sha256)) = db::channel::by_client_id(&tx, post.id)? {
                 if sha256 != request_sha256 {

@@ -103,7 +103,18 @@ impl Idempotent {
                 tx.commit()?;
                 Ok(ended)
             })
-            .await?;
+            .await;
+        let ended = match ended {
+            // A copy sent to another server recorded the key first: its answer.
+            Err(error) if error.is_unique_violation() && self.key.is_some() => {
+                let key = self.clone();
+                match state.db.call(move |conn| key.done(conn)).await? {
+                    Some(done) => Ended::Before(done),
+                    None => return Err(error.into()),
+                }
+            }
+            ended => ended?,
+        };
         match ended {
             Ended::Before(done) => self.answer_again(done),
             Ended::Refused(refusal) => Err(refusal),
