@@ -376,6 +376,13 @@ fn insert(conn: &Conn, rows: &[Row<'_>], tracking: &[&str]) -> Result<(), DbErro
         })
         .collect();
     super::triage::after_group_stored(conn, &arriving)?;
+    insert_submissions(conn, rows, tracking)?;
+    insert_attachment_links(conn, rows)?;
+    insert_receipts_and_events(conn, rows)
+}
+
+/// The submissions' own rows, each with the office it is a conflict of interest for.
+fn insert_submissions(conn: &Conn, rows: &[Row<'_>], tracking: &[&str]) -> Result<(), DbError> {
     // The directory is read only if a complaint names an institution.
     let conflicts = match rows.iter().any(|row| Conflicts::may_concern(&row.new.triage)) {
         true => Some(Conflicts::read(conn)?),
@@ -416,7 +423,11 @@ fn insert(conn: &Conn, rows: &[Row<'_>], tracking: &[&str]) -> Result<(), DbErro
         "",
         &submissions,
         |_| Ok(()),
-    )?;
+    )
+}
+
+/// The photos each submission lists, in its order.
+fn insert_attachment_links(conn: &Conn, rows: &[Row<'_>]) -> Result<(), DbError> {
     let ids: Vec<Vec<String>> = rows
         .iter()
         .map(|row| row.new.attachments.iter().map(|a| a.id.to_string()).collect())
@@ -436,7 +447,11 @@ fn insert(conn: &Conn, rows: &[Row<'_>], tracking: &[&str]) -> Result<(), DbErro
         "",
         &links,
         |_| Ok(()),
-    )?;
+    )
+}
+
+/// Each submission's receipt (its secret's hash) and its `received` event.
+fn insert_receipts_and_events(conn: &Conn, rows: &[Row<'_>]) -> Result<(), DbError> {
     let receipts: Vec<Vec<Value<'_>>> = rows
         .iter()
         .map(|row| {
