@@ -146,10 +146,9 @@ impl AppState {
                 && (delta.full || !delta.providers.is_empty() || !delta.deleted.is_empty())
             {
                 yield_now().await;
-                // What was stored is kept as it is: reading the whole directory back
-                // would hold the page as long again.
                 // The first download (the whole directory) is stored in turns, so it never
-                // holds the page; a later delta is small and stored at once.
+                // holds the page; a later delta is small and stored at once. What was
+                // stored is kept as it is: reading it all back would hold the page again.
                 let (full, deleted) = (delta.full, delta.deleted.clone());
                 if let Ok(entries) = store::providers::apply(delta, since == 0).await {
                     let old = self.directory.get_untracked();

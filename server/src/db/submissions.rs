@@ -325,17 +325,17 @@ fn create(
     if items.is_empty() {
         return Ok(HashMap::new());
     }
+    let counters: Vec<Counter> = items.iter().map(|&i| counter_of(group[i])).collect();
     let mut counts = BTreeMap::new();
-    for &i in &items {
-        *counts.entry(counter_of(group[i])).or_insert(0) += 1;
+    for counter in &counters {
+        *counts.entry(*counter).or_insert(0) += 1;
     }
     // In the group's order within each counter.
     let mut next = take_numbers(conn, counts)?;
     let mut receipts = HashMap::new();
     let mut rows = Vec::with_capacity(items.len());
-    for &i in &items {
+    for (&i, &(series, district, year)) in items.iter().zip(&counters) {
         let new = group[i];
-        let (series, district, year) = counter_of(new);
         let sequence = next.get_mut(&(series, district, year)).ok_or(DbError::NoRows)?;
         let tracking = TrackingNumber { district: new.district, year, series, sequence: *sequence };
         *sequence += 1;

@@ -20,7 +20,7 @@ use super::clock::format_time;
 
 /// What a submission's answers decide for triage, worked out before it is stored (and
 /// stored with it); the conflict of interest, which also needs the directory, is
-/// [`conflict_district`]'s.
+/// [`Conflicts::of`]'s.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Triage {
     /// `school:<folded name>` or `clinic:<folded name>` (`monitoring_key`).
@@ -50,16 +50,6 @@ impl Triage {
     }
 }
 
-/// The district whose own office a complaint from `district` names (its conflict of
-/// interest), from what its answers decided and the directory; writes nothing.
-pub fn conflict_district(
-    conn: &Conn,
-    district: District,
-    triage: &Triage,
-) -> Result<Option<District>, DbError> {
-    Ok(Conflicts::read(conn)?.of(district, triage))
-}
-
 /// The directory's office names, read once for a group of submissions.
 pub struct Conflicts(Arc<Names>);
 
@@ -74,7 +64,8 @@ impl Conflicts {
         triage.complaint && !triage.institution.is_empty()
     }
 
-    /// [`conflict_district`] of one submission.
+    /// The district whose own office a complaint from `district` names (its conflict of
+    /// interest), from what its answers decided and the directory; writes nothing.
     pub fn of(&self, district: District, triage: &Triage) -> Option<District> {
         let conflict = Conflicts::may_concern(triage)
             && names_an_office(
@@ -254,12 +245,13 @@ pub fn classify_stored(tx: &Conn) -> Result<(), DbError> {
         Ok((row.get::<String>(0)?, row.get(1)?, row.get::<String>(2)?, row.get(3)?))
     })?;
     let rows: Vec<(String, String, String, String)> = rows.collect::<Result<_, _>>()?;
+    let conflicts = Conflicts::read(tx)?;
     for (id, form_id, district, answers) in rows {
         let Some(district) = District::from_code(&district) else { continue };
         let answers: Answers = serde_json::from_str(&answers)
             .map_err(|e| DbError::Corrupt(format!("answers of a {form_id}: {e}")))?;
         let triage = Triage::of(&form_id, &answers);
-        let conflict = conflict_district(tx, district, &triage)?;
+        let conflict = conflicts.of(district, &triage);
         if conflict.is_some() || triage.institution_key.is_some() {
             tx.execute(
                 "UPDATE submissions SET conflict_district = ?1, institution_key = ?2 \
