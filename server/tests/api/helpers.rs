@@ -430,6 +430,26 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `POST path` as [`TestApp::staff_send`] does, under the idempotency key `key` (as the
+    /// staff app's queue sends a step).
+    pub async fn staff_send_keyed(
+        &self,
+        session: &StaffSession,
+        path: &str,
+        key: &str,
+        body: &Value,
+    ) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(COOKIE, &session.cookie)
+            .header(adal_core::staff::CSRF_HEADER, &session.csrf)
+            .header(adal_core::staff::IDEMPOTENCY_HEADER, key)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// `GET path` with the session cookie of the logged-in staff member, if any.
     pub async fn staff_get(&self, path: &str) -> Response {
         self.staff_get_as(self.staff_cookie.as_deref(), path).await

@@ -287,19 +287,10 @@ async fn a_queued_session_sent_twice_is_scheduled_once() {
     let path = format!("/api/v1/staff/submissions/{tracking}/events");
     let key = uuid::Uuid::new_v4().to_string();
     let body = schedule(&in_days(3), "11:00", "Reconciliation centre, room 2");
-    let send = || {
-        app.client
-            .post(app.url(&path))
-            .header(reqwest::header::COOKIE, &mediator.cookie)
-            .header(adal_core::staff::CSRF_HEADER, &mediator.csrf)
-            .header(adal_core::staff::IDEMPOTENCY_HEADER, &key)
-            .json(&body)
-            .send()
-    };
+    let send = || app.staff_send_keyed(&mediator, &path, &key, &body);
 
     // Act: the first try's answer was lost on the way, so the app sends it again.
     let (first, second) = tokio::join!(send(), send());
-    let (first, second) = (first.unwrap(), second.unwrap());
 
     // Assert: both answers are the same event, and the record holds one session.
     assert_eq!((first.status(), second.status()), (StatusCode::CREATED, StatusCode::CREATED));

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use adal_core::District;
 use adal_core::channel::{ChannelPage, Post};
 use adal_core::receipt::EventKind;
-use adal_core::staff::{CSRF_HEADER, IDEMPOTENCY_HEADER, Role, StaffSubmission};
+use adal_core::staff::{Role, StaffSubmission};
 use reqwest::header::COOKIE;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -176,18 +176,7 @@ async fn a_keyed_staff_step_sent_to_two_servers_at_once_is_recorded_once_and_ans
 
     let pairs = at_once_to_both(&a, &b, |server, n| {
         let note = json!({ "action": "note", "text": format!("Called the school, {n}") });
-        async move {
-            server
-                .client
-                .post(server.url(path))
-                .header(COOKIE, &session.cookie)
-                .header(CSRF_HEADER, &session.csrf)
-                .header(IDEMPOTENCY_HEADER, &keys[n])
-                .json(&note)
-                .send()
-                .await
-                .unwrap()
-        }
+        async move { server.staff_send_keyed(session, path, &keys[n], &note).await }
     })
     .await;
 

@@ -21,11 +21,8 @@ use crate::helpers::{
 pub(crate) const PASSWORD: &str = "a long staff password 1";
 
 /// A logged-in staff member: the cookie the browser would keep, and the CSRF token the
-/// app keeps in memory.
-pub(crate) struct Session {
-    pub(crate) cookie: String,
-    pub(crate) csrf: String,
-}
+/// app keeps in memory (the helpers' one type of it).
+pub(crate) type Session = crate::helpers::StaffSession;
 
 /// Creates an account the way `adal-server user add` does.
 pub(crate) fn add_user(app: &TestApp, login: &str, role: Role, district: Option<District>) {

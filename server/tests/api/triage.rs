@@ -295,13 +295,9 @@ async fn a_retried_step_is_recorded_once_even_when_the_retries_race() {
     let staff = log_in(&app, "staff.ura").await;
     let path = format!("/api/v1/staff/submissions/{tracking}/events");
     let keyed = |key: &str, body: Value| {
-        app.client
-            .post(app.url(&path))
-            .header(COOKIE, &staff.cookie)
-            .header(adal_core::staff::CSRF_HEADER, &staff.csrf)
-            .header(IDEMPOTENCY_HEADER, key)
-            .json(&body)
-            .send()
+        let key = key.to_owned();
+        let (app, staff, path) = (&app, &staff, &path);
+        async move { app.staff_send_keyed(staff, path, &key, &body).await }
     };
     let key = uuid::Uuid::new_v4().to_string();
     let note = json!({ "action": "note", "text": "Queued offline on the bus." });
@@ -320,7 +316,6 @@ async fn a_retried_step_is_recorded_once_even_when_the_retries_race() {
     let (a, b, c, d, e, f, g, h) = responses;
     let mut bodies = Vec::new();
     for response in [a, b, c, d, e, f, g, h] {
-        let response = response.unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
         bodies.push(response.text().await.unwrap());
     }
@@ -329,27 +324,27 @@ async fn a_retried_step_is_recorded_once_even_when_the_retries_race() {
     assert_eq!(seen.timeline.iter().filter(|e| e.kind == EventKind::Note).count(), 1);
 
     // The same key with another step is refused; a key that is not a UUID too.
-    let other = keyed(&key, json!({ "action": "close" })).await.unwrap();
+    let other = keyed(&key, json!({ "action": "close" })).await;
     assert_eq!(other.status(), StatusCode::CONFLICT);
     assert_eq!(problem(other).await.code.as_str(), "idempotency_key_reused");
-    let malformed = keyed("twice", json!({ "action": "close" })).await.unwrap();
+    let malformed = keyed("twice", json!({ "action": "close" })).await;
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     assert!(problem(malformed).await.detail.unwrap().contains(IDEMPOTENCY_HEADER));
 
     // A mediation step goes through the same keys, and a complaint has no sessions.
     let session = json!({ "action": "schedule_session", "session": {
         "date": "2099-12-01", "time": "10:00", "place": "Centre", "mediator": "A. S." } });
-    let refused = keyed(&uuid::Uuid::new_v4().to_string(), session).await.unwrap();
+    let refused = keyed(&uuid::Uuid::new_v4().to_string(), session).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem(refused).await.code.as_str(), "not_mediation");
 
     // A forward moves the item out of reach; its retry still gets the first answer.
     let forward = json!({ "action": "forward", "reason": "It is in Terekti.", "to": "TER" });
     let key = uuid::Uuid::new_v4().to_string();
-    let first = keyed(&key, forward.clone()).await.unwrap();
+    let first = keyed(&key, forward.clone()).await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first = first.text().await.unwrap();
-    let retry = keyed(&key, forward).await.unwrap();
+    let retry = keyed(&key, forward).await;
     assert_eq!(retry.status(), StatusCode::CREATED);
     assert_eq!(retry.text().await.unwrap(), first);
     let view = format!("/api/v1/staff/submissions/{tracking}");
